@@ -1,0 +1,42 @@
+/* layers.c - the order in which the engine's layers come up and go down
+ *
+ * One table, lowest layer first.  sim_new() walks it upwards; sim_free()
+ * walks it downwards and skips layers that never came up (their state
+ * pointer is NULL), so a failure half way through creation unwinds cleanly.
+ */
+#include "config.h"
+
+#include "layers.h"
+#include "state.h"
+
+struct sim_layer {
+	const char *name;
+	int (*init)(struct sim *sim, char *err, size_t errlen);
+	void (*destroy)(struct sim *sim);
+};
+
+static const struct sim_layer sim_layer_table[] = {
+	/* physical memory, reclaim and slab layers register here */
+	{ NULL, NULL, NULL },
+};
+
+int sim_layers_init(struct sim *sim, char *err, size_t errlen)
+{
+	for (size_t i = 0; sim_layer_table[i].init; i++) {
+		int rc = sim_layer_table[i].init(sim, err, errlen);
+
+		if (rc != SIM_OK)
+			return rc;
+	}
+	return SIM_OK;
+}
+
+void sim_layers_destroy(struct sim *sim)
+{
+	size_t n = 0;
+
+	while (sim_layer_table[n].init)
+		n++;
+	while (n-- > 0)
+		sim_layer_table[n].destroy(sim);
+}

@@ -1,0 +1,623 @@
+/* lsim.c - the `kmemsim` Lua module and the simulator userdata
+ *
+ * require "kmemsim" gives:
+ *   kmemsim.new{...}    a new simulator (a "kmemsim.sim" userdata)
+ *   kmemsim.version     "0.1.0"
+ *   kmemsim.policies()  {"slab", "slub", "slob"}
+ *   kmemsim.params      the --set key=value pairs (strings)
+ *   kmemsim.seed        the --seed value
+ *   kmemsim.policy      the --policy value (default of new{})
+ *   kmemsim.GFP         every GFP flag and composite by name, without the
+ *                       underscores: GFP.KERNEL, GFP.ZERO, GFP.HIGH ...
+ *
+ * The simulator userdata owns its struct sim: __gc and __close free the host
+ * memory (that changes no simulation state anyone can observe).  Handles to
+ * things inside a simulator (caches, pools) keep the simulator userdata
+ * alive through a user value, whatever the collection order.
+ *
+ * Methods are grouped by layer; each binding file adds its own to the one
+ * method table (lsim_open_*_methods), this file has the core ones: time,
+ * CPUs and contexts, randomness, bugs and the kernel log.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsimaux.h"
+
+/* ---- The userdata ---- */
+
+static struct lsim_sim *lsim_tosimud(lua_State *L, int arg)
+{
+	return luaL_checkudata(L, arg, LSIM_SIM_MT);
+}
+
+/* the scenario location for bug reports: first Lua frame outside lua/kmemsim/ */
+static void lsim_where_hook(void *ud, char *buf, size_t len)
+{
+	lua_State *L = ud;
+	lua_Debug ar;
+	char fallback[256] = "";
+
+	for (int level = 1; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		if (!fallback[0])
+			snprintf(fallback, sizeof fallback, "%s:%d", ar.short_src,
+				 ar.currentline);
+		if (strncmp(ar.source, "@lua/kmemsim/", 13) != 0) {
+			snprintf(buf, len, "%s:%d", ar.short_src, ar.currentline);
+			return;
+		}
+	}
+	snprintf(buf, len, "%s", fallback);
+}
+
+struct sim *lsim_checksim(lua_State *L, int arg)
+{
+	struct lsim_sim *s = lsim_tosimud(L, arg);
+
+	if (!s->sim)
+		luaL_error(L, "attempt to use a closed simulator");
+	/* bugs reported during this call name the caller's line */
+	sim_set_where(s->sim, lsim_where_hook, L);
+	return s->sim;
+}
+
+static void lsim_log_hook(void *ud, const char *line)
+{
+	struct lsim_runtime *rt = ud;
+
+	if (rt->write) {
+		rt->write(rt->write_ud, line, strlen(line));
+		rt->write(rt->write_ud, "\n", 1);
+	}
+}
+
+static int lsim_sim_close(lua_State *L)
+{
+	struct lsim_sim *s = lsim_tosimud(L, 1);
+
+	sim_free(s->sim);
+	s->sim = NULL;
+	return 0;
+}
+
+static int lsim_sim_tostring(lua_State *L)
+{
+	struct lsim_sim *s = lsim_tosimud(L, 1);
+
+	if (!s->sim)
+		lua_pushfstring(L, "sim#%d (closed)", (int)s->id);
+	else
+		lua_pushfstring(L, "sim<%s>#%d", sim_get_config(s->sim)->policy,
+				(int)s->id);
+	return 1;
+}
+
+/* ---- kmemsim.new ---- */
+
+static const char *const lsim_new_options[] = {
+	"ram", "zones", "cpus", "nodes", "seed", "policy",
+	"min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor",
+	"pcp", "thp", "slub_min_order", "slub_max_order", "slub_min_objects",
+	"slab_max_order", "slab_nomerge", "slub_debug",
+	NULL
+};
+
+static const char *const lsim_zone_names[SIM_NR_ZONES] = {
+	"DMA", "DMA32", "Normal", "Movable", "Device",
+};
+
+/* integer option @key of the table at @idx within [lo, hi], or @def */
+static lua_Integer lsim_optint(lua_State *L, int idx, const char *key,
+			       lua_Integer def, lua_Integer lo, lua_Integer hi)
+{
+	lua_Integer v = def;
+	int isnum;
+
+	if (lua_getfield(L, idx, key) != LUA_TNIL) {
+		v = lua_tointegerx(L, -1, &isnum);
+		if (!isnum)
+			luaL_error(L, "option '%s': integer expected, got %s", key,
+				   luaL_typename(L, -1));
+		if (v < lo || v > hi)
+			luaL_error(L, "option '%s': %I out of range (%I..%I)", key,
+				   v, lo, hi);
+	}
+	lua_pop(L, 1);
+	return v;
+}
+
+static bool lsim_optbool(lua_State *L, int idx, const char *key, bool def)
+{
+	bool v = def;
+
+	if (lua_getfield(L, idx, key) != LUA_TNIL) {
+		if (!lua_isboolean(L, -1))
+			luaL_error(L, "option '%s': boolean expected, got %s", key,
+				   luaL_typename(L, -1));
+		v = lua_toboolean(L, -1);
+	}
+	lua_pop(L, 1);
+	return v;
+}
+
+/* string option; the string stays referenced by the options table */
+static const char *lsim_optstr(lua_State *L, int idx, const char *key,
+			       const char *def)
+{
+	const char *v = def;
+
+	if (lua_getfield(L, idx, key) != LUA_TNIL) {
+		if (lua_type(L, -1) != LUA_TSTRING)
+			luaL_error(L, "option '%s': string expected, got %s", key,
+				   luaL_typename(L, -1));
+		v = lua_tostring(L, -1);
+	}
+	lua_pop(L, 1);
+	return v;
+}
+
+#define LSIM_MAX_RAM (UINT64_C(1) << 44)	/* 16 TiB of simulated RAM */
+
+static void lsim_read_zones(lua_State *L, int idx, struct sim_config *cfg)
+{
+	static const char *const valid[] = {
+		"DMA", "DMA32", "Normal", "Movable", NULL
+	};
+
+	if (lua_getfield(L, idx, "zones") == LUA_TNIL) {
+		lua_pop(L, 1);
+		return;
+	}
+	luaL_argexpected(L, lua_istable(L, -1), idx, "zones = { DMA = pages, ... }");
+	lsimL_checkoptions(L, -1, valid);
+	cfg->ram_bytes = 0;
+	for (int z = 0; z < ZONE_DEVICE; z++) {
+		if (lua_getfield(L, -1, lsim_zone_names[z]) != LUA_TNIL) {
+			char what[48];
+
+			snprintf(what, sizeof what, "zones.%s", lsim_zone_names[z]);
+			cfg->zone_pages[z] = lsimL_tosize(L, -1, what,
+					LSIM_MAX_RAM >> SIM_PAGE_SHIFT);
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}
+
+static int lsim_new(lua_State *L)
+{
+	struct lsim_runtime *rt = lsim_runtime(L);
+	struct sim_config cfg;
+	struct lsim_sim *s;
+	char err[256];
+
+	sim_config_init(&cfg);
+	cfg.seed = rt->seed;
+	if (rt->policy)
+		cfg.policy = rt->policy;
+	if (lua_isnoneornil(L, 1))
+		lua_newtable(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 1);
+	lsimL_checkoptions(L, 1, lsim_new_options);
+
+	if (lua_getfield(L, 1, "ram") != LUA_TNIL)
+		cfg.ram_bytes = lsimL_tosize(L, -1, "option 'ram'", LSIM_MAX_RAM);
+	lua_pop(L, 1);
+	lsim_read_zones(L, 1, &cfg);
+	cfg.cpus = (unsigned)lsim_optint(L, 1, "cpus", cfg.cpus, 1, SIM_MAX_CPUS);
+	cfg.nodes = (unsigned)lsim_optint(L, 1, "nodes", cfg.nodes, 1,
+					  SIM_MAX_NODES);
+	if (lua_getfield(L, 1, "seed") != LUA_TNIL)
+		cfg.seed = (uint64_t)luaL_checkinteger(L, -1);
+	lua_pop(L, 1);
+	cfg.policy = lsim_optstr(L, 1, "policy", cfg.policy);
+	cfg.min_free_kbytes = (long)lsim_optint(L, 1, "min_free_kbytes", -1, -1,
+						INT64_C(1) << 40);
+	cfg.watermark_scale_factor = (unsigned)lsim_optint(L, 1,
+			"watermark_scale_factor", cfg.watermark_scale_factor, 1, 3000);
+	cfg.watermark_boost_factor = (unsigned)lsim_optint(L, 1,
+			"watermark_boost_factor", cfg.watermark_boost_factor, 0,
+			INT32_MAX);
+	cfg.pcp = lsim_optbool(L, 1, "pcp", cfg.pcp);
+	cfg.thp = lsim_optbool(L, 1, "thp", cfg.thp);
+	cfg.slub_min_order = (int)lsim_optint(L, 1, "slub_min_order",
+					      cfg.slub_min_order, 0, SIM_MAX_ORDER);
+	cfg.slub_max_order = (int)lsim_optint(L, 1, "slub_max_order",
+					      cfg.slub_max_order, 0, SIM_MAX_ORDER);
+	cfg.slub_min_objects = (int)lsim_optint(L, 1, "slub_min_objects",
+						cfg.slub_min_objects, 0, 32767);
+	cfg.slab_max_order = (int)lsim_optint(L, 1, "slab_max_order",
+					      cfg.slab_max_order, -1,
+					      SIM_MAX_ORDER - 1);
+	cfg.slab_nomerge = lsim_optbool(L, 1, "slab_nomerge", cfg.slab_nomerge);
+	cfg.slub_debug = lsim_optstr(L, 1, "slub_debug", NULL);
+
+	s = lua_newuserdatauv(L, sizeof *s, 0);
+	s->sim = NULL;
+	s->id = ++rt->next_sim_id;
+	luaL_setmetatable(L, LSIM_SIM_MT);
+	s->sim = sim_new(&cfg, err, sizeof err);
+	if (!s->sim)
+		return luaL_error(L, "kmemsim.new: %s", err);
+	rt->nr_sims++;
+	sim_set_log(s->sim, lsim_log_hook, rt);
+	return 1;
+}
+
+static int lsim_policies(lua_State *L)
+{
+	const char *name;
+
+	lua_newtable(L);
+	for (size_t i = 0; (name = sim_policy_name(i)) != NULL; i++) {
+		lua_pushstring(L, name);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+/* ---- Time ---- */
+
+/* a duration: integer nanoseconds or "10ms", "2s", "1.5s", "500us", "7ns" */
+static sim_time_t lsim_checktime(lua_State *L, int arg)
+{
+	static const struct { const char *unit; double ns; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+	};
+
+	if (lua_type(L, arg) == LUA_TNUMBER) {
+		lua_Integer v = luaL_checkinteger(L, arg);
+
+		luaL_argcheck(L, v >= 0, arg, "time must not be negative");
+		return (sim_time_t)v;
+	}
+	if (lua_type(L, arg) == LUA_TSTRING) {
+		const char *s = lua_tostring(L, arg);
+		char *end;
+		double v = strtod(s, &end);
+
+		for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+			if (end != s && strcmp(end, units[i].unit) == 0 &&
+			    v >= 0 && v * units[i].ns < 1.8e19)
+				return (sim_time_t)(v * units[i].ns + 0.5);
+		}
+		luaL_argerror(L, arg, lua_pushfstring(L,
+			"bad duration '%s' (expected e.g. 500, \"10us\", \"2ms\", \"1.5s\")", s));
+	}
+	luaL_typeerror(L, arg, "duration (ns or string like \"2ms\")");
+	return 0;
+}
+
+static int lsim_sim_now(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)sim_now(lsim_checksim(L, 1)));
+	return 1;
+}
+
+static int lsim_sim_advance(lua_State *L)
+{
+	struct sim *sim = lsim_checksim(L, 1);
+
+	sim_advance(sim, lsim_checktime(L, 2));
+	lua_pushinteger(L, (lua_Integer)sim_now(sim));
+	return 1;
+}
+
+/* ---- CPUs, contexts and scopes ---- */
+
+/* call the function at @fn with no arguments, then run @undo, then rethrow */
+static int lsim_call_scoped(lua_State *L, int fn, struct sim *sim,
+			    void (*undo)(struct sim *, unsigned), unsigned arg)
+{
+	int base = lua_gettop(L);
+	int status;
+
+	luaL_checktype(L, fn, LUA_TFUNCTION);
+	lua_pushvalue(L, fn);
+	status = lua_pcall(L, 0, LUA_MULTRET, 0);
+	undo(sim, arg);
+	if (status != LUA_OK)
+		return lua_error(L);
+	return lua_gettop(L) - base;
+}
+
+static void lsim_undo_context(struct sim *sim, unsigned unused)
+{
+	(void)unused;
+	sim_context_pop(sim);
+}
+
+static void lsim_undo_cpu(struct sim *sim, unsigned old)
+{
+	sim_set_cpu(sim, old);
+}
+
+static int lsim_in_context(lua_State *L, enum sim_context ctx)
+{
+	struct sim *sim = lsim_checksim(L, 1);
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	if (sim_context_push(sim, ctx) != SIM_OK)
+		return luaL_error(L, "%s", sim_last_reason(sim));
+	return lsim_call_scoped(L, 2, sim, lsim_undo_context, 0);
+}
+
+static int lsim_sim_atomic(lua_State *L)
+{
+	return lsim_in_context(L, SIM_CTX_ATOMIC);
+}
+
+static int lsim_sim_softirq(lua_State *L)
+{
+	return lsim_in_context(L, SIM_CTX_SOFTIRQ);
+}
+
+static int lsim_sim_irq(lua_State *L)
+{
+	return lsim_in_context(L, SIM_CTX_HARDIRQ);
+}
+
+static int lsim_in_scope(lua_State *L, unsigned flags)
+{
+	struct sim *sim = lsim_checksim(L, 1);
+	unsigned old;
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	old = sim_scope_save(sim, flags);
+	return lsim_call_scoped(L, 2, sim, sim_scope_restore, old);
+}
+
+static int lsim_sim_memalloc(lua_State *L)
+{
+	return lsim_in_scope(L, SIM_SCOPE_MEMALLOC);
+}
+
+static int lsim_sim_noio(lua_State *L)
+{
+	return lsim_in_scope(L, SIM_SCOPE_NOIO);
+}
+
+static int lsim_sim_nofs(lua_State *L)
+{
+	return lsim_in_scope(L, SIM_SCOPE_NOFS);
+}
+
+static int lsim_sim_on_cpu(lua_State *L)
+{
+	struct sim *sim = lsim_checksim(L, 1);
+	lua_Integer cpu = luaL_checkinteger(L, 2);
+	unsigned old = sim_current_cpu(sim);
+
+	if (cpu < 0 || cpu >= (lua_Integer)sim_nr_cpus(sim))
+		return luaL_argerror(L, 2, lua_pushfstring(L,
+				     "cpu %I out of range (0..%d)", cpu,
+				     (int)sim_nr_cpus(sim) - 1));
+	if (lua_isnoneornil(L, 3)) {	/* sim:on_cpu(i): switch for good */
+		sim_set_cpu(sim, (unsigned)cpu);
+		return 0;
+	}
+	sim_set_cpu(sim, (unsigned)cpu);
+	return lsim_call_scoped(L, 3, sim, lsim_undo_cpu, old);
+}
+
+static int lsim_sim_cpu(lua_State *L)
+{
+	lua_pushinteger(L, sim_current_cpu(lsim_checksim(L, 1)));
+	return 1;
+}
+
+static int lsim_sim_context(lua_State *L)
+{
+	struct sim *sim = lsim_checksim(L, 1);
+
+	lua_pushstring(L, sim_context_name(sim_context(sim)));
+	return 1;
+}
+
+/* ---- Randomness ---- */
+
+/* sim:random([m [, n]]): math.random's rules over the simulator's PRNG */
+static int lsim_sim_random(lua_State *L)
+{
+	struct sim *sim = lsim_checksim(L, 1);
+	lua_Integer lo = 1, hi;
+
+	switch (lua_gettop(L)) {
+	case 1:
+		lua_pushnumber(L, sim_rand_double(sim));
+		return 1;
+	case 2:
+		hi = luaL_checkinteger(L, 2);
+		break;
+	default:
+		lo = luaL_checkinteger(L, 2);
+		hi = luaL_checkinteger(L, 3);
+		break;
+	}
+	luaL_argcheck(L, lo <= hi, 2, "interval is empty");
+	lua_pushinteger(L, sim_rand_range(sim, lo, hi));
+	return 1;
+}
+
+/* sim:rand(dist, ...): "normal", mean, sd | "exponential", mean |
+ * "pareto", xm, alpha | "zipf", n, s */
+static int lsim_sim_rand(lua_State *L)
+{
+	static const char *const dists[] = {
+		"uniform", "normal", "exponential", "pareto", "zipf", NULL
+	};
+	struct sim *sim = lsim_checksim(L, 1);
+	int d = luaL_checkoption(L, 2, NULL, dists);
+	double p1 = luaL_optnumber(L, 3, 0), p2 = luaL_optnumber(L, 4, 1);
+
+	switch (d) {
+	case 0:
+		lua_pushnumber(L, p1 + (p2 - p1) * sim_rand_double(sim));
+		break;
+	case 1:
+		luaL_argcheck(L, p2 >= 0, 4, "stddev must be >= 0");
+		lua_pushnumber(L, sim_rand_normal(sim, p1, p2));
+		break;
+	case 2:
+		luaL_argcheck(L, p1 > 0, 3, "mean must be > 0");
+		lua_pushnumber(L, sim_rand_exponential(sim, p1));
+		break;
+	case 3:
+		luaL_argcheck(L, p1 > 0, 3, "scale must be > 0");
+		luaL_argcheck(L, p2 > 0, 4, "shape must be > 0");
+		lua_pushnumber(L, sim_rand_pareto(sim, p1, p2));
+		break;
+	default: {
+		lua_Integer n = luaL_checkinteger(L, 3);
+
+		luaL_argcheck(L, n >= 1, 3, "n must be >= 1");
+		luaL_argcheck(L, p2 > 0, 4, "exponent must be > 0");
+		lua_pushinteger(L, (lua_Integer)sim_rand_zipf(sim, (uint64_t)n, p2));
+		break;
+	}
+	}
+	return 1;
+}
+
+/* ---- Bugs and the kernel log ---- */
+
+static int lsim_sim_bugs(lua_State *L)
+{
+	struct sim *sim = lsim_checksim(L, 1);
+	size_t n = sim_nr_bugs(sim);
+
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct sim_bug *b = sim_bug_at(sim, i);
+
+		lua_createtable(L, 0, 3);
+		lua_pushstring(L, sim_bug_kind_name(b->kind));
+		lua_setfield(L, -2, "kind");
+		lua_pushstring(L, b->message);
+		lua_setfield(L, -2, "message");
+		lua_pushstring(L, b->where);
+		lua_setfield(L, -2, "where");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+static int lsim_sim_dmesg(lua_State *L)
+{
+	lua_pushstring(L, sim_log_text(lsim_checksim(L, 1)));
+	return 1;
+}
+
+static int lsim_sim_config(lua_State *L)
+{
+	const struct sim_config *c = sim_get_config(lsim_checksim(L, 1));
+
+	lua_createtable(L, 0, 8);
+	lua_pushinteger(L, (lua_Integer)c->seed);
+	lua_setfield(L, -2, "seed");
+	lua_pushinteger(L, c->cpus);
+	lua_setfield(L, -2, "cpus");
+	lua_pushinteger(L, c->nodes);
+	lua_setfield(L, -2, "nodes");
+	lua_pushstring(L, c->policy);
+	lua_setfield(L, -2, "policy");
+	lua_pushinteger(L, (lua_Integer)c->ram_bytes);
+	lua_setfield(L, -2, "ram");
+	lua_pushboolean(L, c->pcp);
+	lua_setfield(L, -2, "pcp");
+	return 1;
+}
+
+void lsim_open_core_methods(lua_State *L)
+{
+	static const luaL_Reg methods[] = {
+		{ "now", lsim_sim_now },
+		{ "advance", lsim_sim_advance },
+		{ "atomic", lsim_sim_atomic },
+		{ "softirq", lsim_sim_softirq },
+		{ "irq", lsim_sim_irq },
+		{ "memalloc", lsim_sim_memalloc },
+		{ "noio", lsim_sim_noio },
+		{ "nofs", lsim_sim_nofs },
+		{ "on_cpu", lsim_sim_on_cpu },
+		{ "cpu", lsim_sim_cpu },
+		{ "context", lsim_sim_context },
+		{ "random", lsim_sim_random },
+		{ "rand", lsim_sim_rand },
+		{ "bugs", lsim_sim_bugs },
+		{ "dmesg", lsim_sim_dmesg },
+		{ "config", lsim_sim_config },
+		{ "close", lsim_sim_close },
+		{ NULL, NULL },
+	};
+
+	luaL_setfuncs(L, methods, 0);
+}
+
+/* ---- Module ---- */
+
+static void lsim_push_gfp_table(lua_State *L)
+{
+	const char *name;
+	gfp_t v;
+
+	lua_newtable(L);
+	for (size_t i = 0; (name = sim_gfp_name_at(i, &v)) != NULL; i++) {
+		/* GFP.KERNEL for GFP_KERNEL, GFP.ZERO for __GFP_ZERO */
+		const char *key = name;
+
+		while (*key == '_')
+			key++;
+		if (strncmp(key, "GFP_", 4) == 0)
+			key += 4;
+		lua_pushinteger(L, (lua_Integer)v);
+		lua_setfield(L, -2, key);
+	}
+}
+
+int luaopen_kmemsim(lua_State *L)
+{
+	static const luaL_Reg funcs[] = {
+		{ "new", lsim_new },
+		{ "policies", lsim_policies },
+		{ NULL, NULL },
+	};
+	static const luaL_Reg metameth[] = {
+		{ "__index", NULL },
+		{ "__gc", lsim_sim_close },
+		{ "__close", lsim_sim_close },
+		{ "__tostring", lsim_sim_tostring },
+		{ NULL, NULL },
+	};
+	struct lsim_runtime *rt = lsim_runtime(L);
+
+	luaL_newmetatable(L, LSIM_SIM_MT);
+	luaL_setfuncs(L, metameth, 0);
+	lua_newtable(L);
+	lsim_open_core_methods(L);
+	lsim_open_layer_methods(L);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+
+	luaL_newlib(L, funcs);
+	lua_pushliteral(L, PACKAGE_VERSION);
+	lua_setfield(L, -2, "version");
+	lua_pushinteger(L, (lua_Integer)rt->seed);
+	lua_setfield(L, -2, "seed");
+	lua_pushstring(L, rt->policy ? rt->policy : "slub");
+	lua_setfield(L, -2, "policy");
+	lua_createtable(L, 0, (int)rt->nr_params);
+	for (size_t i = 0; i < rt->nr_params; i++) {
+		lua_pushstring(L, rt->params[i].value);
+		lua_setfield(L, -2, rt->params[i].key);
+	}
+	lua_setfield(L, -2, "params");
+	lsim_push_gfp_table(L);
+	lua_setfield(L, -2, "GFP");
+	return 1;
+}

@@ -1,0 +1,417 @@
+/* lsim_init.c - the sandboxed Lua state a scenario runs in
+ *
+ * What a scenario can reach (as Redis does for its scripts, and linit.c for
+ * the standard libraries):
+ *   base       without dofile and loadfile; load() accepts text chunks only
+ *              (no bytecode); print writes to the run's output stream;
+ *              collectgarbage("count") is refused (host memory is not
+ *              simulation output)
+ *   table string math utf8 coroutine
+ *              math.random/randomseed draw from a seeded xoshiro256**
+ *              stream (--seed), never from the host's time
+ *   package    require finds only the embedded kmemsim.* modules (or a
+ *              --lua-path working copy) and files in the scenario's own
+ *              directory; no C modules
+ *   io os debug only with --unsafe
+ * lua/kmemsim/sandbox.lua then makes pairs() iterate in a defined order
+ * and tostring() print stable identities instead of host addresses: Lua 5.4
+ * seeds its string hashes per state, so plain pairs() order changes from
+ * run to run.
+ *
+ * An instruction-count hook enforces --max-steps so a runaway loop ends
+ * with a clear message instead of hanging.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lualib.h>
+
+#include "lsimaux.h"
+
+#define LSIM_HOOK_COUNT 10000	/* instructions between budget checks */
+
+/* ---- Instruction budget ---- */
+
+static void lsim_count_hook(lua_State *L, lua_Debug *ar)
+{
+	struct lsim_runtime *rt = lsim_runtime(L);
+
+	(void)ar;
+	rt->steps += LSIM_HOOK_COUNT;
+	if (rt->max_steps && rt->steps > rt->max_steps)
+		luaL_error(L, "scenario stopped after %I VM instructions (--max-steps); "
+			   "is there a runaway loop?", (lua_Integer)rt->max_steps);
+}
+
+/* ---- print ---- */
+
+/* print through the global tostring, as Lua 5.3 did, so the sandbox's
+ * stable identities show instead of host addresses */
+static int lsim_print(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	lua_getglobal(L, "tostring");
+	for (int i = 1; i <= n; i++) {
+		size_t len;
+		const char *s;
+
+		lua_pushvalue(L, -1);
+		lua_pushvalue(L, i);
+		lua_call(L, 1, 1);
+		s = lua_tolstring(L, -1, &len);
+		if (s == NULL)
+			return luaL_error(L, "'tostring' must return a string to 'print'");
+		if (i > 1)
+			lsim_write(L, "\t", 1);
+		lsim_write(L, s, len);
+		lua_pop(L, 1);
+	}
+	lsim_write(L, "\n", 1);
+	return 0;
+}
+
+/* ---- Deterministic math.random ---- */
+
+#define LSIM_RNG_KEY "kmemsim.rng"
+
+static void *lsim_rng(lua_State *L)
+{
+	void *r;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, LSIM_RNG_KEY);
+	r = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return r;
+}
+
+/* math.random with Lua 5.4's argument rules, over the seeded generator */
+static int lsim_math_random(lua_State *L)
+{
+	void *r = lsim_rng(L);
+	lua_Integer lo, hi;
+
+	switch (lua_gettop(L)) {
+	case 0:
+		lua_pushnumber(L, (lua_Number)sim_rng_double(r));
+		return 1;
+	case 1:
+		lo = 1;
+		hi = luaL_checkinteger(L, 1);
+		if (hi == 0) {	/* math.random(0): a whole random integer */
+			lua_pushinteger(L, (lua_Integer)sim_rng_next(r));
+			return 1;
+		}
+		break;
+	case 2:
+		lo = luaL_checkinteger(L, 1);
+		hi = luaL_checkinteger(L, 2);
+		break;
+	default:
+		return luaL_error(L, "wrong number of arguments");
+	}
+	luaL_argcheck(L, lo <= hi, lua_gettop(L), "interval is empty");
+	{
+		uint64_t span = (uint64_t)hi - (uint64_t)lo;
+
+		lua_pushinteger(L, (lua_Integer)((uint64_t)lo +
+				(span == UINT64_MAX ? sim_rng_next(r) :
+				 sim_rng_below(r, span + 1))));
+	}
+	return 1;
+}
+
+static int lsim_math_randomseed(lua_State *L)
+{
+	lua_Integer n = luaL_optinteger(L, 1, (lua_Integer)lsim_runtime(L)->seed);
+
+	sim_rng_seed(lsim_rng(L), (uint64_t)n);
+	return 0;
+}
+
+/* ---- Guards ---- */
+
+/* load(chunk, name, mode, env) with mode forced to text */
+static int lsim_load(lua_State *L)
+{
+	int top = lua_gettop(L);
+
+	if (top >= 3 && !lua_isnil(L, 3)) {
+		const char *mode = luaL_checkstring(L, 3);
+
+		if (strchr(mode, 'b'))
+			return luaL_error(L, "binary chunks are not allowed in the sandbox");
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));	/* original load */
+	lua_insert(L, 1);	/* load, chunk, name, mode, env */
+	if (top < 3)
+		lua_settop(L, 4);
+	lua_pushliteral(L, "t");
+	lua_replace(L, 4);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static int lsim_collectgarbage(lua_State *L)
+{
+	const char *opt = luaL_optstring(L, 1, "collect");
+
+	if (strcmp(opt, "count") == 0)
+		return luaL_error(L, "collectgarbage(\"count\") is not available "
+				  "in the sandbox (host memory is not deterministic)");
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* string.format without %p (host addresses) */
+static int lsim_string_format(lua_State *L)
+{
+	const char *fmt = luaL_checkstring(L, 1);
+
+	for (const char *p = strchr(fmt, '%'); p; p = strchr(p + 1, '%')) {
+		const char *q = p + 1;
+
+		if (*q == '%') {
+			p = q;
+			continue;
+		}
+		while (*q && strchr("-+ #0123456789.", *q))
+			q++;
+		if (*q == 'p')
+			return luaL_error(L, "string.format('%%p') is not available "
+					  "in the sandbox (host addresses)");
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* wrap global/table field `name` of the table at -1 with closure f(orig) */
+static void lsim_wrap(lua_State *L, const char *name, lua_CFunction f)
+{
+	lua_getfield(L, -1, name);
+	lua_pushcclosure(L, f, 1);
+	lua_setfield(L, -2, name);
+}
+
+/* ---- require ---- */
+
+static const struct lsim_embedded *lsim_find_embedded(const char *name)
+{
+	for (const struct lsim_embedded *m = lsim_embedded; m->name; m++)
+		if (strcmp(m->name, name) == 0)
+			return m;
+	return NULL;
+}
+
+/* load DIR/a/b.lua for module "a.b"; 1 = loader pushed, 0 = not found */
+static int lsim_search_dir(lua_State *L, const char *dir, const char *name)
+{
+	luaL_Buffer b;
+	const char *path;
+	FILE *f;
+
+	luaL_buffinit(L, &b);
+	luaL_addstring(&b, dir);
+	luaL_addchar(&b, '/');
+	for (const char *p = name; *p; p++)
+		luaL_addchar(&b, *p == '.' ? '/' : *p);
+	luaL_addstring(&b, ".lua");
+	luaL_pushresult(&b);
+	path = lua_tostring(L, -1);
+	f = fopen(path, "r");
+	if (!f) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	fclose(f);
+	if (luaL_loadfilex(L, path, "t") != LUA_OK)
+		return lua_error(L);
+	lua_insert(L, -2);	/* loader, path */
+	return 1;
+}
+
+/* package.searchers[1]: --lua-path copy, then the embedded modules */
+static int lsim_searcher_embedded(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	struct lsim_runtime *rt = lsim_runtime(L);
+	const struct lsim_embedded *m;
+
+	if (rt->lua_path && strncmp(name, "kmemsim.", 8) == 0 &&
+	    lsim_search_dir(L, rt->lua_path, name))
+		return 2;
+	m = lsim_find_embedded(name);
+	if (!m) {
+		lua_pushfstring(L, "no embedded module '%s'", name);
+		return 1;
+	}
+	if (luaL_loadbufferx(L, (const char *)m->src, m->len, m->chunkname,
+			     "t") != LUA_OK)
+		return lua_error(L);
+	lua_pushstring(L, m->chunkname + 1);
+	return 2;
+}
+
+/* package.searchers[2]: the scenario's own directory */
+static int lsim_searcher_scenario_dir(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	struct lsim_runtime *rt = lsim_runtime(L);
+
+	if (rt->script_dir && lsim_search_dir(L, rt->script_dir, name))
+		return 2;
+	lua_pushfstring(L, "no file '%s/%s.lua' (require sees only kmemsim.* "
+			"modules and the scenario's directory)",
+			rt->script_dir ? rt->script_dir : ".", name);
+	return 1;
+}
+
+static void lsim_setup_package(lua_State *L, bool unsafe)
+{
+	lua_getglobal(L, "package");
+	lua_createtable(L, 4, 0);	/* the new package.searchers */
+	lua_getfield(L, -2, "searchers");
+	lua_rawgeti(L, -1, 1);	/* the standard preload searcher */
+	lua_rawseti(L, -3, 1);
+	lua_pop(L, 1);
+	lua_pushcfunction(L, lsim_searcher_embedded);
+	lua_rawseti(L, -2, 2);
+	lua_pushcfunction(L, lsim_searcher_scenario_dir);
+	lua_rawseti(L, -2, 3);
+	if (unsafe) {
+		/* keep the standard file searchers after ours */
+		lua_getfield(L, -2, "searchers");
+		lua_rawgeti(L, -1, 2);
+		lua_rawseti(L, -3, 4);
+		lua_pop(L, 1);
+	}
+	lua_setfield(L, -2, "searchers");
+	if (!unsafe) {
+		lua_pushliteral(L, "");
+		lua_setfield(L, -2, "path");
+		lua_pushliteral(L, "");
+		lua_setfield(L, -2, "cpath");
+		lua_pushnil(L);
+		lua_setfield(L, -2, "loadlib");
+		lua_pushnil(L);
+		lua_setfield(L, -2, "searchpath");
+	}
+	lua_pop(L, 1);
+}
+
+/* ---- State creation ---- */
+
+static int lsim_init_state(lua_State *L)
+{
+	struct lsim_runtime *rt = lua_touserdata(L, 1);
+	static const luaL_Reg safe_libs[] = {
+		{ LUA_GNAME, luaopen_base },
+		{ LUA_LOADLIBNAME, luaopen_package },
+		{ LUA_COLIBNAME, luaopen_coroutine },
+		{ LUA_TABLIBNAME, luaopen_table },
+		{ LUA_STRLIBNAME, luaopen_string },
+		{ LUA_MATHLIBNAME, luaopen_math },
+		{ LUA_UTF8LIBNAME, luaopen_utf8 },
+		{ NULL, NULL },
+	};
+	static const luaL_Reg unsafe_libs[] = {
+		{ LUA_IOLIBNAME, luaopen_io },
+		{ LUA_OSLIBNAME, luaopen_os },
+		{ LUA_DBLIBNAME, luaopen_debug },
+		{ NULL, NULL },
+	};
+	void *r;
+
+	for (const luaL_Reg *l = safe_libs; l->func; l++) {
+		luaL_requiref(L, l->name, l->func, 1);
+		lua_pop(L, 1);
+	}
+	if (rt->unsafe) {
+		for (const luaL_Reg *l = unsafe_libs; l->func; l++) {
+			luaL_requiref(L, l->name, l->func, 1);
+			lua_pop(L, 1);
+		}
+	}
+
+	/* seeded PRNG for math.random */
+	r = lua_newuserdatauv(L, sim_rng_size(), 0);
+	sim_rng_seed(r, rt->seed);
+	lua_setfield(L, LUA_REGISTRYINDEX, LSIM_RNG_KEY);
+
+	lua_pushglobaltable(L);
+	lua_pushcfunction(L, lsim_print);
+	lua_setfield(L, -2, "print");
+	if (!rt->unsafe) {
+		lua_pushnil(L);
+		lua_setfield(L, -2, "dofile");
+		lua_pushnil(L);
+		lua_setfield(L, -2, "loadfile");
+		lsim_wrap(L, "load", lsim_load);
+		lsim_wrap(L, "collectgarbage", lsim_collectgarbage);
+	}
+	lua_getfield(L, -1, "math");
+	lua_pushcfunction(L, lsim_math_random);
+	lua_setfield(L, -2, "random");
+	lua_pushcfunction(L, lsim_math_randomseed);
+	lua_setfield(L, -2, "randomseed");
+	lua_pop(L, 1);
+	lua_getfield(L, -1, "string");
+	lsim_wrap(L, "format", lsim_string_format);
+	lua_pop(L, 2);
+
+	lsim_setup_package(L, rt->unsafe);
+
+	/* require "kmemsim" is the C module */
+	luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+	lua_pushcfunction(L, luaopen_kmemsim);
+	lua_setfield(L, -2, "kmemsim");
+	lua_pop(L, 1);
+
+	/* deterministic pairs() and tostring() */
+	lua_getglobal(L, "require");
+	lua_pushliteral(L, "kmemsim.sandbox");
+	lua_call(L, 1, 0);
+	return 0;
+}
+
+static void *lsim_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	(void)ud;
+	(void)osize;
+	if (nsize == 0) {
+		free(ptr);
+		return NULL;
+	}
+	return realloc(ptr, nsize);
+}
+
+lua_State *lsim_newstate(struct lsim_runtime *rt)
+{
+	lua_State *L = lua_newstate(lsim_lua_alloc, NULL);
+
+	if (!L)
+		return NULL;
+	*(struct lsim_runtime **)lua_getextraspace(L) = rt;
+	lua_pushcfunction(L, lsim_init_state);
+	lua_pushlightuserdata(L, rt);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+
+		if (rt->write) {
+			rt->write(rt->write_ud, "kmemsim: ", 9);
+			rt->write(rt->write_ud, msg ? msg : "?", strlen(msg ? msg : "?"));
+			rt->write(rt->write_ud, "\n", 1);
+		}
+		lua_close(L);
+		return NULL;
+	}
+	lua_sethook(L, lsim_count_hook, LUA_MASKCOUNT, LSIM_HOOK_COUNT);
+	return L;
+}

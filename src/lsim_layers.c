@@ -1,0 +1,15 @@
+/* lsim_layers.c - the simulator methods of each engine layer, in one list
+ *
+ * Each layer's binding file exports lsim_open_<layer>_methods(), which adds
+ * its methods to the simulator's method table on top of the stack.  This
+ * list is the only place that knows them all (Lua's linit.c pattern).
+ */
+#include "config.h"
+
+#include "lsimaux.h"
+
+void lsim_open_layer_methods(lua_State *L)
+{
+	(void)L;
+	/* physical memory, GFP, slab, mempool bindings register here */
+}

@@ -1,0 +1,135 @@
+/* lsimaux.h - helpers shared by the Lua bindings (the project's lauxlib)
+ *
+ * Bindings include only sim.h, the Lua headers and this file.  The run-time
+ * state of one Lua state (options from the command line, the output stream,
+ * the instruction budget) lives in a struct lsim_runtime whose address is
+ * kept in the state's extra space, so hooks and print find it in O(1).
+ */
+#ifndef SIM_LSIMAUX_H
+#define SIM_LSIMAUX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "sim.h"
+
+/* ---- Embedded Lua sources (generated src/lua_modules.c) ---- */
+
+struct lsim_embedded {
+	const char *name;		/* "kmemsim.util" or "scenarios/x.lua" */
+	const char *chunkname;		/* "@lua/kmemsim/util.lua" */
+	const unsigned char *src;
+	size_t len;
+};
+extern const struct lsim_embedded lsim_embedded[];
+
+/* ---- Run time of one Lua state ---- */
+
+typedef void (*lsim_write_fn)(void *ud, const char *s, size_t n);
+
+struct lsim_param {
+	const char *key;
+	const char *value;
+};
+
+struct lsim_runtime {
+	/* options */
+	uint64_t seed;			/* --seed: default seed of kmemsim.new */
+	const char *policy;		/* --policy: default policy */
+	bool unsafe;			/* --unsafe: io, os, debug available */
+	uint64_t max_steps;		/* --max-steps: VM instruction budget */
+	const char *lua_path;		/* --lua-path: shadows embedded modules */
+	const char *script_dir;		/* require searches here too */
+	const struct lsim_param *params;/* --set key=value */
+	size_t nr_params;
+	/* output stream of print() and the kernel log */
+	lsim_write_fn write;
+	void *write_ud;
+	/* state */
+	uint64_t steps;			/* instructions executed (in hook units) */
+	unsigned next_sim_id;		/* for stable __tostring of simulators */
+	unsigned nr_sims;		/* simulators created by the script */
+	bool printed;			/* the script printed something */
+};
+
+#define LSIM_DEFAULT_MAX_STEPS UINT64_C(20000000000)	/* 2e10 VM instructions */
+
+/** lsim_runtime - the run time stored in @L's extra space */
+static inline struct lsim_runtime *lsim_runtime(lua_State *L)
+{
+	return *(struct lsim_runtime **)lua_getextraspace(L);
+}
+
+/**
+ * lsim_newstate - a sandboxed Lua state for one run
+ * @rt: run time (must outlive the state)
+ *
+ * Opens base (without dofile/loadfile, load text only), table, string,
+ * math (random from the seeded PRNG), utf8, coroutine and a package library
+ * whose require sees only the embedded kmemsim.* modules and the scenario's
+ * own directory; io, os and debug only with rt->unsafe.  Installs the
+ * instruction budget hook.
+ * Return: the state, or NULL (host OOM, or an embedded module failed).
+ */
+lua_State *lsim_newstate(struct lsim_runtime *rt);
+
+/** lsim_write - write to the run's output stream */
+void lsim_write(lua_State *L, const char *s, size_t n);
+
+/* ---- Argument helpers ---- */
+
+/**
+ * lsimL_checksize - a size argument: a non-negative integer or a string with
+ * an optional K/M/G/T suffix (binary units, optional "B"/"iB"): "4G", "512K".
+ * Raises an error naming the argument on a malformed or absurd size.
+ */
+uint64_t lsimL_checksize(lua_State *L, int arg, uint64_t max);
+uint64_t lsimL_tosize(lua_State *L, int idx, const char *what, uint64_t max);
+
+/** lsimL_checkgfp - GFP flags as a string ("GFP_KERNEL|__GFP_ZERO") or an integer */
+gfp_t lsimL_checkgfp(lua_State *L, int arg);
+gfp_t lsimL_optgfp(lua_State *L, int arg, gfp_t def);
+
+/** lsimL_checkinteger_range - an integer in [lo, hi] or an argument error */
+lua_Integer lsimL_checkrange(lua_State *L, int arg, lua_Integer lo,
+			     lua_Integer hi);
+
+/** lsimL_pushfail - push nil and a reason; returns 2 (for `return`) */
+int lsimL_pushfail(lua_State *L, const char *reason);
+
+/** lsimL_pushstatus - SIM_OK: push true; ENOMEM: nil, reason; other: raise */
+int lsimL_pushstatus(lua_State *L, struct sim *sim, int status);
+
+/**
+ * lsimL_checkoptions - reject unknown keys in the options table at @idx
+ * @valid: NULL-terminated list of accepted keys
+ * The error lists the unknown keys (sorted) and the valid ones.
+ */
+void lsimL_checkoptions(lua_State *L, int idx, const char *const valid[]);
+
+/* ---- The simulator userdata ("kmemsim.sim") ---- */
+
+#define LSIM_SIM_MT "kmemsim.sim"
+
+struct lsim_sim {
+	struct sim *sim;	/* NULL once closed */
+	unsigned id;		/* 1, 2, ... in creation order */
+};
+
+/** lsim_checksim - the open simulator at @arg (and arm the bug-location hook) */
+struct sim *lsim_checksim(lua_State *L, int arg);
+
+/*
+ * Method registration: each binding file adds its methods to the simulator's
+ * method table at the top of the stack.
+ */
+void lsim_open_core_methods(lua_State *L);
+/* the methods of the engine layers (memory, slab, ...), lsim_layers.c */
+void lsim_open_layer_methods(lua_State *L);
+
+int luaopen_kmemsim(lua_State *L);
+
+#endif /* SIM_LSIMAUX_H */

@@ -1,0 +1,28 @@
+/* rng.h - the simulator's one source of randomness */
+#ifndef SIM_RNG_H
+#define SIM_RNG_H
+
+#include "simdefs.h"
+
+/* xoshiro256** state; never all zero (rng_seed guarantees it). */
+struct rng {
+	uint64_t s[4];
+};
+
+/** rng_seed - derive the state from @seed with splitmix64 (any seed is fine) */
+void rng_seed(struct rng *r, uint64_t seed);
+uint64_t rng_next(struct rng *r);
+/** rng_below - uniform integer in [0, n) without modulo bias; 0 if n == 0 */
+uint64_t rng_below(struct rng *r, uint64_t n);
+/** rng_double - uniform double in [0, 1) with 53 random bits */
+double rng_double(struct rng *r);
+/** rng_normal - normal deviate (Marsaglia's polar method) */
+double rng_normal(struct rng *r, double mean, double stddev);
+/** rng_exponential - exponential deviate with the given mean (> 0) */
+double rng_exponential(struct rng *r, double mean);
+/** rng_pareto - Pareto deviate with scale @xm > 0 and shape @alpha > 0 */
+double rng_pareto(struct rng *r, double xm, double alpha);
+/** rng_zipf - Zipf-distributed integer in [1, n] with exponent @s > 0 */
+uint64_t rng_zipf(struct rng *r, uint64_t n, double s);
+
+#endif /* SIM_RNG_H */

@@ -1,0 +1,686 @@
+/* sim.c - the simulator instance: life cycle, clock, CPUs, log, bugs, events
+ *
+ * A struct sim is one simulated machine.  This file owns what every layer
+ * shares and nothing layer specific:
+ *
+ *   configuration  copied at creation; strings are owned by the sim
+ *   virtual clock  nanoseconds since boot.  Operations charge modelled costs
+ *                  (sim_charge, no side effects); sim_advance() lets time pass
+ *                  and fires periodic kernel work (timers) in time order,
+ *                  ties broken by registration order, so background work is
+ *                  as deterministic as the foreground.
+ *   CPUs           each with a stack of contexts (process at the bottom;
+ *                  atomic, softirq, hardirq pushed on top) and the scope
+ *                  flags of the task running there (PF_MEMALLOC, NOIO, NOFS).
+ *   kernel log     the lines the simulated kernel prints, in order, handed
+ *                  to an optional log hook as they are printed.
+ *   bug reports    what the simulated kernel would catch (double free, bad
+ *                  page, sleeping in atomic context...).  Recording a bug
+ *                  never changes allocator state; the caller keeps its own
+ *                  state consistent and the run goes on.
+ *   event stream   typed events to pluggable sinks.  With no sink attached
+ *                  an emitter costs one predictable branch (SIM_EVENT).
+ *
+ * Layer order at creation: physical memory, reclaim, slab; destruction runs
+ * the other way.  Host memory exhaustion anywhere makes sim_new() fail
+ * cleanly.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "state.h"
+#include "layers.h"
+
+/* ---- Host memory ---- */
+
+void *sim_xmalloc(size_t n)
+{
+	return malloc(n ? n : 1);
+}
+
+void *sim_xcalloc(size_t n, size_t size)
+{
+	return calloc(n ? n : 1, size ? size : 1);
+}
+
+void *sim_xrealloc(void *p, size_t n)
+{
+	return realloc(p, n ? n : 1);
+}
+
+char *sim_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = sim_xmalloc(n);
+
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+sim_noret sim_panic(const char *file, int line, const char *func,
+		    const char *cond)
+{
+	/* an engine invariant broke: this is kmemsim's bug, not the scenario's */
+	fprintf(stderr, "kmemsim: internal error at %s:%d (%s): %s\n",
+		file, line, func, cond);
+	abort();
+}
+
+/* ---- Status codes ---- */
+
+const char *sim_strerror(int status)
+{
+	switch (status) {
+#define SIM_X_CASE(n, v, m) case v: return m;
+	SIM_STATUS_LIST(SIM_X_CASE)
+#undef SIM_X_CASE
+	}
+	return "unknown status";
+}
+
+/* ---- Policies ---- */
+
+/* The slab policies in the order `compare` shows them. */
+static const char *const sim_policy_names[] = { "slab", "slub", "slob" };
+
+const char *sim_policy_name(size_t i)
+{
+	return i < ARRAY_SIZE(sim_policy_names) ? sim_policy_names[i] : NULL;
+}
+
+bool sim_policy_known(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sim_policy_names); i++)
+		if (strcmp(name, sim_policy_names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* ---- Configuration ---- */
+
+void sim_config_init(struct sim_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->seed = 1;
+	cfg->cpus = 2;
+	cfg->nodes = 1;
+	cfg->policy = "slub";		/* the only policy a 6.18 kernel has */
+	cfg->ram_bytes = UINT64_C(256) << 20;
+	cfg->min_free_kbytes = -1;
+	cfg->watermark_scale_factor = 10;	/* page_alloc.c default */
+	cfg->watermark_boost_factor = 15000;	/* page_alloc.c default */
+	cfg->pcp = true;
+	cfg->thp = false;
+	cfg->slub_min_order = 0;
+	cfg->slub_max_order = SIM_COSTLY_ORDER;	/* PAGE_ALLOC_COSTLY_ORDER */
+	cfg->slub_min_objects = 0;
+	cfg->slab_max_order = -1;
+	cfg->slab_nomerge = false;
+	cfg->slub_debug = NULL;
+}
+
+static int sim_config_check(const struct sim_config *cfg, char *err,
+			    size_t errlen)
+{
+	if (cfg->cpus < 1 || cfg->cpus > SIM_MAX_CPUS) {
+		snprintf(err, errlen, "cpus must be between 1 and %d (got %u)",
+			 SIM_MAX_CPUS, cfg->cpus);
+		return SIM_EINVAL;
+	}
+	if (cfg->nodes < 1 || cfg->nodes > SIM_MAX_NODES ||
+	    cfg->nodes > cfg->cpus) {
+		snprintf(err, errlen,
+			 "nodes must be between 1 and min(%d, cpus) (got %u)",
+			 SIM_MAX_NODES, cfg->nodes);
+		return SIM_EINVAL;
+	}
+	if (!cfg->policy || !sim_policy_known(cfg->policy)) {
+		snprintf(err, errlen, "unknown slab policy '%s' (slab, slub, slob)",
+			 cfg->policy ? cfg->policy : "(null)");
+		return SIM_EINVAL;
+	}
+	return SIM_OK;
+}
+
+/* copy the strings of cfg into one owned block */
+static int sim_config_copy(struct sim *sim, const struct sim_config *cfg)
+{
+	size_t lp = strlen(cfg->policy) + 1;
+	size_t ld = cfg->slub_debug ? strlen(cfg->slub_debug) + 1 : 0;
+	char *p = sim_xmalloc(lp + ld);
+
+	if (!p)
+		return SIM_ENOHOSTMEM;
+	sim->cfg = *cfg;
+	memcpy(p, cfg->policy, lp);
+	sim->cfg.policy = p;
+	if (ld) {
+		memcpy(p + lp, cfg->slub_debug, ld);
+		sim->cfg.slub_debug = p + lp;
+	}
+	sim->cfg_strings = p;
+	return SIM_OK;
+}
+
+/* ---- Life cycle ---- */
+
+struct sim *sim_new(const struct sim_config *cfg, char *err, size_t errlen)
+{
+	char dummy[1];
+	struct sim *sim;
+	int rc;
+
+	if (!err) {
+		err = dummy;
+		errlen = sizeof dummy;
+	}
+	err[0] = '\0';
+	if (sim_config_check(cfg, err, errlen) != SIM_OK)
+		return NULL;
+	sim = sim_xcalloc(1, sizeof *sim);
+	if (!sim || sim_config_copy(sim, cfg) != SIM_OK) {
+		free(sim);
+		snprintf(err, errlen, "%s", sim_strerror(SIM_ENOHOSTMEM));
+		return NULL;
+	}
+	rng_seed(&sim->rng, cfg->seed);
+	for (unsigned i = 0; i < SIM_MAX_CPUS; i++)
+		sim->cpus[i].ctx[0] = SIM_CTX_PROCESS;
+
+	rc = sim_layers_init(sim, err, errlen);
+	if (rc != SIM_OK) {
+		if (!err[0])
+			snprintf(err, errlen, "%s", sim_strerror(rc));
+		sim_free(sim);
+		return NULL;
+	}
+	return sim;
+}
+
+void sim_free(struct sim *sim)
+{
+	if (!sim)
+		return;
+	sim_layers_destroy(sim);
+	for (size_t i = 0; i < sim->nr_bugs; i++) {
+		free(sim->bugs[i].message);
+		free(sim->bugs[i].where);
+	}
+	free(sim->bugs);
+	free(sim->log);
+	free(sim->timers);
+	free(sim->sinks);
+	free(sim->cfg_strings);
+	free(sim);
+}
+
+const struct sim_config *sim_get_config(const struct sim *sim)
+{
+	return &sim->cfg;
+}
+
+const char *sim_last_reason(const struct sim *sim)
+{
+	return sim->reason;
+}
+
+int sim_set_reason(struct sim *sim, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sim->reason, sizeof sim->reason, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+/* ---- Randomness ---- */
+
+uint64_t sim_rand_u64(struct sim *sim)
+{
+	return rng_next(&sim->rng);
+}
+
+int64_t sim_rand_range(struct sim *sim, int64_t lo, int64_t hi)
+{
+	uint64_t span = (uint64_t)hi - (uint64_t)lo;
+
+	if (span == UINT64_MAX)
+		return (int64_t)rng_next(&sim->rng);
+	return (int64_t)((uint64_t)lo + rng_below(&sim->rng, span + 1));
+}
+
+double sim_rand_double(struct sim *sim)
+{
+	return rng_double(&sim->rng);
+}
+
+double sim_rand_normal(struct sim *sim, double mean, double stddev)
+{
+	return rng_normal(&sim->rng, mean, stddev);
+}
+
+double sim_rand_exponential(struct sim *sim, double mean)
+{
+	return rng_exponential(&sim->rng, mean);
+}
+
+double sim_rand_pareto(struct sim *sim, double xm, double alpha)
+{
+	return rng_pareto(&sim->rng, xm, alpha);
+}
+
+uint64_t sim_rand_zipf(struct sim *sim, uint64_t n, double s)
+{
+	return rng_zipf(&sim->rng, n, s);
+}
+
+/* ---- Virtual time and periodic work ---- */
+
+sim_time_t sim_now(const struct sim *sim)
+{
+	return sim->now;
+}
+
+int sim_timer_add(struct sim *sim, sim_time_t first, sim_time_t period,
+		  void (*fn)(struct sim *sim, void *arg), void *arg)
+{
+	struct sim_timer *t;
+
+	SIM_BUG_ON(period == 0);
+	if (sim->nr_timers == sim->cap_timers) {
+		size_t cap = sim->cap_timers ? 2 * sim->cap_timers : 8;
+		struct sim_timer *n = sim_xrealloc(sim->timers, cap * sizeof *n);
+
+		if (!n)
+			return SIM_ENOHOSTMEM;
+		sim->timers = n;
+		sim->cap_timers = cap;
+	}
+	t = &sim->timers[sim->nr_timers++];
+	t->due = sim->now + first;
+	t->period = period;
+	t->seq = sim->timer_seq++;
+	t->fn = fn;
+	t->arg = arg;
+	return SIM_OK;
+}
+
+/* the timer due first, ties by registration order; NULL if none by @limit */
+static struct sim_timer *sim_timer_next(struct sim *sim, sim_time_t limit)
+{
+	struct sim_timer *best = NULL;
+
+	for (size_t i = 0; i < sim->nr_timers; i++) {
+		struct sim_timer *t = &sim->timers[i];
+
+		if (t->due > limit)
+			continue;
+		if (!best || t->due < best->due ||
+		    (t->due == best->due && t->seq < best->seq))
+			best = t;
+	}
+	return best;
+}
+
+void sim_advance(struct sim *sim, sim_time_t ns)
+{
+	sim_time_t target = sim->now + ns;
+	struct sim_timer *t;
+
+	if (sim->in_advance) {
+		/* a timer's work may sleep: just move the clock */
+		sim->now = target;
+		return;
+	}
+	sim->in_advance = true;
+	while ((t = sim_timer_next(sim, target)) != NULL) {
+		if (t->due > sim->now)
+			sim->now = t->due;
+		t->due += t->period;
+		t->fn(sim, t->arg);
+	}
+	if (sim->now < target)
+		sim->now = target;
+	sim->in_advance = false;
+}
+
+/* ---- CPUs and contexts ---- */
+
+static const char *const sim_context_names[SIM_NR_CONTEXTS] = {
+	"process", "atomic", "softirq", "hardirq",
+};
+
+const char *sim_context_name(enum sim_context ctx)
+{
+	return (unsigned)ctx < SIM_NR_CONTEXTS ? sim_context_names[ctx] : "?";
+}
+
+unsigned sim_nr_cpus(const struct sim *sim)
+{
+	return sim->cfg.cpus;
+}
+
+unsigned sim_current_cpu(const struct sim *sim)
+{
+	return sim->cur_cpu;
+}
+
+int sim_set_cpu(struct sim *sim, unsigned cpu)
+{
+	if (cpu >= sim->cfg.cpus)
+		return sim_set_reason(sim, SIM_EINVAL,
+				      "cpu %u out of range (0..%u)", cpu,
+				      sim->cfg.cpus - 1);
+	sim->cur_cpu = cpu;
+	return SIM_OK;
+}
+
+int sim_context_push(struct sim *sim, enum sim_context ctx)
+{
+	struct sim_cpu *c = sim_cpu_cur(sim);
+
+	if ((unsigned)ctx >= SIM_NR_CONTEXTS || ctx == SIM_CTX_PROCESS)
+		return sim_set_reason(sim, SIM_EINVAL, "bad context %d", ctx);
+	if (c->depth + 1 >= SIM_CTX_DEPTH)
+		return sim_set_reason(sim, SIM_ERANGE,
+				      "contexts nested deeper than %d",
+				      SIM_CTX_DEPTH - 1);
+	c->ctx[++c->depth] = (uint8_t)ctx;
+	return SIM_OK;
+}
+
+int sim_context_pop(struct sim *sim)
+{
+	struct sim_cpu *c = sim_cpu_cur(sim);
+
+	if (c->depth == 0)
+		return sim_set_reason(sim, SIM_EINVAL,
+				      "not inside an atomic/softirq/irq section");
+	c->depth--;
+	return SIM_OK;
+}
+
+enum sim_context sim_context(const struct sim *sim)
+{
+	const struct sim_cpu *c = &sim->cpus[sim->cur_cpu];
+
+	return (enum sim_context)c->ctx[c->depth];
+}
+
+bool sim_in_atomic(const struct sim *sim)
+{
+	return sim->cpus[sim->cur_cpu].depth > 0;
+}
+
+bool sim_in_interrupt(const struct sim *sim)
+{
+	const struct sim_cpu *c = &sim->cpus[sim->cur_cpu];
+
+	/* in_interrupt(): any softirq or hardirq level on the stack */
+	for (unsigned i = 1; i <= c->depth; i++)
+		if (c->ctx[i] == SIM_CTX_SOFTIRQ || c->ctx[i] == SIM_CTX_HARDIRQ)
+			return true;
+	return false;
+}
+
+unsigned sim_scope_save(struct sim *sim, unsigned flags)
+{
+	struct sim_cpu *c = sim_cpu_cur(sim);
+	unsigned old = c->scope;
+
+	c->scope |= flags;
+	return old;
+}
+
+void sim_scope_restore(struct sim *sim, unsigned old)
+{
+	sim_cpu_cur(sim)->scope = old;
+}
+
+unsigned sim_scope(const struct sim *sim)
+{
+	return sim->cpus[sim->cur_cpu].scope;
+}
+
+/* ---- Kernel log and bugs ---- */
+
+void sim_set_log(struct sim *sim, sim_log_fn fn, void *ud)
+{
+	sim->log_fn = fn;
+	sim->log_ud = ud;
+}
+
+void sim_set_where(struct sim *sim, sim_where_fn fn, void *ud)
+{
+	sim->where_fn = fn;
+	sim->where_ud = ud;
+}
+
+static void sim_log_append(struct sim *sim, const char *line, size_t len)
+{
+	size_t need = sim->log_len + len + 2;
+
+	if (need > sim->log_cap) {
+		size_t cap = sim->log_cap ? sim->log_cap : 1024;
+		char *n;
+
+		while (cap < need)
+			cap *= 2;
+		n = sim_xrealloc(sim->log, cap);
+		if (!n)
+			return;	/* the log is best effort; the hook still sees it */
+		sim->log = n;
+		sim->log_cap = cap;
+	}
+	memcpy(sim->log + sim->log_len, line, len);
+	sim->log_len += len;
+	sim->log[sim->log_len++] = '\n';
+	sim->log[sim->log_len] = '\0';
+}
+
+/* lines carry dmesg's "[seconds.micros] " prefix, from the virtual clock */
+static void sim_vprintk(struct sim *sim, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int p = snprintf(buf, sizeof buf, "[%5llu.%06llu] ",
+			 (unsigned long long)(sim->now / SIM_NSEC_PER_SEC),
+			 (unsigned long long)(sim->now % SIM_NSEC_PER_SEC / 1000));
+	int n = vsnprintf(buf + p, sizeof buf - (size_t)p, fmt, ap);
+
+	if (n < 0)
+		return;
+	n += p;
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	sim_log_append(sim, buf, (size_t)n);
+	if (sim->log_fn)
+		sim->log_fn(sim->log_ud, buf);
+}
+
+void sim_printk(struct sim *sim, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sim_vprintk(sim, fmt, ap);
+	va_end(ap);
+}
+
+const char *sim_log_text(const struct sim *sim)
+{
+	return sim->log ? sim->log : "";
+}
+
+static const char *const sim_bug_kind_names[SIM_NR_BUG_KINDS] = {
+	[SIM_BUG_BAD_PAGE] = "bad_page",
+	[SIM_BUG_DOUBLE_FREE] = "double_free",
+	[SIM_BUG_INVALID_FREE] = "invalid_free",
+	[SIM_BUG_WRONG_CACHE] = "wrong_cache",
+	[SIM_BUG_CACHE_BUSY] = "cache_busy",
+	[SIM_BUG_POISON] = "poison",
+	[SIM_BUG_REDZONE] = "redzone",
+	[SIM_BUG_SLEEP_ATOMIC] = "sleep_in_atomic",
+	[SIM_BUG_ALLOC_FAIL] = "alloc_fail",
+	[SIM_BUG_WARN] = "warning",
+	[SIM_BUG_OOM] = "oom",
+};
+
+const char *sim_bug_kind_name(enum sim_bug_kind kind)
+{
+	return (unsigned)kind < SIM_NR_BUG_KINDS ? sim_bug_kind_names[kind] : "?";
+}
+
+void sim_report_bug(struct sim *sim, enum sim_bug_kind kind,
+		    const char *fmt, ...)
+{
+	char msg[512], where[256] = "";
+	struct sim_bug_rec *rec;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (sim->where_fn)
+		sim->where_fn(sim->where_ud, where, sizeof where);
+
+	sim_printk(sim, "%s", msg);
+	if (where[0])
+		sim_printk(sim, " scenario: %s", where);
+	SIM_EVENT(sim, BUG, kind, 0, 0, 0);
+
+	if (sim->nr_bugs == sim->cap_bugs) {
+		size_t cap = sim->cap_bugs ? 2 * sim->cap_bugs : 8;
+		struct sim_bug_rec *n = sim_xrealloc(sim->bugs, cap * sizeof *n);
+
+		if (!n)
+			return;
+		sim->bugs = n;
+		sim->cap_bugs = cap;
+	}
+	rec = &sim->bugs[sim->nr_bugs];
+	rec->kind = kind;
+	rec->message = sim_xstrdup(msg);
+	rec->where = sim_xstrdup(where);
+	if (!rec->message || !rec->where) {
+		free(rec->message);
+		free(rec->where);
+		return;
+	}
+	sim->nr_bugs++;
+}
+
+size_t sim_nr_bugs(const struct sim *sim)
+{
+	return sim->nr_bugs;
+}
+
+const struct sim_bug *sim_bug_at(const struct sim *sim, size_t i)
+{
+	/* struct sim_bug_rec and struct sim_bug share their layout */
+	_Static_assert(sizeof(struct sim_bug) == sizeof(struct sim_bug_rec),
+		       "bug record layout");
+	return i < sim->nr_bugs ? (const struct sim_bug *)&sim->bugs[i] : NULL;
+}
+
+/* ---- Events ---- */
+
+static const char *const sim_event_names[SIM_NR_EVENTS] = {
+#define SIM_X_EVNAME(n) #n,
+	SIM_EVENT_LIST(SIM_X_EVNAME)
+#undef SIM_X_EVNAME
+};
+
+const char *sim_event_name(enum sim_event_type type)
+{
+	return (unsigned)type < SIM_NR_EVENTS ? sim_event_names[type] : "?";
+}
+
+int sim_sink_add(struct sim *sim, sim_sink_fn fn, void *ud)
+{
+	struct sim_sink *n = sim_xrealloc(sim->sinks,
+					  (sim->nr_sinks + 1) * sizeof *n);
+
+	if (!n)
+		return SIM_ENOHOSTMEM;
+	n[sim->nr_sinks].fn = fn;
+	n[sim->nr_sinks].ud = ud;
+	sim->sinks = n;
+	sim->nr_sinks++;
+	return SIM_OK;
+}
+
+void sim_sink_remove(struct sim *sim, sim_sink_fn fn, void *ud)
+{
+	for (size_t i = 0; i < sim->nr_sinks; i++) {
+		if (sim->sinks[i].fn == fn && sim->sinks[i].ud == ud) {
+			memmove(&sim->sinks[i], &sim->sinks[i + 1],
+				(sim->nr_sinks - i - 1) * sizeof *sim->sinks);
+			if (--sim->nr_sinks == 0) {
+				free(sim->sinks);
+				sim->sinks = NULL;	/* back to the one-branch path */
+			}
+			return;
+		}
+	}
+}
+
+void sim_event_emit(struct sim *sim, enum sim_event_type type, uint64_t a,
+		    uint64_t b, uint64_t c, uint64_t d, const char *str)
+{
+	struct sim_event ev = {
+		.type = type, .cpu = sim->cur_cpu, .time = sim->now,
+		.a = a, .b = b, .c = c, .d = d, .str = str,
+	};
+
+	for (size_t i = 0; i < sim->nr_sinks; i++)
+		sim->sinks[i].fn(sim->sinks[i].ud, &ev);
+}
+
+void sim_note(struct sim *sim, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	sim_event_emit(sim, SIM_EV_NOTE, 0, 0, 0, 0, buf);
+}
+
+/* ---- Counters ---- */
+
+static const char *const sim_stat_names[] = {
+#define SIM_X_NAME(f, n) n,
+	SIM_STAT_FIELDS(SIM_X_NAME)
+#undef SIM_X_NAME
+};
+
+size_t sim_stat_count(void)
+{
+	return ARRAY_SIZE(sim_stat_names);
+}
+
+const char *sim_stat_name(size_t i)
+{
+	return i < ARRAY_SIZE(sim_stat_names) ? sim_stat_names[i] : NULL;
+}
+
+uint64_t sim_stat_value(const struct sim *sim, size_t i)
+{
+	static const size_t offsets[] = {
+#define SIM_X_OFF(f, n) offsetof(struct sim_stats, f),
+		SIM_STAT_FIELDS(SIM_X_OFF)
+#undef SIM_X_OFF
+	};
+
+	if (i >= ARRAY_SIZE(offsets))
+		return 0;
+	return *(const uint64_t *)((const char *)&sim->stats + offsets[i]);
+}

@@ -1,0 +1,139 @@
+/* state.h - struct sim, the whole state of one simulated machine
+ *
+ * The global_State of kmemsim: the only definition that knows every layer.
+ * Each layer keeps its own state in a struct defined in its own header and
+ * reached through a pointer here, created by the layer's init function in
+ * sim_new() (lowest layer first) and destroyed in reverse order.
+ *
+ * Ownership: a layer changes only its own struct; lower layers never look at
+ * upper ones (page_alloc never sees a kmem_cache).
+ */
+#ifndef SIM_STATE_H
+#define SIM_STATE_H
+
+#include "sim.h"
+#include "rng.h"
+#include "stats_fields.h"
+
+struct sim_stats {
+#define SIM_X_FIELD(f, n) uint64_t f;
+	SIM_STAT_FIELDS(SIM_X_FIELD)
+#undef SIM_X_FIELD
+};
+
+/* Per-CPU execution state: the context stack and the running task's flags. */
+struct sim_cpu {
+	uint8_t ctx[SIM_CTX_DEPTH];	/* enum sim_context; ctx[0] = PROCESS */
+	unsigned depth;			/* entries used above ctx[0] */
+	unsigned scope;			/* SIM_SCOPE_* of the current task */
+};
+
+struct sim_timer {
+	sim_time_t due;			/* next expiry, virtual ns */
+	sim_time_t period;		/* re-armed this far after each expiry */
+	uint32_t seq;			/* registration order, breaks ties */
+	void (*fn)(struct sim *sim, void *arg);
+	void *arg;
+};
+
+struct sim_sink {
+	sim_sink_fn fn;
+	void *ud;
+};
+
+struct sim_bug_rec {
+	enum sim_bug_kind kind;
+	char *message;
+	char *where;
+};
+
+struct pgalloc_state;		/* page.h/zone.h/buddy.h/page_alloc.h */
+struct reclaim_state;		/* reclaim.h */
+struct slab_state;		/* slab.h */
+
+struct sim {
+	struct sim_config cfg;		/* strings point into cfg_strings */
+	char *cfg_strings;
+
+	struct rng rng;
+	sim_time_t now;			/* virtual ns since boot */
+
+	struct sim_cpu cpus[SIM_MAX_CPUS];
+	unsigned cur_cpu;
+
+	struct sim_timer *timers;	/* unsorted; few of them */
+	size_t nr_timers, cap_timers;
+	uint32_t timer_seq;
+	bool in_advance;		/* timers don't nest sim_advance */
+
+	struct sim_sink *sinks;		/* NULL when none: one branch per event */
+	size_t nr_sinks;
+
+	struct sim_bug_rec *bugs;
+	size_t nr_bugs, cap_bugs;
+	char *log;			/* kernel log, '\n'-separated */
+	size_t log_len, log_cap;
+	sim_log_fn log_fn;
+	void *log_ud;
+	sim_where_fn where_fn;
+	void *where_ud;
+
+	char reason[256];		/* sim_last_reason() */
+
+	struct sim_stats stats;
+
+	struct pgalloc_state *pg;
+	struct reclaim_state *reclaim;
+	struct slab_state *slab;
+};
+
+/* ---- Internal helpers shared by the layers ("sim.c") ---- */
+
+/** sim_set_reason - record why the current call failed; returns @status */
+int sim_set_reason(struct sim *sim, int status, const char *fmt, ...)
+	sim_printf_like(3, 4);
+/**
+ * sim_timer_add - run @fn every @period ns of virtual time, first at now+@first
+ * Return: SIM_OK or SIM_ENOHOSTMEM.
+ */
+int sim_timer_add(struct sim *sim, sim_time_t first, sim_time_t period,
+		  void (*fn)(struct sim *sim, void *arg), void *arg);
+void sim_event_emit(struct sim *sim, enum sim_event_type type, uint64_t a,
+		    uint64_t b, uint64_t c, uint64_t d, const char *str);
+/** sim_note - narrate a step for --explain (formatting only when listened to) */
+void sim_note(struct sim *sim, const char *fmt, ...) sim_printf_like(2, 3);
+/** sim_charge - advance the clock by a modelled cost without running timers */
+static inline void sim_charge(struct sim *sim, sim_time_t ns)
+{
+	sim->now += ns;
+}
+
+#define SIM_EVENT(sim, type, a, b, c, d) \
+	do { \
+		if (unlikely((sim)->sinks != NULL)) \
+			sim_event_emit((sim), SIM_EV_##type, (a), (b), (c), (d), NULL); \
+	} while (0)
+
+#define SIM_NOTE(sim, ...) \
+	do { \
+		if (unlikely((sim)->sinks != NULL)) \
+			sim_note((sim), __VA_ARGS__); \
+	} while (0)
+
+static inline bool sim_listening(const struct sim *sim)
+{
+	return sim->sinks != NULL;
+}
+
+static inline struct sim_cpu *sim_cpu_cur(struct sim *sim)
+{
+	return &sim->cpus[sim->cur_cpu];
+}
+
+/* host allocation wrappers: NULL on failure, never abort */
+void *sim_xmalloc(size_t n);
+void *sim_xcalloc(size_t n, size_t size);
+void *sim_xrealloc(void *p, size_t n);
+char *sim_xstrdup(const char *s);
+
+#endif /* SIM_STATE_H */

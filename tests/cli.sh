@@ -1,0 +1,85 @@
+#!/bin/sh
+# cli.sh - the kmemsim command's contract: exit codes, error locations,
+# sandbox, determinism.  Each check prints what it expected on failure.
+set -u
+srcdir=${KMEMSIM_SRCDIR:?}
+km=${KMEMSIM:?}
+tmp=${TMPDIR:-/tmp}/kmemsim-cli.$$
+mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+pass() { echo "ok: $*"; }
+
+expect_exit() { # want, description, command...
+	want=$1; what=$2; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" = "$want" ]; then pass "$what (exit $rc)"; else
+		fail "$what: exit $rc, expected $want"; cat "$tmp/out" "$tmp/err"; fi
+}
+expect_grep() { # file, pattern, description
+	if grep -q -- "$2" "$1"; then pass "$3"; else
+		fail "$3: no '$2' in:"; cat "$1"; fi
+}
+
+cd "$srcdir"
+
+expect_exit 0 "--help" "$km" --help
+expect_grep "$tmp/out" "usage: kmemsim run" "--help prints usage"
+expect_exit 0 "--version" "$km" --version
+expect_grep "$tmp/out" "^kmemsim [0-9]" "--version prints the version"
+expect_exit 2 "no command" "$km"
+expect_exit 2 "unknown command" "$km" frobnicate
+expect_exit 2 "unknown option" "$km" run --frob tests/lua/api_core.lua
+expect_exit 2 "bad seed" "$km" run --seed=-3 tests/lua/api_core.lua
+expect_exit 2 "bad policy" "$km" run --policy=slab2 tests/lua/api_core.lua
+expect_grep "$tmp/err" "unknown policy 'slab2'" "bad policy is named"
+
+# scenario errors: FILE:LINE and exit 1
+expect_exit 1 "syntax error" "$km" run tests/lua/syntax_error.lua
+expect_grep "$tmp/err" "tests/lua/syntax_error.lua:3:" "syntax error names FILE:LINE"
+expect_exit 1 "runtime error" "$km" run tests/lua/runtime_error.lua
+expect_grep "$tmp/err" "tests/lua/runtime_error.lua:3:" "runtime error names FILE:LINE"
+expect_grep "$tmp/err" "stack traceback" "runtime error has a traceback"
+expect_exit 1 "missing file" "$km" run tests/lua/no-such-file.lua
+expect_grep "$tmp/err" "no-such-file.lua" "missing file is named"
+expect_exit 1 "runaway script" "$km" run --max-steps=1000000 tests/lua/runaway.lua
+expect_grep "$tmp/err" "max-steps" "runaway script names --max-steps"
+
+# the sandbox
+echo 'print(os == nil, io == nil, debug == nil)' >"$tmp/s.lua"
+expect_exit 0 "sandboxed run" "$km" run "$tmp/s.lua"
+expect_grep "$tmp/out" "^true	true	true$" "os, io, debug are nil"
+expect_exit 0 "unsafe run" "$km" run --unsafe "$tmp/s.lua"
+expect_grep "$tmp/out" "^false	false	false$" "--unsafe opens os, io, debug"
+
+# stdin, --set, require from the scenario's directory
+echo 'local km = require "kmemsim"; print("p=" .. km.params.p)' |
+	"$km" run - --set p=42 >"$tmp/out" 2>&1
+expect_grep "$tmp/out" "^p=42$" "scenario from stdin with --set"
+mkdir -p "$tmp/mods"
+echo 'return { answer = 41 + 1 }' >"$tmp/mods/helper.lua"
+echo 'print(require("helper").answer)' >"$tmp/mods/main.lua"
+expect_exit 0 "require from scenario dir" "$km" run "$tmp/mods/main.lua"
+expect_grep "$tmp/out" "^42$" "local module loaded"
+
+# determinism: same seed identical, different seeds differ
+cat >"$tmp/d.lua" <<'LUA'
+local km = require "kmemsim"
+local s = km.new{}
+local t = {}
+for i = 1, 8 do t[i] = math.random(1, 1 << 40) .. ":" .. s:random(1, 1 << 40) end
+print(table.concat(t, " "))
+LUA
+"$km" run "$tmp/d.lua" --seed=5 >"$tmp/a" 2>&1
+"$km" run "$tmp/d.lua" --seed=5 >"$tmp/b" 2>&1
+"$km" run "$tmp/d.lua" --seed=6 >"$tmp/c" 2>&1
+if cmp -s "$tmp/a" "$tmp/b"; then pass "same seed, byte-identical"; else fail "same seed differs"; fi
+if cmp -s "$tmp/a" "$tmp/c"; then fail "different seeds gave the same output"; else pass "different seeds differ"; fi
+
+# the default scenario runs with no FILE
+expect_exit 0 "default scenario" "$km" run
+
+echo "$fails failure(s)"
+[ "$fails" = 0 ]

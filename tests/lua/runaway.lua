@@ -1,0 +1,3 @@
+-- a runaway scenario: --max-steps must stop it
+local n = 0
+while true do n = n + 1 end
