@@ -75,6 +75,61 @@ static void lsim_log_hook(void *ud, const char *line)
 	}
 }
 
+/* ---- Narration (--explain, sim:explain) ---- */
+
+/* prints each OP as a line and each NOTE as an indented step under it */
+static void lsim_explain_sink(void *ud, const struct sim_event *ev)
+{
+	struct lsim_sim *s = ud;
+	struct lsim_runtime *rt = s->rt;
+
+	if (!rt->write || !ev->str)
+		return;
+	if (ev->type == SIM_EV_OP) {
+		if (s->explain_left == 0) {
+			s->explain_muted = true;
+			return;
+		}
+		s->explain_left--;
+		s->explain_muted = false;
+		rt->write(rt->write_ud, ev->str, strlen(ev->str));
+		rt->write(rt->write_ud, "\n", 1);
+	} else if (ev->type == SIM_EV_NOTE && !s->explain_muted) {
+		rt->write(rt->write_ud, "  \xe2\x86\x92 ", 6);	/* "  → " */
+		rt->write(rt->write_ud, ev->str, strlen(ev->str));
+		rt->write(rt->write_ud, "\n", 1);
+	}
+}
+
+static void lsim_explain_set(struct lsim_sim *s, uint64_t nops)
+{
+	if (nops && !s->explaining) {
+		if (sim_sink_add(s->sim, lsim_explain_sink, s) != SIM_OK)
+			return;
+		s->explaining = true;
+	} else if (!nops && s->explaining) {
+		sim_sink_remove(s->sim, lsim_explain_sink, s);
+		s->explaining = false;
+	}
+	s->explain_left = nops;
+	s->explain_muted = false;
+}
+
+/* sim:explain(true | false | n): narrate every / no / the next n operations */
+static int lsim_sim_explain(lua_State *L)
+{
+	struct lsim_sim *s = lsim_tosimud(L, 1);
+	uint64_t n;
+
+	lsim_checksim(L, 1);
+	if (lua_isboolean(L, 2) || lua_isnoneornil(L, 2))
+		n = lua_toboolean(L, 2) ? UINT64_MAX : 0;
+	else
+		n = (uint64_t)lsimL_checkrange(L, 2, 0, INT64_MAX);
+	lsim_explain_set(s, n);
+	return 0;
+}
+
 static int lsim_sim_close(lua_State *L)
 {
 	struct lsim_sim *s = lsim_tosimud(L, 1);
@@ -238,7 +293,8 @@ static int lsim_new(lua_State *L)
 	cfg.slub_debug = lsim_optstr(L, 1, "slub_debug", NULL);
 
 	s = lua_newuserdatauv(L, sizeof *s, 0);
-	s->sim = NULL;
+	memset(s, 0, sizeof *s);
+	s->rt = rt;
 	s->id = ++rt->next_sim_id;
 	luaL_setmetatable(L, LSIM_SIM_MT);
 	s->sim = sim_new(&cfg, err, sizeof err);
@@ -246,6 +302,8 @@ static int lsim_new(lua_State *L)
 		return luaL_error(L, "kmemsim.new: %s", err);
 	rt->nr_sims++;
 	sim_set_log(s->sim, lsim_log_hook, rt);
+	if (rt->explain)
+		lsim_explain_set(s, rt->explain);
 	return 1;
 }
 
@@ -551,6 +609,7 @@ void lsim_open_core_methods(lua_State *L)
 		{ "rand", lsim_sim_rand },
 		{ "bugs", lsim_sim_bugs },
 		{ "dmesg", lsim_sim_dmesg },
+		{ "explain", lsim_sim_explain },
 		{ "config", lsim_sim_config },
 		{ "close", lsim_sim_close },
 		{ NULL, NULL },

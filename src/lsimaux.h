@@ -48,6 +48,7 @@ struct lsim_runtime {
 	/* output stream of print() and the kernel log */
 	lsim_write_fn write;
 	void *write_ud;
+	uint64_t explain;		/* --explain[=N]: narrate N operations (0 off) */
 	/* state */
 	uint64_t steps;			/* instructions executed (in hook units) */
 	unsigned next_sim_id;		/* for stable __tostring of simulators */
@@ -117,6 +118,10 @@ void lsimL_checkoptions(lua_State *L, int idx, const char *const valid[]);
 struct lsim_sim {
 	struct sim *sim;	/* NULL once closed */
 	unsigned id;		/* 1, 2, ... in creation order */
+	struct lsim_runtime *rt;
+	bool explaining;	/* the narration sink is attached */
+	uint64_t explain_left;	/* operations still to narrate */
+	bool explain_muted;	/* the limit was reached mid-run */
 };
 
 /** lsim_checksim - the open simulator at @arg (and arm the bug-location hook) */

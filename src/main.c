@@ -42,6 +42,7 @@ static const char usage_text[] =
 	"  --policy P       default slab policy: slab, slub or slob (default slub)\n"
 	"  --set KEY=VALUE  scenario parameter, seen as kmemsim.params.KEY\n"
 	"  --max-steps N    stop a runaway script after N VM instructions\n"
+	"  --explain[=N]    narrate each operation (only the first N) step by step\n"
 	"  --unsafe         give the script io, os and debug\n"
 	"  --lua-path DIR   load kmemsim.* modules from DIR/kmemsim/ first\n"
 	"                   (also $KMEMSIM_LUA_PATH)\n"
@@ -164,6 +165,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (!(v = option_value(argc, argv, &i, "--max-steps")) ||
 			    parse_u64(v, &o->rt.max_steps))
 				return usage_error("--max-steps needs a non-negative integer%s", "");
+		} else if (is_option(a, "--explain")) {
+			if (a[9] == '=') {
+				if (parse_u64(a + 10, &o->rt.explain) || !o->rt.explain)
+					return usage_error("--explain=N needs a positive integer%s", "");
+			} else {
+				o->rt.explain = UINT64_MAX;
+			}
 		} else if (strcmp(a, "--unsafe") == 0) {
 			o->rt.unsafe = true;
 		} else if (is_option(a, "--lua-path")) {

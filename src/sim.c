@@ -654,6 +654,24 @@ void sim_note(struct sim *sim, const char *fmt, ...)
 	sim_event_emit(sim, SIM_EV_NOTE, 0, 0, 0, 0, buf);
 }
 
+bool sim_has_sinks(const struct sim *sim)
+{
+	return sim->sinks != NULL;
+}
+
+void sim_op(struct sim *sim, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!sim->sinks)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	sim_event_emit(sim, SIM_EV_OP, 0, 0, 0, 0, buf);
+}
+
 /* ---- Counters ---- */
 
 static const char *const sim_stat_names[] = {

@@ -248,7 +248,8 @@ const char *sim_log_text(const struct sim *sim);
 	X(KFREE)		/* a=addr */ \
 	X(MEMPOOL)		/* a=pool id b=what */ \
 	X(BUG)			/* a=kind */ \
-	X(NOTE)			/* str = narration text */
+	X(OP)			/* str = a top-level operation, e.g. "kmalloc(100, GFP_KERNEL)" */ \
+	X(NOTE)			/* str = narration text of a step inside the operation */
 
 enum sim_event_type {
 #define SIM_X_EV(n) SIM_EV_##n,
@@ -271,6 +272,14 @@ int sim_sink_add(struct sim *sim, sim_sink_fn fn, void *ud);
 /** sim_sink_remove - detach the sink registered with @fn and @ud */
 void sim_sink_remove(struct sim *sim, sim_sink_fn fn, void *ud);
 const char *sim_event_name(enum sim_event_type type);
+/** sim_has_sinks - true when at least one sink is attached */
+bool sim_has_sinks(const struct sim *sim);
+/**
+ * sim_op - announce a top-level operation for narration (--explain)
+ * Formats only when a sink listens; the steps of the operation follow as
+ * NOTE events emitted by the layers.
+ */
+void sim_op(struct sim *sim, const char *fmt, ...) sim_printf_like(2, 3);
 
 /* ---- Counters (/proc/vmstat names) ---- */
 
