@@ -672,6 +672,88 @@ void sim_op(struct sim *sim, const char *fmt, ...)
 	sim_event_emit(sim, SIM_EV_OP, 0, 0, 0, 0, buf);
 }
 
+/* ---- Modelled latency ---- */
+
+/* bucket of v: values < 8 map to themselves; above, 8 sub-buckets per octave */
+static unsigned sim_lat_bucket(sim_time_t v)
+{
+	unsigned msb, sub;
+
+	if (v < (1u << SIM_LAT_SUB_BITS))
+		return (unsigned)v;
+	msb = sim_ilog2(v);
+	sub = (unsigned)(v >> (msb - SIM_LAT_SUB_BITS)) & ((1u << SIM_LAT_SUB_BITS) - 1);
+	return ((msb - SIM_LAT_SUB_BITS + 1) << SIM_LAT_SUB_BITS) + sub;
+}
+
+/* the largest value that falls into bucket b */
+static sim_time_t sim_lat_bucket_max(unsigned b)
+{
+	unsigned octave = b >> SIM_LAT_SUB_BITS, sub = b & ((1u << SIM_LAT_SUB_BITS) - 1);
+	unsigned shift;
+
+	if (octave == 0)
+		return b;
+	shift = octave - 1;
+	return ((((sim_time_t)((1u << SIM_LAT_SUB_BITS) + sub)) + 1) << shift) - 1;
+}
+
+void sim_lat_record(struct sim *sim, enum sim_lat_kind kind, sim_time_t ns)
+{
+	struct sim_lat_hist *h = &sim->lat[kind];
+	unsigned b = sim_lat_bucket(ns);
+
+	h->count++;
+	if (ns > h->max)
+		h->max = ns;
+	if (h->bucket[b] != UINT32_MAX)
+		h->bucket[b]++;
+}
+
+uint64_t sim_lat_count(const struct sim *sim, enum sim_lat_kind kind)
+{
+	return sim->lat[kind].count;
+}
+
+sim_time_t sim_lat_max(const struct sim *sim, enum sim_lat_kind kind)
+{
+	return sim->lat[kind].max;
+}
+
+sim_time_t sim_lat_percentile(const struct sim *sim, enum sim_lat_kind kind,
+			      double pct)
+{
+	const struct sim_lat_hist *h = &sim->lat[kind];
+	uint64_t rank, seen = 0;
+
+	if (h->count == 0)
+		return 0;
+	/* nearest-rank: the smallest value with at least pct% at or below */
+	rank = (uint64_t)(pct / 100.0 * (double)h->count + 0.999999);
+	if (rank < 1)
+		rank = 1;
+	if (rank > h->count)
+		rank = h->count;
+	for (unsigned b = 0; b < SIM_LAT_BUCKETS; b++) {
+		seen += h->bucket[b];
+		if (seen >= rank) {
+			sim_time_t hi = sim_lat_bucket_max(b);
+
+			return hi < h->max ? hi : h->max;
+		}
+	}
+	return h->max;
+}
+
+const char *sim_lat_kind_name(enum sim_lat_kind kind)
+{
+	static const char *const names[SIM_NR_LAT_KINDS] = {
+		"alloc", "free", "page_alloc", "page_free",
+	};
+
+	return (unsigned)kind < SIM_NR_LAT_KINDS ? names[kind] : "?";
+}
+
 /* ---- Counters ---- */
 
 static const char *const sim_stat_names[] = {

@@ -303,6 +303,32 @@ size_t sim_gfp_format(gfp_t gfp, char *buf, size_t len);
 /** sim_gfp_name_at - the @i-th flag or composite name and value, NULL past the end */
 const char *sim_gfp_name_at(size_t i, gfp_t *value);
 
+/* ---- Modelled latency ---- */
+
+/*
+ * Each API operation records the virtual time it took (modelled costs plus
+ * any sleep) in a log-linear histogram: 8 linear sub-buckets per power of
+ * two, so a percentile is exact to within 12.5%, whatever the range.
+ */
+enum sim_lat_kind {
+	SIM_LAT_ALLOC,		/* kmalloc, kmem_cache_alloc */
+	SIM_LAT_FREE,		/* kfree, kmem_cache_free */
+	SIM_LAT_PAGE_ALLOC,	/* alloc_pages from a scenario */
+	SIM_LAT_PAGE_FREE,	/* free_pages from a scenario */
+	SIM_NR_LAT_KINDS
+};
+
+void sim_lat_record(struct sim *sim, enum sim_lat_kind kind, sim_time_t ns);
+uint64_t sim_lat_count(const struct sim *sim, enum sim_lat_kind kind);
+/**
+ * sim_lat_percentile - the @pct-th percentile (0..100) of @kind, in ns
+ * Returns the upper bound of the bucket holding that rank; 0 if no samples.
+ */
+sim_time_t sim_lat_percentile(const struct sim *sim, enum sim_lat_kind kind,
+			      double pct);
+sim_time_t sim_lat_max(const struct sim *sim, enum sim_lat_kind kind);
+const char *sim_lat_kind_name(enum sim_lat_kind kind);
+
 /* ---- Policies ---- */
 
 /** sim_policy_name - the @i-th known slab policy name, NULL past the end */

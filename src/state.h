@@ -47,6 +47,15 @@ struct sim_bug_rec {
 	char *where;
 };
 
+#define SIM_LAT_SUB_BITS	3			/* 8 sub-buckets per octave */
+#define SIM_LAT_BUCKETS		(64 << SIM_LAT_SUB_BITS)
+
+struct sim_lat_hist {
+	uint64_t count;
+	sim_time_t max;
+	uint32_t bucket[SIM_LAT_BUCKETS];	/* saturating */
+};
+
 struct pgalloc_state;		/* page.h/zone.h/buddy.h/page_alloc.h */
 struct reclaim_state;		/* reclaim.h */
 struct slab_state;		/* slab.h */
@@ -81,6 +90,7 @@ struct sim {
 	char reason[256];		/* sim_last_reason() */
 
 	struct sim_stats stats;
+	struct sim_lat_hist lat[SIM_NR_LAT_KINDS];
 
 	struct pgalloc_state *pg;
 	struct reclaim_state *reclaim;

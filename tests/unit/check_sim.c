@@ -255,6 +255,32 @@ START_TEST(test_independent_instances)
 }
 END_TEST
 
+START_TEST(test_latency_histogram)
+{
+	struct sim *sim = tu_sim_new(0, 1);
+
+	ck_assert_uint_eq(sim_lat_percentile(sim, SIM_LAT_ALLOC, 50), 0);
+	for (sim_time_t v = 1; v <= 100; v++)
+		sim_lat_record(sim, SIM_LAT_ALLOC, v);
+	ck_assert_uint_eq(sim_lat_count(sim, SIM_LAT_ALLOC), 100);
+	ck_assert_uint_eq(sim_lat_count(sim, SIM_LAT_FREE), 0);
+	/* rank 50 is the value 50: msb 5, sub-bucket (50 >> 2) & 7 = 4, which
+	 * holds 48..51; the percentile reports the bucket's upper bound */
+	ck_assert_uint_eq(sim_lat_percentile(sim, SIM_LAT_ALLOC, 50), 51);
+	/* values below 8 have exact buckets */
+	ck_assert_uint_eq(sim_lat_percentile(sim, SIM_LAT_ALLOC, 1), 1);
+	ck_assert_uint_eq(sim_lat_percentile(sim, SIM_LAT_ALLOC, 7), 7);
+	/* the top is clamped to the true maximum (bucket 96..103 holds 100) */
+	ck_assert_uint_eq(sim_lat_percentile(sim, SIM_LAT_ALLOC, 100), 100);
+	ck_assert_uint_eq(sim_lat_max(sim, SIM_LAT_ALLOC), 100);
+	/* huge values do not overflow the bucket index */
+	sim_lat_record(sim, SIM_LAT_FREE, UINT64_C(1) << 62);
+	ck_assert_uint_eq(sim_lat_percentile(sim, SIM_LAT_FREE, 50), UINT64_C(1) << 62);
+	ck_assert_str_eq(sim_lat_kind_name(SIM_LAT_PAGE_FREE), "page_free");
+	sim_free(sim);
+}
+END_TEST
+
 START_TEST(test_strerror)
 {
 	ck_assert_str_eq(sim_strerror(SIM_OK), "success");
@@ -277,6 +303,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, test_events);
 	tcase_add_test(tc, test_counters);
 	tcase_add_test(tc, test_independent_instances);
+	tcase_add_test(tc, test_latency_histogram);
 	tcase_add_test(tc, test_strerror);
 	suite_add_tcase(s, tc);
 	return s;
