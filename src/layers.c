@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "layers.h"
+#include "page_alloc.h"
 #include "state.h"
 
 struct sim_layer {
@@ -17,6 +18,7 @@ struct sim_layer {
 
 static const struct sim_layer sim_layer_table[] = {
 	/* physical memory, reclaim and slab layers register here */
+	{ "physical memory", pgalloc_init, pgalloc_destroy },
 	{ NULL, NULL, NULL },
 };
 

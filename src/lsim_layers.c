@@ -12,4 +12,5 @@ void lsim_open_layer_methods(lua_State *L)
 {
 	(void)L;
 	/* physical memory, GFP, slab, mempool bindings register here */
+	lsim_open_mem_methods(L);
 }

@@ -134,6 +134,8 @@ struct sim *lsim_checksim(lua_State *L, int arg);
 void lsim_open_core_methods(lua_State *L);
 /* the methods of the engine layers (memory, slab, ...), lsim_layers.c */
 void lsim_open_layer_methods(lua_State *L);
+/* physical memory: pages, zones, /proc files (lsim_mem.c) */
+void lsim_open_mem_methods(lua_State *L);
 
 int luaopen_kmemsim(lua_State *L);
 

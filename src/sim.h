@@ -329,6 +329,98 @@ sim_time_t sim_lat_percentile(const struct sim *sim, enum sim_lat_kind kind,
 sim_time_t sim_lat_max(const struct sim *sim, enum sim_lat_kind kind);
 const char *sim_lat_kind_name(enum sim_lat_kind kind);
 
+/* ---- Physical memory ---- */
+
+/*
+ * Page frames, zones and the page allocator (page.c, zone.c, buddy.c,
+ * page_alloc.c, mmproc.c).  Pages are named by pfn; a page's simulated
+ * address is SIM_DIRECT_MAP_BASE + pfn * SIM_PAGE_SIZE.
+ */
+
+#define SIM_NR_PAGE_USES 9	/* free pcp kernel slab kmalloc_large pagecache anon reserved other */
+/** sim_page_use_name - "free", "pcp", "kernel", ... for 0..SIM_NR_PAGE_USES-1, NULL past the end */
+const char *sim_page_use_name(size_t i);
+
+/**
+ * sim_alloc_pages - alloc_pages(@gfp, @order) through the fast path
+ * Return: SIM_OK with *@pfn the first page (used as "kernel");
+ * SIM_ENOMEM with sim_last_reason() naming the zone and cause, nothing
+ * changed; SIM_EINVAL for an order outside 0..10 (also recorded as a
+ * WARNING unless __GFP_NOWARN) or invalid zone modifiers / mobility hints.
+ */
+int sim_alloc_pages(struct sim *sim, int order, gfp_t gfp, pfn_t *pfn);
+
+/**
+ * sim_free_pages - __free_pages(@pfn, @order)
+ * A bad free (order outside 0..10, no such page, already free, not the
+ * first page of an allocation of that order) is recorded as a
+ * "BUG: Bad page state" report and ignored.
+ */
+void sim_free_pages(struct sim *sim, pfn_t pfn, int order);
+
+/* what one page frame is doing (sim_page_info) */
+struct sim_page_info {
+	pfn_t pfn;			/* the page asked about */
+	pfn_t head;			/* first page of the block holding it */
+	unsigned order;			/* that block's order */
+	unsigned node;
+	enum zone_type zone;
+	const char *zone_name;		/* "DMA", "DMA32", "Normal", "Movable" */
+	int migratetype;		/* of its pageblock */
+	const char *migratetype_name;	/* "Unmovable", "Movable", ... */
+	const char *state;		/* sim_page_use_name(): "free", "pcp", "slab", ... */
+	uint32_t owner;			/* the user's id (allocated), CPU (pcp), else 0 */
+	sim_addr_t addr;		/* direct-map address of @pfn */
+};
+
+/**
+ * sim_page_info - describe page frame @pfn
+ * Return: SIM_OK, or SIM_EINVAL if @pfn is not a page of any zone.
+ */
+int sim_page_info(const struct sim *sim, pfn_t pfn, struct sim_page_info *out);
+
+/* one zone, as /proc/zoneinfo and buddyinfo show it (sim_zone_info) */
+struct sim_zone_info {
+	unsigned node;
+	enum zone_type zone;
+	const char *name;
+	bool populated;			/* managed > 0 */
+	uint64_t start_pfn, spanned, present, managed;
+	uint64_t free;			/* NR_FREE_PAGES: buddy lists only, pcp excluded */
+	uint64_t min, low, high, promo;	/* watermarks, boost included (as printed) */
+	uint64_t boost;
+	int64_t protection[SIM_NR_ZONES];	/* lowmem_reserve[] */
+	uint64_t nr_free[SIM_NR_ORDERS];	/* free blocks per order (buddyinfo) */
+	uint64_t pcp_pages;		/* pages on all CPUs' per-CPU lists */
+	uint64_t reserved_highatomic;	/* pages in HIGHATOMIC pageblocks */
+	uint64_t pages_by_use[SIM_NR_PAGE_USES];
+	int unusable_index[SIM_NR_ORDERS];	/* thousandths (extfrag/unusable_index) */
+	int fragmentation_index[SIM_NR_ORDERS];	/* thousandths, -1000: would succeed */
+};
+
+/** sim_zone_count - zones listed: every zone of every node, in /proc/zoneinfo order */
+size_t sim_zone_count(const struct sim *sim);
+/** sim_zone_info - zone @i (0..sim_zone_count()-1); SIM_EINVAL past the end */
+int sim_zone_info(const struct sim *sim, size_t i, struct sim_zone_info *out);
+
+/**
+ * sim_proc_read - a kernel text file, byte for byte in the kernel's layout
+ * @name: "buddyinfo", "pagetypeinfo", "zoneinfo", "vmstat",
+ *        "extfrag/unusable_index" or "extfrag/extfrag_index"
+ * @text: set to a NUL-terminated string the caller releases with free()
+ * Return: SIM_OK, SIM_ENOENT for an unknown name, SIM_ENOHOSTMEM.
+ */
+int sim_proc_read(const struct sim *sim, const char *name, char **text);
+
+/*
+ * Memory state counters (the zone and node items of /proc/vmstat, summed
+ * over zones, plus kmemsim's pages-by-use), next to the event counters of
+ * sim_stat_*.
+ */
+size_t sim_vmstat_count(void);
+const char *sim_vmstat_name(size_t i);		/* NULL past the end */
+uint64_t sim_vmstat_value(const struct sim *sim, size_t i);
+
 /* ---- Policies ---- */
 
 /** sim_policy_name - the @i-th known slab policy name, NULL past the end */

@@ -22,6 +22,61 @@ struct sim *tu_sim_new(uint64_t ram, unsigned cpus)
 	return sim;
 }
 
+struct sim *tu_sim_cfg(const struct sim_config *cfg)
+{
+	char err[256];
+	struct sim *sim = sim_new(cfg, err, sizeof err);
+
+	ck_assert_msg(sim != NULL, "sim_new failed: %s", err);
+	return sim;
+}
+
+struct sim *tu_sim_zones(uint64_t dma, uint64_t dma32, uint64_t normal,
+			 uint64_t movable, unsigned cpus, long min_free_kbytes,
+			 bool pcp)
+{
+	struct sim_config cfg;
+
+	sim_config_init(&cfg);
+	cfg.ram_bytes = 0;
+	cfg.zone_pages[ZONE_DMA] = dma;
+	cfg.zone_pages[ZONE_DMA32] = dma32;
+	cfg.zone_pages[ZONE_NORMAL] = normal;
+	cfg.zone_pages[ZONE_MOVABLE] = movable;
+	cfg.cpus = cpus;
+	cfg.min_free_kbytes = min_free_kbytes;
+	cfg.pcp = pcp;
+	return tu_sim_cfg(&cfg);
+}
+
+char *tu_read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		if (cap - len < 4096) {
+			char *p = realloc(buf, cap + 65536);
+
+			if (!p) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = p;
+			cap += 65536;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
 int tu_run_suite(Suite *s)
 {
 	SRunner *sr = srunner_create(s);

@@ -12,6 +12,22 @@
  */
 struct sim *tu_sim_new(uint64_t ram, unsigned cpus);
 
+/*
+ * tu_sim_zones - a simulator whose single node has exactly these managed
+ * pages per zone (0: none), @cpus CPUs, vm.min_free_kbytes @min_free_kbytes
+ * (< 0: the kernel's boot default) and per-CPU lists on or off; fails the
+ * test if creation fails.
+ */
+struct sim *tu_sim_zones(uint64_t dma, uint64_t dma32, uint64_t normal,
+			 uint64_t movable, unsigned cpus, long min_free_kbytes,
+			 bool pcp);
+
+/* tu_sim_cfg - sim_new(@cfg) or fail the test with the error text */
+struct sim *tu_sim_cfg(const struct sim_config *cfg);
+
+/* tu_read_file - a whole file as a malloc'd string (NULL if unreadable) */
+char *tu_read_file(const char *path);
+
 /* tu_run_suite - run @s with CK_ENV verbosity; the process exit status */
 int tu_run_suite(Suite *s);
 

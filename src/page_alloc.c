@@ -1,0 +1,993 @@
+/* page_alloc.c - alloc_pages/free_pages: the page allocator's fast path
+ *
+ * Stands in for mm/page_alloc.c above zone->lock: __alloc_frozen_pages()
+ * up to (not including) the slow path, prepare_alloc_pages(),
+ * get_page_from_freelist(), rmqueue() with the per-CPU page lists
+ * (rmqueue_pcplist, nr_pcp_alloc, rmqueue_bulk), __free_frozen_pages()
+ * with free_frozen_page_commit(), nr_pcp_high(), nr_pcp_free(),
+ * free_pcppages_bulk(), decay_pcp_high() and drain_all_pages(); plus the
+ * boot of the physical memory layer (memmap_init, memblock_free_all).
+ *
+ * Fast path (kernel-model §1.9).  alloc_flags = ALLOC_WMARK_LOW plus
+ * ALLOC_KSWAPD and ALLOC_NOFRAGMENT from alloc_flags_nofragment().  The
+ * zonelist of the running CPU's node is walked from the preferred zone
+ * (the first whose index is <= gfp_zone()) downwards.  For each zone: if
+ * ZONE_BELOW_HIGH is clear and the zone passes its HIGH watermark, take
+ * from it; otherwise mark it BELOW_HIGH (which makes pcp->high shrink) and
+ * check the LOW watermark.  A zone that passes goes to rmqueue(): the pcp
+ * list for orders 0..3, refilled from the buddy lists in batches, else the
+ * buddy lists under the zone lock.  When every zone refuses and
+ * ALLOC_NOFRAGMENT was set, the walk is repeated without it (allowing
+ * pageblock stealing).  If that fails too, the request fails with
+ * SIM_ENOMEM: the slow path (reclaim, compaction, reserves, OOM) will be
+ * inserted at the marked place in pgalloc_alloc() as pgalloc_slowpath(),
+ * reusing pgalloc_get_page_from_freelist() with other alloc flags.
+ *
+ * Per-CPU lists (kernel-model §1.7).  Each CPU has, per zone, one list per
+ * (order <= 3, PCP migratetype) and two for the PMD order with THP.  Frees
+ * push at the head; allocations pop the head (LIFO, cache-hot); refills
+ * append at the tail; drains take tails, round-robin over the lists,
+ * starting at the list just used.  pcp->high floats between high_min (from
+ * the low watermark) and high_max (managed/8 split over the node's CPUs):
+ * it grows while a CPU allocates from a zone above its high watermark and
+ * shrinks while the zone is below it; every second (the vmstat work) it
+ * decays by 1/8 towards high_min and the excess is drained.  Pages on pcp
+ * lists are not free in NR_FREE_PAGES, as in the kernel.  With cfg.pcp off,
+ * requests and frees go straight to the buddy lists.
+ *
+ * Ordering and ownership: this file owns the pcp lists and calls buddy.c
+ * for everything below them; upper layers call only pgalloc_alloc/free
+ * (and the slow path the functions of page_alloc.h).  Every step charges
+ * its modelled cost (cost.h) to the virtual clock.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buddy.h"
+#include "cost.h"
+#include "page_alloc.h"
+#include "state.h"
+
+/* ---- Counters ---- */
+
+static void pgalloc_count_alloc(struct sim *sim, const struct zone *z,
+				unsigned order)
+{
+	uint64_t n = UINT64_C(1) << order;
+
+	switch (z->idx) {
+	case ZONE_DMA:     sim->stats.pgalloc_dma += n; break;
+	case ZONE_DMA32:   sim->stats.pgalloc_dma32 += n; break;
+	case ZONE_NORMAL:  sim->stats.pgalloc_normal += n; break;
+	case ZONE_MOVABLE: sim->stats.pgalloc_movable += n; break;
+	default:           sim->stats.pgalloc_device += n; break;
+	}
+}
+
+/* zone_statistics(): NUMA hit/miss/foreign/local/other, per allocation */
+static void pgalloc_zone_statistics(struct sim *sim, struct zone *preferred,
+				    struct zone *z)
+{
+	unsigned local = sim->pg->cpu_node[sim->cur_cpu];
+
+	if (z->node == preferred->node) {
+		z->numa_hit++;
+	} else {
+		z->numa_miss++;
+		preferred->numa_foreign++;
+	}
+	if (z->node == local)
+		z->numa_local++;
+	else
+		z->numa_other++;
+}
+
+/* the cheap part of the invariants, after every operation (debug builds) */
+static bool pgalloc_zone_counters_ok(const struct zone *z)
+{
+	unsigned long sum = 0;
+
+	for (int u = 0; u < PAGE_USE_NR; u++)
+		sum += z->nr_use[u];
+	return sum == z->managed && z->nr_use[PAGE_USE_FREE] == z->nr_free_pages;
+}
+
+/* ---- Per-CPU lists ---- */
+
+static void pcp_list_add(struct pgalloc_state *pg, struct zone *z,
+			 struct per_cpu_pages *pcp, unsigned cpu,
+			 unsigned pindex, pfn_t pfn, unsigned order, bool tail)
+{
+	struct page *p = pg_page(pg, pfn);
+
+	p->flags = PG_pcp;
+	p->order = (uint8_t)order;
+	p->use = PAGE_USE_PCP;
+	p->owner = cpu;
+	p->list = (uint8_t)pindex;
+	free_list_add(pg, &pcp->lists[pindex], pfn, tail);
+	z->nr_use[PAGE_USE_PCP] += 1ul << order;
+}
+
+static void pcp_list_del(struct pgalloc_state *pg, struct zone *z,
+			 struct per_cpu_pages *pcp, pfn_t pfn)
+{
+	struct page *p = pg_page(pg, pfn);
+
+	free_list_del(pg, &pcp->lists[p->list], pfn);
+	z->nr_use[PAGE_USE_PCP] -= 1ul << p->order;
+	p->flags = 0;
+}
+
+/* free_pcppages_bulk(): @count pages from the list tails back to buddy,
+ * round-robin over the lists starting with @pindex */
+static void pcp_free_bulk(struct sim *sim, struct zone *z, int count,
+			  struct per_cpu_pages *pcp, unsigned cpu, unsigned pindex)
+{
+	struct pgalloc_state *pg = sim->pg;
+	int nr_lists = (int)pg->nr_pcp_lists;
+	int i = (int)pindex - 1;
+	int freed = 0;
+
+	count = SIM_MIN(pcp->count, count);
+	if (count <= 0)
+		return;
+	sim_charge(sim, COST_BUDDY_FREE);	/* the zone lock */
+	while (count > 0) {
+		struct free_list *l;
+		unsigned order;
+
+		do {
+			if (++i > nr_lists - 1)
+				i = 0;
+			l = &pcp->lists[i];
+		} while (l->head == PAGE_NIL);
+		order = pcp_pindex_to_order((unsigned)i);
+		do {
+			pfn_t pfn = l->tail;
+			int nr = 1 << order;
+
+			pcp_list_del(pg, z, pcp, pfn);
+			count -= nr;
+			pcp->count -= nr;
+			freed += nr;
+			/* the pageblock's type now, not the list's */
+			buddy_free_one_page(sim, z, pfn, order,
+					    (int)pageblock_migratetype(pg, pfn), FPI_NONE);
+			sim_charge(sim, COST_PCP_BATCH_PAGE);
+		} while (count > 0 && l->head != PAGE_NIL);
+	}
+	sim->stats.pcp_drain++;
+	SIM_EVENT(sim, PCP_DRAIN, cpu, (uint64_t)freed, z->id, 0);
+}
+
+/* nr_pcp_alloc(): how many blocks a refill takes; grows pcp->high */
+static int pcp_nr_alloc(struct per_cpu_pages *pcp, const struct zone *z,
+			unsigned order)
+{
+	int base = pcp->batch, batch, high;
+
+	high = pcp->high = SIM_CLAMP(pcp->high, pcp->high_min, pcp->high_max);
+	if (high < base)	/* pcp disabled or boot pageset */
+		return 1;
+	batch = order ? base : base << pcp->alloc_factor;
+	/* a larger pcp->high would have saved a trip to the zone */
+	if (pcp->high_min != pcp->high_max && !(z->flags & ZONE_BELOW_HIGH))
+		high = pcp->high = SIM_MIN(high + batch, pcp->high_max);
+	if (!order) {
+		int max_nr = SIM_MAX(high - pcp->count - base, base);
+
+		/* consecutive order-0 refills without frees double the batch */
+		if (batch <= max_nr && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		batch = SIM_MIN(batch, max_nr);
+	}
+	if (batch > 1)
+		batch = SIM_MAX(batch >> order, 2);
+	return batch;
+}
+
+/* rmqueue_bulk(): @count blocks of @order from buddy to the list tail */
+static int pcp_rmqueue_bulk(struct sim *sim, struct zone *z, unsigned order,
+			    int count, struct per_cpu_pages *pcp, unsigned cpu,
+			    unsigned pindex, int mt, unsigned alloc_flags)
+{
+	enum rmqueue_mode mode = RMQUEUE_NORMAL;
+	int i;
+
+	sim_charge(sim, COST_BUDDY_ALLOC);	/* the zone lock */
+	for (i = 0; i < count; i++) {
+		pfn_t pfn = buddy_rmqueue(sim, z, order, mt, alloc_flags, &mode);
+
+		if (pfn == SIM_PFN_NONE)
+			break;
+		pcp_list_add(sim->pg, z, pcp, cpu, pindex, pfn, order, true);
+		sim_charge(sim, COST_PCP_BATCH_PAGE);
+	}
+	sim->stats.pcp_refill++;
+	SIM_EVENT(sim, PCP_REFILL, cpu, order, (uint64_t)i << order, z->id);
+	return i;
+}
+
+/* rmqueue_pcplist() + __rmqueue_pcplist() */
+static pfn_t pcp_rmqueue(struct sim *sim, struct zone *preferred, struct zone *z,
+			 unsigned order, int mt, unsigned alloc_flags)
+{
+	struct pgalloc_state *pg = sim->pg;
+	unsigned cpu = sim->cur_cpu;
+	struct per_cpu_pages *pcp = &z->pcp[cpu];
+	unsigned pindex = pcp_order_to_pindex(mt, order);
+	struct free_list *l = &pcp->lists[pindex];
+	pfn_t pfn;
+
+	/* an allocation: the "consecutive frees" run is broken */
+	pcp->free_count >>= 1;
+	if (l->head == PAGE_NIL) {
+		int batch = pcp_nr_alloc(pcp, z, order);
+		int got = pcp_rmqueue_bulk(sim, z, order, batch, pcp, cpu, pindex,
+					   mt, alloc_flags);
+
+		pcp->count += got << order;
+		if (l->head == PAGE_NIL)
+			return SIM_PFN_NONE;
+	}
+	pfn = l->head;
+	pcp_list_del(pg, z, pcp, pfn);
+	pcp->count -= 1 << order;
+	sim_charge(sim, COST_PCP_ALLOC);
+	pgalloc_count_alloc(sim, z, order);
+	pgalloc_zone_statistics(sim, preferred, z);
+	return pfn;
+}
+
+/* nr_pcp_high(): the level above which a free drains; adjusts pcp->high */
+static int pcp_nr_high(struct per_cpu_pages *pcp, const struct zone *z,
+		       int batch, bool free_high)
+{
+	int high_min = pcp->high_min, high_max = pcp->high_max;
+	int high = pcp->high = SIM_CLAMP(pcp->high, high_min, high_max);
+
+	if (!high)
+		return 0;
+	if (free_high) {
+		pcp->high = SIM_MAX(high - (batch << PCP_BATCH_SCALE_MAX), high_min);
+		return 0;
+	}
+	/* reclaim running: keep pcp lists small */
+	if (z->flags & ZONE_RECLAIM_ACTIVE) {
+		int free_count = SIM_MAX(pcp->free_count, batch);
+
+		pcp->high = SIM_MAX(high - free_count, high_min);
+		return SIM_MIN(batch << 2, pcp->high);
+	}
+	if (high_min == high_max)
+		return high;
+	if (z->flags & ZONE_BELOW_HIGH) {
+		int free_count = SIM_MAX(pcp->free_count, batch);
+
+		pcp->high = SIM_MAX(high - free_count, high_min);
+		high = SIM_MAX(pcp->count, high_min);
+	} else if (pcp->count >= high) {
+		int need_high = pcp->free_count + batch;
+
+		/* room for a batch of frees */
+		if (pcp->high < need_high)
+			pcp->high = SIM_CLAMP(need_high, high_min, high_max);
+	}
+	return high;
+}
+
+/* nr_pcp_free(): how many pages a drain after a free returns */
+static int pcp_nr_free(const struct per_cpu_pages *pcp, int batch, int high,
+		       bool free_high)
+{
+	int min_nr, max_nr;
+
+	if (free_high)
+		return SIM_MIN(pcp->count, batch << PCP_BATCH_SCALE_MAX);
+	if (high < batch)	/* pcp disabled or boot pageset */
+		return 1;
+	/* keep at least a batch; scale with the run of frees */
+	min_nr = batch;
+	max_nr = SIM_MAX(high - batch, min_nr);
+	return SIM_CLAMP(pcp->free_count, min_nr, max_nr);
+}
+
+/* free_frozen_page_commit(): push a freed block on this CPU's list */
+static void pcp_free_commit(struct sim *sim, struct zone *z, pfn_t pfn,
+			    int mt, unsigned order)
+{
+	struct pgalloc_state *pg = sim->pg;
+	unsigned cpu = sim->cur_cpu;
+	struct per_cpu_pages *pcp = &z->pcp[cpu];
+	unsigned pindex = pcp_order_to_pindex(mt, order);
+	bool free_high = false;
+	int batch, high;
+
+	pcp->alloc_factor >>= 1;
+	sim->stats.pgfree += UINT64_C(1) << order;
+	pcp_list_add(pg, z, pcp, cpu, pindex, pfn, order, false);
+	pcp->count += 1 << order;
+	sim_charge(sim, COST_PCP_FREE);
+	batch = pcp->batch;
+	/* mid-order pages freed in a run fragment memory: drain them hard */
+	if (order && order <= SIM_COSTLY_ORDER) {
+		free_high = pcp->free_count >= batch + pcp->high_min / 2 &&
+			    (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+			    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) ||
+			     pcp->count >= batch);
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	} else if (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) {
+		pcp->flags &= (uint8_t)~PCPF_PREV_FREE_HIGH_ORDER;
+	}
+	if (pcp->free_count < (batch << PCP_BATCH_SCALE_MAX))
+		pcp->free_count += 1 << order;
+	high = pcp_nr_high(pcp, z, batch, free_high);
+	if (pcp->count >= high) {
+		pcp_free_bulk(sim, z, pcp_nr_free(pcp, batch, high, free_high),
+			      pcp, cpu, pindex);
+		if ((z->flags & ZONE_BELOW_HIGH) &&
+		    zone_watermark_ok(z, 0, high_wmark_pages(z), ZONE_MOVABLE, 0))
+			z->flags &= ~ZONE_BELOW_HIGH;
+	}
+}
+
+/* drain_pages_zone(): all of one CPU's pages of one zone, in big chunks */
+static void pcp_drain_zone(struct sim *sim, struct zone *z, unsigned cpu)
+{
+	struct per_cpu_pages *pcp = &z->pcp[cpu];
+
+	while (pcp->count) {
+		int n = SIM_MIN(pcp->count, pcp->batch << PCP_BATCH_SCALE_MAX);
+
+		pcp_free_bulk(sim, z, n, pcp, cpu, 0);
+	}
+}
+
+void pgalloc_drain_all_pages(struct sim *sim, struct zone *only)
+{
+	struct pgalloc_state *pg = sim->pg;
+
+	for (unsigned cpu = 0; cpu < pg->nr_cpus; cpu++) {
+		for (unsigned nid = 0; nid < pg->nr_nodes; nid++) {
+			for (int zi = 0; zi < SIM_NR_ZONES; zi++) {
+				struct zone *z = &pg->nodes[nid].zones[zi];
+
+				if (z->pcp && (!only || only == z))
+					pcp_drain_zone(sim, z, cpu);
+			}
+		}
+	}
+}
+
+/* decay_pcp_high(): shrink an idle CPU's high by 1/8 and drain the excess */
+static void pcp_decay_high(struct sim *sim, struct zone *z, unsigned cpu)
+{
+	struct per_cpu_pages *pcp = &z->pcp[cpu];
+	int batch = pcp->batch, to_drain;
+
+	if (pcp->high > pcp->high_min)
+		pcp->high = SIM_MAX(SIM_MAX(pcp->count - (batch << PCP_BATCH_SCALE_MAX),
+					    pcp->high - (pcp->high >> 3)),
+				    pcp->high_min);
+	to_drain = pcp->count - pcp->high;
+	while (to_drain > 0) {
+		int n = SIM_MIN(to_drain, batch);
+
+		pcp_free_bulk(sim, z, n, pcp, cpu, 0);
+		to_drain -= n;
+	}
+}
+
+/* vmstat_update on every CPU, every second: refresh_cpu_vm_stats(true) */
+static void pgalloc_vmstat_work(struct sim *sim, void *arg)
+{
+	struct pgalloc_state *pg = sim->pg;
+
+	(void)arg;
+	for (unsigned cpu = 0; cpu < pg->nr_cpus; cpu++)
+		for (unsigned nid = 0; nid < pg->nr_nodes; nid++)
+			for (int zi = 0; zi < SIM_NR_ZONES; zi++)
+				if (pg->nodes[nid].zones[zi].pcp)
+					pcp_decay_high(sim, &pg->nodes[nid].zones[zi], cpu);
+}
+
+/* ---- Allocation ---- */
+
+/* prep_new_page(): the block is the caller's now */
+static void pgalloc_prep_new_page(struct pgalloc_state *pg, struct zone *z,
+				  pfn_t pfn, unsigned order)
+{
+	struct page *p = pg_page(pg, pfn);
+
+	p->flags = PG_head;
+	p->order = (uint8_t)order;
+	p->use = PAGE_USE_KERNEL;
+	p->owner = 0;
+	p->list = 0;
+	p->next = p->prev = PAGE_NIL;
+	z->nr_use[PAGE_USE_KERNEL] += 1ul << order;
+}
+
+/* rmqueue_buddy(): straight from the buddy lists under the zone lock */
+static pfn_t pgalloc_rmqueue_buddy(struct sim *sim, struct zone *preferred,
+				   struct zone *z, unsigned order,
+				   unsigned alloc_flags, int mt)
+{
+	pfn_t pfn = SIM_PFN_NONE;
+
+	sim_charge(sim, COST_BUDDY_ALLOC);
+	if (alloc_flags & ALLOC_HIGHATOMIC) {
+		pfn = buddy_rmqueue_smallest(sim, z, order, MIGRATE_HIGHATOMIC);
+		if (pfn != SIM_PFN_NONE)
+			sim->stats.reserve_highatomic_used++;
+	}
+	if (pfn == SIM_PFN_NONE) {
+		enum rmqueue_mode mode = RMQUEUE_NORMAL;
+
+		pfn = buddy_rmqueue(sim, z, order, mt, alloc_flags, &mode);
+		/* failing now is worse than failing a future high-order
+		 * atomic: OOM victims and order-0 atomics may take the reserve */
+		if (pfn == SIM_PFN_NONE &&
+		    (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK))) {
+			pfn = buddy_rmqueue_smallest(sim, z, order, MIGRATE_HIGHATOMIC);
+			if (pfn != SIM_PFN_NONE)
+				sim->stats.reserve_highatomic_used++;
+		}
+		if (pfn == SIM_PFN_NONE)
+			return SIM_PFN_NONE;
+	}
+	pgalloc_count_alloc(sim, z, order);
+	pgalloc_zone_statistics(sim, preferred, z);
+	return pfn;
+}
+
+static pfn_t pgalloc_rmqueue(struct sim *sim, struct zone *preferred,
+			     struct zone *z, unsigned order,
+			     unsigned alloc_flags, int mt)
+{
+	struct pgalloc_state *pg = sim->pg;
+	pfn_t pfn = SIM_PFN_NONE;
+
+	if (pg->pcp_enabled && pgalloc_pcp_allowed_order(pg, order))
+		pfn = pcp_rmqueue(sim, preferred, z, order, mt, alloc_flags);
+	if (pfn == SIM_PFN_NONE)
+		pfn = pgalloc_rmqueue_buddy(sim, preferred, z, order, alloc_flags, mt);
+	/* a fallback boosted the watermarks: kswapd should restore them */
+	if ((alloc_flags & ALLOC_KSWAPD) && (z->flags & ZONE_BOOSTED_WATERMARK)) {
+		z->flags &= ~ZONE_BOOSTED_WATERMARK;
+		pgalloc_wakeup_kswapd(sim, z, 0, (int)z->idx);
+	}
+	return pfn;
+}
+
+void pgalloc_wakeup_kswapd(struct sim *sim, struct zone *z, unsigned order,
+			   int highest_zoneidx)
+{
+	struct pglist_data *pgdat = &sim->pg->nodes[z->node];
+
+	/* kswapd balances for the largest request since its last run */
+	if (pgdat->kswapd_order < order)
+		pgdat->kswapd_order = order;
+	if (pgdat->kswapd_highest_zoneidx < highest_zoneidx)
+		pgdat->kswapd_highest_zoneidx = highest_zoneidx;
+	pgdat->kswapd_wake = true;
+	sim->stats.kswapd_wakeups++;
+	sim_charge(sim, COST_KSWAPD_WAKE);
+	SIM_EVENT(sim, KSWAPD_WAKE, z->node, order, (uint64_t)highest_zoneidx, 0);
+}
+
+unsigned pgalloc_alloc_flags_nofragment(const struct sim *sim,
+					const struct zone *preferred, gfp_t gfp)
+{
+	const struct pgalloc_state *pg = sim->pg;
+	unsigned flags = gfp & __GFP_KSWAPD_RECLAIM;	/* == ALLOC_KSWAPD */
+
+	if (!preferred || preferred->idx != ZONE_NORMAL)
+		return flags;
+	/* DMA32 exists: keep mixed pageblocks out of Normal while it can */
+	if (pg->nr_nodes > 1 &&
+	    !zone_populated(&pg->nodes[preferred->node].zones[ZONE_DMA32]))
+		return flags;
+	return flags | ALLOC_NOFRAGMENT;
+}
+
+int pgalloc_prepare_alloc(struct sim *sim, gfp_t gfp, struct alloc_context *ac)
+{
+	struct pgalloc_state *pg = sim->pg;
+	struct pglist_data *pgdat;
+	int hz = gfp_zone(gfp), mt = gfp_migratetype(gfp);
+
+	memset(ac, 0, sizeof *ac);
+	if (hz < 0) {
+		char buf[GFP_FORMAT_MAX];
+
+		gfp_format(gfp, buf, sizeof buf);
+		return sim_set_reason(sim, SIM_EINVAL,
+				      "invalid zone modifier combination in %s", buf);
+	}
+	if (mt < 0)
+		return sim_set_reason(sim, SIM_EINVAL,
+				      "__GFP_MOVABLE and __GFP_RECLAIMABLE together");
+	ac->highest_zoneidx = hz;
+	ac->migratetype = pg->mobility_disabled ? MIGRATE_UNMOVABLE : mt;
+	ac->nid = pg->cpu_node[sim->cur_cpu];
+	pgdat = &pg->nodes[ac->nid];
+	if (gfp & __GFP_THISNODE) {
+		ac->zonelist = pgdat->zonelist_nofallback;
+		ac->nr_zones = pgdat->nr_zonelist_nofallback;
+	} else {
+		ac->zonelist = pgdat->zonelist;
+		ac->nr_zones = pgdat->nr_zonelist;
+	}
+	for (ac->preferred = 0; ac->preferred < ac->nr_zones; ac->preferred++)
+		if ((int)ac->zonelist[ac->preferred]->idx <= hz)
+			break;
+	return SIM_OK;
+}
+
+/* the watermark check, traced */
+static bool pgalloc_check_wmark(struct sim *sim, struct zone *z, unsigned order,
+				unsigned long mark, int hz, unsigned alloc_flags)
+{
+	bool ok = zone_watermark_fast(z, order, mark, hz, alloc_flags);
+
+	sim_charge(sim, COST_WMARK_CHECK);
+	SIM_EVENT(sim, WMARK_CHECK, z->id, z->nr_free_pages, mark, ok);
+	return ok;
+}
+
+pfn_t pgalloc_get_page_from_freelist(struct sim *sim, gfp_t gfp, unsigned order,
+				     unsigned alloc_flags, struct alloc_context *ac)
+{
+	struct pgalloc_state *pg = sim->pg;
+	struct zone *preferred;
+	bool no_fallback;
+
+	(void)gfp;	/* cpusets, __GFP_WRITE spreading: not modelled */
+	if (ac->preferred >= ac->nr_zones) {
+		ac->fail.why = PGALLOC_FAIL_NONE;
+		return SIM_PFN_NONE;
+	}
+	preferred = ac->zonelist[ac->preferred];
+retry:
+	no_fallback = alloc_flags & ALLOC_NOFRAGMENT;
+	ac->fail.zone = NULL;
+	ac->fail.why = PGALLOC_FAIL_NONE;
+	ac->fail.tried = 0;
+	ac->fail.alloc_flags = alloc_flags;
+	for (unsigned i = ac->preferred; i < ac->nr_zones; i++) {
+		struct zone *z = ac->zonelist[i];
+		unsigned long mark;
+		pfn_t pfn;
+
+		if ((int)z->idx > ac->highest_zoneidx)
+			continue;
+		/* locality beats fragmentation avoidance on a remote node */
+		if (no_fallback && pg->nr_nodes > 1 && z != preferred &&
+		    z->node != preferred->node) {
+			alloc_flags &= ~ALLOC_NOFRAGMENT;
+			goto retry;
+		}
+		ac->fail.tried++;
+		if (!(z->flags & ZONE_BELOW_HIGH)) {
+			if (pgalloc_check_wmark(sim, z, order, high_wmark_pages(z),
+						ac->highest_zoneidx, alloc_flags))
+				goto try_this_zone;
+			z->flags |= ZONE_BELOW_HIGH;
+		}
+		mark = wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK);
+		if (!pgalloc_check_wmark(sim, z, order, mark, ac->highest_zoneidx,
+					 alloc_flags)) {
+			if (alloc_flags & ALLOC_NO_WATERMARKS)
+				goto try_this_zone;
+			if (!ac->fail.zone) {
+				ac->fail.zone = z;
+				ac->fail.why = PGALLOC_FAIL_WMARK;
+				ac->fail.free = (long)z->nr_free_pages;
+				ac->fail.mark = mark;
+			}
+			continue;	/* node_reclaim_mode 0: next zone */
+		}
+try_this_zone:
+		pfn = pgalloc_rmqueue(sim, preferred, z, order, alloc_flags,
+				      ac->migratetype);
+		if (pfn != SIM_PFN_NONE) {
+			pgalloc_prep_new_page(pg, z, pfn, order);
+			if (alloc_flags & ALLOC_HIGHATOMIC)
+				buddy_reserve_highatomic(sim, z, pfn, order);
+			return pfn;
+		}
+		if (!ac->fail.zone) {
+			ac->fail.zone = z;
+			ac->fail.why = PGALLOC_FAIL_NO_BLOCK;
+			ac->fail.free = (long)z->nr_free_pages;
+			ac->fail.mark = 0;
+		}
+	}
+	/* every local zone refused without fragmenting: allow it and retry */
+	if (no_fallback) {
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		goto retry;
+	}
+	return SIM_PFN_NONE;
+}
+
+bool pgalloc_unreserve_highatomic(struct sim *sim, const struct alloc_context *ac,
+				  bool force)
+{
+	for (unsigned i = ac->preferred; i < ac->nr_zones; i++) {
+		struct zone *z = ac->zonelist[i];
+
+		if ((int)z->idx > ac->highest_zoneidx)
+			continue;
+		if (buddy_unreserve_highatomic(sim, z, ac->migratetype, force))
+			return true;
+	}
+	return false;
+}
+
+static const char *pgalloc_wmark_name(unsigned alloc_flags)
+{
+	static const char *const names[] = { "min", "low", "high", "promo" };
+
+	return names[alloc_flags & ALLOC_WMARK_MASK];
+}
+
+/* SIM_ENOMEM with a reason naming the first zone that refused and why */
+static int pgalloc_fail_reason(struct sim *sim, unsigned order, gfp_t gfp,
+			       const struct alloc_context *ac)
+{
+	const struct zone *z = ac->fail.zone;
+	char more[64] = "";
+
+	if (ac->preferred >= ac->nr_zones)
+		return sim_set_reason(sim, SIM_ENOMEM,
+				      "order %u: no populated zone at or below %s%s on node %u",
+				      order, zone_name((enum zone_type)ac->highest_zoneidx),
+				      (gfp & __GFP_THISNODE) ? " (__GFP_THISNODE)" : "",
+				      ac->nid);
+	if (ac->fail.tried > 1)
+		snprintf(more, sizeof more, "; %u lower zone%s failed too",
+			 ac->fail.tried - 1, ac->fail.tried > 2 ? "s" : "");
+	if (z && ac->fail.why == PGALLOC_FAIL_WMARK) {
+		long need = (long)ac->fail.mark + z->lowmem_reserve[ac->highest_zoneidx];
+		long usable = ac->fail.free -
+			zone_watermark_unusable_free(z, order, ac->fail.alloc_flags);
+
+		if (order && usable > need)
+			return sim_set_reason(sim, SIM_ENOMEM,
+					      "order %u unavailable in zone %s (fragmented: %ld pages free but no free block of order >= %u)%s",
+					      order, z->name, ac->fail.free, order, more);
+		return sim_set_reason(sim, SIM_ENOMEM,
+				      "order %u unavailable in zone %s (below %s watermark: %ld free, needs more than %lu + %ld protected)%s",
+				      order, z->name, pgalloc_wmark_name(ac->fail.alloc_flags),
+				      usable, ac->fail.mark,
+				      z->lowmem_reserve[ac->highest_zoneidx], more);
+	}
+	if (z)
+		return sim_set_reason(sim, SIM_ENOMEM,
+				      "order %u unavailable in zone %s (no free block of order >= %u it may use)%s",
+				      order, z->name, order, more);
+	return sim_set_reason(sim, SIM_ENOMEM, "order %u unavailable", order);
+}
+
+int pgalloc_alloc(struct sim *sim, unsigned order, gfp_t gfp, pfn_t *out)
+{
+	struct alloc_context ac;
+	unsigned alloc_flags, scope = sim_scope(sim);
+	pfn_t pfn;
+	int rc;
+
+	if (order > SIM_MAX_ORDER) {
+		/* WARN_ON_ONCE_GFP(order > MAX_PAGE_ORDER, gfp) */
+		if (!(gfp & __GFP_NOWARN))
+			sim_report_bug(sim, SIM_BUG_WARN,
+				       "WARNING: CPU: %u PID: 1 at mm/page_alloc.c __alloc_frozen_pages_noprof: order %d > MAX_PAGE_ORDER %d",
+				       sim->cur_cpu, (int)order, SIM_MAX_ORDER);
+		return sim_set_reason(sim, SIM_EINVAL,
+				      "order %d out of range (0..%d)", (int)order,
+				      SIM_MAX_ORDER);
+	}
+	gfp = gfp_current_context(gfp, scope & SIM_SCOPE_NOIO,
+				  scope & SIM_SCOPE_NOFS);
+	rc = pgalloc_prepare_alloc(sim, gfp, &ac);
+	if (rc != SIM_OK)
+		return rc;
+	alloc_flags = ALLOC_WMARK_LOW |
+		      pgalloc_alloc_flags_nofragment(sim,
+				ac.preferred < ac.nr_zones ? ac.zonelist[ac.preferred] : NULL,
+				gfp);
+	pfn = pgalloc_get_page_from_freelist(sim, gfp, order, alloc_flags, &ac);
+	if (pfn == SIM_PFN_NONE) {
+		/* ---- issue 4: pgalloc_slowpath(sim, gfp, order, &ac) goes here ---- */
+		sim->stats.alloc_fail++;
+		SIM_EVENT(sim, ALLOC_FAIL, order, gfp, 0, 0);
+		return pgalloc_fail_reason(sim, order, gfp, &ac);
+	}
+	SIM_ASSERT_EXPENSIVE(pgalloc_zone_counters_ok(pg_pfn_zone(sim->pg, pfn)));
+	SIM_EVENT(sim, PAGE_ALLOC, pfn, order, gfp, pg_pfn_zone(sim->pg, pfn)->id);
+	*out = pfn;
+	return SIM_OK;
+}
+
+/* ---- Free ---- */
+
+static void pgalloc_bad_page(struct sim *sim, pfn_t pfn, const char *fmt, ...)
+	sim_printf_like(3, 4);
+
+/* bad_page(): "BUG: Bad page state" with the reason, then ignore the free */
+static void pgalloc_bad_page(struct sim *sim, pfn_t pfn, const char *fmt, ...)
+{
+	char why[192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	sim_report_bug(sim, SIM_BUG_BAD_PAGE,
+		       "BUG: Bad page state in process kmemsim  pfn:%05llx (%s)",
+		       (unsigned long long)pfn, why);
+}
+
+void pgalloc_free(struct sim *sim, pfn_t pfn, unsigned order)
+{
+	struct pgalloc_state *pg = sim->pg;
+	struct zone *z;
+	struct page *p;
+	pfn_t head;
+
+	if (order > SIM_MAX_ORDER) {
+		pgalloc_bad_page(sim, pfn, "freed at order %d, outside 0..MAX_PAGE_ORDER %d",
+				 (int)order, SIM_MAX_ORDER);
+		return;
+	}
+	if (!pfn_valid(sim, pfn)) {
+		pgalloc_bad_page(sim, pfn, "no such page frame: outside every zone");
+		return;
+	}
+	head = page_block_head(sim, pfn);
+	p = pg_page(pg, head);
+	if (p->flags & PG_buddy) {
+		pgalloc_bad_page(sim, pfn, "double free: already free in the buddy allocator (order-%u block at %05llx)",
+				 p->order, (unsigned long long)head);
+		return;
+	}
+	if (p->flags & PG_pcp) {
+		pgalloc_bad_page(sim, pfn, "double free: already free on cpu %u's per-CPU list",
+				 p->owner);
+		return;
+	}
+	if (head != pfn) {
+		pgalloc_bad_page(sim, pfn, "not the first page of an allocation (inside the order-%u block at %05llx)",
+				 p->order, (unsigned long long)head);
+		return;
+	}
+	if (p->order != order) {
+		pgalloc_bad_page(sim, pfn, "freed at order %u but allocated at order %u",
+				 order, p->order);
+		return;
+	}
+	z = pg_pfn_zone(pg, pfn);
+	z->nr_use[p->use] -= 1ul << order;
+	p->flags = 0;
+	SIM_EVENT(sim, PAGE_FREE, pfn, order, 0, 0);
+	if (pg->pcp_enabled && pgalloc_pcp_allowed_order(pg, order)) {
+		int mt = (int)pageblock_migratetype(pg, pfn);
+
+		/* HIGHATOMIC pages go to the MOVABLE pcp list */
+		if (mt >= MIGRATE_PCPTYPES)
+			mt = MIGRATE_MOVABLE;
+		pcp_free_commit(sim, z, pfn, mt, order);
+	} else {
+		/* free_one_page() */
+		sim_charge(sim, COST_BUDDY_FREE);
+		buddy_free_range(sim, z, pfn, order, FPI_NONE);
+		sim->stats.pgfree += UINT64_C(1) << order;
+	}
+	SIM_ASSERT_EXPENSIVE(pgalloc_zone_counters_ok(z));
+}
+
+/* ---- Validation ---- */
+
+int pgalloc_validate(const struct sim *sim, char *err, size_t errlen)
+{
+	const struct pgalloc_state *pg = sim->pg;
+
+	for (unsigned nid = 0; nid < pg->nr_nodes; nid++) {
+		for (int zi = 0; zi < SIM_NR_ZONES; zi++) {
+			const struct zone *z = &pg->nodes[nid].zones[zi];
+
+			if (!zone_populated(z))
+				continue;
+			if (buddy_validate(sim, z, err, errlen) != SIM_OK)
+				return SIM_ERR;
+			if (!pgalloc_zone_counters_ok(z)) {
+				snprintf(err, errlen, "zone %s: page use counters disagree",
+					 z->name);
+				return SIM_ERR;
+			}
+		}
+	}
+	return SIM_OK;
+}
+
+/* ---- Boot ---- */
+
+/* host memory a layout needs, and a cap: half of the host's RAM */
+static int pgalloc_check_host(const struct pgalloc_state *pg,
+			      const struct sim_config *cfg, char *err,
+			      size_t errlen)
+{
+	uint64_t pb = SIM_DIV_ROUND_UP(pg->max_pfn, (pfn_t)SIM_PAGEBLOCK_PAGES);
+	uint64_t need = pg->max_pfn * sizeof(struct page) + 2 * pb;
+	uint64_t host = 0;
+
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+	{
+		long np = sysconf(_SC_PHYS_PAGES), ps = sysconf(_SC_PAGESIZE);
+
+		if (np > 0 && ps > 0)
+			host = (uint64_t)np * (uint64_t)ps;
+	}
+#endif
+	if (need > SIZE_MAX / 2 || (host && need > host / 2)) {
+		snprintf(err, errlen,
+			 "%s of simulated RAM needs %llu MiB of host memory for page metadata (%zu bytes per page), more than half of this host's %llu MiB",
+			 cfg->ram_bytes ? "this amount" : "these zones",
+			 (unsigned long long)(need >> 20), sizeof(struct page),
+			 (unsigned long long)(host >> 20));
+		return SIM_EINVAL;
+	}
+	return SIM_OK;
+}
+
+/* memblock_free_all(): each zone's pages to the buddy lists in the largest
+ * aligned blocks, at the list tails (FPI_TO_TAIL), merging as they go */
+static void pgalloc_free_boot_pages(struct sim *sim, struct zone *z)
+{
+	pfn_t start = z->start_pfn, end = zone_end_pfn(z);
+
+	while (start < end) {
+		unsigned order = start ? SIM_MIN((unsigned)__builtin_ctzll(start),
+						 (unsigned)SIM_MAX_ORDER)
+				       : SIM_MAX_ORDER;
+
+		while (start + ((pfn_t)1 << order) > end)
+			order--;
+		/* every pageblock is MOVABLE at boot, so split_large_buddy()'s
+		 * pageblock-by-pageblock free would merge straight back:
+		 * free the block whole (same lists, half the pages touched) */
+		buddy_free_one_page(sim, z, start, order,
+				    (int)pageblock_migratetype(sim->pg, start), FPI_TO_TAIL);
+		start += (pfn_t)1 << order;
+	}
+}
+
+static int pgalloc_init_zone(struct sim *sim, struct zone *z)
+{
+	struct pgalloc_state *pg = sim->pg;
+
+	for (pfn_t pb = z->start_pfn >> SIM_PAGEBLOCK_ORDER;
+	     pb <= (zone_end_pfn(z) - 1) >> SIM_PAGEBLOCK_ORDER; pb++) {
+		pg->pb_zone[pb] = (uint8_t)(z->id + 1);
+		/* memmap_init: every pageblock starts MOVABLE */
+		pg->pb_migratetype[pb] = MIGRATE_MOVABLE;
+	}
+	for (unsigned o = 0; o < SIM_NR_ORDERS; o++)
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			z->free_area[o].list[mt].head = z->free_area[o].list[mt].tail = PAGE_NIL;
+	z->pcp = sim_xcalloc(pg->nr_cpus, sizeof *z->pcp);
+	if (!z->pcp)
+		return SIM_ENOHOSTMEM;
+	for (unsigned cpu = 0; cpu < pg->nr_cpus; cpu++) {
+		struct per_cpu_pages *pcp = &z->pcp[cpu];
+
+		for (unsigned i = 0; i < NR_PCP_LISTS_MAX; i++)
+			pcp->lists[i].head = pcp->lists[i].tail = PAGE_NIL;
+		pcp->batch = 1;		/* the boot pageset until wmarks are set */
+	}
+	return SIM_OK;
+}
+
+int pgalloc_init(struct sim *sim, char *err, size_t errlen)
+{
+	const struct sim_config *cfg = &sim->cfg;
+	struct pgalloc_state *pg;
+	unsigned long total = 0;
+	uint64_t nr_pb;
+	int rc;
+
+	pg = sim_xcalloc(1, sizeof *pg);
+	if (!pg)
+		return SIM_ENOHOSTMEM;
+	sim->pg = pg;
+	pg->nr_nodes = cfg->nodes;
+	pg->nr_cpus = cfg->cpus;
+	pg->nodes = sim_xcalloc(pg->nr_nodes, sizeof *pg->nodes);
+	if (!pg->nodes)
+		return SIM_ENOHOSTMEM;
+	/* CPUs are spread over nodes in contiguous runs */
+	for (unsigned cpu = 0; cpu < pg->nr_cpus; cpu++) {
+		pg->cpu_node[cpu] = (uint8_t)(cpu * pg->nr_nodes / pg->nr_cpus);
+		pg->nodes[pg->cpu_node[cpu]].nr_cpus++;
+	}
+	rc = zone_layout(pg, cfg, err, errlen);
+	if (rc != SIM_OK)
+		return rc;
+	rc = pgalloc_check_host(pg, cfg, err, errlen);
+	if (rc != SIM_OK)
+		return rc;
+	/* calloc: untouched page metadata costs no host memory until used */
+	pg->mem_map = sim_xcalloc((size_t)pg->max_pfn, sizeof *pg->mem_map);
+	nr_pb = SIM_DIV_ROUND_UP(pg->max_pfn, (pfn_t)SIM_PAGEBLOCK_PAGES);
+	pg->pb_migratetype = sim_xcalloc((size_t)nr_pb, 1);
+	pg->pb_zone = sim_xcalloc((size_t)nr_pb, 1);
+	if (!pg->mem_map || !pg->pb_migratetype || !pg->pb_zone) {
+		snprintf(err, errlen,
+			 "cannot allocate %llu MiB of host memory for page metadata",
+			 (unsigned long long)((pg->max_pfn * sizeof(struct page)) >> 20));
+		return SIM_ENOHOSTMEM;
+	}
+	pg->watermark_scale_factor = cfg->watermark_scale_factor;
+	pg->watermark_boost_factor = cfg->watermark_boost_factor;
+	pg->pcp_enabled = cfg->pcp;
+	pg->thp = cfg->thp;
+	pg->nr_pcp_lists = cfg->thp ? NR_PCP_LISTS_MAX : NR_LOWORDER_PCP_LISTS;
+	for (unsigned nid = 0; nid < pg->nr_nodes; nid++) {
+		for (int zi = 0; zi < SIM_NR_ZONES; zi++) {
+			struct zone *z = &pg->nodes[nid].zones[zi];
+
+			if (!zone_populated(z))
+				continue;
+			rc = pgalloc_init_zone(sim, z);
+			if (rc != SIM_OK) {
+				snprintf(err, errlen, "%s", sim_strerror(rc));
+				return rc;
+			}
+			total += z->managed;
+		}
+	}
+	zone_build_zonelists(pg);
+	/* build_all_zonelists(): tiny machines do not group by mobility */
+	pg->mobility_disabled = total < (unsigned long)SIM_PAGEBLOCK_PAGES * MIGRATE_TYPES;
+	for (unsigned nid = 0; nid < pg->nr_nodes; nid++)
+		for (int zi = 0; zi < SIM_NR_ZONES; zi++)
+			if (zone_populated(&pg->nodes[nid].zones[zi]))
+				pgalloc_free_boot_pages(sim, &pg->nodes[nid].zones[zi]);
+	zone_init_per_zone_wmark_min(pg);
+	if (cfg->thp)
+		zone_set_recommended_min_free_kbytes(pg);
+	if (cfg->min_free_kbytes >= 0)	/* the scenario's sysctl, after boot */
+		zone_set_min_free_kbytes(pg, cfg->min_free_kbytes);
+	sim->now = 0;	/* boot is free of charge */
+	if (pg->pcp_enabled) {
+		rc = sim_timer_add(sim, PGALLOC_VMSTAT_INTERVAL,
+				   PGALLOC_VMSTAT_INTERVAL, pgalloc_vmstat_work, NULL);
+		if (rc != SIM_OK)
+			return rc;
+	}
+	return SIM_OK;
+}
+
+void pgalloc_destroy(struct sim *sim)
+{
+	struct pgalloc_state *pg = sim->pg;
+
+	if (!pg)
+		return;
+	if (pg->nodes)
+		for (unsigned nid = 0; nid < pg->nr_nodes; nid++)
+			for (int zi = 0; zi < SIM_NR_ZONES; zi++)
+				free(pg->nodes[nid].zones[zi].pcp);
+	free(pg->nodes);
+	free(pg->mem_map);
+	free(pg->pb_migratetype);
+	free(pg->pb_zone);
+	free(pg);
+	sim->pg = NULL;
+}
