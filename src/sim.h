@@ -427,4 +427,25 @@ uint64_t sim_vmstat_value(const struct sim *sim, size_t i);
 const char *sim_policy_name(size_t i);
 bool sim_policy_known(const char *name);
 
+/* ---- Reports ---- */
+
+/*
+ * The report model (report.h: build a document once, render it as text,
+ * JSON, CSV, SVG or HTML) is part of the public API, so the bindings and
+ * the command line build and render reports through this header alone.
+ */
+#include "report.h"
+
+/**
+ * sim_fill_report - add what the simulator core knows to run report @r
+ *
+ * Metadata (kmemsim version, seed, policy, CPUs, nodes, RAM) and the
+ * sections "summary", then (once the engine layers add theirs) the layers'
+ * sections, then "vmstat" (every counter), "bugs" and "kernel-log" when
+ * there is something in them.  Section ids must still be free in @r.
+ * Return: report_status(@r) afterwards: SIM_OK, or the report's first
+ * failure (SIM_EINVAL for a taken section id, SIM_ENOHOSTMEM).
+ */
+int sim_fill_report(const struct sim *sim, struct report *r);
+
 #endif /* SIM_SIM_H */
