@@ -12,5 +12,10 @@
 int sim_layers_init(struct sim *sim, char *err, size_t errlen);
 /* sim_layers_destroy - destroy whatever layers exist, highest first */
 void sim_layers_destroy(struct sim *sim);
+/*
+ * sim_layers_report - let every layer add its sections to run report @r,
+ * lowest first (called by sim_fill_report()).  Return: report_status(@r).
+ */
+int sim_layers_report(const struct sim *sim, struct report *r);
 
 #endif /* SIM_LAYERS_H */

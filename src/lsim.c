@@ -134,6 +134,9 @@ static int lsim_sim_close(lua_State *L)
 {
 	struct lsim_sim *s = lsim_tosimud(L, 1);
 
+	/* the command line's last look, before the state goes (reads only) */
+	if (s->sim && s->rt && s->rt->sim_closing)
+		s->rt->sim_closing(s->rt->sim_closing_ud, s->id, s->sim);
 	sim_free(s->sim);
 	s->sim = NULL;
 	return 0;
@@ -304,6 +307,9 @@ static int lsim_new(lua_State *L)
 	sim_set_log(s->sim, lsim_log_hook, rt);
 	if (rt->explain)
 		lsim_explain_set(s, rt->explain);
+	if (rt->sample && sim_sample_start(s->sim, rt->sample) != SIM_OK)
+		return luaL_error(L, "kmemsim.new: --sample: %s",
+				  sim_last_reason(s->sim));
 	return 1;
 }
 
@@ -542,6 +548,93 @@ static int lsim_sim_rand(lua_State *L)
 	return 1;
 }
 
+/* ---- Time series and reports ---- */
+
+/* sim:sample{every = n | "1ms" | "auto", order = 3, top = 8, max = 256} */
+static int lsim_sim_sample(lua_State *L)
+{
+	static const char *const valid[] = { "every", "order", "top", "max", NULL };
+	struct sim *sim = lsim_checksim(L, 1);
+	struct sim_sample_opts o;
+	int rc;
+
+	sim_sample_opts_init(&o);
+	if (lua_isnoneornil(L, 2))
+		lua_newtable(L);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lua_settop(L, 2);
+	lsimL_checkoptions(L, 2, valid);
+	lua_getfield(L, 2, "every");		/* stack index 3 */
+	switch (lua_type(L, 3)) {
+	case LUA_TNIL:
+		break;
+	case LUA_TNUMBER:
+		o.every_ops = (uint64_t)lsimL_checkrange(L, 3, 1, INT64_MAX);
+		break;
+	case LUA_TSTRING:
+		if (strcmp(lua_tostring(L, 3), "auto") == 0)
+			break;
+		o.every_ns = lsim_checktime(L, 3);
+		if (o.every_ns == 0)
+			return luaL_error(L, "option 'every': the period must be positive");
+		break;
+	default:
+		return luaL_error(L, "option 'every': operations (integer), a "
+				  "duration (\"1ms\") or \"auto\" expected, got %s",
+				  luaL_typename(L, 3));
+	}
+	o.order = (unsigned)lsim_optint(L, 2, "order", o.order, 0, SIM_MAX_ORDER);
+	o.top_caches = (unsigned)lsim_optint(L, 2, "top", o.top_caches, 0, 64);
+	o.max_samples = (size_t)lsim_optint(L, 2, "max", (lua_Integer)o.max_samples,
+					    4, 1 << 20);
+	rc = sim_sample_start(sim, &o);
+	if (rc != SIM_OK)
+		return luaL_error(L, "sim:sample: %s", sim_last_reason(sim));
+	return 0;
+}
+
+/* sim:report([format [, block]]): the run report rendered ("text" default) */
+static int lsim_sim_report(lua_State *L)
+{
+	struct sim *sim = lsim_checksim(L, 1);
+	const char *fmt = luaL_optstring(L, 2, "text");
+	struct report_opts opts = { luaL_optstring(L, 3, NULL), REPORT_MAP_OWNER };
+	struct report_buf buf = REPORT_BUF_INIT;
+	enum report_format f;
+	struct report *r;
+	int rc;
+
+	if (report_format_parse(fmt, &f) != SIM_OK)
+		return luaL_argerror(L, 2, lua_pushfstring(L,
+			"unknown format '%s' (text, json, csv, html, svg)", fmt));
+	lua_pushfstring(L, "sim<%s>#%d", sim_get_config(sim)->policy,
+			(int)lsim_tosimud(L, 1)->id);
+	r = report_new(REPORT_RUN, lua_tostring(L, -1));
+	if (!r)
+		return luaL_error(L, "sim:report: out of host memory");
+	sim_sample_now(sim);	/* the series end here (if sampling) */
+	rc = sim_fill_report(sim, r);
+	if (rc == SIM_OK)
+		rc = report_render_buf(r, f, &opts, &buf);
+	if (rc == SIM_ENOENT) {
+		report_free(r);
+		report_buf_release(&buf);
+		return luaL_error(L, "sim:report: no block '%s' (paths are "
+				  "\"section/block\", e.g. \"memory/map\")", opts.block);
+	}
+	if (rc != SIM_OK || buf.failed) {
+		lua_pushfstring(L, "sim:report: %s%s%s", sim_strerror(rc),
+				*report_error(r) ? ": " : "", report_error(r));
+		report_free(r);
+		report_buf_release(&buf);
+		return lua_error(L);
+	}
+	report_free(r);
+	lua_pushlstring(L, buf.data ? buf.data : "", buf.len);
+	report_buf_release(&buf);
+	return 1;
+}
+
 /* ---- Bugs and the kernel log ---- */
 
 static int lsim_sim_bugs(lua_State *L)
@@ -611,6 +704,8 @@ void lsim_open_core_methods(lua_State *L)
 		{ "dmesg", lsim_sim_dmesg },
 		{ "explain", lsim_sim_explain },
 		{ "config", lsim_sim_config },
+		{ "sample", lsim_sim_sample },
+		{ "report", lsim_sim_report },
 		{ "close", lsim_sim_close },
 		{ NULL, NULL },
 	};

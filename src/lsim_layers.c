@@ -13,4 +13,7 @@ void lsim_open_layer_methods(lua_State *L)
 	(void)L;
 	/* physical memory, GFP, slab, mempool bindings register here */
 	lsim_open_mem_methods(L);
+	lsim_open_slab_methods(L);
+	lsim_open_gfp_methods(L);
+	lsim_open_workload_methods(L);
 }

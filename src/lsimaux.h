@@ -49,6 +49,13 @@ struct lsim_runtime {
 	lsim_write_fn write;
 	void *write_ud;
 	uint64_t explain;		/* --explain[=N]: narrate N operations (0 off) */
+	/* reports (the command line; NULL when unused) */
+	const struct sim_sample_opts *sample;	/* --sample: sample every new simulator */
+	/* called once per simulator the script created, just before its host
+	 * memory goes (sim:close(), <close>, collection or lua_close()), so
+	 * that the command line can report on it; @id is its creation number */
+	void (*sim_closing)(void *ud, unsigned id, struct sim *sim);
+	void *sim_closing_ud;
 	/* state */
 	uint64_t steps;			/* instructions executed (in hook units) */
 	unsigned next_sim_id;		/* for stable __tostring of simulators */
@@ -136,6 +143,12 @@ void lsim_open_core_methods(lua_State *L);
 void lsim_open_layer_methods(lua_State *L);
 /* physical memory: pages, zones, /proc files (lsim_mem.c) */
 void lsim_open_mem_methods(lua_State *L);
+/* object caches and kmalloc (lsim_slab.c) */
+void lsim_open_slab_methods(lua_State *L);
+/* GFP semantics: slow path, reclaim, tasks, mempools, events (lsim_gfp.c) */
+void lsim_open_gfp_methods(lua_State *L);
+/* the workload engine (lsim_workload.c) */
+void lsim_open_workload_methods(lua_State *L);
 
 int luaopen_kmemsim(lua_State *L);
 

@@ -48,8 +48,11 @@
 #include <unistd.h>
 
 #include "buddy.h"
+#include "compaction.h"
 #include "cost.h"
+#include "oom.h"
 #include "page_alloc.h"
+#include "reclaim.h"
 #include "state.h"
 
 /* ---- Counters ---- */
@@ -530,6 +533,53 @@ int pgalloc_prepare_alloc(struct sim *sim, gfp_t gfp, struct alloc_context *ac)
 	return SIM_OK;
 }
 
+/*
+ * Narration of one watermark check, in the words of __zone_watermark_ok():
+ * "zone Normal: free 5123 <= min 4649 + reserve 0: fail", with the
+ * discounts a reserve flag gives spelled out.
+ */
+static void pgalloc_note_wmark(struct sim *sim, const struct zone *z,
+			       unsigned order, unsigned long mark, int hz,
+			       unsigned alloc_flags, bool ok)
+{
+	static const char *const names[] = { "min", "low", "high", "promo" };
+	long usable = (long)z->nr_free_pages -
+		      zone_watermark_unusable_free(z, order, alloc_flags);
+	unsigned long m = mark;
+	char how[96] = "";
+
+	if (alloc_flags & ALLOC_NO_WATERMARKS) {
+		SIM_NOTE(sim, "zone %s: ALLOC_NO_WATERMARKS: free %lu, the watermark is ignored",
+			 z->name, z->nr_free_pages);
+		return;
+	}
+	if (alloc_flags & ALLOC_RESERVES) {
+		if (alloc_flags & ALLOC_MIN_RESERVE) {
+			m -= m / 2;
+			if (alloc_flags & ALLOC_NON_BLOCK)
+				m -= m / 4;
+		}
+		if (alloc_flags & ALLOC_OOM)
+			m -= m / 2;
+		if (m != mark)
+			snprintf(how, sizeof how, " (%s %lu cut to %lu by %s%s%s)",
+				 names[alloc_flags & ALLOC_WMARK_MASK], mark, m,
+				 (alloc_flags & ALLOC_MIN_RESERVE) ? "__GFP_HIGH" : "",
+				 (alloc_flags & (ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK)) ==
+				 (ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK) ? " and cannot sleep" : "",
+				 (alloc_flags & ALLOC_OOM) ? "OOM victim" : "");
+	}
+	if (usable > (long)m + z->lowmem_reserve[hz] && !ok)
+		SIM_NOTE(sim, "zone %s: free %ld > %s %lu%s + reserve %ld, but no free block of order >= %u: fail",
+			 z->name, usable, names[alloc_flags & ALLOC_WMARK_MASK], m, how,
+			 z->lowmem_reserve[hz], order);
+	else
+		SIM_NOTE(sim, "zone %s: free %ld %s %s %lu%s + reserve %ld: %s",
+			 z->name, usable, ok ? ">" : "<=",
+			 names[alloc_flags & ALLOC_WMARK_MASK], m, how,
+			 z->lowmem_reserve[hz], ok ? "ok" : "fail");
+}
+
 /* the watermark check, traced */
 static bool pgalloc_check_wmark(struct sim *sim, struct zone *z, unsigned order,
 				unsigned long mark, int hz, unsigned alloc_flags)
@@ -538,6 +588,8 @@ static bool pgalloc_check_wmark(struct sim *sim, struct zone *z, unsigned order,
 
 	sim_charge(sim, COST_WMARK_CHECK);
 	SIM_EVENT(sim, WMARK_CHECK, z->id, z->nr_free_pages, mark, ok);
+	if (unlikely(sim_listening(sim)))
+		pgalloc_note_wmark(sim, z, order, mark, hz, alloc_flags, ok);
 	return ok;
 }
 
@@ -676,6 +728,596 @@ static int pgalloc_fail_reason(struct sim *sim, unsigned order, gfp_t gfp,
 	return sim_set_reason(sim, SIM_ENOMEM, "order %u unavailable", order);
 }
 
+/* ---- The slow path (__alloc_pages_slowpath) ---- */
+
+/*
+ * When the fast path fails (kernel-model §3.4, the 6.18 structure):
+ *
+ *   wake kswapd (ALLOC_KSWAPD) on every node of the zonelist
+ *   retry with gfp_to_alloc_flags(): the MIN watermark, __GFP_HIGH's half
+ *     of it (ALLOC_MIN_RESERVE), a quarter more for requests that cannot
+ *     sleep (ALLOC_NON_BLOCK), the HIGHATOMIC reserve for high-order atomic
+ *     requests
+ *   costly or non-movable high-order requests that may sleep: async
+ *     compaction first (a costly __GFP_NORETRY request gives up here if
+ *     compaction was skipped or deferred)
+ * retry:
+ *   kswapd again; ALLOC_NO_WATERMARKS for __GFP_MEMALLOC or a PF_MEMALLOC
+ *     task (not with __GFP_NOMEMALLOC), ALLOC_OOM for an OOM victim
+ *   a request that cannot sleep, or a PF_MEMALLOC task, stops here
+ *   direct reclaim (then drain the pcp lists and give back a HIGHATOMIC
+ *     block before retrying), direct compaction at the current priority
+ *   __GFP_NORETRY stops; costly orders stop unless __GFP_RETRY_MAYFAIL
+ *   should_reclaim_retry(): up to MAX_RECLAIM_RETRIES rounds without
+ *     progress while free + reclaimable memory could pass MIN;
+ *     should_compact_retry(): raise the compaction priority
+ *   the OOM killer (order <= 3, not __GFP_RETRY_MAYFAIL or __GFP_THISNODE,
+ *     not for lowmem-only requests); progress loops back
+ * nopage: __GFP_NOFAIL retries forever with ALLOC_MIN_RESERVE, else fail
+ *   with a "page allocation failure" report unless __GFP_NOWARN.
+ *
+ * Sleeping: only reclaim, compaction and their backoff take virtual time
+ * (reclaim_sleep); a request without __GFP_DIRECT_RECLAIM never gets
+ * there.  Where the kernel would loop forever (GFP_NOFS waiting for others
+ * to free memory, __GFP_NOFAIL with nothing reclaimable), kmemsim gives up
+ * after SLOWPATH_GIVE_UP_NS of virtual time without success, with a
+ * warning: a simulation must end.  No cpusets or memory hotplug, so the
+ * kernel's restart label is never taken.
+ */
+struct slowpath {
+	gfp_t gfp;
+	unsigned order;
+	struct alloc_context *ac;
+	const char *stop;		/* why it gave up, for the reason */
+	char stopbuf[128];
+	unsigned long free_before[SIM_MAX_NODES * SIM_NR_ZONES];	/* per zonelist slot */
+};
+
+/* which reserve a successful attempt at @flags dipped into */
+static enum sim_reserve pgalloc_reserve_used(struct sim *sim, struct slowpath *sp,
+					     pfn_t pfn, unsigned flags,
+					     uint64_t highatomic_before)
+{
+	struct zone *z = pg_pfn_zone(sim->pg, pfn);
+	int hz = sp->ac->highest_zoneidx;
+	long free = (long)z->nr_free_pages;
+
+	for (unsigned i = 0; i < sp->ac->nr_zones; i++)
+		if (sp->ac->zonelist[i] == z)
+			free = (long)sp->free_before[i];
+	if (sim->stats.reserve_highatomic_used > highatomic_before)
+		return SIM_RESERVE_HIGHATOMIC;
+	if (zone_watermark_ok_free(z, sp->order, min_wmark_pages(z), hz, 0, free))
+		return SIM_RESERVE_NONE;
+	if (flags & ALLOC_NO_WATERMARKS)
+		return SIM_RESERVE_NO_WATERMARKS;
+	if (flags & ALLOC_OOM)
+		return SIM_RESERVE_OOM;
+	if (!(flags & ALLOC_MIN_RESERVE))
+		return SIM_RESERVE_NONE;
+	if (!(flags & ALLOC_NON_BLOCK) ||
+	    zone_watermark_ok_free(z, sp->order, min_wmark_pages(z), hz,
+				   ALLOC_MIN_RESERVE, free))
+		return SIM_RESERVE_MIN;
+	return SIM_RESERVE_ATOMIC;
+}
+
+/* get_page_from_freelist() for the slow path, noting the reserve used */
+static pfn_t pgalloc_slow_try(struct sim *sim, struct slowpath *sp, gfp_t gfp,
+			      unsigned flags)
+{
+	struct sim_alloc_info *info = &sim->reclaim->last;
+	uint64_t ha = sim->stats.reserve_highatomic_used;
+	pfn_t pfn;
+
+	for (unsigned i = 0; i < sp->ac->nr_zones && i < ARRAY_SIZE(sp->free_before); i++)
+		sp->free_before[i] = sp->ac->zonelist[i]->nr_free_pages;
+	pfn = pgalloc_get_page_from_freelist(sim, gfp, sp->order, flags, sp->ac);
+	info->alloc_flags = flags;
+	if (pfn == SIM_PFN_NONE)
+		return pfn;
+	info->reserve = pgalloc_reserve_used(sim, sp, pfn, flags, ha);
+	switch (info->reserve) {
+	case SIM_RESERVE_MIN:
+	case SIM_RESERVE_ATOMIC:
+	case SIM_RESERVE_OOM:
+		sim->stats.reserve_min_used++;
+		break;
+	case SIM_RESERVE_NO_WATERMARKS:
+		sim->stats.reserve_nowmark_used++;
+		break;
+	default:
+		break;
+	}
+	if (info->reserve != SIM_RESERVE_NONE) {
+		SIM_EVENT(sim, RESERVE, flags, info->reserve, pfn, 0);
+		SIM_NOTE(sim, "success from the %s reserve (below the min watermark)",
+			 sim_reserve_name(info->reserve));
+	}
+	return pfn;
+}
+
+/* wake_all_kswapds(): one wakeup per node of the zonelist */
+static void pgalloc_wake_all_kswapds(struct sim *sim, struct slowpath *sp)
+{
+	bool woken[SIM_MAX_NODES] = { false };
+	const struct alloc_context *ac = sp->ac;
+
+	for (unsigned i = ac->preferred; i < ac->nr_zones; i++) {
+		struct zone *z = ac->zonelist[i];
+
+		if ((int)z->idx > ac->highest_zoneidx || !zone_populated(z) ||
+		    woken[z->node])
+			continue;
+		woken[z->node] = true;
+		if (reclaim_wakeup_kswapd(sim, z, sp->gfp, sp->order, ac->highest_zoneidx))
+			sim->reclaim->last.kswapd_woken = true;
+	}
+}
+
+/* __alloc_pages_direct_compact() */
+static pfn_t pgalloc_direct_compact(struct sim *sim, struct slowpath *sp,
+				    unsigned alloc_flags,
+				    enum compact_priority prio,
+				    enum compact_result *result)
+{
+	static const char *const prios[] = { "sync-full", "sync-light", "async" };
+	unsigned scope;
+	pfn_t pfn;
+
+	if (!sp->order)
+		return SIM_PFN_NONE;
+	SIM_NOTE(sim, "direct compaction at %s priority for order %u", prios[prio],
+		 sp->order);
+	scope = sim_scope_save(sim, SIM_SCOPE_MEMALLOC);
+	*result = compaction_try_to_compact_pages(sim, sp->gfp, sp->order, alloc_flags,
+						  sp->ac, prio);
+	sim_scope_restore(sim, scope);
+	if (*result == COMPACT_SKIPPED) {
+		SIM_NOTE(sim, "compaction skipped: not enough free memory to migrate into (or no __GFP_IO)");
+		return SIM_PFN_NONE;
+	}
+	sim->stats.compact_stall++;
+	sim->reclaim->last.compact_runs++;
+	pfn = pgalloc_slow_try(sim, sp, sp->gfp, alloc_flags);
+	if (pfn != SIM_PFN_NONE) {
+		compaction_defer_reset(sim, pg_pfn_zone(sim->pg, pfn), sp->order, true);
+		sim->stats.compact_success++;
+		return pfn;
+	}
+	sim->stats.compact_fail++;
+	return SIM_PFN_NONE;
+}
+
+/* __alloc_pages_direct_reclaim() */
+static pfn_t pgalloc_direct_reclaim(struct sim *sim, struct slowpath *sp,
+				    unsigned alloc_flags, unsigned long *progress)
+{
+	struct sim_alloc_info *info = &sim->reclaim->last;
+	pfn_t pfn;
+
+	info->reclaim_runs++;
+	*progress = reclaim_try_to_free_pages(sim, sp->gfp, sp->order, sp->ac);
+	info->reclaimed += *progress;
+	if (!*progress)
+		return SIM_PFN_NONE;
+	pfn = pgalloc_slow_try(sim, sp, sp->gfp, alloc_flags);
+	if (pfn == SIM_PFN_NONE) {
+		/* pages may sit on pcp lists or in the HIGHATOMIC reserve */
+		pgalloc_unreserve_highatomic(sim, sp->ac, false);
+		pgalloc_drain_all_pages(sim, NULL);
+		pfn = pgalloc_slow_try(sim, sp, sp->gfp, alloc_flags);
+	}
+	return pfn;
+}
+
+/* should_reclaim_retry() */
+static bool pgalloc_should_reclaim_retry(struct sim *sim, struct slowpath *sp,
+					 unsigned alloc_flags, bool progress,
+					 unsigned *no_progress_loops)
+{
+	const struct alloc_context *ac = sp->ac;
+	bool ret = false;
+
+	/* costly orders may progress without ever getting their block */
+	if (progress && sp->order <= SIM_COSTLY_ORDER)
+		*no_progress_loops = 0;
+	else
+		(*no_progress_loops)++;
+	if (*no_progress_loops <= MAX_RECLAIM_RETRIES) {
+		for (unsigned i = ac->preferred; i < ac->nr_zones && !ret; i++) {
+			const struct zone *z = ac->zonelist[i];
+			long available;
+
+			if ((int)z->idx > ac->highest_zoneidx)
+				continue;
+			/* would it succeed if every reclaimable page were freed? */
+			available = (long)(reclaim_zone_reclaimable_pages(sim, z) +
+					   z->nr_free_pages);
+			ret = zone_watermark_ok_free(z, sp->order, min_wmark_pages(z),
+						     ac->highest_zoneidx, alloc_flags,
+						     available);
+		}
+	}
+	if (!ret && pgalloc_unreserve_highatomic(sim, ac, true)) {
+		SIM_NOTE(sim, "should_reclaim_retry: no: but a HIGHATOMIC block was given back, retry");
+		return true;
+	}
+	SIM_NOTE(sim, "should_reclaim_retry: %s (%u rounds without progress, at most %d)",
+		 ret ? "yes" : "no", *no_progress_loops, MAX_RECLAIM_RETRIES);
+	return ret;
+}
+
+/* should_compact_retry() */
+static bool pgalloc_should_compact_retry(struct sim *sim, struct slowpath *sp,
+					 unsigned alloc_flags,
+					 enum compact_result result,
+					 enum compact_priority *prio,
+					 unsigned *retries)
+{
+	unsigned max_retries = MAX_COMPACT_RETRIES;
+	enum compact_priority min_prio;
+
+	if (!sp->order)
+		return false;
+	if (result == COMPACT_SKIPPED)	/* reclaim may make room for it */
+		return compaction_zonelist_suitable(sim, sp->ac, sp->order, alloc_flags);
+	if (result == COMPACT_SUCCESS) {	/* it worked, someone took the block */
+		if (sp->order > SIM_COSTLY_ORDER)
+			max_retries /= 4;
+		if (++*retries <= max_retries)
+			return true;
+	}
+	min_prio = sp->order > SIM_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY
+						: MIN_COMPACT_PRIORITY;
+	if (*prio > min_prio) {
+		(*prio)--;
+		*retries = 0;
+		SIM_NOTE(sim, "should_compact_retry: yes, harder (priority %d)", *prio);
+		return true;
+	}
+	return false;
+}
+
+/* __alloc_pages_may_oom() */
+static pfn_t pgalloc_may_oom(struct sim *sim, struct slowpath *sp,
+			     unsigned long *progress)
+{
+	struct oom_state *o = sim->reclaim->oom;
+	unsigned kills = o->kills;
+	gfp_t gfp = sp->gfp;
+	__typeof__(sp->ac->fail) saved;
+	pfn_t pfn;
+
+	*progress = 0;
+	/* a parallel kill may have freed memory: try at the HIGH watermark
+	 * (its refusal is not the reason: keep the last real attempt's) */
+	saved = sp->ac->fail;
+	pfn = pgalloc_slow_try(sim, sp, (gfp | __GFP_HARDWALL) & ~(gfp_t)__GFP_DIRECT_RECLAIM,
+			       ALLOC_WMARK_HIGH | ALLOC_CPUSET);
+	if (pfn != SIM_PFN_NONE)
+		return pfn;
+	sp->ac->fail = saved;
+	if (sp->order > SIM_COSTLY_ORDER) {
+		sp->stop = "the OOM killer does not help costly orders";
+		return SIM_PFN_NONE;
+	}
+	if (gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE)) {
+		sp->stop = (gfp & __GFP_RETRY_MAYFAIL) ?
+			"__GFP_RETRY_MAYFAIL: reclaim gave up and the OOM killer is not used" :
+			"__GFP_THISNODE: the OOM killer is not used";
+		return SIM_PFN_NONE;
+	}
+	if (sp->ac->highest_zoneidx < ZONE_NORMAL) {
+		sp->stop = "no OOM kill for a lowmem (DMA/DMA32) request";
+		return SIM_PFN_NONE;
+	}
+	SIM_NOTE(sim, "reclaim has failed: the OOM killer");
+	if (oom_out_of_memory(sim, gfp, sp->order)) {
+		*progress = 1;
+	} else if (gfp & __GFP_NOFAIL) {
+		if (!(gfp & __GFP_NOWARN))
+			reclaim_warn_once(sim, WARN_NOFAIL_OOM,
+					  "WARNING: CPU: 0 PID: 1 at mm/page_alloc.c __alloc_pages_may_oom: __GFP_NOFAIL and nothing to kill");
+		*progress = 1;
+	} else {
+		sp->stop = "out of memory and no killable task";
+	}
+	sim->reclaim->last.oom_kills += o->kills - kills;
+	/* help non-failing allocations with all of the reserves */
+	if (*progress && (gfp & __GFP_NOFAIL)) {
+		pfn = pgalloc_slow_try(sim, sp, gfp, ALLOC_NO_WATERMARKS | ALLOC_CPUSET);
+		if (pfn == SIM_PFN_NONE)
+			pfn = pgalloc_slow_try(sim, sp, gfp, ALLOC_NO_WATERMARKS);
+	}
+	return pfn;
+}
+
+/* has_managed_dma() */
+static bool pgalloc_has_managed_dma(const struct sim *sim)
+{
+	for (unsigned nid = 0; nid < sim->pg->nr_nodes; nid++)
+		if (zone_populated(&sim->pg->nodes[nid].zones[ZONE_DMA]))
+			return true;
+	return false;
+}
+
+/* warn_alloc(): the report, rate-limited to one per 10 s (nopage_rs) */
+static void pgalloc_warn_alloc(struct sim *sim, gfp_t gfp, unsigned order)
+{
+	struct reclaim_ratelimit *rs = &sim->reclaim->nopage_rs;
+	const struct pgalloc_state *pg = sim->pg;
+	char gbuf[GFP_FORMAT_MAX], mems[16];
+
+	if ((gfp & __GFP_NOWARN) || ((gfp & __GFP_DMA) && !pgalloc_has_managed_dma(sim)))
+		return;
+	if (!rs->used || sim->now >= rs->begin + RECLAIM_RATELIMIT_NOPAGE) {
+		if (rs->missed)
+			sim_printk(sim, "warn_alloc: %u callbacks suppressed", rs->missed);
+		rs->used = true;
+		rs->begin = sim->now;
+		rs->printed = 0;
+		rs->missed = 0;
+	}
+	if (rs->printed >= 1) {
+		rs->missed++;
+		return;
+	}
+	rs->printed++;
+	gfp_format(gfp, gbuf, sizeof gbuf);
+	if (pg->nr_nodes == 1)
+		snprintf(mems, sizeof mems, "0");
+	else
+		snprintf(mems, sizeof mems, "0-%u", pg->nr_nodes - 1);
+	sim_report_bug(sim, SIM_BUG_ALLOC_FAIL,
+		       "%s: page allocation failure: order:%u, mode:%#x(%s), nodemask=(null),cpuset=/,mems_allowed=%s",
+		       reclaim_current_comm(sim), order, gfp, gbuf, mems);
+	sim_printk(sim, "CPU: %u UID: 0 PID: %u Comm: %s", sim->cur_cpu,
+		   reclaim_current_pid(sim), reclaim_current_comm(sim));
+	sim_printk(sim, "Mem-Info:");
+	for (unsigned nid = 0; nid < pg->nr_nodes; nid++) {
+		for (int zi = 0; zi < SIM_NR_ZONES; zi++) {
+			const struct zone *z = &pg->nodes[nid].zones[zi];
+
+			if (!zone_populated(z))
+				continue;
+			sim_printk(sim, "Node %u %s free:%lukB boost:%lukB min:%lukB low:%lukB high:%lukB reserved_highatomic:%luKB managed:%lukB",
+				   nid, z->name, z->nr_free_pages << 2,
+				   z->watermark_boost << 2, min_wmark_pages(z) << 2,
+				   low_wmark_pages(z) << 2, high_wmark_pages(z) << 2,
+				   z->nr_reserved_highatomic << 2, z->managed << 2);
+		}
+	}
+}
+
+static pfn_t pgalloc_slowpath(struct sim *sim, gfp_t gfp, unsigned order,
+			      struct alloc_context *ac)
+{
+	struct reclaim_state *r = sim->reclaim;
+	struct sim_alloc_info *info = &r->last;
+	struct slowpath sp = { .gfp = gfp, .order = order, .ac = ac };
+	bool can_direct = gfp & __GFP_DIRECT_RECLAIM;
+	bool can_compact = gfp_compaction_allowed(gfp);
+	bool nofail = gfp & __GFP_NOFAIL;
+	bool costly = order > SIM_COSTLY_ORDER;
+	bool pf_memalloc = sim_scope(sim) & SIM_SCOPE_MEMALLOC;
+	bool in_irq = sim_in_interrupt(sim);
+	bool serving_softirq = sim_context(sim) == SIM_CTX_SOFTIRQ;
+	enum compact_result cresult = COMPACT_SKIPPED;
+	enum compact_priority prio = DEF_COMPACT_PRIORITY;
+	unsigned no_progress_loops = 0, compaction_retries = 0, alloc_flags, reserve;
+	unsigned long progress = 0;
+	sim_time_t start = sim->now, outer_stall = r->stall;
+	unsigned loops = 0;
+	pfn_t pfn;
+
+	info->slowpath = true;
+	sim->stats.alloc_slowpath++;
+	sim_charge(sim, COST_SLOWPATH);
+	SIM_EVENT(sim, SLOWPATH, order, gfp, 0, 0);
+	r->alloc_depth++;
+	r->stall = 0;
+	if (nofail) {
+		if (order > 1)
+			reclaim_warn_once(sim, WARN_NOFAIL_ORDER,
+					  "WARNING: CPU: 0 PID: 1 at mm/page_alloc.c __alloc_pages_slowpath: __GFP_NOFAIL with order > 1");
+		if (!can_direct)
+			reclaim_warn_once(sim, WARN_NOFAIL_NORECLAIM,
+					  "WARNING: CPU: 0 PID: 1 at mm/page_alloc.c __alloc_pages_slowpath: __GFP_NOFAIL without __GFP_DIRECT_RECLAIM");
+		if (pf_memalloc)
+			reclaim_warn_once(sim, WARN_NOFAIL_MEMALLOC,
+					  "WARNING: CPU: 0 PID: 1 at mm/page_alloc.c __alloc_pages_slowpath: __GFP_NOFAIL from a PF_MEMALLOC task");
+	}
+	alloc_flags = gfp_to_alloc_flags(gfp, order, false);
+	SIM_NOTE(sim, "slow path: order %u, %s%s%s", order,
+		 can_direct ? "may sleep" : "cannot sleep",
+		 (alloc_flags & ALLOC_MIN_RESERVE) ? ", __GFP_HIGH: half of min" : "",
+		 (alloc_flags & ALLOC_HIGHATOMIC) ? ", may use the HIGHATOMIC reserve" : "");
+	if (ac->preferred >= ac->nr_zones)
+		goto nopage;	/* the reason says it: no zone */
+	if (alloc_flags & ALLOC_KSWAPD)
+		pgalloc_wake_all_kswapds(sim, &sp);
+	/* the adjusted watermark may be enough */
+	pfn = pgalloc_slow_try(sim, &sp, gfp, alloc_flags);
+	if (pfn != SIM_PFN_NONE)
+		goto got_pg;
+	/* costly or unmovable high orders: compaction before reclaim */
+	if (can_direct && can_compact &&
+	    (costly || (order > 0 && ac->migratetype != MIGRATE_MOVABLE)) &&
+	    !gfp_pfmemalloc_flags(gfp, pf_memalloc, in_irq, serving_softirq,
+				  oom_current_is_victim(sim))) {
+		pfn = pgalloc_direct_compact(sim, &sp, alloc_flags, INIT_COMPACT_PRIORITY,
+					     &cresult);
+		if (pfn != SIM_PFN_NONE)
+			goto got_pg;
+		if (costly && (gfp & __GFP_NORETRY)) {
+			if (cresult == COMPACT_SKIPPED || cresult == COMPACT_DEFERRED) {
+				snprintf(sp.stopbuf, sizeof sp.stopbuf,
+					 "__GFP_NORETRY: order %u unavailable, compaction %s",
+					 order, compaction_result_name(cresult));
+				sp.stop = sp.stopbuf;
+				goto nopage;
+			}
+			if (gfp & __GFP_THISNODE) {
+				sp.stop = "__GFP_NORETRY|__GFP_THISNODE: compaction only";
+				goto nopage;
+			}
+			prio = INIT_COMPACT_PRIORITY;	/* sync compaction is too expensive */
+		}
+	}
+retry:
+	if (++loops > 100000 || sim->now - start > SLOWPATH_GIVE_UP_NS) {
+		char gbuf[GFP_FORMAT_MAX];
+
+		gfp_format(gfp, gbuf, sizeof gbuf);
+		sim_report_bug(sim, SIM_BUG_WARN,
+			       "kmemsim: order:%u, mode:%#x(%s) made no progress for %llu ms: giving up (the kernel would keep retrying)",
+			       order, gfp, gbuf,
+			       (unsigned long long)((sim->now - start) / SIM_NSEC_PER_MSEC));
+		sp.stop = "kmemsim's livelock guard: no progress in 10 s";
+		goto fail_quiet;
+	}
+	info->retries++;
+	if (alloc_flags & ALLOC_KSWAPD)
+		pgalloc_wake_all_kswapds(sim, &sp);
+	reserve = gfp_pfmemalloc_flags(gfp, pf_memalloc, in_irq, serving_softirq,
+				       oom_current_is_victim(sim));
+	if (reserve) {
+		alloc_flags = gfp_reserve_alloc_flags(alloc_flags, reserve);
+		SIM_NOTE(sim, "reserves: %s", reserve == ALLOC_OOM ?
+			 "ALLOC_OOM (OOM victim)" :
+			 "ALLOC_NO_WATERMARKS (__GFP_MEMALLOC or PF_MEMALLOC)");
+	}
+	pfn = pgalloc_slow_try(sim, &sp, gfp, alloc_flags);
+	if (pfn != SIM_PFN_NONE)
+		goto got_pg;
+	if (!can_direct) {
+		sp.stop = "cannot sleep (no __GFP_DIRECT_RECLAIM): no reclaim or compaction";
+		goto nopage;
+	}
+	if (pf_memalloc) {
+		sp.stop = "PF_MEMALLOC task: no reclaim from inside reclaim";
+		goto nopage;
+	}
+	pfn = pgalloc_direct_reclaim(sim, &sp, alloc_flags, &progress);
+	if (pfn != SIM_PFN_NONE)
+		goto got_pg;
+	pfn = pgalloc_direct_compact(sim, &sp, alloc_flags, prio, &cresult);
+	if (pfn != SIM_PFN_NONE)
+		goto got_pg;
+	if (gfp & __GFP_NORETRY) {
+		sp.stop = "__GFP_NORETRY: one round of reclaim and compaction only";
+		goto nopage;
+	}
+	if (costly && (!can_compact || !(gfp & __GFP_RETRY_MAYFAIL))) {
+		snprintf(sp.stopbuf, sizeof sp.stopbuf,
+			 "order %u unavailable after reclaim and compaction (%s)", order,
+			 can_compact ? compaction_result_name(cresult) : "not allowed without __GFP_IO");
+		sp.stop = sp.stopbuf;
+		goto nopage;
+	}
+	if (pgalloc_should_reclaim_retry(sim, &sp, alloc_flags, progress > 0,
+					 &no_progress_loops))
+		goto retry;
+	if (progress > 0 && can_compact &&
+	    pgalloc_should_compact_retry(sim, &sp, alloc_flags, cresult, &prio,
+					 &compaction_retries))
+		goto retry;
+	pfn = pgalloc_may_oom(sim, &sp, &progress);
+	if (pfn != SIM_PFN_NONE)
+		goto got_pg;
+	/* no looping on the reserves */
+	if (oom_current_is_victim(sim) &&
+	    ((alloc_flags & ALLOC_OOM) || (gfp & __GFP_NOMEMALLOC))) {
+		sp.stop = "OOM victim: the reserves are not enough";
+		goto nopage;
+	}
+	if (progress) {
+		no_progress_loops = 0;
+		goto retry;
+	}
+nopage:
+	if (nofail) {
+		/* a non-blocking __GFP_NOFAIL is unreasonable: NULL after all */
+		if (!can_direct)
+			goto fail;
+		pfn = pgalloc_slow_try(sim, &sp, gfp, ALLOC_MIN_RESERVE | ALLOC_CPUSET);
+		if (pfn == SIM_PFN_NONE)
+			pfn = pgalloc_slow_try(sim, &sp, gfp, ALLOC_MIN_RESERVE);
+		if (pfn != SIM_PFN_NONE)
+			goto got_pg;
+		SIM_NOTE(sim, "__GFP_NOFAIL: retry");
+		goto retry;
+	}
+fail:
+	pgalloc_warn_alloc(sim, gfp, order);
+fail_quiet:
+	pgalloc_fail_reason(sim, order, gfp, ac);
+	if (sp.stop) {
+		size_t n = strlen(sim->reason);
+
+		snprintf(sim->reason + n, sizeof sim->reason - n, "; %s", sp.stop);
+	}
+	SIM_NOTE(sim, "allocation failed: %s", sim->reason);
+	pfn = SIM_PFN_NONE;
+got_pg:
+	info->stall_ns = r->stall;
+	sim->stats.alloc_stall_ns += r->stall;
+	if (r->stall)
+		SIM_EVENT(sim, STALL, r->stall, order, gfp, 0);
+	r->stall = outer_stall + r->stall;
+	r->alloc_depth--;
+	return pfn;
+}
+
+/* ---- Helpers of compaction (page_alloc.c in the kernel too) ---- */
+
+bool pgalloc_isolate_free_page(struct sim *sim, struct zone *z, pfn_t pfn,
+			       unsigned order)
+{
+	struct pgalloc_state *pg = sim->pg;
+	struct page *p = pg_page(pg, pfn);
+	int mt = p->list;
+
+	SIM_ASSERT((p->flags & PG_buddy) && p->order == order);
+	/* never below min: compaction must not eat the reserves */
+	if (!zone_watermark_ok(z, 0, z->_watermark[WMARK_MIN] + (1ul << order), 0,
+			       ALLOC_CMA))
+		return false;
+	buddy_del_from_free_list(sim, z, pfn, order, mt);
+	buddy_account_freepages(z, -(1l << order), mt);
+	/* at least half a pageblock: the block becomes movable */
+	if (order >= SIM_PAGEBLOCK_ORDER - 1 && mt != MIGRATE_HIGHATOMIC)
+		buddy_change_pageblock_range(pg, pfn, order, MIGRATE_MOVABLE);
+	p->flags = PG_head;
+	p->order = (uint8_t)order;
+	p->use = PAGE_USE_OTHER;
+	p->owner = 0;
+	p->list = 0;
+	p->next = p->prev = PAGE_NIL;
+	z->nr_use[PAGE_USE_OTHER] += 1ul << order;
+	return true;
+}
+
+void pgalloc_split_block(struct sim *sim, pfn_t pfn, unsigned order)
+{
+	struct pgalloc_state *pg = sim->pg;
+	struct page *head = pg_page(pg, pfn);
+
+	SIM_ASSERT(head->flags == PG_head && head->order == order);
+	for (pfn_t i = 1; i < ((pfn_t)1 << order); i++) {
+		struct page *p = pg_page(pg, pfn + i);
+
+		p->flags = PG_head;
+		p->order = 0;
+		p->use = head->use;
+		p->owner = head->owner;
+		p->list = 0;
+		p->next = p->prev = PAGE_NIL;
+	}
+	head->order = 0;
+}
+
 int pgalloc_alloc(struct sim *sim, unsigned order, gfp_t gfp, pfn_t *out)
 {
 	struct alloc_context ac;
@@ -693,22 +1335,33 @@ int pgalloc_alloc(struct sim *sim, unsigned order, gfp_t gfp, pfn_t *out)
 				      "order %d out of range (0..%d)", (int)order,
 				      SIM_MAX_ORDER);
 	}
+	sim_might_alloc(sim, gfp);	/* prepare_alloc_pages(): might_alloc() */
 	gfp = gfp_current_context(gfp, scope & SIM_SCOPE_NOIO,
 				  scope & SIM_SCOPE_NOFS);
 	rc = pgalloc_prepare_alloc(sim, gfp, &ac);
 	if (rc != SIM_OK)
 		return rc;
+	if (sim->reclaim) {
+		memset(&sim->reclaim->last, 0, sizeof sim->reclaim->last);
+		sim->reclaim->last.order = order;
+		sim->reclaim->last.gfp = gfp;
+	}
 	alloc_flags = ALLOC_WMARK_LOW |
 		      pgalloc_alloc_flags_nofragment(sim,
 				ac.preferred < ac.nr_zones ? ac.zonelist[ac.preferred] : NULL,
 				gfp);
 	pfn = pgalloc_get_page_from_freelist(sim, gfp, order, alloc_flags, &ac);
+	if (pfn == SIM_PFN_NONE && sim->reclaim && sim->reclaim->slowpath)
+		pfn = pgalloc_slowpath(sim, gfp, order, &ac);	/* sets the reason */
+	else if (pfn == SIM_PFN_NONE)
+		pgalloc_fail_reason(sim, order, gfp, &ac);
 	if (pfn == SIM_PFN_NONE) {
-		/* ---- issue 4: pgalloc_slowpath(sim, gfp, order, &ac) goes here ---- */
 		sim->stats.alloc_fail++;
 		SIM_EVENT(sim, ALLOC_FAIL, order, gfp, 0, 0);
-		return pgalloc_fail_reason(sim, order, gfp, &ac);
+		return SIM_ENOMEM;
 	}
+	if (sim->reclaim)
+		sim->reclaim->last.ok = true;
 	SIM_ASSERT_EXPENSIVE(pgalloc_zone_counters_ok(pg_pfn_zone(sim->pg, pfn)));
 	SIM_EVENT(sim, PAGE_ALLOC, pfn, order, gfp, pg_pfn_zone(sim->pg, pfn)->id);
 	*out = pfn;
@@ -770,6 +1423,12 @@ void pgalloc_free(struct sim *sim, pfn_t pfn, unsigned order)
 	if (p->order != order) {
 		pgalloc_bad_page(sim, pfn, "freed at order %u but allocated at order %u",
 				 order, p->order);
+		return;
+	}
+	if ((p->list & PGL_LRU) && page_use_movable((enum page_use)p->use)) {
+		/* PAGE_FLAGS_CHECK_AT_FREE: PG_lru */
+		pgalloc_bad_page(sim, pfn, "still on an LRU list (a %s page): only reclaim frees it",
+				 page_use_name((enum page_use)p->use));
 		return;
 	}
 	z = pg_pfn_zone(pg, pfn);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "sim.h"
+#include "layers.h"
 
 static uint64_t rs_ram_bytes(const struct sim_config *cfg)
 {
@@ -112,6 +113,7 @@ int sim_fill_report(const struct sim *sim, struct report *r)
 	rs_meta(sim, r);
 	rs_summary(sim, r);
 	/* engine layers add their sections here, lowest layer first */
+	sim_layers_report(sim, r);
 	rs_vmstat(sim, r);
 	rs_bugs(sim, r);
 	rs_log(sim, r);

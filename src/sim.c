@@ -35,6 +35,7 @@
 #include "sim.h"
 #include "state.h"
 #include "layers.h"
+#include "sampler.h"
 
 /* ---- Host memory ---- */
 
@@ -708,6 +709,8 @@ void sim_lat_record(struct sim *sim, enum sim_lat_kind kind, sim_time_t ns)
 		h->max = ns;
 	if (h->bucket[b] != UINT32_MAX)
 		h->bucket[b]++;
+	if (unlikely(sim->sampler != NULL))	/* an operation ended: a sample due? */
+		sampler_op(sim);
 }
 
 uint64_t sim_lat_count(const struct sim *sim, enum sim_lat_kind kind)

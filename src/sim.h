@@ -329,6 +329,191 @@ sim_time_t sim_lat_percentile(const struct sim *sim, enum sim_lat_kind kind,
 sim_time_t sim_lat_max(const struct sim *sim, enum sim_lat_kind kind);
 const char *sim_lat_kind_name(enum sim_lat_kind kind);
 
+/* ---- Object caches ---- */
+
+/*
+ * The kernel's slab API (kmem_cache_*, kmalloc & co.) for scenarios, over the
+ * simulator's policy (SLAB, SLUB or SLOB).  A cache is named by a handle,
+ * never by a host pointer: id + 1 in the low 32 bits, a generation in the
+ * high ones, so a handle of a destroyed cache stays recognisably stale.
+ * Simulated-kernel bugs (double free, ...) are reported (sim_bugs()) and
+ * the call returns SIM_EBUG with the state consistent.  Every call records
+ * its modelled latency (sim_lat_record).
+ */
+typedef uint64_t sim_cache_t;
+#define SIM_CACHE_NONE	((sim_cache_t)0)
+
+/* kmem_cache_create() options */
+struct sim_cache_opts {
+	unsigned align;			/* 0: no requirement */
+	uint32_t flags;			/* SLAB_* bits from sim_slab_flags_parse() */
+	bool ctor;			/* the cache has a constructor */
+	unsigned sheaf_capacity;	/* SLUB per-CPU sheaves (6.18); 0: none */
+};
+
+/* a named number: policy-specific fields of cache info and stats */
+struct sim_field {
+	const char *name;
+	uint64_t value;
+};
+
+/* a cache's geometry, as /sys/kernel/slab/<cache>/ shows it */
+struct sim_cache_info {
+	const char *name;		/* valid until the cache is destroyed */
+	unsigned object_size;		/* bytes asked for (max over aliases) */
+	unsigned size;			/* slot size, slabinfo's objsize */
+	unsigned align;
+	unsigned order;
+	unsigned objects_per_slab;
+	unsigned pages_per_slab;
+	unsigned inuse, offset, red_left_pad;	/* SLUB layout */
+	unsigned long min_partial;	/* SLUB */
+	unsigned cpu_partial;		/* SLUB, objects */
+	unsigned cpu_partial_slabs;	/* SLUB */
+	unsigned sheaf_capacity;
+	uint32_t flags;			/* SLAB_* after slub_debug */
+	int refcount;			/* 1 + aliases; 0 once destroyed */
+	unsigned nr_aliases;
+	bool kmalloc;			/* a kmalloc cache */
+	bool dead;			/* destroyed while objects were left */
+	size_t nr_fields;		/* policy-specific extras */
+	struct sim_field fields[64];
+};
+
+/* a cache's usage; totals add the same fields over all caches */
+struct sim_cache_stats {
+	uint64_t active_objs, num_objs;	/* as /proc/slabinfo counts them */
+	uint64_t active_slabs, num_slabs;
+	uint64_t pages;			/* pages in slabs */
+	uint64_t live;			/* objects handed out and not freed */
+	uint64_t req_bytes;		/* bytes requested by their callers */
+	uint64_t obj_bytes;		/* live * object_size */
+	uint64_t slot_bytes;		/* bytes their slots occupy */
+	uint64_t tail_bytes;		/* unused tails of slabs (slab bytes - objects * size) */
+	uint64_t free_in_partial;	/* free objects in partial slabs */
+	uint64_t cached;		/* free objects held per CPU */
+	uint64_t partial_slabs;
+	uint64_t allocs, frees, alloc_fails;
+	uint64_t fastpath_allocs, fastpath_frees;
+	uint64_t slabs_created, slabs_freed, ctor_calls;
+	size_t nr_fields;		/* policy-specific extras (per cache only) */
+	struct sim_field fields[64];
+};
+
+/* everything slab-related at once (sim:slab_summary()) */
+struct sim_slab_summary {
+	struct sim_cache_stats caches;	/* sums over all caches (no fields) */
+	uint64_t nr_caches;
+	uint64_t large_objects;		/* live large kmallocs */
+	uint64_t large_pages;
+	uint64_t large_req_bytes;
+	uint64_t nr_slab_reclaimable;	/* pages, as /proc/vmstat */
+	uint64_t nr_slab_unreclaimable;	/* pages (slabs + large kmalloc) */
+	size_t nr_fields;		/* policy-wide extras (SLOB: its heap) */
+	struct sim_field fields[64];
+};
+
+typedef void (*sim_text_fn)(void *ud, const char *s, size_t n);
+
+/**
+ * sim_slab_flags_parse - "SLAB_HWCACHE_ALIGN|SLAB_ACCOUNT" (or "" / "0")
+ * Return: SIM_OK, or SIM_EINVAL with @err naming every unknown flag and
+ * *@out untouched.
+ */
+int sim_slab_flags_parse(const char *s, size_t len, uint32_t *out, char *err,
+			 size_t errlen);
+/** sim_slab_flags_format - "SLAB_HWCACHE_ALIGN|..." or "0" (snprintf-like) */
+size_t sim_slab_flags_format(uint32_t flags, char *buf, size_t len);
+
+/**
+ * sim_cache_create - kmem_cache_create(); an alias returns the handle of the
+ * cache it was merged into.  Return: SIM_OK, or SIM_EINVAL / SIM_ENOHOSTMEM
+ * with the reason in sim_last_reason().
+ */
+int sim_cache_create(struct sim *sim, const char *name, uint64_t size,
+		     const struct sim_cache_opts *opts, sim_cache_t *out);
+/** sim_cache_valid - @c names a cache that exists (possibly dead) */
+bool sim_cache_valid(const struct sim *sim, sim_cache_t c);
+/** sim_cache_usable - @c names a cache that exists and was not destroyed */
+bool sim_cache_usable(const struct sim *sim, sim_cache_t c);
+/**
+ * sim_cache_destroy - kmem_cache_destroy()
+ * Return: SIM_OK; SIM_EBUSY when objects were left (a bug report);
+ * SIM_ENOENT for a stale handle or a dead cache.
+ */
+int sim_cache_destroy(struct sim *sim, sim_cache_t c);
+/** sim_cache_alloc - Return: SIM_OK, SIM_ENOMEM (reason), SIM_ENOENT */
+int sim_cache_alloc(struct sim *sim, sim_cache_t c, gfp_t gfp, sim_addr_t *out);
+/** sim_cache_free - Return: SIM_OK, SIM_EBUG (reported), SIM_ENOENT */
+int sim_cache_free(struct sim *sim, sim_cache_t c, sim_addr_t obj);
+/** sim_cache_shrink - Return: SIM_OK with *@pages freed, SIM_ENOENT */
+int sim_cache_shrink(struct sim *sim, sim_cache_t c, uint64_t *pages);
+/** sim_cache_tune - SLAB's "name limit batchcount shared" (SIM_EINVAL if not tunable) */
+int sim_cache_tune(struct sim *sim, sim_cache_t c, int limit, int batchcount,
+		   int shared);
+int sim_cache_get_info(const struct sim *sim, sim_cache_t c,
+		       struct sim_cache_info *out);
+int sim_cache_get_stats(const struct sim *sim, sim_cache_t c,
+			struct sim_cache_stats *out);
+/**
+ * sim_cache_dump - the policy's view of @c as text: per-CPU slabs and
+ * partial lists, node lists (slab address and free objects), in list order
+ * Return: SIM_OK, SIM_ENOENT (stale handle), SIM_EINVAL (policy has none)
+ */
+int sim_cache_dump(const struct sim *sim, sim_cache_t c, sim_text_fn fn, void *ud);
+/** sim_cache_alias - the @i-th name merged into @c, NULL past the end */
+const char *sim_cache_alias(const struct sim *sim, sim_cache_t c, size_t i);
+/** sim_cache_count, sim_cache_at - every cache, in /proc/slabinfo order */
+size_t sim_cache_count(const struct sim *sim);
+sim_cache_t sim_cache_at(const struct sim *sim, size_t i);
+/** sim_cache_find - the cache called @name (or with that alias) */
+sim_cache_t sim_cache_find(const struct sim *sim, const char *name);
+
+/**
+ * sim_kmalloc - kmalloc(); size 0 gives SIM_ZERO_SIZE_PTR.
+ * Return: SIM_OK, or SIM_ENOMEM with the reason (also above 4 MiB).
+ */
+int sim_kmalloc(struct sim *sim, uint64_t size, gfp_t gfp, sim_addr_t *out);
+/** sim_kcalloc - kcalloc(); @n * @size overflowing is SIM_ENOMEM */
+int sim_kcalloc(struct sim *sim, uint64_t n, uint64_t size, gfp_t gfp,
+		sim_addr_t *out);
+/** sim_krealloc - krealloc(); on failure @p stays allocated */
+int sim_krealloc(struct sim *sim, sim_addr_t p, uint64_t size, gfp_t gfp,
+		 sim_addr_t *out);
+/** sim_kfree - kfree(); Return: SIM_OK or SIM_EBUG (reported) */
+int sim_kfree(struct sim *sim, sim_addr_t p);
+/** sim_ksize - ksize(); 0 if @p is no live object */
+uint64_t sim_ksize(const struct sim *sim, sim_addr_t p);
+/**
+ * sim_kmem_poke - the simulated kernel writes @len bytes at @addr
+ * Writes that slub_debug could see (a red zone of a live object, a freed
+ * poisoned object) are remembered and reported by the check the kernel
+ * makes later.  Return: what was hit ("object", "right red zone", ...).
+ */
+const char *sim_kmem_poke(struct sim *sim, sim_addr_t addr, uint64_t len);
+
+/** sim_slabinfo - /proc/slabinfo; SIM_ENOENT (no output) under SLOB */
+int sim_slabinfo(const struct sim *sim, sim_text_fn fn, void *ud);
+/** sim_slabtop - a slabtop-style summary, caches by memory */
+void sim_slabtop(const struct sim *sim, sim_text_fn fn, void *ud);
+/** sim_slab_get_summary - totals over all caches and large kmallocs */
+void sim_slab_get_summary(const struct sim *sim, struct sim_slab_summary *out);
+/** sim_slab_vmstat - NR_SLAB_RECLAIMABLE / NR_SLAB_UNRECLAIMABLE in pages */
+void sim_slab_vmstat(const struct sim *sim, uint64_t *reclaimable,
+		     uint64_t *unreclaimable);
+
+/**
+ * sim_page_cache_name - the slab cache that owns page frame @pfn
+ *
+ * The memory map's page owner -> slab -> cache lookup.  A SLAB or SLUB slab
+ * belongs to one cache.  A SLOB page is shared by every cache, so its owner
+ * is taken to be the cache with the most live bytes in the page ("kmalloc"
+ * when kmalloc blocks hold the most, "" when no block in it is live).
+ * Return: the name (valid until the cache is destroyed or the page freed),
+ * or NULL if @pfn is no slab page (large kmallocs are not slabs).
+ */
+const char *sim_page_cache_name(const struct sim *sim, pfn_t pfn);
+
 /* ---- Physical memory ---- */
 
 /*
@@ -421,6 +606,504 @@ size_t sim_vmstat_count(void);
 const char *sim_vmstat_name(size_t i);		/* NULL past the end */
 uint64_t sim_vmstat_value(const struct sim *sim, size_t i);
 
+/* ---- Sampling ---- */
+
+/*
+ * Time series of a run (sampler.c): free pages and watermarks per zone,
+ * slab pages per cache, the unusable free space index at one order, and
+ * stalls and failures, sampled every N operations (an operation is one
+ * call that records a modelled latency: kmalloc, kfree, kmem_cache_alloc,
+ * ...) or every T of virtual time.  Sampling only reads the simulator: a
+ * run with and without it is the same run.  The samples become the
+ * "timeline" section of sim_fill_report().
+ *
+ * Memory is bounded: when @max_samples are held, every other sample is
+ * dropped and the interval doubles, so a run of any length ends with
+ * between max_samples / 2 and max_samples evenly spaced samples.  "auto"
+ * is every operation with that rule: the interval adapts to the run.
+ */
+struct sim_sample_opts {
+	uint64_t every_ops;		/* sample every N operations, or 0 */
+	sim_time_t every_ns;		/* or every T ns of virtual time, or 0 */
+	unsigned order;			/* order of the unusable index line (3) */
+	unsigned top_caches;		/* caches drawn on their own; the rest is "other" (8) */
+	size_t max_samples;		/* memory bound, >= 4 (256) */
+};
+
+/* what the sampler saw (sim_sample_get_stats) */
+struct sim_sample_stats {
+	uint64_t samples;		/* samples held now */
+	uint64_t ops;			/* operations seen since sampling started */
+	uint64_t every_ops;		/* the interval now (after doublings), or 0 */
+	sim_time_t every_ns;		/* or this, or 0 */
+	uint64_t peak_slab_pages;	/* most slab + large kmalloc pages at any operation */
+	sim_time_t peak_time;		/* when (virtual ns) */
+};
+
+/** sim_sample_opts_init - the defaults: every operation ("auto"), order 3, 8 caches, 256 samples */
+void sim_sample_opts_init(struct sim_sample_opts *o);
+
+/**
+ * sim_sample_start - begin sampling @sim with @o (copied)
+ * Takes a first sample now.  Exactly one of every_ops and every_ns may be
+ * non-zero; both zero is "auto".
+ * Return: SIM_OK; SIM_EINVAL (both set, order > 10, max_samples < 4);
+ * SIM_EBUSY if @sim is already sampling; SIM_ENOHOSTMEM.  Nothing changes
+ * on failure.
+ */
+int sim_sample_start(struct sim *sim, const struct sim_sample_opts *o);
+
+/**
+ * sim_sample_now - take one sample at this point, off the schedule (the
+ * end of a run).  A sample at the same operation count and time as the
+ * last one replaces it.  Return: SIM_OK, SIM_ENOENT if not sampling,
+ * SIM_ENOHOSTMEM.
+ */
+int sim_sample_now(struct sim *sim);
+
+/** sim_sample_get_stats - Return: SIM_OK, or SIM_ENOENT if not sampling */
+int sim_sample_get_stats(const struct sim *sim, struct sim_sample_stats *out);
+
+/* ---- Workloads ---- */
+
+/*
+ * The workload engine (workload.c): a generated stream of allocations and
+ * frees run by C, described once by the scenario (kmemsim.workload compiles
+ * its generators to these structures), so millions of operations cost no
+ * Lua call each.  Every random choice comes from the simulator's PRNG in a
+ * documented order (docs/dsl.md, "Workloads"), which is what lets the
+ * per-operation Lua loop of kmemsim.workload reproduce a run exactly.
+ *
+ * A workload is bound to one simulator and drives only the public API above
+ * (sim_kmalloc, sim_cache_alloc, sim_kfree, sim_cache_free, contexts, CPUs,
+ * sim_advance).  A simulated allocation failure is data: it is counted with
+ * its reason and the run goes on.  Weights are whole numbers; a choice with
+ * a single candidate draws nothing.
+ */
+struct sim_wl;
+
+enum sim_wl_size_kind {
+	SIM_WL_SIZE_FIXED,	/* lo */
+	SIM_WL_SIZE_UNIFORM,	/* uniform in [lo, hi] */
+	SIM_WL_SIZE_WEIGHTED,	/* value[i] with weight[i] */
+	SIM_WL_SIZE_HISTOGRAM,	/* bin [value[i], upper[i]] by weight[i], uniform inside */
+};
+
+struct sim_wl_size {
+	enum sim_wl_size_kind kind;
+	uint64_t lo, hi;		/* FIXED, UNIFORM: bytes */
+	size_t n;			/* WEIGHTED, HISTOGRAM: entries (1..4096) */
+	const uint64_t *value;		/* sizes, or lower bounds of bins */
+	const uint64_t *upper;		/* HISTOGRAM: upper bounds (inclusive) */
+	const uint64_t *weight;
+};
+
+enum sim_wl_life_kind {
+	SIM_WL_LIFE_IMMEDIATE,		/* freed before the next operation */
+	SIM_WL_LIFE_EXPONENTIAL,	/* mean ns */
+	SIM_WL_LIFE_PARETO,		/* scale xm ns, shape alpha */
+	SIM_WL_LIFE_PHASE,		/* freed when its phase ends */
+	SIM_WL_LIFE_FOREVER,		/* only a drain frees it */
+};
+
+struct sim_wl_life {
+	enum sim_wl_life_kind kind;
+	double mean;			/* EXPONENTIAL, ns (> 0) */
+	double xm, alpha;		/* PARETO, ns and shape (> 0) */
+};
+
+/* where an object comes from: a cache, or kmalloc (cache SIM_CACHE_NONE) */
+struct sim_wl_target {
+	sim_cache_t cache;
+	uint64_t weight;
+};
+
+/* one kind of object: what to allocate, how big, for how long */
+struct sim_wl_stream {
+	const char *name;		/* unique within the workload */
+	size_t nr_targets;		/* 1..64 */
+	const struct sim_wl_target *targets;
+	struct sim_wl_size size;	/* for kmalloc targets */
+	struct sim_wl_life life;
+	uint64_t weight;		/* share of the allocations (0: only by phase) */
+	gfp_t flags;			/* ORed into the context's GFP (__GFP_ZERO, ...) */
+};
+
+/* who allocates: contexts with their GFP, and CPUs */
+struct sim_wl_context {
+	enum sim_context ctx;
+	gfp_t gfp;
+	uint64_t weight;
+};
+
+struct sim_wl_cpu {
+	unsigned cpu;
+	uint64_t weight;
+};
+
+struct sim_wl_mix {
+	size_t nr_contexts;		/* 0: process context, GFP_KERNEL */
+	const struct sim_wl_context *contexts;
+	size_t nr_cpus;			/* 0: the CPU current when the phase starts */
+	const struct sim_wl_cpu *cpus;
+};
+
+struct sim_wl_config {
+	size_t nr_streams;		/* 1..256 */
+	const struct sim_wl_stream *streams;
+	struct sim_wl_mix mix;
+	bool free_any_cpu;		/* frees on a CPU drawn from the mix, not the allocating one */
+};
+
+enum sim_wl_phase_kind {
+	SIM_WL_RAMP,		/* arrivals, rate rising from rate_from to rate */
+	SIM_WL_STEADY,		/* arrivals at rate: churn against the lifetimes */
+	SIM_WL_BURST,		/* arrivals at rate, back to back if rate is 0 */
+	SIM_WL_DRAIN,		/* no arrivals: free part of what is live */
+	SIM_WL_SLOTS,		/* each op draws a slot: free it if taken, else allocate */
+	SIM_WL_NR_PHASE_KINDS
+};
+
+enum sim_wl_order {
+	SIM_WL_RANDOM,		/* uniform over the eligible live objects */
+	SIM_WL_FIFO,		/* oldest first */
+	SIM_WL_LIFO,		/* youngest first */
+};
+
+struct sim_wl_phase {
+	enum sim_wl_phase_kind kind;
+	uint64_t ops;			/* stop after this many operations (0: no limit) */
+	sim_time_t duration;		/* stop this long after the start (0: no limit) */
+	sim_time_t until;		/* stop at this virtual time (0: no limit) */
+	double rate;			/* events per virtual second (0: back to back) */
+	double rate_from;		/* RAMP: the rate at the start */
+	bool poisson;			/* exponential gaps instead of fixed ones */
+	const uint64_t *weights;	/* per stream, NULL: the streams' own */
+	const struct sim_wl_mix *mix;	/* NULL: the workload's */
+	double fraction;		/* DRAIN: share of the eligible objects (0..1) */
+	uint64_t count;			/* DRAIN: or this many objects (when fraction < 0) */
+	enum sim_wl_order order;	/* DRAIN */
+	uint64_t slots;			/* SLOTS: 1..2^24 */
+};
+
+/* what a workload did so far (sim_wl_get_stats) or in one phase */
+struct sim_wl_stats {
+	uint64_t ops;			/* allocations tried + frees */
+	uint64_t allocs, frees, failures;
+	uint64_t free_errors;		/* frees the simulator refused (destroyed cache, bug) */
+	uint64_t live, live_bytes;	/* objects (requested bytes) still allocated */
+	uint64_t peak_live, peak_live_bytes;
+	uint64_t slab_pages;		/* NR_SLAB_RECLAIMABLE + NR_SLAB_UNRECLAIMABLE now */
+	uint64_t slab_pages_peak;	/* the highest after any operation */
+	sim_time_t start, end;		/* virtual time of the first and last phase */
+	sim_time_t time;		/* virtual time spent in phases */
+	uint64_t phases;		/* phases run */
+	uint64_t digest;		/* FNV-1a over (op, address, bytes) of every operation */
+};
+
+struct sim_wl_stream_stats {
+	const char *name;
+	uint64_t allocs, frees, failures;
+	uint64_t live, live_bytes, peak_live;
+};
+
+/**
+ * sim_wl_new - create a workload engine on @sim
+ * @cfg: the description (copied; the caller may free it afterwards)
+ * @out: the engine
+ * @err: on failure, why (names the stream, context or CPU at fault)
+ *
+ * Return: SIM_OK; SIM_EINVAL for a bad description (unknown cache, weights
+ * summing to 0, empty size range, ...); SIM_ENOHOSTMEM.  Nothing is
+ * allocated on failure.  The simulator is not touched.
+ */
+int sim_wl_new(struct sim *sim, const struct sim_wl_config *cfg,
+	       struct sim_wl **out, char *err, size_t errlen);
+
+/**
+ * sim_wl_free - release the engine's host memory (NULL ok)
+ *
+ * Objects still live stay allocated in the simulator (run a DRAIN phase
+ * first to give them back); no simulation state changes.
+ */
+void sim_wl_free(struct sim_wl *w);
+
+/**
+ * sim_wl_run_phase - run one phase to its end
+ * @out: what the phase did (may be NULL); its @live/@slab_pages are at the end
+ *
+ * Operations run in virtual-time order: an object whose lifetime ends is
+ * freed before any later event; when the phase stops, the objects with a
+ * phase-bound lifetime are freed in allocation order.
+ * Return: SIM_OK; SIM_EINVAL for a bad phase (@err says why), nothing run;
+ * SIM_ENOHOSTMEM, with the operations so far done and counted.
+ */
+int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
+		     struct sim_wl_stats *out, char *err, size_t errlen);
+
+void sim_wl_get_stats(const struct sim_wl *w, struct sim_wl_stats *out);
+/** sim_wl_stream_stats - stream @i; SIM_EINVAL past the end */
+int sim_wl_stream_stats(const struct sim_wl *w, size_t i,
+			struct sim_wl_stream_stats *out);
+/**
+ * sim_wl_reason_at - the @i-th failure reason (first-seen order) and its
+ * count, NULL past the end.  Reasons are sim_last_reason() cut before the
+ * first ':' inside parentheses ("order 0 unavailable in zone Normal (below
+ * min watermark)"); after 16 distinct ones the rest count as "other".
+ */
+const char *sim_wl_reason_at(const struct sim_wl *w, size_t i, uint64_t *count);
+/** sim_wl_lat_percentile - modelled latency of the workload's allocations
+ * (SIM_LAT_ALLOC) or frees (SIM_LAT_FREE), as sim_lat_percentile() */
+sim_time_t sim_wl_lat_percentile(const struct sim_wl *w, enum sim_lat_kind kind,
+				 double pct);
+sim_time_t sim_wl_lat_max(const struct sim_wl *w, enum sim_lat_kind kind);
+/** sim_wl_live_foreach - call @fn for every live object in allocation order */
+void sim_wl_live_foreach(const struct sim_wl *w,
+			 void (*fn)(void *ud, sim_addr_t addr, size_t stream),
+			 void *ud);
+/**
+ * sim_wl_check - every target cache still exists
+ * Return: SIM_OK, or SIM_ENOENT with @err naming the stream whose cache
+ * was destroyed (its allocations would all fail).
+ */
+int sim_wl_check(const struct sim_wl *w, char *err, size_t errlen);
+/** sim_wl_validate - the engine's invariants hold (tests, --enable-debug=full) */
+bool sim_wl_validate(const struct sim_wl *w);
+/** sim_wl_phase_kind_name - "ramp", "steady", "burst", "drain", "slots" */
+const char *sim_wl_phase_kind_name(enum sim_wl_phase_kind kind);
+
+/* ---- GFP, reclaim and mempools ---- */
+
+/*
+ * What happens when the fast path fails (page_alloc.c's slow path,
+ * reclaim.c, compaction.c, oom.c, mempool.c; kernel-model §3-§4, §9): kswapd
+ * is woken, the min watermark and the emergency reserves are tried, a task
+ * that may sleep reclaims and compacts (virtual time passes: a stall), and
+ * when nothing helps the OOM killer picks a victim among the simulated
+ * tasks.  Reclaimable memory is created by the scenario: page cache (clean
+ * or dirty), tasks with anonymous memory (swappable once swap is set), and
+ * objects of shrinker-backed caches.  Mempools keep a reserve of elements
+ * for callers that must make progress.
+ */
+
+/** sim_might_alloc - might_alloc(): a @gfp that may block, called from
+ * atomic, softirq or hardirq context, is reported as "BUG: sleeping function
+ * called from invalid context" (once per virtual second, counted always in
+ * sleep_in_atomic); nothing else changes.  Allocator entries call it. */
+void sim_might_alloc(struct sim *sim, gfp_t gfp);
+
+/**
+ * sim_set_slowpath - the allocation slow path on (the kernel) or off (the
+ * fast path alone: a request refused at the low watermark fails at once)
+ * Return: the previous setting.
+ */
+bool sim_set_slowpath(struct sim *sim, bool on);
+bool sim_slowpath(const struct sim *sim);
+
+/* which emergency reserve an allocation needed (below the min watermark) */
+enum sim_reserve {
+	SIM_RESERVE_NONE,		/* above min: no reserve */
+	SIM_RESERVE_MIN,		/* __GFP_HIGH: down to min/2 */
+	SIM_RESERVE_ATOMIC,		/* __GFP_HIGH, cannot sleep: down to 3/8 of min */
+	SIM_RESERVE_HIGHATOMIC,		/* a MIGRATE_HIGHATOMIC pageblock */
+	SIM_RESERVE_OOM,		/* OOM victim: down to min/4 */
+	SIM_RESERVE_NO_WATERMARKS,	/* __GFP_MEMALLOC / PF_MEMALLOC: everything */
+	SIM_NR_RESERVES
+};
+/** sim_reserve_name - "none", "min", "atomic", "highatomic", "oom", "no_watermarks" */
+const char *sim_reserve_name(enum sim_reserve r);
+
+/* how the last page allocation went (alloc_pages from anywhere) */
+struct sim_alloc_info {
+	unsigned order;
+	gfp_t gfp;			/* after memalloc_noio/nofs scopes */
+	bool ok;
+	bool slowpath;			/* the fast path refused it */
+	enum sim_reserve reserve;
+	unsigned alloc_flags;		/* ALLOC_* of the attempt that succeeded (or the last) */
+	sim_time_t stall_ns;		/* slept in reclaim, compaction, backoff */
+	uint64_t reclaimed;		/* pages its direct reclaim freed */
+	unsigned reclaim_runs;		/* direct reclaim invocations */
+	unsigned compact_runs;		/* direct compaction invocations (not skipped) */
+	unsigned oom_kills;		/* tasks the OOM killer killed for it */
+	unsigned retries;		/* passes through the slow path's retry loop */
+	bool kswapd_woken;		/* it woke a sleeping kswapd */
+};
+/** sim_last_alloc - the most recent page allocation (also one made by the slab layer) */
+void sim_last_alloc(const struct sim *sim, struct sim_alloc_info *out);
+
+/**
+ * sim_page_cache_add - read (@clean) and write (@dirty) file pages into the
+ * page cache, one order-0 page each, newest at the LRU head.  Allocated like
+ * readahead: GFP_HIGHUSER_MOVABLE | __GFP_NORETRY | __GFP_NOWARN.
+ * Return: SIM_OK with *@added == clean + dirty, or SIM_ENOMEM (reason set)
+ * with *@added the pages that did fit; those stay.
+ */
+int sim_page_cache_add(struct sim *sim, uint64_t clean, uint64_t dirty,
+		       uint64_t *added);
+/** sim_drop_caches - vm.drop_caches: 1 clean page cache, 2 shrinkable objects, 3 both; returns pages freed */
+uint64_t sim_drop_caches(struct sim *sim, int what);
+/** sim_sync - sync(2): write back every dirty page-cache page; returns pages written */
+uint64_t sim_sync(struct sim *sim);
+/** sim_swap_set - swapon/swapoff: a swap device of @pages; SIM_EBUSY if that is below what is in use */
+int sim_swap_set(struct sim *sim, uint64_t pages);
+
+/* the reclaimable memory (a few /proc/meminfo lines, in pages) */
+struct sim_reclaim_info {
+	uint64_t file, dirty;		/* page cache; dirty part */
+	uint64_t anon;			/* tasks' resident anonymous pages */
+	uint64_t swap_total, swap_used;
+	uint64_t shrinkable;		/* objects on shrinker-backed caches */
+	uint64_t tasks;			/* live tasks */
+	bool kswapd_running;		/* on any node */
+};
+void sim_reclaim_get_info(const struct sim *sim, struct sim_reclaim_info *out);
+
+/** sim_compact_memory - write 1 to /proc/sys/vm/compact_memory: compact every zone fully */
+void sim_compact_memory(struct sim *sim);
+
+/*
+ * Tasks: processes with anonymous memory, the OOM killer's candidates.
+ * pid 1 is the scenario itself ("kmemsim", init: never killed); tasks get
+ * pids from 1000 up.  A task is current while it faults pages in or while
+ * sim_task_enter() made it so (task:run in Lua).
+ */
+typedef uint32_t sim_pid_t;
+
+struct sim_task_info {
+	sim_pid_t pid;
+	const char *name;		/* valid while the simulator lives */
+	int oom_score_adj;		/* -1000 (never killed) .. 1000 */
+	uint64_t rss;			/* resident anon pages (MM_ANONPAGES) */
+	uint64_t swapents;		/* pages on swap (MM_SWAPENTS) */
+	uint64_t total_vm;		/* pages mapped: rss + swapents */
+	uint64_t pgtables_bytes;	/* one PTE page per 512 mapped pages */
+	int64_t badness;		/* oom_badness() now (INT64_MIN: unkillable) */
+	const char *state;		/* "running", "oom_victim", "killed", "exited" */
+};
+
+/**
+ * sim_task_create - fork a task @name (at most 15 characters are kept)
+ * Return: SIM_OK with *@pid, SIM_EINVAL (bad oom_score_adj), SIM_ENOHOSTMEM.
+ */
+int sim_task_create(struct sim *sim, const char *name, int oom_score_adj,
+		    sim_pid_t *pid);
+/**
+ * sim_task_fault - the task touches @pages new anonymous pages
+ * (GFP_HIGHUSER_MOVABLE page faults, as current).  Return: SIM_OK;
+ * SIM_ENOMEM with *@faulted < @pages when an allocation failed or the OOM
+ * killer chose the task itself (it is then killed); SIM_ENOENT if not live.
+ */
+int sim_task_fault(struct sim *sim, sim_pid_t pid, uint64_t pages,
+		   uint64_t *faulted);
+/** sim_task_exit - exit(2): free the task's memory; SIM_ENOENT if not live */
+int sim_task_exit(struct sim *sim, sim_pid_t pid);
+int sim_task_get_info(const struct sim *sim, sim_pid_t pid,
+		      struct sim_task_info *out);
+/** sim_task_count, sim_task_at - every task ever created, in pid order */
+size_t sim_task_count(const struct sim *sim);
+sim_pid_t sim_task_at(const struct sim *sim, size_t i);
+/** sim_task_enter - make @pid the current task (0 or 1: the scenario); *@prev for sim_task_leave */
+int sim_task_enter(struct sim *sim, sim_pid_t pid, sim_pid_t *prev);
+/** sim_task_leave - back to @prev; an OOM victim that was current exits now */
+void sim_task_leave(struct sim *sim, sim_pid_t prev);
+
+/*
+ * Mempools (mm/mempool.c): min_nr elements kept in reserve over a cache, a
+ * fixed kmalloc size or a page order.  A blocking caller (__GFP_DIRECT_RECLAIM)
+ * waits when the allocator and the reserve are both empty: a virtual sleep
+ * that ends when an element comes back (a free scheduled with a delay, i.e.
+ * "another CPU completing I/O") or after 5 s, then retries.  Handles are id
+ * + 1 in the low 32 bits and a generation above.
+ */
+typedef uint64_t sim_mempool_t;
+
+enum sim_mempool_kind {
+	SIM_MEMPOOL_SLAB,		/* mempool_create_slab_pool(min_nr, cache) */
+	SIM_MEMPOOL_KMALLOC,		/* mempool_create_kmalloc_pool(min_nr, size) */
+	SIM_MEMPOOL_PAGES,		/* mempool_create_page_pool(min_nr, order) */
+};
+
+struct sim_mempool_backing {
+	enum sim_mempool_kind kind;
+	sim_cache_t cache;		/* SLAB */
+	uint64_t size;			/* KMALLOC: bytes */
+	unsigned order;			/* PAGES */
+};
+
+struct sim_mempool_info {
+	int min_nr, curr_nr;		/* reserve size and elements in it now */
+	enum sim_mempool_kind kind;
+	uint64_t outstanding;		/* elements handed out, not yet freed */
+	uint64_t allocs;		/* successful mempool_alloc() */
+	uint64_t from_reserve;		/* ... served from the reserve */
+	uint64_t waits;			/* sleeps on an empty pool */
+	uint64_t failures;		/* NULL returns (non-blocking callers) */
+	uint64_t frees, refills;	/* mempool_free(); those that refilled the reserve */
+	uint64_t pending_frees;		/* delayed frees not yet done */
+};
+
+/**
+ * sim_mempool_create - mempool_create(): pre-allocate @min_nr elements
+ * with GFP_KERNEL.  Return: SIM_OK; SIM_ENOMEM (reason) if the elements
+ * cannot be allocated (nothing is left allocated); SIM_EINVAL (bad backing);
+ * SIM_ENOENT (stale cache handle).
+ */
+int sim_mempool_create(struct sim *sim, int min_nr,
+		       const struct sim_mempool_backing *backing,
+		       sim_mempool_t *out);
+/** sim_mempool_destroy - mempool_destroy(): frees the reserve; outstanding elements are a bug report (SIM_EBUSY) */
+int sim_mempool_destroy(struct sim *sim, sim_mempool_t pool);
+/**
+ * sim_mempool_alloc - mempool_alloc(): the allocator without reclaim, the
+ * reserve, the allocator with @gfp, then (if @gfp may block) wait.
+ * Return: SIM_OK with *@out; SIM_ENOMEM with a reason; SIM_ENOENT (stale).
+ */
+int sim_mempool_alloc(struct sim *sim, sim_mempool_t pool, gfp_t gfp,
+		      sim_addr_t *out);
+/**
+ * sim_mempool_free - mempool_free(@addr), now or @delay ns later (another
+ * CPU's completion).  The reserve is refilled first, then elements go back
+ * to the allocator.  Return: SIM_OK; SIM_EBUG (reported) for an address
+ * that is no element of this pool's kind; SIM_ENOENT (stale).
+ */
+int sim_mempool_free(struct sim *sim, sim_mempool_t pool, sim_addr_t addr,
+		     sim_time_t delay);
+int sim_mempool_get_info(const struct sim *sim, sim_mempool_t pool,
+			 struct sim_mempool_info *out);
+
+/*
+ * Shrinker-backed object caches: objects of a kmem_cache kept on an LRU
+ * (list_lru) while unused, like dentries and inodes; a shrinker registered
+ * with reclaim frees them oldest first under memory pressure.  An FS
+ * shrinker does nothing for reclaim without __GFP_FS (super_cache_scan).
+ */
+typedef uint64_t sim_shrinker_t;
+#define SIM_SHRINKER_FS	0x1u		/* needs __GFP_FS, like super_cache_scan */
+
+struct sim_shrinker_info {
+	const char *name;
+	uint64_t objects;		/* on the LRU now */
+	uint64_t scanned, freed;	/* by reclaim */
+	int seeks;
+	bool fs;
+};
+
+/**
+ * sim_shrinker_create - a cache of @cache's objects with a shrinker
+ * @seeks: DEFAULT_SEEKS (2) is usual; 0 trims aggressively
+ * Return: SIM_OK; SIM_ENOENT (bad cache), SIM_EINVAL, SIM_ENOHOSTMEM.
+ */
+int sim_shrinker_create(struct sim *sim, const char *name, sim_cache_t cache,
+			unsigned flags, int seeks, sim_shrinker_t *out);
+/** sim_shrinker_alloc - a new cached object (kmem_cache_alloc + list_lru_add) */
+int sim_shrinker_alloc(struct sim *sim, sim_shrinker_t sh, gfp_t gfp,
+		       sim_addr_t *out);
+/** sim_shrinker_free - drop an object (list_lru_del + kmem_cache_free); SIM_ENOENT if not on the LRU */
+int sim_shrinker_free(struct sim *sim, sim_shrinker_t sh, sim_addr_t addr);
+int sim_shrinker_get_info(const struct sim *sim, sim_shrinker_t sh,
+			  struct sim_shrinker_info *out);
+
 /* ---- Policies ---- */
 
 /** sim_policy_name - the @i-th known slab policy name, NULL past the end */
@@ -440,9 +1123,11 @@ bool sim_policy_known(const char *name);
  * sim_fill_report - add what the simulator core knows to run report @r
  *
  * Metadata (kmemsim version, seed, policy, CPUs, nodes, RAM) and the
- * sections "summary", then (once the engine layers add theirs) the layers'
- * sections, then "vmstat" (every counter), "bugs" and "kernel-log" when
- * there is something in them.  Section ids must still be free in @r.
+ * sections "summary", then the layers' sections, lowest layer first
+ * ("memory", "gfp", "slab", "latency", and "timeline" when sampling; see
+ * report_layers.h and docs/reports.md), then "vmstat" (every counter),
+ * "bugs" and "kernel-log" when there is something in them.  Section ids
+ * must still be free in @r.
  * Return: report_status(@r) afterwards: SIM_OK, or the report's first
  * failure (SIM_EINVAL for a taken section id, SIM_ENOHOSTMEM).
  */

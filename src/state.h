@@ -59,6 +59,7 @@ struct sim_lat_hist {
 struct pgalloc_state;		/* page.h/zone.h/buddy.h/page_alloc.h */
 struct reclaim_state;		/* reclaim.h */
 struct slab_state;		/* slab.h */
+struct sampler;			/* sampler.h */
 
 struct sim {
 	struct sim_config cfg;		/* strings point into cfg_strings */
@@ -95,6 +96,7 @@ struct sim {
 	struct pgalloc_state *pg;
 	struct reclaim_state *reclaim;
 	struct slab_state *slab;
+	struct sampler *sampler;	/* sampler.c; NULL when not sampling */
 };
 
 /* ---- Internal helpers shared by the layers ("sim.c") ---- */

@@ -35,6 +35,8 @@
 	X(kswapd_high_wmark_hit_quickly,"kswapd_high_wmark_hit_quickly") \
 	X(pageoutrun,			"pageoutrun") \
 	X(pswpout,			"pswpout") \
+	X(nr_dirtied,			"nr_dirtied") \
+	X(nr_written,			"nr_written") \
 	/* compaction (mm/compaction.c) */ \
 	X(pgmigrate_success,		"pgmigrate_success") \
 	X(pgmigrate_fail,		"pgmigrate_fail") \
@@ -45,6 +47,8 @@
 	X(compact_fail,			"compact_fail") \
 	X(compact_success,		"compact_success") \
 	X(compact_daemon_wake,		"compact_daemon_wake") \
+	X(compact_daemon_migrate_scanned, "compact_daemon_migrate_scanned") \
+	X(compact_daemon_free_scanned,	"compact_daemon_free_scanned") \
 	/* OOM */ \
 	X(oom_kill,			"oom_kill") \
 	/* kmemsim: no /proc/vmstat equivalent */ \
@@ -64,6 +68,11 @@
 	X(slab_new,			"slab_new") \
 	X(slab_discard,			"slab_discard") \
 	X(kmalloc_large,		"kmalloc_large") \
+	X(slab_alloc_fail,		"slab_alloc_fail") \
+	X(kmalloc,			"kmalloc") \
+	X(kfree,			"kfree") \
 	X(mempool_alloc,		"mempool_alloc") \
 	X(mempool_reserve_used,		"mempool_reserve_used") \
-	X(mempool_wait,			"mempool_wait")
+	X(mempool_wait,			"mempool_wait") \
+	X(mempool_fail,			"mempool_fail") \
+	X(mempool_free,			"mempool_free")

@@ -2,6 +2,7 @@
 --
 --   local expect = require "kmemsim.expect"
 --   expect(sim):free_pages_at_least(1000)
+--   expect(w):no_failures()            -- a workload, or the results of w:run()
 --   expect.eq(got, want, "objects per slab")
 --
 -- A failed expectation raises an error that names the scenario line of the
@@ -124,9 +125,147 @@ function Sim:vmstat(name, want)
   return self
 end
 
+local function slab_pages(sim)
+  local s = sim:slab_summary()
+  return s.nr_slab_reclaimable + s.nr_slab_unreclaimable
+end
+
+--- :slab_pages_at_most(n): at most n pages in slabs (NR_SLAB_* with large kmallocs).
+function Sim:slab_pages_at_most(n)
+  local p = slab_pages(self.sim)
+  if p > n then fail(("expected at most %d slab pages, got %d"):format(n, p)) end
+  return self
+end
+
+--- :slab_pages_at_least(n): at least n pages in slabs.
+function Sim:slab_pages_at_least(n)
+  local p = slab_pages(self.sim)
+  if p < n then fail(("expected at least %d slab pages, got %d"):format(n, p)) end
+  return self
+end
+
+local function find_cache(sim, name)
+  local c = sim:cache(name)
+  if not c then fail(("no cache called %q"):format(name), 2) end
+  return c
+end
+
+--- :cache_geometry(name, want): cache:info() has every field of want, e.g.
+-- { size = 64, objects_per_slab = 64, order = 0 }.
+function Sim:cache_geometry(name, want)
+  local info = find_cache(self.sim, name):info()
+  local keys = {}
+  for k in next, want do keys[#keys + 1] = k end
+  table.sort(keys)
+  for _, k in ipairs(keys) do
+    if info[k] ~= want[k] then
+      fail(("cache %s: %s expected %s, got %s"):format(name, k, show(want[k]), show(info[k])))
+    end
+  end
+  return self
+end
+
+--- :cache_live(name, n): exactly n objects of the cache are allocated.
+function Sim:cache_live(name, n)
+  local live = find_cache(self.sim, name):stats().live
+  if live ~= n then fail(("cache %s: expected %d live objects, got %d"):format(name, n, live)) end
+  return self
+end
+
+--- :live_objects(n): exactly n slab objects (large kmallocs included) are allocated.
+function Sim:live_objects(n)
+  local s = self.sim:slab_summary()
+  local live = s.live + s.large_objects
+  if live ~= n then fail(("expected %d live objects, got %d"):format(n, live)) end
+  return self
+end
+
+--- :waste_at_most(f): slots hold at most a fraction f more than was requested.
+function Sim:waste_at_most(f)
+  local s = self.sim:slab_summary()
+  local waste = s.slot_bytes > 0 and (s.slot_bytes - s.req_bytes) / s.slot_bytes or 0
+  if waste > f then
+    fail(("expected at most %.1f%% of slot bytes wasted, got %.1f%% (%d requested in %d)")
+      :format(f * 100, waste * 100, s.req_bytes, s.slot_bytes))
+  end
+  return self
+end
+
+--- :dmesg_has(text): the kernel log contains text (plain, not a pattern).
+function Sim:dmesg_has(text)
+  if not self.sim:dmesg():find(text, 1, true) then
+    fail(("expected the kernel log to contain %q"):format(text))
+  end
+  return self
+end
+
+-- Expectations about a workload's results: expect(w) or expect(w:run())
+local Work = {}
+Work.__index = Work
+
+local function results(self)
+  if self.w then return self.w:stats() end
+  return self.r
+end
+
+--- :no_failures(): no allocation of the workload failed.
+function Work:no_failures()
+  local r = results(self)
+  if r.failures ~= 0 then
+    local first = r.reasons[1]
+    fail(("expected no failed allocations, got %d%s"):format(r.failures,
+      first and (" (" .. first.reason .. ")") or ""))
+  end
+  return self
+end
+
+--- :failures_at_least(n): at least n allocations of the workload failed.
+function Work:failures_at_least(n)
+  local r = results(self)
+  if r.failures < n then fail(("expected at least %d failed allocations, got %d"):format(n, r.failures)) end
+  return self
+end
+
+--- :failures_at_most(n): at most n allocations of the workload failed.
+function Work:failures_at_most(n)
+  local r = results(self)
+  if r.failures > n then fail(("expected at most %d failed allocations, got %d"):format(n, r.failures)) end
+  return self
+end
+
+--- :ops(n): the workload did exactly n operations.
+function Work:ops(n)
+  local r = results(self)
+  if r.ops ~= n then fail(("expected %d operations, got %d"):format(n, r.ops)) end
+  return self
+end
+
+--- :live(n): exactly n of the workload's objects are live.
+function Work:live(n)
+  local r = results(self)
+  if r.live ~= n then fail(("expected %d live objects, got %d"):format(n, r.live)) end
+  return self
+end
+
+--- :slab_pages_peak_at_most(n): the slab footprint never passed n pages while it ran.
+function Work:slab_pages_peak_at_most(n)
+  local r = results(self)
+  if r.slab_pages_peak > n then
+    fail(("expected a slab peak of at most %d pages, got %d"):format(n, r.slab_pages_peak))
+  end
+  return self
+end
+
 setmetatable(M, {
-  __call = function(_, sim)
-    return setmetatable({ sim = sim }, Sim)
+  -- expect(sim), expect(workload) or expect(results of w:run())
+  __call = function(_, x)
+    if type(x) == "userdata" and tostring(x):find("^workload#") then
+      return setmetatable({ w = x }, Work)
+    end
+    if type(x) == "table" and x.digest ~= nil and x.ops ~= nil then
+      return setmetatable({ r = x }, Work)
+    end
+    return setmetatable({ sim = x }, Sim)
   end,
 })
 

@@ -1,0 +1,20 @@
+/* cmd.h - kmemsim commands that live outside main.c
+ *
+ * Each command gets main()'s argument vector from its own name on
+ * (argv[0] is "replay", ...), parses its options, writes its output and
+ * returns the process exit status: 0 ok, 1 the command failed, 2 usage
+ * error.  main.c only dispatches; one line per command here.
+ */
+#ifndef SIM_CMD_H
+#define SIM_CMD_H
+
+/* kmemsim replay TRACE|- [options]: cmd_replay.c, docs/replay.md */
+int cmd_replay(int argc, char **argv);
+/* kmemsim run [FILE.lua|-] [options]: cmd_run.c, docs/reports.md */
+int cmd_run(int argc, char **argv);
+/* kmemsim compare [FILE.lua|-] [options]: cmd_compare.c, docs/reports.md */
+int cmd_compare(int argc, char **argv);
+/* the usage of run and compare (--help), cmd_scenario.c */
+extern const char cmd_run_usage[];
+
+#endif /* SIM_CMD_H */

@@ -1,0 +1,310 @@
+/* cmd_compare.c - the `kmemsim compare` command
+ *
+ *   kmemsim compare [FILE.lua|-] [--policies slab,slub,slob] [--seed N]
+ *                   [--set k=v]... [--format text|json|csv|html] [-o FILE]
+ *                   [--block PATH] [--sample N|T|auto|off] [--max-steps N]
+ *                   [--unsafe] [--lua-path DIR]
+ *
+ * Runs the same scenario once per policy.  Each run gets a fresh Lua state
+ * and therefore fresh simulators, the same seed (kmemsim.seed, math.random
+ * and every kmemsim.new's PRNG start alike) and the policy as the default
+ * of kmemsim.new (kmemsim.policy).  A scenario that hard-codes a policy
+ * keeps it; the table says so ("policy used").
+ *
+ * What is compared: the first simulator the scenario created (the one
+ * with the lowest creation number), at the moment it went: closed by the
+ * script or at the end of the run.  Figures of different machines do not
+ * add up (percentiles, indices), so other simulators are counted, not
+ * summed; the table shows how many there were.
+ *
+ * The scenario's own output (print, the simulated kernel log) is captured
+ * per policy and never mixed into the table.  The text rendering is the
+ * comparison alone; JSON, CSV and HTML add one run per policy: that
+ * simulator's full run report plus an "output" section with what the
+ * scenario printed (and an "error" section if it failed).
+ *
+ * A run that fails (a scenario error, or a policy that is not available)
+ * shows its error in its column, its figures are "-", and the others are
+ * printed as usual; the exit status is then 1.
+ *
+ * Sampling: every simulator is sampled ("auto" unless --sample says
+ * otherwise), which gives the peak pages in slabs, checked at every
+ * operation, and the time series of the per-policy reports.  With
+ * --sample off the peak is "-".
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "cmd_scenario.h"
+
+/* one policy's run */
+struct cmp_run {
+	const char *policy;		/* asked for */
+	bool ok;			/* the scenario ran to its end */
+	char *error;			/* else why (with traceback) */
+	struct report_buf output;	/* what the scenario printed */
+	unsigned nr_sims;		/* simulators it created */
+	/* the first simulator, taken when it went */
+	unsigned first_id;		/* 0: none yet */
+	char used[16];			/* its policy */
+	struct cmd_metrics m;
+	struct report *report;		/* its full run report (json, csv, html) */
+	bool failed;			/* host memory while building it */
+};
+
+struct cmp_ctx {
+	const struct cmd_opts *o;
+	bool want_reports;
+	struct cmp_run *cur;
+};
+
+static void cmp_capture(void *ud, const char *s, size_t n)
+{
+	report_buf_write(ud, s, n);
+}
+
+/* lsim_runtime.sim_closing: keep the first simulator's figures and report */
+static void cmp_closing(void *ud, unsigned id, struct sim *sim)
+{
+	struct cmp_ctx *c = ud;
+	struct cmp_run *run = c->cur;
+	char title[160];
+
+	if (run->first_id && run->first_id < id)
+		return;
+	report_free(run->report);
+	run->report = NULL;
+	run->first_id = id;
+	snprintf(run->used, sizeof run->used, "%s", sim_get_config(sim)->policy);
+	sim_sample_now(sim);
+	cmd_metrics_collect(sim, &run->m);
+	if (!c->want_reports)
+		return;
+	snprintf(title, sizeof title, "%s: %s", run->policy, cmd_scenario_name(c->o));
+	run->report = report_new(REPORT_RUN, title);
+	if (run->report) {
+		report_meta(run->report, "scenario", RV_TEXT(cmd_scenario_name(c->o)));
+		sim_fill_report(sim, run->report);
+	}
+	if (!run->report || report_status(run->report) != SIM_OK)
+		run->failed = true;
+}
+
+/* the first line of @msg (the traceback follows it) */
+static char *cmp_first_line(const char *msg)
+{
+	const char *nl = strchr(msg, '\n');
+
+	return nl ? strndup(msg, (size_t)(nl - msg)) : strdup(msg);
+}
+
+/* "Runs": what happened per policy, one column each */
+static void cmp_runs_table(struct report_section *s, struct cmp_run *runs,
+			   size_t n)
+{
+	struct report_table *t = report_table(s, "runs", "Runs");
+	struct report_value *row = calloc(n + 1, sizeof *row);
+	char (*buf)[32] = calloc(n + 1, sizeof *buf);
+	char **err = calloc(n + 1, sizeof *err);
+
+	if (!row || !buf || !err) {
+		free(row);
+		free(buf);
+		free(err);
+		return;
+	}
+	report_column(t, "", REPORT_TEXT, 0, NULL);
+	for (size_t i = 0; i < n; i++)
+		report_column(t, runs[i].policy, REPORT_TEXT, 0, NULL);
+
+	row[0] = RV_TEXT("status");
+	for (size_t i = 0; i < n; i++)
+		row[i + 1] = RV_TEXT(runs[i].ok ? "ok" : "failed");
+	report_row(t, row, n + 1);
+
+	row[0] = RV_TEXT("policy used");
+	for (size_t i = 0; i < n; i++) {
+		if (!runs[i].first_id) {
+			row[i + 1] = RV_NONE(REPORT_TEXT);
+		} else if (strcmp(runs[i].used, runs[i].policy) != 0) {
+			/* kmemsim.new{policy=...}: the scenario chose it */
+			snprintf(buf[i], sizeof buf[i], "%s (set by the scenario)",
+				 runs[i].used);
+			row[i + 1] = RV_TEXT(buf[i]);
+		} else {
+			row[i + 1] = RV_TEXT(runs[i].used);
+		}
+	}
+	report_row(t, row, n + 1);
+
+	row[0] = RV_TEXT("simulators");
+	for (size_t i = 0; i < n; i++) {
+		if (runs[i].nr_sims > 1)
+			snprintf(buf[i], sizeof buf[i], "%u (first compared)",
+				 runs[i].nr_sims);
+		else
+			snprintf(buf[i], sizeof buf[i], "%u", runs[i].nr_sims);
+		row[i + 1] = RV_TEXT(buf[i]);
+	}
+	report_row(t, row, n + 1);
+
+	row[0] = RV_TEXT("error");
+	for (size_t i = 0; i < n; i++) {
+		if (!runs[i].ok)
+			err[i] = cmp_first_line(runs[i].error ? runs[i].error : "?");
+		else if (!runs[i].first_id)
+			err[i] = strdup("the scenario created no simulator");
+		row[i + 1] = err[i] ? RV_TEXT(err[i]) : RV_NONE(REPORT_TEXT);
+	}
+	report_row(t, row, n + 1);
+	for (size_t i = 0; i < n; i++)
+		free(err[i]);
+	free(err);
+	free(buf);
+	free(row);
+}
+
+/* "Side by side": the headline figures, one bar series per policy */
+static void cmp_figures(struct report_section *s, struct cmp_run *runs,
+			size_t n)
+{
+	struct report_bars *b = report_bars(s, "figures",
+					    "Side by side (the first simulator of each run)");
+	double *v = calloc(n ? n : 1, sizeof *v);
+
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		report_bars_series(b, runs[i].policy);
+	for (int k = 0; k < CMD_NR_METRICS; k++) {
+		for (size_t i = 0; i < n; i++)
+			v[i] = runs[i].ok && runs[i].first_id ? runs[i].m.v[k] : NAN;
+		report_bars_category(b, cmd_metric_name((enum cmd_metric)k),
+				     cmd_metric_unit((enum cmd_metric)k),
+				     cmd_metric_decimals((enum cmd_metric)k), v, n);
+	}
+	free(v);
+}
+
+/* the per-policy run report: the simulator's, then error and output */
+static struct report *cmp_run_report(const struct cmd_opts *o,
+				     struct cmp_run *run)
+{
+	struct report *r = run->report;
+	struct report_section *s;
+	char title[160];
+
+	run->report = NULL;
+	if (!r) {
+		snprintf(title, sizeof title, "%s: %s", run->policy,
+			 cmd_scenario_name(o));
+		r = report_new(REPORT_RUN, title);
+		if (!r)
+			return NULL;
+		report_meta(r, "scenario", RV_TEXT(cmd_scenario_name(o)));
+		report_meta(r, "policy", RV_TEXT(run->policy));
+	}
+	if (!run->ok) {
+		s = report_section(r, "error", "Error");
+		report_pre(s, "message", NULL, run->error ? run->error : "?");
+	}
+	s = report_section(r, "output", "What the scenario printed");
+	report_pre(s, "output", NULL, run->output.len ? run->output.data : "");
+	return r;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct cmd_opts o;
+	struct cmp_ctx c;
+	struct cmp_run *runs;
+	struct report *r;
+	struct report_section *s;
+	char title[160], list[64] = "";
+	int status = 0, rc;
+
+	rc = cmd_parse(argc, argv, CMD_COMPARE, &o);
+	if (rc != 0) {
+		cmd_opts_free(&o);
+		return rc < 0 ? 0 : rc;
+	}
+	runs = calloc(o.nr_policies, sizeof *runs);
+	if (!runs) {
+		fprintf(stderr, "kmemsim compare: out of host memory\n");
+		cmd_opts_free(&o);
+		return CMD_EXIT_FAILED;
+	}
+	memset(&c, 0, sizeof c);
+	c.o = &o;
+	c.want_reports = o.format != REPORT_FMT_TEXT || o.block;
+
+	for (size_t i = 0; i < o.nr_policies; i++) {
+		struct lsim_runtime rt = o.rt;
+		struct cmp_run *run = &runs[i];
+
+		run->policy = o.policies[i];
+		c.cur = run;
+		rt.policy = run->policy;
+		rt.write = cmp_capture;
+		rt.write_ud = &run->output;
+		if (o.sample_mode != CMD_SAMPLE_OFF)
+			rt.sample = &o.sample;
+		rt.sim_closing = cmp_closing;
+		rt.sim_closing_ud = &c;
+		run->ok = cmd_run_scenario(&o, &rt, &run->error);
+		run->nr_sims = rt.nr_sims;
+		if (!run->ok) {
+			fprintf(stderr, "kmemsim compare: %s: %s\n", run->policy,
+				run->error ? run->error : "(no message)");
+			status = CMD_EXIT_FAILED;
+		}
+		if (run->failed || run->output.failed) {
+			fprintf(stderr, "kmemsim compare: %s: out of host memory\n",
+				run->policy);
+			status = CMD_EXIT_FAILED;
+		}
+		if (i)
+			strncat(list, ",", sizeof list - strlen(list) - 1);
+		strncat(list, run->policy, sizeof list - strlen(list) - 1);
+	}
+
+	snprintf(title, sizeof title, "kmemsim compare: %s", cmd_scenario_name(&o));
+	r = report_new(REPORT_COMPARE, title);
+	if (!r) {
+		fprintf(stderr, "kmemsim compare: out of host memory\n");
+		status = CMD_EXIT_FAILED;
+		goto out;
+	}
+	report_meta(r, "kmemsim", RV_TEXT(PACKAGE_VERSION));
+	report_meta(r, "scenario", RV_TEXT(cmd_scenario_name(&o)));
+	report_meta(r, "seed", RV_INT((int64_t)o.rt.seed));
+	report_meta(r, "policies", RV_TEXT(list));
+	s = report_section(r, "compare", "Comparison");
+	cmp_runs_table(s, runs, o.nr_policies);
+	cmp_figures(s, runs, o.nr_policies);
+	/* text is the comparison alone; the other formats carry every run */
+	if (c.want_reports)
+		for (size_t i = 0; i < o.nr_policies; i++) {
+			struct report *run = cmp_run_report(&o, &runs[i]);
+
+			if (!run || report_add_run(r, runs[i].policy, run) != SIM_OK)
+				report_free(run);
+		}
+	if (!cmd_write_report(r, o.format, o.block, o.output))
+		status = CMD_EXIT_FAILED;
+	report_free(r);
+out:
+	for (size_t i = 0; i < o.nr_policies; i++) {
+		free(runs[i].error);
+		report_buf_release(&runs[i].output);
+		report_free(runs[i].report);
+	}
+	free(runs);
+	cmd_opts_free(&o);
+	return status;
+}

@@ -1,0 +1,269 @@
+/* cmd_run.c - the `kmemsim run` command
+ *
+ *   kmemsim run [FILE.lua|-] [--seed N] [--policy P] [--set k=v]...
+ *               [--format text|json|csv|html|svg] [-o FILE] [--block PATH]
+ *               [--report | --no-report] [--sample N|T|auto|off]
+ *               [--max-steps N] [--explain[=N]] [--unsafe] [--lua-path DIR]
+ *
+ * Runs the scenario once.  What is printed at the end:
+ *   - nothing more, if the script printed anything itself (it has its own
+ *     idea of what to show; --report prints the short report anyway);
+ *   - otherwise a short end-of-run report for each simulator the script
+ *     created, in creation order: the headline figures (the rows of
+ *     `kmemsim compare`) and the zones (--no-report: never);
+ *   - with --format, -o or --block, the full run report instead: every layer's
+ *     sections and, sampled adaptively unless --sample says otherwise, the
+ *     time series.  One simulator: its report.  Several: one report with a
+ *     run per simulator ("sim1", "sim2", ...).  When the full report goes
+ *     to standard output in a machine format (json, csv, html, svg), the
+ *     script's own output goes to standard error so that stdout stays
+ *     valid.
+ * Nothing is printed after a scenario error: exit status 1 and the error
+ * with its traceback on stderr.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "cmd_scenario.h"
+
+/* one simulator's reports, taken when it went */
+struct run_sim {
+	unsigned id;
+	struct report *full;	/* --format/-o */
+	struct report *brief;	/* the short end-of-run report */
+};
+
+struct run_ctx {
+	const struct cmd_opts *o;
+	bool full, brief;
+	struct run_sim *sims;
+	size_t n, cap;
+	bool failed;		/* host memory: a report could not be built */
+};
+
+static void run_write_stdout(void *ud, const char *s, size_t n)
+{
+	(void)ud;
+	fwrite(s, 1, n, stdout);
+}
+
+static void run_write_stderr(void *ud, const char *s, size_t n)
+{
+	(void)ud;
+	fwrite(s, 1, n, stderr);
+}
+
+/* the short report: the headline figures and the zones */
+static struct report *run_brief(const struct sim *sim, const char *title)
+{
+	struct report *r = report_new(REPORT_RUN, title);
+	const struct sim_config *cfg;
+	struct cmd_metrics m;
+	struct report_section *s;
+	struct report_kv *kv;
+	struct report_table *t;
+
+	if (!r)
+		return NULL;
+	cfg = sim_get_config(sim);
+	report_meta(r, "policy", RV_TEXT(cfg->policy));
+	report_meta(r, "seed", RV_INT((int64_t)cfg->seed));
+	report_meta(r, "cpus", RV_INT(cfg->cpus));
+	cmd_metrics_collect(sim, &m);
+	s = report_section(r, "summary", "At the end of the run");
+	kv = report_kv(s, "figures", NULL);
+	for (int i = 0; i < CMD_NR_METRICS; i++) {
+		struct report_value v = cmd_metric_value(&m, (enum cmd_metric)i);
+		const char *unit = cmd_metric_unit((enum cmd_metric)i);
+
+		if (!cmd_metric_brief((enum cmd_metric)i) ||
+		    (i == CMD_M_SLAB_PEAK && v.missing))
+			continue;	/* the peak is known only when sampling */
+		/* typed values print their own units */
+		if (v.type == REPORT_BYTES || v.type == REPORT_NS ||
+		    v.type == REPORT_PERCENT)
+			unit = NULL;
+		report_kv_add(kv, cmd_metric_name((enum cmd_metric)i), v, unit);
+	}
+	t = report_table(s, "zones", "Zones");
+	report_column(t, "zone", REPORT_TEXT, 0, NULL);
+	report_column(t, "free", REPORT_INT, 0, "pages");
+	report_column(t, "min", REPORT_INT, 0, "pages");
+	report_column(t, "low", REPORT_INT, 0, "pages");
+	report_column(t, "high", REPORT_INT, 0, "pages");
+	report_column(t, "managed", REPORT_INT, 0, "pages");
+	for (size_t i = 0; i < sim_zone_count(sim); i++) {
+		struct sim_zone_info z;
+		char name[48];
+
+		if (sim_zone_info(sim, i, &z) != SIM_OK || !z.populated)
+			continue;
+		if (cfg->nodes > 1)
+			snprintf(name, sizeof name, "Node %u %s", z.node, z.name);
+		else
+			snprintf(name, sizeof name, "%s", z.name);
+		REPORT_ROW(t, RV_TEXT(name), RV_INT((int64_t)z.free),
+			   RV_INT((int64_t)z.min), RV_INT((int64_t)z.low),
+			   RV_INT((int64_t)z.high), RV_INT((int64_t)z.managed));
+	}
+	return r;
+}
+
+/* lsim_runtime.sim_closing: take what will be printed, now */
+static void run_closing(void *ud, unsigned id, struct sim *sim)
+{
+	struct run_ctx *c = ud;
+	struct run_sim *rs;
+	char title[160];
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 4;
+		struct run_sim *n = realloc(c->sims, cap * sizeof *n);
+
+		if (!n) {
+			c->failed = true;
+			return;
+		}
+		c->sims = n;
+		c->cap = cap;
+	}
+	rs = &c->sims[c->n++];
+	memset(rs, 0, sizeof *rs);
+	rs->id = id;
+	sim_sample_now(sim);	/* the series end where the simulator did */
+	if (c->full) {
+		snprintf(title, sizeof title, "sim<%s>#%u: %s",
+			 sim_get_config(sim)->policy, id, cmd_scenario_name(c->o));
+		rs->full = report_new(REPORT_RUN, title);
+		if (rs->full) {
+			report_meta(rs->full, "scenario",
+				    RV_TEXT(cmd_scenario_name(c->o)));
+			sim_fill_report(sim, rs->full);
+		}
+		if (!rs->full || report_status(rs->full) != SIM_OK)
+			c->failed = true;
+	}
+	if (c->brief) {
+		snprintf(title, sizeof title, "End of run: sim<%s>#%u",
+			 sim_get_config(sim)->policy, id);
+		rs->brief = run_brief(sim, title);
+		if (!rs->brief || report_status(rs->brief) != SIM_OK)
+			c->failed = true;
+	}
+}
+
+static int run_sim_cmp(const void *a, const void *b)
+{
+	const struct run_sim *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* the full report: one simulator's, or one run per simulator */
+static struct report *run_full_report(struct run_ctx *c)
+{
+	struct report *r;
+	char title[160], label[32];
+
+	if (c->n == 1) {
+		r = c->sims[0].full;
+		c->sims[0].full = NULL;
+		return r;
+	}
+	snprintf(title, sizeof title, "kmemsim run: %s", cmd_scenario_name(c->o));
+	r = report_new(REPORT_RUN, title);
+	if (!r)
+		return NULL;
+	report_meta(r, "kmemsim", RV_TEXT(PACKAGE_VERSION));
+	report_meta(r, "scenario", RV_TEXT(cmd_scenario_name(c->o)));
+	report_meta(r, "seed", RV_INT((int64_t)c->o->rt.seed));
+	report_meta(r, "simulators", RV_INT((int64_t)c->n));
+	if (c->n == 0) {
+		struct report_section *s = report_section(r, "run", "The run");
+
+		report_kv_add(report_kv(s, "simulators", NULL), "simulators created",
+			      RV_INT(0), NULL);
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		snprintf(label, sizeof label, "sim%u", c->sims[i].id);
+		if (report_add_run(r, label, c->sims[i].full) == SIM_OK)
+			c->sims[i].full = NULL;	/* owned by @r now */
+	}
+	return r;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct cmd_opts o;
+	struct run_ctx c;
+	struct lsim_runtime rt;
+	char *error = NULL;
+	bool ok, to_stdout;
+	int status = 0, rc;
+
+	rc = cmd_parse(argc, argv, CMD_RUN, &o);
+	if (rc != 0) {
+		cmd_opts_free(&o);
+		return rc < 0 ? 0 : rc;
+	}
+	memset(&c, 0, sizeof c);
+	c.o = &o;
+	c.full = o.format_set || o.output || o.block;
+	c.brief = o.report == 1 || (o.report < 0 && !c.full);
+	to_stdout = !o.output || strcmp(o.output, "-") == 0;
+
+	rt = o.rt;
+	rt.write = run_write_stdout;
+	if (c.full && to_stdout && o.format != REPORT_FMT_TEXT)
+		rt.write = run_write_stderr;	/* keep stdout a valid document */
+	if (o.sample_mode == CMD_SAMPLE_ON ||
+	    (o.sample_mode == CMD_SAMPLE_DEFAULT && c.full))
+		rt.sample = &o.sample;
+	if (c.full || c.brief) {
+		rt.sim_closing = run_closing;
+		rt.sim_closing_ud = &c;
+	}
+
+	ok = cmd_run_scenario(&o, &rt, &error);
+	fflush(stdout);
+	if (!ok) {
+		fprintf(stderr, "kmemsim: %s\n", error ? error : "(no message)");
+		status = CMD_EXIT_FAILED;
+	} else if (c.failed) {
+		fprintf(stderr, "kmemsim: cannot build the report: out of host memory\n");
+		status = CMD_EXIT_FAILED;
+	} else {
+		if (c.n)
+			qsort(c.sims, c.n, sizeof *c.sims, run_sim_cmp);
+		/* the short report only when the script said nothing itself */
+		if (c.brief && (o.report == 1 || !rt.printed)) {
+			for (size_t i = 0; i < c.n; i++) {
+				if (rt.printed || i)
+					fputc('\n', stdout);
+				if (!cmd_write_report(c.sims[i].brief, REPORT_FMT_TEXT,
+						      NULL, NULL))
+					status = CMD_EXIT_FAILED;
+			}
+		}
+		if (c.full) {
+			struct report *r = run_full_report(&c);
+
+			if (!r || !cmd_write_report(r, o.format, o.block, o.output))
+				status = CMD_EXIT_FAILED;
+			report_free(r);
+		}
+	}
+	for (size_t i = 0; i < c.n; i++) {
+		report_free(c.sims[i].full);
+		report_free(c.sims[i].brief);
+	}
+	free(c.sims);
+	free(error);
+	cmd_opts_free(&o);
+	fflush(stdout);
+	return status;
+}

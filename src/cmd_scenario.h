@@ -1,0 +1,159 @@
+/* cmd_scenario.h - what `kmemsim run` and `kmemsim compare` share
+ *
+ * Both commands run a Lua scenario in a fresh sandboxed state (lua.c's
+ * pmain/docall/msghandler skeleton), look at every simulator the script
+ * created just before it goes (lsim_runtime.sim_closing), and write a
+ * report in a format to standard output or a file.  cmd_scenario.c holds
+ * those pieces and the headline figures of one simulator: the rows of the
+ * compare table and of run's short end-of-run report.
+ *
+ * Only the command line includes this header; it sees the engine through
+ * sim.h and the bindings through lsimaux.h, like main.c.
+ */
+#ifndef SIM_CMD_SCENARIO_H
+#define SIM_CMD_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lsimaux.h"
+#include "sim.h"
+
+#define CMD_EXIT_FAILED	1	/* a scenario failed, or the output could not be written */
+#define CMD_EXIT_USAGE	2
+#define CMD_MAX_PARAMS	64
+#define CMD_MAX_POLICIES 8
+
+/* ---- Options ---- */
+
+/* which options a command accepts, beyond the scenario's own */
+enum cmd_kind {
+	CMD_RUN,
+	CMD_COMPARE,
+};
+
+/*
+ * struct cmd_opts - the parsed command line of run or compare
+ * @rt: the run time handed to each Lua state (seed, policy, params, ...);
+ *      the commands copy it and set the hooks
+ * @format_set: --format given (else from -o's extension, else text)
+ * @report: --report (1), --no-report (0), neither (-1)
+ * @sample: --sample: "auto" (every operation, adaptive), N operations or
+ *          a duration; @sample_mode says which was given
+ */
+struct cmd_opts {
+	enum cmd_kind kind;
+	const char *file;		/* NULL: the embedded default scenario */
+	struct lsim_runtime rt;
+	struct lsim_param params[CMD_MAX_PARAMS];
+	const char *policies[CMD_MAX_POLICIES];	/* compare: in order */
+	size_t nr_policies;
+	bool format_set;
+	enum report_format format;
+	const char *output;		/* -o FILE; NULL: standard output */
+	const char *block;		/* --block PATH: one block only */
+	int report;
+	enum { CMD_SAMPLE_DEFAULT, CMD_SAMPLE_OFF, CMD_SAMPLE_ON } sample_mode;
+	struct sim_sample_opts sample;
+	char *script_dir;		/* owned */
+	char *stdin_text;		/* FILE "-": read once, run per policy (owned) */
+	size_t stdin_len;
+};
+
+/**
+ * cmd_parse - parse run's or compare's options (argv[0] is the command)
+ * Return: 0 to go on, -1 after printing --help, or CMD_EXIT_USAGE after
+ * printing the error.  Release with cmd_opts_free() in every case.
+ */
+int cmd_parse(int argc, char **argv, enum cmd_kind kind, struct cmd_opts *o);
+void cmd_opts_free(struct cmd_opts *o);
+
+/** cmd_scenario_name - what reports call the scenario: FILE, "stdin" or the default's path */
+const char *cmd_scenario_name(const struct cmd_opts *o);
+
+/* ---- Running a scenario ---- */
+
+/**
+ * cmd_run_scenario - run the scenario once in a fresh Lua state with @rt
+ * @rt: a copy of o->rt with the policy, output and closing hooks set; it
+ *      must stay valid until this returns (the state is closed inside, so
+ *      every simulator has gone through rt->sim_closing by then)
+ * @error: on failure, the message with its traceback (free() it)
+ * Return: true if the scenario ran to its end.
+ */
+bool cmd_run_scenario(const struct cmd_opts *o, struct lsim_runtime *rt,
+		      char **error);
+
+/* ---- Output ---- */
+
+/**
+ * cmd_write_report - render @r as @fmt (one @block, or all of it) to @path,
+ * or to standard output when @path is NULL
+ * Errors (rendering, opening or writing the file) are printed on stderr.
+ * Return: true on success.
+ */
+bool cmd_write_report(const struct report *r, enum report_format fmt,
+		      const char *block, const char *path);
+
+/* ---- Headline figures of one simulator ---- */
+
+/*
+ * X(id, name, unit, decimals, kv type, brief): the rows of the compare
+ * table, in order; those with brief = 1 are also run's short end-of-run
+ * report.  docs/reports.md explains each one.
+ */
+#define CMD_METRICS(X) \
+	X(SLAB_PEAK,    "peak pages in slabs",            "pages",   0, INT, 1) \
+	X(SLAB_PAGES,   "final pages in slabs",           "pages",   0, INT, 1) \
+	X(LIVE_OBJS,    "live objects",                   "objects", 0, INT, 1) \
+	X(LIVE_BYTES,   "live bytes (requested)",         "bytes",   0, BYTES, 1) \
+	X(ALLOC_BYTES,  "allocated bytes (slots)",        "bytes",   0, BYTES, 0) \
+	X(INT_FRAG,     "internal fragmentation",         "%",       1, PERCENT, 1) \
+	X(OVERHEAD,     "slab overhead",                  "%",       1, PERCENT, 1) \
+	X(TAILS,        "unused slab tails",              "bytes",   0, BYTES, 0) \
+	X(FREE_PARTIAL, "free objects in partial slabs",  "objects", 0, INT, 0) \
+	X(CACHED,       "free objects cached per CPU",    "objects", 0, INT, 0) \
+	X(UNUSABLE0,    "unusable index, order 0",        "%",       1, PERCENT, 1) \
+	X(UNUSABLE3,    "unusable index, order 3",        "%",       1, PERCENT, 1) \
+	X(UNUSABLE9,    "unusable index, order 9",        "%",       1, PERCENT, 1) \
+	X(PAGE_FAILS,   "page allocation failures",       "",        0, INT, 1) \
+	X(SLAB_FAILS,   "slab allocation failures",       "",        0, INT, 1) \
+	X(STALLS,       "allocation stalls",              "",        0, INT, 1) \
+	X(STALL_NS,     "time stalled",                   "ns",      0, NS, 0) \
+	X(SLOWPATH,     "slow-path entries",              "",        0, INT, 1) \
+	X(PGALLOC,      "pages allocated (pgalloc_*)",    "pages",   0, INT, 0) \
+	X(PGFREE,       "pages freed (pgfree)",           "pages",   0, INT, 0) \
+	X(SLAB_NEW,     "new slabs",                      "",        0, INT, 0) \
+	X(SLAB_FREED,   "slabs freed",                    "",        0, INT, 0) \
+	X(ALLOCS,       "allocations",                    "",        0, INT, 1) \
+	X(ALLOC_P50,    "alloc latency p50",              "ns",      0, NS, 1) \
+	X(ALLOC_P99,    "alloc latency p99",              "ns",      0, NS, 1) \
+	X(FREES,        "frees",                          "",        0, INT, 1) \
+	X(FREE_P50,     "free latency p50",               "ns",      0, NS, 1) \
+	X(FREE_P99,     "free latency p99",               "ns",      0, NS, 1) \
+	X(VTIME,        "virtual time",                   "ns",      0, NS, 1)
+
+enum cmd_metric {
+#define CMD_X_ENUM(id, n, u, d, t, b) CMD_M_##id,
+	CMD_METRICS(CMD_X_ENUM)
+#undef CMD_X_ENUM
+	CMD_NR_METRICS
+};
+
+struct cmd_metrics {
+	double v[CMD_NR_METRICS];	/* NAN: not known (peak without sampling) */
+};
+
+/** cmd_metrics_collect - the headline figures of @sim now (reads only) */
+void cmd_metrics_collect(const struct sim *sim, struct cmd_metrics *m);
+/** cmd_metric_name, cmd_metric_unit, cmd_metric_decimals, cmd_metric_type */
+const char *cmd_metric_name(enum cmd_metric i);
+const char *cmd_metric_unit(enum cmd_metric i);
+unsigned cmd_metric_decimals(enum cmd_metric i);
+enum report_type cmd_metric_type(enum cmd_metric i);
+bool cmd_metric_brief(enum cmd_metric i);	/* in run's short report */
+/** cmd_metric_value - @m's value @i as a typed report value (RV_NONE if unknown) */
+struct report_value cmd_metric_value(const struct cmd_metrics *m,
+				     enum cmd_metric i);
+
+#endif /* SIM_CMD_SCENARIO_H */

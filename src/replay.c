@@ -1,0 +1,1715 @@
+/* replay.c - replay a kernel kmem trace into one simulator per slab policy
+ *
+ * What it does
+ * ------------
+ * A user traced the kmem tracepoints of a real kernel and asks what that
+ * exact workload would have cost under SLAB, SLUB and SLOB.  The trace is
+ * parsed once (trace.c); every event, in timestamp order, is applied to
+ * one simulator per policy, so the policies see the same allocations and
+ * frees, on the same CPUs, at the same trace times.  At the end the replay
+ * builds one struct report (report.h): what was read, the policies side by
+ * side, how faithful the simulated geometry was, and the call sites.
+ *
+ * How an event becomes simulator calls
+ * ------------------------------------
+ *   kmalloc, kmalloc_node        sim_kmalloc(bytes_req, gfp); ksize() of the
+ *                                result is compared with bytes_alloc
+ *   kmem_cache_alloc(_node)      sim_cache_alloc() on the cache called name=,
+ *                                created on first sight (below)
+ *   kfree, kmem_cache_free       the object is freed the way it was
+ *                                allocated: sim_kfree() for a kmalloc object,
+ *                                sim_cache_free() on its cache otherwise (a
+ *                                kfree() of a cache object is legal in the
+ *                                kernel; freeing it from its own cache keeps
+ *                                every policy's books exact)
+ *   mm_page_alloc                sim_alloc_pages(order, gfp)
+ *   mm_page_free(_batched)       sim_free_pages() of the pages that pfn got,
+ *                                with the order of the allocation
+ *
+ * Pointers are identities.  The kernel prints hashed pointers, stable
+ * within a trace, so a free names the same value as its allocation.  An
+ * identity map per kind (objects by ptr=, pages by pfn=) holds, for each
+ * live traced allocation, what every simulator returned for it (its
+ * address, or 0 when that simulator failed).  The maps are hash tables
+ * with open addressing: linear probing, at most half full, backward-shift
+ * deletion (no tombstones), keys mixed by a multiplicative hash.  One entry
+ * carries all policies' results, so an event costs one lookup whatever the
+ * number of simulators.  Nothing is allocated per event: the tables grow
+ * by doubling, and caches and call sites live in arrays indexed by the
+ * parser's interning ids, which are dense.  The maps are never walked to
+ * produce output, so their layout cannot leak into a report.
+ *
+ * What the trace cannot say, and what is assumed
+ * ----------------------------------------------
+ *   - Caches existed before tracing began: a cache is created in every
+ *     simulator at its first allocation, with object size bytes_req and
+ *     the flags that make SLUB's slot size equal bytes_alloc, tried in
+ *     this order: none (ALIGN(size, 8)); SLAB_HWCACHE_ALIGN; a constructor
+ *     (SLUB then keeps the free pointer outside the object: + 8 bytes; so
+ *     do SLAB_TYPESAFE_BY_RCU caches, which a constructor stands in for);
+ *     both.  If none fits, no flag is set and the cache is listed as a
+ *     mismatch.  Every cache also gets SLAB_NO_MERGE, because a name in a
+ *     trace is the kernel's own cache (a merged cache would have printed
+ *     the name of the cache it was merged into), and SLAB_ACCOUNT when its
+ *     first allocation says accounted=true.
+ *   - Frees without a traced allocation (about 1% in a real trace) are
+ *     counted per kind and otherwise ignored.  kfree(NULL) is counted.
+ *   - An allocation returning a pointer that is still live means the
+ *     kernel freed it without a tracepoint (kmem_cache_free_bulk,
+ *     maple_node's bulk frees): the old object is freed first, counted.
+ *   - The CPU column picks the simulated CPU (modulo the simulated CPU
+ *     count; CPU 0 when the trace has no CPU column).  Every event runs in
+ *     process context: the latency column is not decoded.
+ *   - Simulated time follows trace time: before an event, each simulator's
+ *     clock is advanced to the event's time since the first event, in steps
+ *     of REPLAY_CLOCK_STEP_NS (unless its modelled costs already took it
+ *     further), so periodic work (SLAB's cache_reap, pcp decay) runs at the
+ *     traced pace.
+ *   - mm_page_alloc events are the whole traced kernel's page traffic,
+ *     including the traced kernel's own slab pages; the simulators'
+ *     slab pages come on top.  Slab page counts are the simulator's own
+ *     (NR_SLAB_*); only the external fragmentation figures see both.
+ *   - node= is ignored (one node), accounted= only sets SLAB_ACCOUNT.
+ *
+ * A simulated failure (no memory) is counted for its policy and the replay
+ * goes on; a later free of that allocation is skipped for that policy.
+ * A policy whose slab layer is not built is "unavailable": it is reported
+ * with the reason and gets no simulator.
+ *
+ * Order
+ * -----
+ * Events are applied in timestamp order, ties in reading order.
+ * replay_run() parses straight into a window of events (REPLAY_BLOCK at a
+ * time), sorts it with trace_events_sort() (stable; one linear check when
+ * the input is already sorted, the common case), applies every event older
+ * than the newest one read minus the reorder window, and keeps the rest for
+ * the next block.  That is trace_reorder's rule (an event leaves once one at
+ * least a window newer has been read), at a fraction of its cost: a heap
+ * push and pop per event took about 15% of a three-policy replay, a sort
+ * check per block takes nothing measurable.  An event older than one already applied is counted
+ * late and runs next, at the time of the last event applied.
+ *
+ * Ownership: the replay owns its parser, its event window and its
+ * simulators; a report it builds is the caller's.  Events reach the
+ * simulators only through replay_event(), in the order given.  Nothing
+ * here prints, exits, reads a clock or keeps global state.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "replay.h"
+#include "trace.h"
+
+/* ---- Identity maps ---- */
+
+/*
+ * One live traced allocation.  Objects: @key = ptr (never 0: NULL is
+ * never live), @kind = cache index + 1 or 0 for kmalloc, @aux = bytes
+ * requested, @v = simulated addresses (SIM_ADDR_NONE: that simulator
+ * failed).  Pages: @key = pfn + 1 (or the page= identity with bit 63 set
+ * when pfn= is missing), @kind = order, @v = simulated pfn + 1 (0:
+ * failed).  The kmalloc mismatch lists use the same table with their own
+ * keys (rp_mismatch()).
+ */
+struct rp_ent {
+	uint64_t key;			/* 0: empty slot */
+	uint32_t kind;
+	uint32_t aux;
+	uint64_t v[REPLAY_MAX_POLICIES];
+};
+
+/* Invariant: count <= (mask + 1) / 2, every key != 0 is reachable from
+ * its home slot without crossing an empty slot. */
+struct rp_map {
+	struct rp_ent *slot;
+	size_t mask;			/* capacity - 1 (capacity a power of 2) */
+	size_t count;
+	unsigned shift;			/* 64 - log2(capacity) */
+};
+
+#define RP_MAP_MIN_BITS	10	/* 1,024 slots (40 KiB) to start */
+#define RP_PREFETCH_AHEAD 4	/* events: a miss's latency is a few events' work */
+
+static inline size_t rp_hash(const struct rp_map *m, uint64_t key)
+{
+	return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> m->shift);
+}
+
+static int rp_map_init(struct rp_map *m, unsigned bits)
+{
+	m->slot = calloc((size_t)1 << bits, sizeof *m->slot);
+	if (!m->slot)
+		return SIM_ENOHOSTMEM;
+	m->mask = ((size_t)1 << bits) - 1;
+	m->count = 0;
+	m->shift = 64 - bits;
+	return SIM_OK;
+}
+
+static void rp_map_destroy(struct rp_map *m)
+{
+	free(m->slot);
+	memset(m, 0, sizeof *m);
+}
+
+static inline struct rp_ent *rp_map_find(const struct rp_map *m, uint64_t key)
+{
+	size_t i = rp_hash(m, key);
+
+	for (;; i = (i + 1) & m->mask) {
+		struct rp_ent *e = &m->slot[i];
+
+		if (e->key == key)
+			return e;
+		if (e->key == 0)
+			return NULL;
+	}
+}
+
+/* double the table; on host OOM the map is unchanged */
+static int rp_map_grow(struct rp_map *m)
+{
+	struct rp_map n;
+	unsigned bits = 64 - m->shift + 1;
+
+	if (rp_map_init(&n, bits) != SIM_OK)
+		return SIM_ENOHOSTMEM;
+	for (size_t i = 0; i <= m->mask; i++) {
+		size_t j;
+
+		if (!m->slot[i].key)
+			continue;
+		for (j = rp_hash(&n, m->slot[i].key); n.slot[j].key; j = (j + 1) & n.mask)
+			;
+		n.slot[j] = m->slot[i];
+	}
+	n.count = m->count;
+	free(m->slot);
+	*m = n;
+	return SIM_OK;
+}
+
+/* a zeroed entry for @key, which must be absent; NULL on host OOM */
+static struct rp_ent *rp_map_insert(struct rp_map *m, uint64_t key)
+{
+	size_t i;
+
+	if ((m->count + 1) * 2 > m->mask + 1 && rp_map_grow(m) != SIM_OK)
+		return NULL;
+	for (i = rp_hash(m, key); m->slot[i].key; i = (i + 1) & m->mask)
+		;
+	memset(&m->slot[i], 0, sizeof m->slot[i]);
+	m->slot[i].key = key;
+	m->count++;
+	return &m->slot[i];
+}
+
+/* remove @e (a pointer into @m): shift the following cluster back */
+static void rp_map_remove(struct rp_map *m, struct rp_ent *e)
+{
+	size_t hole = (size_t)(e - m->slot), i = hole;
+
+	for (;;) {
+		size_t home;
+
+		i = (i + 1) & m->mask;
+		if (!m->slot[i].key)
+			break;
+		home = rp_hash(m, m->slot[i].key);
+		/* may the entry at i move back to hole?  only if its home is
+		 * not in the cyclic range (hole, i] */
+		if ((i > hole && (home <= hole || home > i)) ||
+		    (i < hole && home <= hole && home > i)) {
+			m->slot[hole] = m->slot[i];
+			hole = i;
+		}
+	}
+	m->slot[hole].key = 0;
+	m->count--;
+}
+
+/* ---- State ---- */
+
+/* A named cache of the trace, indexed by its TRACE_STR_CACHE id. */
+struct rp_cache {
+	bool seen;			/* created (or tried) in the simulators */
+	bool ctor;			/* assumed: free pointer outside the object */
+	uint32_t flags;			/* SLAB_* assumed */
+	uint32_t object_size;		/* bytes_req of the first allocation */
+	uint32_t slot_size;		/* bytes_alloc of the first allocation */
+	uint64_t allocs;
+	sim_cache_t h[REPLAY_MAX_POLICIES];	/* SIM_CACHE_NONE: not created */
+	uint32_t sim_size[REPLAY_MAX_POLICIES];	/* simulated slot size */
+};
+
+/* A call site (TRACE_STR_CALLSITE id), perf kmem stat --caller style. */
+struct rp_site {
+	uint64_t hits;			/* allocations */
+	uint64_t req;			/* bytes_req summed */
+	uint64_t alloc;			/* bytes_alloc summed (the traced kernel) */
+	uint64_t sim_alloc[REPLAY_MAX_POLICIES];	/* simulated ksize / slot */
+};
+
+/* One time-series sample: slab pages of every policy at trace time @x. */
+struct rp_sample {
+	uint64_t x;
+	uint64_t pages[REPLAY_MAX_POLICIES];
+};
+
+struct rp_policy {
+	const char *name;		/* static: from sim_policy_name() */
+	struct sim *sim;		/* NULL: unavailable */
+	char why[256];			/* the reason when unavailable */
+	char first_fail[256];		/* first simulated failure, "" if none */
+	struct replay_policy_stats st;
+	struct rp_map mismatch;		/* kmalloc: (req, alloc) -> ksize, count */
+};
+
+struct replay {
+	struct replay_config cfg;
+	size_t nr;			/* policies */
+	struct rp_policy pol[REPLAY_MAX_POLICIES];
+	struct trace_parser *parser;
+	struct trace_event *win;	/* read, not yet applied; sorted by replay_run */
+	size_t nr_win, cap_win;
+	uint64_t newest;		/* largest timestamp read */
+	uint64_t last_out;		/* timestamp of the last event applied */
+	bool any_out;
+	struct replay_trace_stats ts;
+
+	struct rp_map objs;		/* live traced objects */
+	struct rp_map pages;		/* live traced page blocks */
+	uint64_t zero_ptr;		/* hashed ZERO_SIZE_PTR once kmalloc(0) was seen */
+
+	struct rp_cache *caches;	/* by TRACE_STR_CACHE id */
+	size_t nr_caches;
+	struct rp_site *sites;		/* by TRACE_STR_CALLSITE id */
+	size_t nr_sites;
+
+	struct rp_sample *samples;	/* time series */
+	size_t nr_samples, cap_samples;
+	uint64_t next_sample;		/* trace time (since ts0) of the next one */
+
+	bool started;			/* an event was applied: ts0 is valid */
+	uint64_t ts0, last_rel;		/* first event's ts; last event's ts - ts0 */
+	uint64_t synced;		/* trace time the simulators' clocks were moved to */
+	uint64_t last_lineno;		/* of the event being applied */
+	unsigned last_cpu;		/* CPU the simulators run on */
+	unsigned last_trace_cpu;	/* the CPU column that mapped to it */
+	uint64_t next_progress;
+	uint64_t overlong;		/* lines the readers cut */
+	char read_error[256];		/* the first reader failure, "" if none */
+
+	/* SLAB_* bits, from sim_slab_flags_parse() */
+	uint32_t f_hwcache, f_nomerge, f_account;
+};
+
+/* ---- Configuration and life cycle ---- */
+
+void replay_config_init(struct replay_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < REPLAY_MAX_POLICIES && sim_policy_name(i); i++)
+		cfg->policies[cfg->nr_policies++] = sim_policy_name(i);
+	cfg->ram_bytes = REPLAY_DEFAULT_RAM;
+	cfg->cpus = REPLAY_DEFAULT_CPUS;
+	cfg->seed = 1;
+	cfg->callers = REPLAY_DEFAULT_CALLERS;
+	cfg->mismatches = REPLAY_DEFAULT_MISMATCHES;
+	cfg->reorder_window_ns = TRACE_REORDER_WINDOW_NS;
+	cfg->progress_every = REPLAY_DEFAULT_PROGRESS;
+}
+
+/* simulated-kernel bug reports name the trace line being replayed */
+static void rp_where(void *ud, char *buf, size_t len)
+{
+	const struct replay *rp = ud;
+
+	snprintf(buf, len, "trace line %llu", (unsigned long long)rp->last_lineno);
+}
+
+/* the static name of a known policy, so the replay keeps no copies */
+static const char *rp_known_policy(const char *name)
+{
+	for (size_t i = 0; sim_policy_name(i); i++)
+		if (strcmp(sim_policy_name(i), name) == 0)
+			return sim_policy_name(i);
+	return NULL;
+}
+
+/*
+ * Create policy @p's simulator.  A policy that is known but not built
+ * creates a simulator whose every slab call fails; a probe cache tells,
+ * on a small throwaway simulator so the real one starts untouched.
+ */
+static void rp_policy_start(struct replay *rp, struct rp_policy *p)
+{
+	struct sim_config cfg;
+	struct sim *probe;
+	sim_cache_t c;
+
+	sim_config_init(&cfg);
+	cfg.policy = p->name;
+	cfg.cpus = rp->cfg.cpus;
+	cfg.seed = rp->cfg.seed;
+	cfg.ram_bytes = UINT64_C(64) << 20;
+	probe = sim_new(&cfg, p->why, sizeof p->why);
+	if (!probe)
+		return;
+	if (sim_cache_create(probe, "kmemsim-probe", 64, NULL, &c) != SIM_OK) {
+		snprintf(p->why, sizeof p->why, "%s", sim_last_reason(probe));
+		sim_free(probe);
+		return;
+	}
+	sim_free(probe);
+	cfg.ram_bytes = rp->cfg.ram_bytes;
+	p->sim = sim_new(&cfg, p->why, sizeof p->why);
+	if (!p->sim)
+		return;
+	if (rp_map_init(&p->mismatch, 6) != SIM_OK) {
+		sim_free(p->sim);
+		p->sim = NULL;
+		snprintf(p->why, sizeof p->why, "%s", sim_strerror(SIM_ENOHOSTMEM));
+		return;
+	}
+	p->why[0] = '\0';
+	sim_set_where(p->sim, rp_where, rp);
+}
+
+static uint32_t rp_flag(const char *name)
+{
+	uint32_t f = 0;
+
+	if (sim_slab_flags_parse(name, strlen(name), &f, NULL, 0) != SIM_OK)
+		return 0;
+	return f;
+}
+
+struct replay *replay_new(const struct replay_config *cfg, char *err,
+			  size_t errlen)
+{
+	struct replay *rp;
+	char dummy[8];
+
+	if (!err) {
+		err = dummy;
+		errlen = sizeof dummy;
+	}
+	if (cfg->nr_policies < 1 || cfg->nr_policies > REPLAY_MAX_POLICIES) {
+		snprintf(err, errlen, "between 1 and %d policies, not %zu",
+			 REPLAY_MAX_POLICIES, cfg->nr_policies);
+		return NULL;
+	}
+	if (cfg->cpus < 1 || cfg->cpus > SIM_MAX_CPUS) {
+		snprintf(err, errlen, "CPUs must be 1..%d, not %u", SIM_MAX_CPUS,
+			 cfg->cpus);
+		return NULL;
+	}
+	for (size_t i = 0; i < cfg->nr_policies; i++) {
+		if (!cfg->policies[i] || !rp_known_policy(cfg->policies[i])) {
+			snprintf(err, errlen, "unknown policy '%s' (slab, slub, slob)",
+				 cfg->policies[i] ? cfg->policies[i] : "(null)");
+			return NULL;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(cfg->policies[i], cfg->policies[j]) == 0) {
+				snprintf(err, errlen, "policy '%s' given twice",
+					 cfg->policies[i]);
+				return NULL;
+			}
+	}
+	rp = calloc(1, sizeof *rp);
+	if (!rp)
+		goto oom;
+	rp->cfg = *cfg;
+	rp->cfg.progress_every = cfg->progress_every ? cfg->progress_every
+						      : REPLAY_DEFAULT_PROGRESS;
+	rp->next_progress = rp->cfg.progress_every;
+	rp->nr = cfg->nr_policies;
+	rp->parser = trace_parser_new();
+	rp->cap_win = REPLAY_BLOCK;
+	rp->win = malloc(rp->cap_win * sizeof *rp->win);
+	if (!rp->parser || !rp->win ||
+	    rp_map_init(&rp->objs, RP_MAP_MIN_BITS) != SIM_OK ||
+	    rp_map_init(&rp->pages, RP_MAP_MIN_BITS) != SIM_OK)
+		goto oom;
+	rp->f_hwcache = rp_flag("SLAB_HWCACHE_ALIGN");
+	rp->f_nomerge = rp_flag("SLAB_NO_MERGE");
+	rp->f_account = rp_flag("SLAB_ACCOUNT");
+	for (size_t i = 0; i < rp->nr; i++) {
+		rp->pol[i].name = rp_known_policy(cfg->policies[i]);
+		rp_policy_start(rp, &rp->pol[i]);
+	}
+	return rp;
+oom:
+	replay_free(rp);
+	snprintf(err, errlen, "%s", sim_strerror(SIM_ENOHOSTMEM));
+	return NULL;
+}
+
+void replay_free(struct replay *rp)
+{
+	if (!rp)
+		return;
+	for (size_t i = 0; i < rp->nr; i++) {
+		sim_free(rp->pol[i].sim);
+		rp_map_destroy(&rp->pol[i].mismatch);
+	}
+	trace_parser_free(rp->parser);
+	free(rp->win);
+	rp_map_destroy(&rp->objs);
+	rp_map_destroy(&rp->pages);
+	free(rp->caches);
+	free(rp->sites);
+	free(rp->samples);
+	free(rp);
+}
+
+struct trace_parser *replay_parser(struct replay *rp)
+{
+	return rp->parser;
+}
+
+/* ---- Growing the id-indexed arrays ---- */
+
+/*
+ * rp_grow - make array @arr (@*n elements of @size bytes) hold index @id
+ * Return: the array, possibly moved, new elements zeroed and @*n updated;
+ * NULL on host OOM with @arr and @*n untouched.
+ */
+static void *rp_grow(void *arr, size_t *n, size_t size, uint32_t id)
+{
+	size_t cap;
+	char *p;
+
+	if (id < *n)
+		return arr;
+	cap = *n ? *n : 64;
+	while (cap <= id)
+		cap *= 2;
+	p = realloc(arr, cap * size);
+	if (!p)
+		return NULL;
+	memset(p + *n * size, 0, (cap - *n) * size);
+	*n = cap;
+	return p;
+}
+
+/* ---- Per-event helpers ---- */
+
+static void rp_fail(struct rp_policy *p, const struct replay *rp, const char *what)
+{
+	if (p->first_fail[0])
+		return;
+	snprintf(p->first_fail, sizeof p->first_fail, "trace line %llu: %s: %s",
+		 (unsigned long long)rp->last_lineno, what, sim_last_reason(p->sim));
+}
+
+static inline uint64_t rp_slab_pages(const struct sim *sim)
+{
+	uint64_t r, u;
+
+	sim_slab_vmstat(sim, &r, &u);
+	return r + u;
+}
+
+static inline void rp_note_peak(struct replay *rp, struct rp_policy *p)
+{
+	uint64_t pages = rp_slab_pages(p->sim);
+
+	if (pages > p->st.peak_slab_pages) {
+		p->st.peak_slab_pages = pages;
+		p->st.peak_ts_ns = rp->last_rel;
+		p->st.peak_req_bytes = p->st.live_req_bytes;
+	}
+}
+
+/* free, in every simulator, the object @e stands for (and forget it) */
+static void rp_obj_release(struct replay *rp, struct rp_ent *e)
+{
+	for (size_t i = 0; i < rp->nr; i++) {
+		struct rp_policy *p = &rp->pol[i];
+		int rc;
+
+		if (!p->sim || e->v[i] == SIM_ADDR_NONE)
+			continue;
+		if (e->kind)
+			rc = sim_cache_free(p->sim, rp->caches[e->kind - 1].h[i],
+					    (sim_addr_t)e->v[i]);
+		else
+			rc = sim_kfree(p->sim, (sim_addr_t)e->v[i]);
+		if (rc != SIM_OK) {
+			p->st.free_errors++;
+			continue;
+		}
+		p->st.live_objects--;
+		p->st.live_req_bytes -= e->aux;
+	}
+	rp_map_remove(&rp->objs, e);
+}
+
+static void rp_page_release(struct replay *rp, struct rp_ent *e)
+{
+	for (size_t i = 0; i < rp->nr; i++)
+		if (rp->pol[i].sim && e->v[i])
+			sim_free_pages(rp->pol[i].sim, (pfn_t)(e->v[i] - 1),
+				       (int)e->kind);
+	rp_map_remove(&rp->pages, e);
+}
+
+/* a new entry for traced object @ptr, freeing a still-live namesake first */
+static struct rp_ent *rp_obj_new(struct replay *rp, uint64_t ptr)
+{
+	struct rp_ent *old = rp_map_find(&rp->objs, ptr);
+
+	if (old) {
+		rp->ts.untraced_frees++;
+		rp_obj_release(rp, old);
+	}
+	return rp_map_insert(&rp->objs, ptr);
+}
+
+static int rp_site_account(struct replay *rp, const struct trace_event *ev,
+			   struct rp_site **out)
+{
+	struct rp_site *sites = rp_grow(rp->sites, &rp->nr_sites, sizeof *sites,
+					ev->call_site);
+
+	if (!sites)
+		return SIM_ENOHOSTMEM;
+	rp->sites = sites;
+	*out = &sites[ev->call_site];
+	(*out)->hits++;
+	(*out)->req += ev->bytes_req;
+	(*out)->alloc += ev->bytes_alloc;
+	return SIM_OK;
+}
+
+/* a kmalloc whose ksize differs from bytes_alloc, grouped by (req, alloc) */
+static void rp_mismatch(struct rp_policy *p, const struct trace_event *ev,
+			uint64_t ksize)
+{
+	uint64_t key = ((uint64_t)ev->bytes_req << 32) | ev->bytes_alloc;
+	struct rp_ent *e;
+
+	key = key ? key : UINT64_C(1) << 63;	/* 0 is the empty key */
+	e = rp_map_find(&p->mismatch, key);
+	if (!e) {
+		e = rp_map_insert(&p->mismatch, key);
+		if (!e)
+			return;	/* host OOM: the list only loses a row */
+		e->v[0] = ksize;
+		e->kind = ev->bytes_req;
+		e->aux = ev->bytes_alloc;
+	}
+	e->v[1]++;
+}
+
+/* ---- Events ---- */
+
+static int rp_kmalloc(struct replay *rp, const struct trace_event *ev)
+{
+	struct rp_site *site;
+	struct rp_ent *e;
+
+	if (ev->ptr == 0) {
+		rp->ts.traced_failures++;
+		return SIM_OK;
+	}
+	if (rp_site_account(rp, ev, &site) != SIM_OK)
+		return SIM_ENOHOSTMEM;
+	if (ev->bytes_req == 0) {
+		/* ZERO_SIZE_PTR: the same hashed value every time */
+		rp->ts.zero_size++;
+		rp->zero_ptr = ev->ptr;
+		return SIM_OK;
+	}
+	e = rp_obj_new(rp, ev->ptr);
+	if (!e)
+		return SIM_ENOHOSTMEM;
+	e->aux = ev->bytes_req;
+	for (size_t i = 0; i < rp->nr; i++) {
+		struct rp_policy *p = &rp->pol[i];
+		sim_addr_t a;
+		uint64_t k;
+
+		if (!p->sim)
+			continue;
+		if (sim_kmalloc(p->sim, ev->bytes_req, ev->gfp, &a) != SIM_OK) {
+			p->st.alloc_fails++;
+			rp_fail(p, rp, "kmalloc");
+			continue;
+		}
+		e->v[i] = a;
+		k = sim_ksize(p->sim, a);
+		p->st.allocs++;
+		p->st.live_objects++;
+		p->st.live_req_bytes += ev->bytes_req;
+		p->st.req_bytes += ev->bytes_req;
+		p->st.alloc_bytes += k;
+		p->st.kmalloc_events++;
+		site->sim_alloc[i] += k;
+		if (k == ev->bytes_alloc)
+			p->st.kmalloc_exact++;
+		else
+			rp_mismatch(p, ev, k);
+		rp_note_peak(rp, p);
+	}
+	return SIM_OK;
+}
+
+/* the slot size SLUB gives @size with HWCACHE_ALIGN and/or a ctor */
+static uint32_t rp_slub_size(uint32_t size, bool hwcache, bool ctor)
+{
+	uint32_t align = 8, s = SIM_ALIGN(size, 8u);
+
+	if (hwcache) {
+		uint32_t ralign = SIM_CACHE_LINE;
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = SIM_MAX(align, ralign);
+	}
+	if (ctor)
+		s += 8;		/* the free pointer, after the object */
+	return SIM_ALIGN(s, align);
+}
+
+/* first sight of cache @c, named @id: pick the flags, create it everywhere */
+static void rp_cache_create(struct replay *rp, struct rp_cache *c, uint32_t id,
+			    const struct trace_event *ev)
+{
+	static const bool tries[4][2] = {
+		{ false, false }, { true, false }, { false, true }, { true, true },
+	};
+	const char *name = trace_string(rp->parser, TRACE_STR_CACHE, id);
+	struct sim_cache_opts opts = { 0 };
+
+	c->seen = true;
+	c->object_size = ev->bytes_req;
+	c->slot_size = ev->bytes_alloc;
+	c->flags = rp->f_nomerge | (ev->accounted ? rp->f_account : 0);
+	for (size_t t = 0; t < 4; t++) {
+		if (rp_slub_size(ev->bytes_req, tries[t][0], tries[t][1]) ==
+		    ev->bytes_alloc) {
+			c->flags |= tries[t][0] ? rp->f_hwcache : 0;
+			c->ctor = tries[t][1];
+			break;
+		}
+	}
+	opts.flags = c->flags;
+	opts.ctor = c->ctor;
+	for (size_t i = 0; i < rp->nr; i++) {
+		struct rp_policy *p = &rp->pol[i];
+		struct sim_cache_info info;
+		sim_cache_t h;
+
+		if (!p->sim)
+			continue;
+		/* a name the simulator already has (kmalloc-64 ...) is that cache */
+		h = sim_cache_find(p->sim, name);
+		if (h == SIM_CACHE_NONE &&
+		    sim_cache_create(p->sim, name, ev->bytes_req, &opts, &h) != SIM_OK) {
+			p->st.cache_create_fails++;
+			rp_fail(p, rp, "kmem_cache_create");
+			continue;
+		}
+		c->h[i] = h;
+		if (sim_cache_get_info(p->sim, h, &info) == SIM_OK)
+			c->sim_size[i] = info.size;
+		p->st.caches++;
+		p->st.caches_exact += c->sim_size[i] == c->slot_size;
+	}
+}
+
+/*
+ * The cache id of a kmem_cache_alloc event.  Older kernels print no name=
+ * (it came with the kmalloc/slab tracepoint rework of 6.0-6.1): such
+ * caches are told apart by their sizes, as "size-REQ-ALLOC" (interned like
+ * a name, so ids stay dense).  UINT32_MAX on host OOM.
+ */
+static uint32_t rp_cache_id(struct replay *rp, const struct trace_event *ev)
+{
+	char name[48];
+	int n;
+
+	if (ev->cache)
+		return ev->cache;
+	n = snprintf(name, sizeof name, "size-%u-%u", ev->bytes_req, ev->bytes_alloc);
+	return trace_intern(rp->parser, TRACE_STR_CACHE, name, (size_t)n);
+}
+
+static int rp_cache_alloc(struct replay *rp, const struct trace_event *ev)
+{
+	struct rp_site *site;
+	struct rp_cache *c;
+	struct rp_ent *e;
+	uint32_t id;
+
+	if (ev->ptr == 0) {
+		rp->ts.traced_failures++;
+		return SIM_OK;
+	}
+	id = rp_cache_id(rp, ev);
+	if (id == UINT32_MAX || rp_site_account(rp, ev, &site) != SIM_OK)
+		return SIM_ENOHOSTMEM;
+	c = rp_grow(rp->caches, &rp->nr_caches, sizeof *c, id);
+	if (!c)
+		return SIM_ENOHOSTMEM;
+	rp->caches = c;
+	c = &rp->caches[id];
+	if (!c->seen)
+		rp_cache_create(rp, c, id, ev);
+	else if (ev->bytes_req != c->object_size)
+		rp->ts.cache_size_varies++;
+	c->allocs++;
+	e = rp_obj_new(rp, ev->ptr);
+	if (!e)
+		return SIM_ENOHOSTMEM;
+	e->kind = id + 1;
+	e->aux = c->object_size;
+	for (size_t i = 0; i < rp->nr; i++) {
+		struct rp_policy *p = &rp->pol[i];
+		sim_addr_t a;
+
+		if (!p->sim)
+			continue;
+		if (c->h[i] == SIM_CACHE_NONE) {
+			p->st.alloc_fails++;	/* the cache could not be created */
+			continue;
+		}
+		if (sim_cache_alloc(p->sim, c->h[i], ev->gfp, &a) != SIM_OK) {
+			p->st.alloc_fails++;
+			rp_fail(p, rp, "kmem_cache_alloc");
+			continue;
+		}
+		e->v[i] = a;
+		p->st.allocs++;
+		p->st.live_objects++;
+		p->st.live_req_bytes += c->object_size;
+		p->st.req_bytes += c->object_size;
+		p->st.alloc_bytes += c->sim_size[i];
+		site->sim_alloc[i] += c->sim_size[i];
+		rp_note_peak(rp, p);
+	}
+	return SIM_OK;
+}
+
+static void rp_free(struct replay *rp, const struct trace_event *ev)
+{
+	bool is_kfree = ev->type == TRACE_KFREE;
+	struct rp_ent *e;
+
+	if (ev->ptr == 0) {
+		rp->ts.null_frees++;
+		return;
+	}
+	e = rp_map_find(&rp->objs, ev->ptr);
+	if (!e) {
+		if (is_kfree && rp->zero_ptr == ev->ptr)
+			rp->ts.null_frees++;	/* kfree(ZERO_SIZE_PTR) is a no-op too */
+		else if (is_kfree)
+			rp->ts.unmatched_kfree++;
+		else
+			rp->ts.unmatched_cache_free++;
+		return;
+	}
+	if (is_kfree && e->kind)
+		rp->ts.kfree_of_cache_obj++;
+	else if (!is_kfree && !e->kind)
+		rp->ts.cache_free_of_kmalloc++;
+	else if (!is_kfree && ev->cache && e->kind != ev->cache + 1)
+		rp->ts.cache_free_other++;
+	rp_obj_release(rp, e);
+}
+
+/* the map key of a page event: pfn + 1, or page= with bit 63 set */
+static inline uint64_t rp_page_key(const struct trace_event *ev)
+{
+	if (ev->pfn != SIM_PFN_NONE)
+		return ev->pfn + 1;
+	return ev->ptr | (UINT64_C(1) << 63);
+}
+
+static int rp_page_alloc(struct replay *rp, const struct trace_event *ev)
+{
+	uint64_t key;
+	struct rp_ent *e;
+
+	if ((ev->pfn == SIM_PFN_NONE && ev->ptr == 0)) {
+		rp->ts.traced_failures++;
+		return SIM_OK;
+	}
+	key = rp_page_key(ev);
+	e = rp_map_find(&rp->pages, key);
+	if (e) {
+		rp->ts.untraced_page_frees++;
+		rp_page_release(rp, e);
+	}
+	e = rp_map_insert(&rp->pages, key);
+	if (!e)
+		return SIM_ENOHOSTMEM;
+	e->kind = ev->order;
+	for (size_t i = 0; i < rp->nr; i++) {
+		struct rp_policy *p = &rp->pol[i];
+		pfn_t pfn;
+
+		if (!p->sim)
+			continue;
+		if (sim_alloc_pages(p->sim, ev->order, ev->gfp, &pfn) != SIM_OK) {
+			p->st.page_alloc_fails++;
+			rp_fail(p, rp, "alloc_pages");
+			continue;
+		}
+		p->st.page_allocs++;
+		e->v[i] = pfn + 1;
+	}
+	return SIM_OK;
+}
+
+static void rp_page_free(struct replay *rp, const struct trace_event *ev)
+{
+	struct rp_ent *e;
+
+	if (ev->pfn == SIM_PFN_NONE && ev->ptr == 0) {
+		rp->ts.null_frees++;
+		return;
+	}
+	e = rp_map_find(&rp->pages, rp_page_key(ev));
+	if (!e) {
+		rp->ts.unmatched_page_free++;
+		return;
+	}
+	if (e->kind != ev->order)
+		rp->ts.page_order_mismatch++;
+	rp_page_release(rp, e);
+}
+
+/* ---- Time ---- */
+
+static int rp_sample(struct replay *rp, uint64_t x)
+{
+	struct rp_sample *s;
+
+	if (rp->nr_samples == rp->cap_samples) {
+		size_t cap = rp->cap_samples ? rp->cap_samples * 2 : 256;
+		struct rp_sample *n = realloc(rp->samples, cap * sizeof *n);
+
+		if (!n)
+			return SIM_ENOHOSTMEM;
+		rp->samples = n;
+		rp->cap_samples = cap;
+	}
+	s = &rp->samples[rp->nr_samples++];
+	memset(s, 0, sizeof *s);
+	s->x = x;
+	for (size_t i = 0; i < rp->nr; i++)
+		if (rp->pol[i].sim)
+			s->pages[i] = rp_slab_pages(rp->pol[i].sim);
+	return SIM_OK;
+}
+
+/*
+ * Samples due before trace time @rel, taken before the event at @rel is
+ * applied.  Over a quiet stretch longer than two intervals only its two
+ * ends are sampled (the level is flat in between), so a trace with an hour
+ * of silence does not produce 360,000 identical rows.
+ */
+static int rp_series_catch_up(struct replay *rp, uint64_t rel)
+{
+	uint64_t iv = rp->cfg.series_interval_ns;
+
+	if (rel < rp->next_sample)
+		return SIM_OK;
+	if (rp_sample(rp, rp->next_sample) != SIM_OK)
+		return SIM_ENOHOSTMEM;
+	rp->next_sample += iv;
+	if (rel >= rp->next_sample) {
+		uint64_t last = rel / iv * iv;
+
+		if (last > rp->next_sample - iv && rp_sample(rp, last) != SIM_OK)
+			return SIM_ENOHOSTMEM;
+		rp->next_sample = last + iv;
+	}
+	return SIM_OK;
+}
+
+/* move every simulator to trace time @rel and to the event's CPU */
+static void rp_sync(struct replay *rp, const struct trace_event *ev, uint64_t rel)
+{
+	bool moved = rel >= rp->synced + REPLAY_CLOCK_STEP_NS;
+	bool switched = ev->cpu != rp->last_trace_cpu;
+	unsigned cpu = rp->last_cpu;
+
+	if (switched) {		/* the modulo only when the CPU column changes */
+		rp->last_trace_cpu = ev->cpu;
+		cpu = ev->cpu == TRACE_CPU_UNKNOWN ? 0 : ev->cpu % rp->cfg.cpus;
+		switched = cpu != rp->last_cpu;
+	}
+
+	if (!moved && !switched)
+		return;
+	for (size_t i = 0; i < rp->nr; i++) {
+		struct sim *sim = rp->pol[i].sim;
+
+		if (!sim)
+			continue;
+		if (switched)
+			sim_set_cpu(sim, cpu);
+		if (moved) {
+			sim_time_t now = sim_now(sim);
+
+			if (now < rel)
+				sim_advance(sim, rel - now);
+		}
+	}
+	rp->last_cpu = cpu;
+	rp->last_rel = rel;
+	if (moved)
+		rp->synced = rel;
+}
+
+/* ---- Applying events ---- */
+
+int replay_event(struct replay *rp, const struct trace_event *ev)
+{
+	uint64_t rel;
+	int rc = SIM_OK;
+
+	if (!rp->started) {
+		rp->started = true;
+		rp->ts0 = ev->ts_ns;
+		rp->last_rel = 0;
+		rp->next_sample = 0;
+	}
+	/* a late event (beyond the reorder window) runs at the current time */
+	rel = ev->ts_ns > rp->ts0 ? ev->ts_ns - rp->ts0 : 0;
+	rel = SIM_MAX(rel, rp->last_rel);
+	if (rp->cfg.series_interval_ns && rp_series_catch_up(rp, rel) != SIM_OK)
+		return SIM_ENOHOSTMEM;
+	rp_sync(rp, ev, rel);
+	rp->last_lineno = ev->lineno;
+	switch (ev->type) {
+	case TRACE_KMALLOC:
+	case TRACE_KMALLOC_NODE:
+		rc = rp_kmalloc(rp, ev);
+		break;
+	case TRACE_KMEM_CACHE_ALLOC:
+	case TRACE_KMEM_CACHE_ALLOC_NODE:
+		rc = rp_cache_alloc(rp, ev);
+		break;
+	case TRACE_KFREE:
+	case TRACE_KMEM_CACHE_FREE:
+		rp_free(rp, ev);
+		break;
+	case TRACE_MM_PAGE_ALLOC:
+		rc = rp_page_alloc(rp, ev);
+		break;
+	case TRACE_MM_PAGE_FREE:
+	case TRACE_MM_PAGE_FREE_BATCHED:
+		rp_page_free(rp, ev);
+		break;
+	default:
+		break;
+	}
+	if (rc == SIM_OK)
+		rp->ts.applied++;
+	return rc;
+}
+
+static void rp_progress(struct replay *rp, struct trace_reader *r, bool done)
+{
+	struct replay_progress pr;
+
+	rp->next_progress = rp->ts.applied + rp->cfg.progress_every;
+	if (!rp->cfg.progress)
+		return;
+	pr.finished = done;
+	pr.events = rp->ts.applied;
+	trace_reader_progress(r, &pr.done, &pr.total);
+	rp->cfg.progress(rp->cfg.progress_ud, &pr);
+}
+
+/* events of the sorted window that are final: older than newest - window */
+static size_t rp_window_ready(const struct replay *rp, bool drain)
+{
+	size_t lo = 0, hi = rp->nr_win;
+	uint64_t limit;
+
+	if (drain)
+		return rp->nr_win;
+	if (rp->newest < rp->cfg.reorder_window_ns)
+		return 0;
+	limit = rp->newest - rp->cfg.reorder_window_ns;
+	while (lo < hi) {		/* first event newer than limit */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rp->win[mid].ts_ns <= limit)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Start loading the map slot event @ev will look up.  Trace pointers are
+ * hashes, so every lookup is a cache miss in a map of a few MB; issued a
+ * few events ahead, the load overlaps the simulators' work.
+ */
+static inline void rp_prefetch(const struct replay *rp, const struct trace_event *ev)
+{
+#if defined(__GNUC__)
+	const struct rp_map *m;
+	uint64_t key;
+
+	if (ev->type >= TRACE_MM_PAGE_ALLOC) {
+		m = &rp->pages;
+		key = rp_page_key(ev);
+	} else {
+		m = &rp->objs;
+		key = ev->ptr;
+	}
+	__builtin_prefetch(&m->slot[rp_hash(m, key)]);
+#else
+	(void)rp;
+	(void)ev;
+#endif
+}
+
+/* sort the window, apply its final events, keep the rest for later */
+static int rp_window_flush(struct replay *rp, bool drain)
+{
+	size_t ready;
+
+	if (trace_events_sort(rp->win, rp->nr_win) != 0)
+		return SIM_ENOHOSTMEM;
+	ready = rp_window_ready(rp, drain);
+	for (size_t i = 0; i < ready; i++) {
+		if (i + RP_PREFETCH_AHEAD < ready)
+			rp_prefetch(rp, &rp->win[i + RP_PREFETCH_AHEAD]);
+		if (replay_event(rp, &rp->win[i]) != SIM_OK)
+			return SIM_ENOHOSTMEM;
+	}
+	if (ready) {
+		rp->last_out = rp->win[ready - 1].ts_ns;
+		rp->any_out = true;
+		memmove(rp->win, rp->win + ready, (rp->nr_win - ready) * sizeof *rp->win);
+		rp->nr_win -= ready;
+	}
+	/* a window holding more than half the buffer: make room to read on */
+	if (rp->nr_win > rp->cap_win / 2) {
+		struct trace_event *w = realloc(rp->win, 2 * rp->cap_win * sizeof *w);
+
+		if (!w)
+			return SIM_ENOHOSTMEM;
+		rp->win = w;
+		rp->cap_win *= 2;
+	}
+	return SIM_OK;
+}
+
+int replay_run(struct replay *rp, struct trace_reader *r)
+{
+	int rc = 1;
+
+	while (rc == 1) {
+		while (rp->nr_win < rp->cap_win &&
+		       (rc = trace_parse_next(rp->parser, r, &rp->win[rp->nr_win])) == 1) {
+			struct trace_event *e = &rp->win[rp->nr_win++];
+
+			if (rp->any_out && e->ts_ns < rp->last_out) {
+				/* too late to be put in place: it runs next */
+				rp->ts.late_events++;
+				e->ts_ns = rp->last_out;
+			}
+			if (e->ts_ns > rp->newest)
+				rp->newest = e->ts_ns;
+		}
+		/* apply what was read even when the reader failed half way */
+		if (rp_window_flush(rp, rc != 1) != SIM_OK)
+			return SIM_ENOHOSTMEM;
+		if (rp->ts.applied >= rp->next_progress)
+			rp_progress(rp, r, false);
+	}
+	rp->overlong += trace_reader_overlong(r);
+	if (rc != 0 && rc != TRACE_LINE_NOMEM && !rp->read_error[0])
+		snprintf(rp->read_error, sizeof rp->read_error, "%s",
+			 trace_reader_error(r));
+	rp_progress(rp, r, true);
+	if (rc == TRACE_LINE_NOMEM)
+		return SIM_ENOHOSTMEM;
+	return rc == 0 ? SIM_OK : SIM_ERR;
+}
+
+/* ---- Queries ---- */
+
+size_t replay_nr_policies(const struct replay *rp)
+{
+	return rp->nr;
+}
+
+const char *replay_policy_name(const struct replay *rp, size_t i)
+{
+	return i < rp->nr ? rp->pol[i].name : NULL;
+}
+
+const char *replay_policy_unavailable(const struct replay *rp, size_t i)
+{
+	if (i >= rp->nr || rp->pol[i].sim)
+		return NULL;
+	return rp->pol[i].why[0] ? rp->pol[i].why : "unavailable";
+}
+
+struct sim *replay_policy_sim(const struct replay *rp, size_t i)
+{
+	return i < rp->nr ? rp->pol[i].sim : NULL;
+}
+
+const struct replay_policy_stats *replay_policy_stats(const struct replay *rp,
+						      size_t i)
+{
+	return &rp->pol[i < rp->nr ? i : 0].st;
+}
+
+uint64_t replay_policy_slab_pages(const struct replay *rp, size_t i)
+{
+	return i < rp->nr && rp->pol[i].sim ? rp_slab_pages(rp->pol[i].sim) : 0;
+}
+
+const struct replay_trace_stats *replay_trace_stats(const struct replay *rp)
+{
+	return &rp->ts;
+}
+
+uint64_t replay_live_objects(const struct replay *rp)
+{
+	return rp->objs.count;
+}
+
+uint64_t replay_live_pages(const struct replay *rp)
+{
+	return rp->pages.count;
+}
+
+sim_addr_t replay_sim_addr(const struct replay *rp, size_t i, uint64_t ptr)
+{
+	const struct rp_ent *e = ptr ? rp_map_find(&rp->objs, ptr) : NULL;
+
+	return e && i < rp->nr ? (sim_addr_t)e->v[i] : SIM_ADDR_NONE;
+}
+
+/* ---- The report ---- */
+
+/*
+ * The document (docs/replay.md lists every field):
+ *   input      what was read: lines, events per type, skipped, other
+ *              events, malformed lines quoted with their numbers
+ *   trace      facts about the trace itself (unmatched frees, ...)
+ *   policies   status of each policy, then the figures side by side
+ *   fidelity   kmalloc size classes and cache slot sizes against the trace
+ *   callers    top call sites by bytes and by waste
+ *   series     slab pages over trace time (only with a series interval)
+ * and one run per available policy: the simulator's own report
+ * (sim_fill_report(): its state at the end of the trace) and the replay's
+ * counters for that policy.  Rows are in fixed orders (policy order, event
+ * type order, first-seen order, or sorted with ties broken by first-seen
+ * order), never in hash order.
+ */
+
+static double rp_pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : NAN;
+}
+
+static struct report_value rp_pct_value(uint64_t part, uint64_t whole)
+{
+	return whole ? RV_PERCENT(rp_pct(part, whole), 2) : RV_NONE(REPORT_PERCENT);
+}
+
+static void rp_report_input(struct replay *rp, struct report *r,
+			    const char *input)
+{
+	const struct trace_stats *st = trace_parser_stats(rp->parser);
+	struct report_section *s = report_section(r, "input", "What was read");
+	struct report_kv *kv = report_kv(s, "read", NULL);
+	struct report_table *t;
+	uint32_t nev;
+
+	report_kv_add(kv, "trace", RV_TEXT(input), NULL);
+	report_kv_add(kv, "lines", RV_INT((int64_t)st->lines), NULL);
+	report_kv_add(kv, "bytes", RV_BYTES((int64_t)st->bytes), NULL);
+	report_kv_add(kv, "events", RV_INT((int64_t)st->events), NULL);
+	report_kv_add(kv, "skipped lines", RV_INT((int64_t)st->skipped), NULL);
+	report_kv_add(kv, "other events", RV_INT((int64_t)st->other_events), NULL);
+	report_kv_add(kv, "malformed lines", RV_INT((int64_t)st->malformed), NULL);
+	report_kv_add(kv, "lines cut (too long)", RV_INT((int64_t)rp->overlong), NULL);
+	report_kv_add(kv, "unknown gfp_flags", RV_INT((int64_t)st->gfp_unknown), NULL);
+	report_kv_add(kv, "events without CPU", RV_INT((int64_t)st->no_cpu), NULL);
+	report_kv_add(kv, "events lost by the tracer",
+		      RV_INT((int64_t)st->lost_events), NULL);
+	report_kv_add(kv, "first timestamp", rp->started ? RV_NS((int64_t)rp->ts0)
+							: RV_NONE(REPORT_NS), NULL);
+	report_kv_add(kv, "trace span", RV_NS((int64_t)rp->last_rel), NULL);
+	report_kv_add(kv, "reorder window", RV_NS((int64_t)rp->cfg.reorder_window_ns),
+		      NULL);
+	if (rp->read_error[0])
+		report_kv_add(kv, "read error", RV_TEXT(rp->read_error), NULL);
+	if (trace_gfp_error(rp->parser)[0])
+		report_kv_add(kv, "first unknown gfp", RV_TEXT(trace_gfp_error(rp->parser)),
+			      NULL);
+
+	t = report_table(s, "events", "Events by type");
+	report_column(t, "event", REPORT_TEXT, 0, NULL);
+	report_column(t, "events", REPORT_INT, 0, NULL);
+	for (unsigned i = 0; i < TRACE_NR_TYPES; i++)
+		REPORT_ROW(t, RV_TEXT(trace_type_name(i)),
+			   RV_INT((int64_t)st->per_type[i]));
+
+	nev = trace_string_count(rp->parser, TRACE_STR_EVENT);
+	t = report_table(s, "other-events", "Events of other tracepoints (skipped)");
+	report_column(t, "event", REPORT_TEXT, 0, NULL);
+	report_column(t, "events", REPORT_INT, 0, NULL);
+	for (uint32_t id = 1; id < nev; id++)
+		REPORT_ROW(t, RV_TEXT(trace_string(rp->parser, TRACE_STR_EVENT, id)),
+			   RV_INT((int64_t)trace_other_count(rp->parser, id)));
+
+	t = report_table(s, "malformed", "Malformed lines (the first few)");
+	report_column(t, "line", REPORT_INT, 0, NULL);
+	report_column(t, "reason", REPORT_TEXT, 0, NULL);
+	report_column(t, "text", REPORT_TEXT, 0, NULL);
+	for (unsigned i = 0; trace_parser_problem(rp->parser, i); i++) {
+		const struct trace_problem *pr = trace_parser_problem(rp->parser, i);
+
+		REPORT_ROW(t, RV_INT((int64_t)pr->lineno), RV_TEXT(pr->reason),
+			   RV_TEXT(pr->excerpt));
+	}
+}
+
+static void rp_report_trace(struct replay *rp, struct report *r)
+{
+	struct report_section *s = report_section(r, "trace", "The trace itself");
+	struct report_kv *kv = report_kv(s, "facts", NULL);
+	uint64_t caches = 0;
+
+	for (size_t i = 0; i < rp->nr_caches; i++)
+		caches += rp->caches[i].seen;
+#define RP_X_KV(f, k) report_kv_add(kv, k, RV_INT((int64_t)rp->ts.f), NULL);
+	REPLAY_TRACE_FIELDS(RP_X_KV)
+#undef RP_X_KV
+	report_kv_add(kv, "objects live at the end", RV_INT((int64_t)rp->objs.count),
+		      NULL);
+	report_kv_add(kv, "page blocks live at the end",
+		      RV_INT((int64_t)rp->pages.count), NULL);
+	report_kv_add(kv, "named caches", RV_INT((int64_t)caches), NULL);
+}
+
+/* the zone whose unusable index is reported: Normal, else the last populated */
+static bool rp_frag_zone(const struct sim *sim, struct sim_zone_info *out)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < sim_zone_count(sim); i++) {
+		struct sim_zone_info z;
+
+		if (sim_zone_info(sim, i, &z) != SIM_OK || !z.populated)
+			continue;
+		if (!found || strcmp(out->name, "Normal") != 0)
+			*out = z;
+		found = true;
+	}
+	return found;
+}
+
+/* one figure per policy for the side-by-side bars */
+struct rp_figures {
+	double v[REPLAY_MAX_POLICIES];
+};
+
+static void rp_report_policies(struct replay *rp, struct report *r)
+{
+	struct report_section *s = report_section(r, "policies",
+						  "The policies side by side");
+	struct report_table *t = report_table(s, "status", NULL);
+	struct report_bars *b;
+	struct sim_slab_summary sum[REPLAY_MAX_POLICIES];
+	struct sim_zone_info zone[REPLAY_MAX_POLICIES];
+	bool zok[REPLAY_MAX_POLICIES];
+	static const unsigned frag_orders[] = { 0, 3, 9 };
+
+	report_column(t, "policy", REPORT_TEXT, 0, NULL);
+	report_column(t, "status", REPORT_TEXT, 0, NULL);
+	report_column(t, "peak at", REPORT_NS, 0, NULL);
+	report_column(t, "zone", REPORT_TEXT, 0, NULL);
+	report_column(t, "first failure", REPORT_TEXT, 0, NULL);
+	for (size_t i = 0; i < rp->nr; i++) {
+		struct rp_policy *p = &rp->pol[i];
+
+		memset(&sum[i], 0, sizeof sum[i]);
+		zok[i] = false;
+		if (p->sim) {
+			sim_slab_get_summary(p->sim, &sum[i]);
+			zok[i] = rp_frag_zone(p->sim, &zone[i]);
+		}
+		REPORT_ROW(t, RV_TEXT(p->name),
+			   RV_TEXT(p->sim ? "replayed" : "unavailable"),
+			   p->sim ? RV_NS((int64_t)p->st.peak_ts_ns) : RV_NONE(REPORT_NS),
+			   zok[i] ? RV_TEXT(zone[i].name) : RV_NONE(REPORT_TEXT),
+			   RV_TEXT(p->sim ? p->first_fail : replay_policy_unavailable(rp, i)));
+	}
+
+	b = report_bars(s, "figures", "Figures");
+	for (size_t i = 0; i < rp->nr; i++)
+		report_bars_series(b, rp->pol[i].name);
+
+#define RP_BAR(name, unit, dec, expr) do { \
+		struct rp_figures f_; \
+		for (size_t i = 0; i < rp->nr; i++) { \
+			const struct rp_policy *p = &rp->pol[i]; \
+			f_.v[i] = p->sim ? (double)(expr) : NAN; \
+		} \
+		report_bars_category(b, name, unit, dec, f_.v, rp->nr); \
+	} while (0)
+
+	RP_BAR("peak slab pages", "pages", 0, p->st.peak_slab_pages);
+	RP_BAR("live requested bytes at the peak", "bytes", 0, p->st.peak_req_bytes);
+	RP_BAR("final slab pages", "pages", 0, rp_slab_pages(p->sim));
+	RP_BAR("final live objects", "objects", 0, p->st.live_objects);
+	RP_BAR("final live requested bytes", "bytes", 0, p->st.live_req_bytes);
+	RP_BAR("final slab overhead", "bytes", 0,
+	       (double)rp_slab_pages(p->sim) * SIM_PAGE_SIZE - (double)p->st.live_req_bytes);
+	RP_BAR("final slab overhead share", "%", 2,
+	       rp_slab_pages(p->sim) ? 100.0 - rp_pct(p->st.live_req_bytes,
+						      rp_slab_pages(p->sim) * SIM_PAGE_SIZE)
+				     : NAN);
+	RP_BAR("final unused slab tails", "bytes", 0, sum[i].caches.tail_bytes);
+	RP_BAR("final free objects in partial slabs", "objects", 0,
+	       sum[i].caches.free_in_partial);
+	RP_BAR("final objects cached per CPU", "objects", 0, sum[i].caches.cached);
+	RP_BAR("final large kmalloc pages", "pages", 0, sum[i].large_pages);
+	RP_BAR("requested bytes", "bytes", 0, p->st.req_bytes);
+	RP_BAR("allocated bytes", "bytes", 0, p->st.alloc_bytes);
+	RP_BAR("internal fragmentation", "%", 2,
+	       p->st.alloc_bytes ? 100.0 - rp_pct(p->st.req_bytes, p->st.alloc_bytes)
+				 : NAN);
+	for (size_t k = 0; k < ARRAY_SIZE(frag_orders); k++) {
+		char name[64];
+
+		snprintf(name, sizeof name, "unusable index order %u", frag_orders[k]);
+		RP_BAR(name, "%", 1, zok[i] ? zone[i].unusable_index[frag_orders[k]] / 10.0
+					   : NAN);
+	}
+	RP_BAR("object allocation failures", "", 0, p->st.alloc_fails);
+	RP_BAR("page allocation failures", "", 0, p->st.page_alloc_fails);
+	RP_BAR("cache creation failures", "", 0, p->st.cache_create_fails);
+	RP_BAR("refused frees", "", 0, p->st.free_errors);
+	RP_BAR("simulated-kernel bugs", "", 0, sim_nr_bugs(p->sim));
+#undef RP_BAR
+}
+
+/* kmalloc mismatches of one policy, most frequent first */
+static int rp_mismatch_cmp(const void *a, const void *b)
+{
+	const struct rp_ent *x = *(const struct rp_ent *const *)a;
+	const struct rp_ent *y = *(const struct rp_ent *const *)b;
+
+	if (x->v[1] != y->v[1])
+		return x->v[1] > y->v[1] ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return x->aux < y->aux ? -1 : x->aux > y->aux;
+}
+
+static void rp_report_fidelity(struct replay *rp, struct report *r)
+{
+	struct report_section *s = report_section(r, "fidelity",
+						  "Fidelity to the traced kernel");
+	struct report_table *t = report_table(s, "summary", NULL);
+	struct report_table *m, *c;
+
+	report_column(t, "policy", REPORT_TEXT, 0, NULL);
+	report_column(t, "kmalloc events", REPORT_INT, 0, NULL);
+	report_column(t, "ksize == bytes_alloc", REPORT_INT, 0, NULL);
+	report_column(t, "kmalloc share", REPORT_PERCENT, 2, NULL);
+	report_column(t, "named caches", REPORT_INT, 0, NULL);
+	report_column(t, "slot == bytes_alloc", REPORT_INT, 0, NULL);
+	report_column(t, "cache share", REPORT_PERCENT, 2, NULL);
+	for (size_t i = 0; i < rp->nr; i++) {
+		const struct rp_policy *p = &rp->pol[i];
+
+		if (!p->sim) {
+			REPORT_ROW(t, RV_TEXT(p->name), RV_NONE(REPORT_INT),
+				   RV_NONE(REPORT_INT), RV_NONE(REPORT_PERCENT),
+				   RV_NONE(REPORT_INT), RV_NONE(REPORT_INT),
+				   RV_NONE(REPORT_PERCENT));
+			continue;
+		}
+		REPORT_ROW(t, RV_TEXT(p->name), RV_INT((int64_t)p->st.kmalloc_events),
+			   RV_INT((int64_t)p->st.kmalloc_exact),
+			   rp_pct_value(p->st.kmalloc_exact, p->st.kmalloc_events),
+			   RV_INT((int64_t)p->st.caches),
+			   RV_INT((int64_t)p->st.caches_exact),
+			   rp_pct_value(p->st.caches_exact, p->st.caches));
+	}
+
+	m = report_table(s, "kmalloc-mismatches",
+			 "kmalloc size classes that differ (most frequent first)");
+	report_column(m, "policy", REPORT_TEXT, 0, NULL);
+	report_column(m, "bytes_req", REPORT_INT, 0, NULL);
+	report_column(m, "bytes_alloc", REPORT_INT, 0, NULL);
+	report_column(m, "simulated ksize", REPORT_INT, 0, NULL);
+	report_column(m, "events", REPORT_INT, 0, NULL);
+	for (size_t i = 0; i < rp->nr; i++) {
+		const struct rp_policy *p = &rp->pol[i];
+		const struct rp_ent **v;
+		size_t n = 0;
+
+		if (!p->sim || !p->mismatch.count)
+			continue;
+		v = malloc(p->mismatch.count * sizeof *v);
+		if (!v)
+			continue;	/* host OOM: the list is left out */
+		for (size_t j = 0; j <= p->mismatch.mask; j++)
+			if (p->mismatch.slot[j].key)
+				v[n++] = &p->mismatch.slot[j];
+		qsort(v, n, sizeof *v, rp_mismatch_cmp);
+		for (size_t j = 0; j < n && j < rp->cfg.mismatches; j++)
+			REPORT_ROW(m, RV_TEXT(p->name), RV_INT(v[j]->kind),
+				   RV_INT(v[j]->aux), RV_INT((int64_t)v[j]->v[0]),
+				   RV_INT((int64_t)v[j]->v[1]));
+		free(v);
+	}
+
+	m = report_table(s, "cache-mismatches",
+			 "Named caches whose slot size differs from bytes_alloc");
+	report_column(m, "policy", REPORT_TEXT, 0, NULL);
+	report_column(m, "cache", REPORT_TEXT, 0, NULL);
+	report_column(m, "object size", REPORT_INT, 0, "bytes");
+	report_column(m, "bytes_alloc", REPORT_INT, 0, "bytes");
+	report_column(m, "simulated slot", REPORT_INT, 0, "bytes");
+	for (size_t i = 0; i < rp->nr; i++)
+		for (size_t id = 0; id < rp->nr_caches; id++) {
+			const struct rp_cache *k = &rp->caches[id];
+
+			if (!k->seen || k->h[i] == SIM_CACHE_NONE ||
+			    k->sim_size[i] == k->slot_size)
+				continue;
+			REPORT_ROW(m, RV_TEXT(rp->pol[i].name),
+				   RV_TEXT(trace_string(rp->parser, TRACE_STR_CACHE,
+							(uint32_t)id)),
+				   RV_INT(k->object_size), RV_INT(k->slot_size),
+				   RV_INT(k->sim_size[i]));
+		}
+
+	c = report_table(s, "caches", "Named caches, as first seen");
+	report_column(c, "cache", REPORT_TEXT, 0, NULL);
+	report_column(c, "object size", REPORT_INT, 0, "bytes");
+	report_column(c, "bytes_alloc", REPORT_INT, 0, "bytes");
+	report_column(c, "flags assumed", REPORT_TEXT, 0, NULL);
+	report_column(c, "allocations", REPORT_INT, 0, NULL);
+	for (size_t i = 0; i < rp->nr; i++) {
+		char col[64];
+
+		snprintf(col, sizeof col, "slot (%s)", rp->pol[i].name);
+		report_column(c, col, REPORT_INT, 0, "bytes");
+	}
+	for (size_t id = 0; id < rp->nr_caches; id++) {
+		const struct rp_cache *k = &rp->caches[id];
+		struct report_value row[5 + REPLAY_MAX_POLICIES];
+		char flags[256];
+		size_t n;
+
+		if (!k->seen)
+			continue;
+		n = sim_slab_flags_format(k->flags, flags, sizeof flags);
+		if (k->ctor && n + 6 < sizeof flags)
+			snprintf(flags + n, sizeof flags - n, "%sctor",
+				 k->flags ? "|" : "");
+		row[0] = RV_TEXT(trace_string(rp->parser, TRACE_STR_CACHE, (uint32_t)id));
+		row[1] = RV_INT(k->object_size);
+		row[2] = RV_INT(k->slot_size);
+		row[3] = RV_TEXT(flags);
+		row[4] = RV_INT((int64_t)k->allocs);
+		for (size_t i = 0; i < rp->nr; i++)
+			row[5 + i] = k->h[i] != SIM_CACHE_NONE ? RV_INT(k->sim_size[i])
+							       : RV_NONE(REPORT_INT);
+		report_row(c, row, 5 + rp->nr);
+	}
+}
+
+/* call sites ranked by allocated bytes or by waste, ties by first sight */
+struct rp_rank {
+	uint64_t key;
+	uint32_t id;
+};
+
+static int rp_rank_cmp(const void *a, const void *b)
+{
+	const struct rp_rank *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void rp_report_site_table(struct replay *rp, struct report_section *s,
+				 const char *id, const char *title, bool by_waste)
+{
+	struct report_table *t = report_table(s, id, title);
+	struct rp_rank *rank;
+	size_t n = 0;
+
+	report_column(t, "call site", REPORT_TEXT, 0, NULL);
+	report_column(t, "allocations", REPORT_INT, 0, NULL);
+	report_column(t, "requested", REPORT_BYTES, 0, NULL);
+	report_column(t, "allocated", REPORT_BYTES, 0, NULL);
+	report_column(t, "waste", REPORT_BYTES, 0, NULL);
+	report_column(t, "fragmentation", REPORT_PERCENT, 2, NULL);
+	for (size_t i = 0; i < rp->nr; i++) {
+		char col[64];
+
+		snprintf(col, sizeof col, "waste (%s)", rp->pol[i].name);
+		report_column(t, col, REPORT_BYTES, 0, NULL);
+	}
+	if (!rp->cfg.callers || !rp->nr_sites)
+		return;
+	rank = malloc(rp->nr_sites * sizeof *rank);
+	if (!rank)
+		return;		/* host OOM: the table stays empty */
+	for (size_t i = 0; i < rp->nr_sites; i++) {
+		const struct rp_site *st = &rp->sites[i];
+
+		if (!st->hits)
+			continue;
+		rank[n].id = (uint32_t)i;
+		rank[n].key = by_waste ? (st->alloc > st->req ? st->alloc - st->req : 0)
+				       : st->alloc;
+		n++;
+	}
+	qsort(rank, n, sizeof *rank, rp_rank_cmp);
+	for (size_t j = 0; j < n && j < rp->cfg.callers; j++) {
+		const struct rp_site *st = &rp->sites[rank[j].id];
+		const char *name = trace_string(rp->parser, TRACE_STR_CALLSITE, rank[j].id);
+		struct report_value row[6 + REPLAY_MAX_POLICIES];
+
+		row[0] = RV_TEXT(name && *name ? name : "(none)");
+		row[1] = RV_INT((int64_t)st->hits);
+		row[2] = RV_BYTES((int64_t)st->req);
+		row[3] = RV_BYTES((int64_t)st->alloc);
+		row[4] = RV_BYTES((int64_t)st->alloc - (int64_t)st->req);
+		row[5] = st->alloc ? RV_PERCENT(100.0 - rp_pct(st->req, st->alloc), 2)
+				   : RV_NONE(REPORT_PERCENT);
+		for (size_t i = 0; i < rp->nr; i++)
+			row[6 + i] = rp->pol[i].sim
+				? RV_BYTES((int64_t)st->sim_alloc[i] - (int64_t)st->req)
+				: RV_NONE(REPORT_BYTES);
+		report_row(t, row, 6 + rp->nr);
+	}
+	free(rank);
+}
+
+static void rp_report_callers(struct replay *rp, struct report *r)
+{
+	struct report_section *s = report_section(r, "callers",
+						  "Call sites (perf kmem stat --caller)");
+
+	rp_report_site_table(rp, s, "by-bytes", "Top call sites by bytes allocated",
+			     false);
+	rp_report_site_table(rp, s, "by-waste", "Top call sites by waste", true);
+}
+
+static void rp_report_series(struct replay *rp, struct report *r)
+{
+	struct report_section *s = report_section(r, "series", "Over time");
+	struct report_series *ts;
+	double y[REPLAY_MAX_POLICIES];
+	size_t idx[REPLAY_MAX_POLICIES], n = 0;
+
+	ts = report_series(s, "slab-pages", "Slab pages over trace time",
+			   REPORT_X_TIME, "slab pages", "pages", 0);
+	for (size_t i = 0; i < rp->nr; i++)
+		if (rp->pol[i].sim) {
+			report_series_line(ts, rp->pol[i].name);
+			idx[n++] = i;
+		}
+	for (size_t k = 0; k < rp->nr_samples; k++) {
+		for (size_t j = 0; j < n; j++)
+			y[j] = (double)rp->samples[k].pages[idx[j]];
+		report_series_sample(ts, rp->samples[k].x, y, n);
+	}
+	/* and where the trace ended */
+	if (rp->started && (!rp->nr_samples ||
+			    rp->samples[rp->nr_samples - 1].x < rp->last_rel)) {
+		for (size_t j = 0; j < n; j++)
+			y[j] = (double)rp_slab_pages(rp->pol[idx[j]].sim);
+		report_series_sample(ts, rp->last_rel, y, n);
+	}
+}
+
+/* one policy's run: the simulator's own report, then the replay's counters */
+static struct report *rp_report_run(struct replay *rp, size_t i)
+{
+	const struct rp_policy *p = &rp->pol[i];
+	struct report *run = report_new(REPORT_RUN, p->name);
+	struct report_section *s;
+	struct report_kv *kv;
+
+	if (!run)
+		return NULL;
+	/* summary, memory, slab (totals, slabtop, slabinfo), vmstat, ... */
+	sim_fill_report(p->sim, run);
+	s = report_section(run, "replay-final", "Replay counters");
+	kv = report_kv(s, "replay", NULL);
+#define RP_X_KV(f, k) report_kv_add(kv, k, RV_INT((int64_t)p->st.f), NULL);
+	REPLAY_POLICY_FIELDS(RP_X_KV)
+#undef RP_X_KV
+	return run;
+}
+
+struct report *replay_report(struct replay *rp, const char *input)
+{
+	struct report *r;
+	char title[512], pol[64] = "";
+
+	snprintf(title, sizeof title, "Trace replay: %s", input);
+	r = report_new(REPORT_REPLAY, title);
+	if (!r)
+		return NULL;
+	for (size_t i = 0; i < rp->nr; i++)
+		snprintf(pol + strlen(pol), sizeof pol - strlen(pol), "%s%s",
+			 i ? "," : "", rp->pol[i].name);
+	report_meta(r, "trace", RV_TEXT(input));
+	report_meta(r, "policies", RV_TEXT(pol));
+	report_meta(r, "cpus", RV_INT(rp->cfg.cpus));
+	report_meta(r, "ram", RV_BYTES((int64_t)rp->cfg.ram_bytes));
+	report_meta(r, "seed", RV_INT((int64_t)rp->cfg.seed));
+	rp_report_input(rp, r, input);
+	rp_report_trace(rp, r);
+	rp_report_policies(rp, r);
+	rp_report_fidelity(rp, r);
+	rp_report_callers(rp, r);
+	if (rp->cfg.series_interval_ns)
+		rp_report_series(rp, r);
+	for (size_t i = 0; i < rp->nr; i++) {
+		struct report *run;
+
+		if (!rp->pol[i].sim)
+			continue;
+		run = rp_report_run(rp, i);
+		if (!run || report_add_run(r, rp->pol[i].name, run) != SIM_OK) {
+			report_free(run);
+			report_free(r);
+			return NULL;
+		}
+	}
+	if (report_status(r) == SIM_ENOHOSTMEM) {
+		report_free(r);
+		return NULL;
+	}
+	return r;	/* any other failure: the renderer refuses it, saying why */
+}

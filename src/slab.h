@@ -1,0 +1,651 @@
+/* slab.h - object caches: struct kmem_cache, the policy interface, the object registry
+ *
+ * Glossary (the kernel's own words):
+ *   cache      a struct kmem_cache: objects of one size and alignment,
+ *              created with kmem_cache_create(); kmalloc is a set of caches
+ *   policy     the allocator behind the caches: SLAB (mm/slab.c, last in
+ *              6.7), SLUB (6.18) or SLOB (last in 6.3); one per simulator,
+ *              chosen by cfg.policy, reached only through struct slab_ops
+ *   slab       a run of 2^order pages holding objects, described by a
+ *              struct slab (this file); its pages have PAGE_USE_SLAB and
+ *              page owner == slab id + 1
+ *   slot       the fixed-size place of one object in a SLUB/SLAB slab:
+ *              object i is at slab_address + first + i * stride
+ *   block      a variable-size piece of a SLOB page (offset, bytes)
+ *   live       handed to a user by an allocation and not yet freed
+ *   alias      a cache name merged into an existing cache (refcount > 1)
+ *   requested  bytes the caller asked for (kmalloc's size, the cache's
+ *              object_size); object = the cache's object_size; slot = the
+ *              bytes the object occupies in its slab (size, or the block)
+ *
+ * Layers.  slab_common.c is the kernel's mm/slab_common.c plus the checks
+ * and accounting of all three policies: it owns the cache registry, the
+ * kmalloc size classes, merging, the registry of live objects, bug reports,
+ * /proc/slabinfo, and it is the only caller of struct slab_ops.  A policy
+ * (slab.c, slub.c, slob.c) exports exactly one const struct slab_ops,
+ * declared below, and gets pages only through the helpers of this header,
+ * which call page_alloc and keep the books (NR_SLAB_*, slab_new, events).
+ *
+ * Object truth lives here, not in the policies, so all three report the
+ * same way.  Every slab has a struct slab descriptor owned by the common
+ * layer.  For slot slabs (SLAB, SLUB) it holds the requested size of each
+ * slot (0: the slot is free, so the array doubles as the live map); for block
+ * slabs (SLOB) a vector of blocks sorted by offset; for large kmalloc the
+ * one object.  An address is resolved in O(1) (slot slabs) or O(log n)
+ * (blocks): page owner -> descriptor -> slot.  Nothing is hashed, so every
+ * listing is in address order by construction.
+ *
+ * Ownership and ordering rules:
+ *   - A policy changes only its own private state (s->priv, the slab's
+ *     private area, its per-sim state) and the per-slot links
+ *     (slab->link).  It never writes the requested sizes (the live map),
+ *     the blocks or any counter: it returns facts (struct slab_objref,
+ *     the pages it freed) and the common layer records them.
+ *   - The common layer checks an object before the policy sees a free
+ *     (live, of this cache, not damaged), so ops->free never fails.
+ *   - A policy may call back into the public kmem_cache_*, kmalloc and
+ *     kfree (SLAB's off-slab freelists do): the common layer keeps no state
+ *     across a call into a policy.
+ *   - Failure is atomic: an op that fails leaves everything as it was and
+ *     the reason in sim_last_reason() (usually set by the page allocator).
+ *
+ * Invariants (checked by slab_validate()):
+ *   for every slot slab:  nr_live == number of slots with req[i] != 0
+ *   for every cache:      acct.live == sum of live objects of the cache
+ *                         acct.slabs, acct.pages, acct.objects == sums over
+ *                         the cache's slabs
+ *   NR_SLAB_RECLAIMABLE + NR_SLAB_UNRECLAIMABLE == pages of all slabs and
+ *                         large kmallocs (in pages)
+ *   every slab's pages have PAGE_USE_SLAB (large: PAGE_USE_KMALLOC_LARGE)
+ *                         and owner == id + 1
+ */
+#ifndef SIM_SLAB_H
+#define SIM_SLAB_H
+
+#include "sim.h"
+#include "gfp.h"
+
+struct kmem_cache;
+struct slab;
+
+/* ---- Cache flags (include/linux/slab.h, 6.18) ---- */
+
+typedef uint32_t slab_flags_t;
+
+/*
+ * SLAB_FLAG_TABLE(X) - X(NAME, user): every SLAB_* flag, in the bit order of
+ * 6.18's enum _slab_flag_bits for an x86_64 config without DEBUG_OBJECTS and
+ * KASAN.  user = 1 if kmem_cache_create() callers (and Lua) may pass it;
+ * 0 for flags the allocator sets itself.
+ */
+#define SLAB_FLAG_TABLE(X) \
+	X(CONSISTENCY_CHECKS, 1)	/* slub_debug=F: sanity checks on alloc/free */ \
+	X(RED_ZONE,           1)	/* slub_debug=Z: red zones around objects */ \
+	X(POISON,             1)	/* slub_debug=P: poison free objects */ \
+	X(KMALLOC,            0)	/* a kmalloc cache */ \
+	X(HWCACHE_ALIGN,      1)	/* align objects to cache lines */ \
+	X(CACHE_DMA,          1)	/* pages from ZONE_DMA */ \
+	X(CACHE_DMA32,        1)	/* pages from ZONE_DMA32 */ \
+	X(STORE_USER,         1)	/* slub_debug=U: alloc/free tracks */ \
+	X(PANIC,              1)	/* panic if creation fails */ \
+	X(TYPESAFE_BY_RCU,    1)	/* slab pages freed after an RCU grace period */ \
+	X(TRACE,              1)	/* slub_debug=T: print every alloc/free */ \
+	X(NOLEAKTRACE,        1)	/* kmemleak ignores the cache */ \
+	X(NO_MERGE,           1)	/* never merge with another cache */ \
+	X(FAILSLAB,           1)	/* slub_debug=A: fault injection allowed */ \
+	X(ACCOUNT,            1)	/* charge objects to memcg */ \
+	X(NO_USER_FLAGS,      0)	/* ignore slub_debug (bootstrap caches) */ \
+	X(RECLAIM_ACCOUNT,    1)	/* pages count as NR_SLAB_RECLAIMABLE */ \
+	X(OBJECT_POISON,      0)	/* __OBJECT_POISON: the object itself is poisoned */
+
+enum slab_flag_bit {
+#define SLAB_X_BIT(n, u) _SLAB_##n,
+	SLAB_FLAG_TABLE(SLAB_X_BIT)
+#undef SLAB_X_BIT
+	_SLAB_FLAGS_LAST_BIT
+};
+
+#define SLAB_X_VAL(n, u) SLAB_##n = 1u << _SLAB_##n,
+enum slab_flag_value { SLAB_FLAG_TABLE(SLAB_X_VAL) };
+#undef SLAB_X_VAL
+
+/* debug flags: a cache with any of them takes SLUB's debug paths */
+#define SLAB_DEBUG_FLAGS	(SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | \
+				 SLAB_TRACE | SLAB_CONSISTENCY_CHECKS)
+/* slub_debug without flag letters: FZPU */
+#define DEBUG_DEFAULT_FLAGS	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
+				 SLAB_POISON | SLAB_STORE_USER)
+/* flags that need metadata in the slot (dropped by slub_debug=O) */
+#define DEBUG_METADATA_FLAGS	(SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
+/* a cache with any of these is never a merge target nor merged (§6.8) */
+#define SLAB_NEVER_MERGE	(SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | \
+				 SLAB_TRACE | SLAB_TYPESAFE_BY_RCU | \
+				 SLAB_NOLEAKTRACE | SLAB_FAILSLAB | SLAB_NO_MERGE)
+/* merged caches must agree on these */
+#define SLAB_MERGE_SAME		(SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA | \
+				 SLAB_CACHE_DMA32 | SLAB_ACCOUNT)
+
+/* ---- kmem_cache_create() arguments (struct kmem_cache_args, 6.18) ---- */
+
+struct kmem_cache_args {
+	unsigned align;			/* requested alignment (0: none) */
+	unsigned useroffset;		/* usercopy region; usersize 0 = none */
+	unsigned usersize;
+	unsigned freeptr_offset;	/* with use_freeptr_offset (RCU caches) */
+	bool use_freeptr_offset;
+	bool ctor;			/* has a constructor (simulated: counted) */
+	unsigned sheaf_capacity;	/* SLUB 6.18 per-CPU sheaves; 0 = none */
+};
+
+/* ---- The object registry ---- */
+
+enum slab_kind {
+	SLAB_KIND_SLOTS,	/* SLAB/SLUB: fixed slots, bitmap of live ones */
+	SLAB_KIND_BLOCKS,	/* SLOB: variable blocks in one page */
+	SLAB_KIND_LARGE,	/* large kmalloc: one object, the whole block */
+};
+
+#define SLAB_NONE	UINT32_MAX	/* no slab id / no cache id */
+#define SLAB_LINK_END	UINT16_MAX	/* end of a per-slot link chain */
+#define SLAB_MAX_OBJS	32767u		/* MAX_OBJS_PER_PAGE (slab->objects is 15 bits) */
+
+/* One block of a SLOB page.  Dead blocks are kept until the space is reused
+ * so that freeing one twice is recognised as a double free. */
+struct slab_block {
+	uint32_t offset;	/* bytes from the slab's address to the object */
+	uint32_t bytes;		/* bytes reserved (the slot, for fragmentation) */
+	uint32_t req;		/* bytes requested */
+	uint32_t cache_id;	/* owning cache, or SLAB_NONE for a kmalloc object */
+	bool live;
+};
+
+/*
+ * struct slab - a run of slab pages, owned by the common layer
+ *
+ * Invariants: nr_live == the number of slots with req[i] != 0 (slots) or of
+ * live blocks.  Objects are never 0 bytes (kmalloc(0) is ZERO_SIZE_PTR), so
+ * req[i] != 0 exactly when slot i is live.  The descriptor, the policy's
+ * private state (slab_priv()), req[] and link[] are one host allocation,
+ * in that order, so a free touches neighbouring host memory only.
+ */
+struct slab {
+	/* first host cache line: what every free looks at */
+	pfn_t pfn;		/* first page; slab_address() = pfn_to_addr(pfn) */
+	sim_addr_t obj_base;	/* slots: address of object 0 (set by the common layer) */
+	uint32_t *req;		/* slots: requested bytes of a live object, 0 if free */
+	uint16_t *link;		/* slots: the policy's per-slot links (freelists) */
+	uint32_t id;		/* index in the descriptor table; page owner = id + 1 */
+	uint32_t cache_id;	/* owning cache (slots), SLAB_NONE otherwise */
+	uint32_t stride;	/* slots: bytes from one object to the next */
+	uint32_t span;		/* slots: nr_slots * stride */
+	uint32_t nr_live;	/* live objects, all kinds */
+	uint8_t order;		/* 2^order pages */
+	uint8_t kind;		/* enum slab_kind */
+	uint8_t node;		/* NUMA node of the pages */
+	uint8_t shift;		/* slots: log2(stride) if a power of two, else 0xff */
+	/* the rest */
+	uint32_t nr_slots;	/* slots: objects in this slab */
+	uint32_t first;		/* slots: offset of object 0 (SLAB colour, red_left_pad) */
+	uint32_t cap_slots;	/* capacity of req/link, in slots */
+	uint8_t reclaimable;	/* pages counted in NR_SLAB_RECLAIMABLE */
+	struct slab_block *blocks;	/* blocks: sorted by offset */
+	uint32_t nr_blocks, cap_blocks;
+	uint64_t large_req;	/* large: bytes requested */
+	uint64_t priv[];	/* the policy's per-slab state (ops->slab_priv_size) */
+};
+
+/*
+ * struct slab_objref - where an object lives, filled by ops->alloc
+ * @slab:  the slab holding it
+ * @slot:  slots: the slot index; blocks: byte offset in the slab
+ * @bytes: blocks: bytes reserved for it (ignored for slots)
+ * @path:  enum slab_path: how the policy got it (for the common counters)
+ */
+struct slab_objref {
+	struct slab *slab;
+	uint32_t slot;
+	uint32_t bytes;
+	uint8_t path;
+};
+
+/* how an allocation or a free went (struct slab_acct fastpath counts) */
+enum slab_path {
+	SLAB_PATH_FAST,		/* per-CPU freelist / array / sheaf */
+	SLAB_PATH_SLOW,		/* anything that took a list or made a slab */
+};
+
+/* ---- Accounting (kept by the common layer) ---- */
+
+/*
+ * struct slab_acct - one cache's books
+ * Invariants: objects == sum of nr_slots of its slabs; live <= objects for
+ * slot policies; req_bytes <= live * object_size (kmalloc: <= class size).
+ */
+struct slab_acct {
+	uint64_t slabs;		/* slabs of this cache (slot policies) */
+	uint64_t pages;		/* pages in them */
+	uint64_t objects;	/* object slots in them */
+	uint64_t live;		/* live objects */
+	uint64_t req_bytes;	/* requested bytes of live objects */
+	uint64_t slot_bytes;	/* slot bytes of live objects */
+	uint64_t allocs, frees;	/* successful operations */
+	uint64_t alloc_fails;
+	uint64_t fastpath_allocs, fastpath_frees;
+	uint64_t slabs_created, slabs_freed;
+	uint64_t ctor_calls;	/* objects constructed */
+};
+
+/* one line of /proc/slabinfo, as get_slabinfo() fills struct slabinfo */
+struct slabinfo {
+	unsigned long active_objs;
+	unsigned long num_objs;
+	unsigned long active_slabs;
+	unsigned long num_slabs;
+	unsigned long shared_avail;
+	unsigned int limit;
+	unsigned int batchcount;
+	unsigned int shared;
+	unsigned int objects_per_slab;
+	unsigned int cache_order;
+};
+
+/* policy fields of cache:info()/cache:stats() are struct sim_field (sim.h) */
+#define SLAB_MAX_FIELDS	64	/* ARRAY_SIZE of sim_cache_info.fields */
+
+/* what a policy knows about one cache beyond the common books */
+struct slab_policy_stats {
+	uint64_t free_in_partial;	/* free objects in partial slabs (node lists) */
+	uint64_t cached;		/* free objects held per CPU (cpu slabs, arrays, sheaves) */
+	uint64_t partial_slabs;		/* slabs on partial lists */
+};
+
+/* ---- struct kmem_cache ---- */
+
+enum kmalloc_cache_type {
+	KMALLOC_NORMAL,		/* "kmalloc-" */
+	KMALLOC_RECLAIM,	/* "kmalloc-rcl-": __GFP_RECLAIMABLE */
+	KMALLOC_DMA,		/* "dma-kmalloc-": __GFP_DMA */
+	KMALLOC_CGROUP,		/* "kmalloc-cg-": __GFP_ACCOUNT */
+	NR_KMALLOC_TYPES
+};
+
+/*
+ * struct kmem_cache - one cache (mm/slab.h)
+ *
+ * The common fields are filled by the common layer (name, object_size,
+ * flags, align, args) and by ops->cache_init (size and the geometry).
+ * Policy-specific state is in @priv.  A cache with refcount 0 and
+ * @dead set failed kmem_cache_destroy() (objects were left): it stays
+ * listed, as the kernel leaves it on slab_caches, and its objects can
+ * still be freed with kfree().
+ */
+struct kmem_cache {
+	char *name;
+	uint32_t id;			/* index in the registry */
+	uint32_t gen;			/* bumped when the id is reused */
+	uint64_t seq;			/* creation order (slab_caches is newest first) */
+	int refcount;			/* 1 + aliases */
+	bool dead;			/* destroyed with live objects */
+
+	/* geometry */
+	unsigned object_size;		/* bytes the user asked for (max over aliases) */
+	unsigned size;			/* slot stride including metadata */
+	unsigned inuse;			/* bytes up to in-object metadata */
+	unsigned offset;		/* free pointer offset (SLUB) */
+	unsigned align;			/* object alignment */
+	unsigned red_left_pad;		/* left red zone (SLUB debug) */
+	unsigned order;			/* pages per slab = 1 << order */
+	unsigned objects;		/* objects per slab */
+	unsigned min_order;		/* fallback order (SLUB s->min) */
+	unsigned min_objects;
+	unsigned long min_partial;	/* SLUB; 0 elsewhere */
+	unsigned cpu_partial;		/* SLUB, objects */
+	unsigned cpu_partial_slabs;	/* SLUB */
+	unsigned sheaf_capacity;	/* SLUB sheaves */
+	slab_flags_t flags;		/* after slub_debug */
+	gfp_t allocflags;		/* __GFP_COMP | DMA | DMA32 | RECLAIMABLE */
+	bool ctor;
+	unsigned useroffset, usersize;
+	struct kmem_cache_args args;	/* as created (for re-calculation) */
+
+	/* kmalloc caches */
+	int8_t kmalloc_type;		/* enum kmalloc_cache_type, -1 if not kmalloc */
+	uint8_t kmalloc_index;
+
+	/* merged names (aliases), in merge order */
+	char **aliases;
+	unsigned nr_aliases;
+
+	struct slab_acct acct;		/* books of the common layer */
+	void *priv;			/* the policy's state (ops->cache_priv_size) */
+};
+
+/* ---- The policy interface ---- */
+
+/*
+ * struct slab_ops - one object-cache policy
+ *
+ * Every hook takes the simulator first.  Hooks marked optional may be NULL.
+ * Only slab_common.c calls them.  "Nothing changed" on failure means the
+ * policy's state, the pages and the clock beyond the costs charged.
+ */
+struct slab_ops {
+	const char *name;		/* "slab" | "slub" | "slob" */
+	size_t cache_priv_size;		/* bytes of s->priv (zeroed) */
+	size_t slab_priv_size;		/* bytes of slab_priv() (zeroed on creation) */
+	/*
+	 * kmalloc geometry: caches kmalloc-(1 << shift_low) .. (1 << shift_high)
+	 * (plus 96 and 192 when shift_low <= 5 / 6) are created at boot and
+	 * larger requests go to the page allocator.  0/0 with ->kmalloc set:
+	 * the policy does kmalloc itself.
+	 */
+	unsigned kmalloc_shift_low;
+	unsigned kmalloc_shift_high;
+
+	/** init - per-simulator state (s->slab->policy); may register timers.
+	 *  Return: SIM_OK or SIM_ENOHOSTMEM. */
+	int (*init)(struct sim *sim);
+	/** exit - free the per-simulator state (caches are gone already) */
+	void (*exit)(struct sim *sim);
+
+	/**
+	 * cache_init - compute the geometry of a new cache and set up s->priv
+	 * @s: name, object_size, align (calculate_alignment done), flags (after
+	 *     slub_debug), ctor, args are set; s->priv is zeroed
+	 * Fills size, inuse, offset, order, objects, ... Return: SIM_OK, or
+	 * SIM_EINVAL with sim_set_reason() if no geometry fits (nothing kept).
+	 */
+	int (*cache_init)(struct sim *sim, struct kmem_cache *s);
+	/** cache_destroy - release the cache's host state and all its slabs'
+	 *  private state; the common layer frees the slabs afterwards */
+	void (*cache_destroy)(struct sim *sim, struct kmem_cache *s);
+
+	/**
+	 * alloc - one object
+	 * Return: its address with @ref filled, or SIM_ADDR_NONE with nothing
+	 * changed and the reason set.
+	 */
+	sim_addr_t (*alloc)(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
+			    struct slab_objref *ref);
+	/**
+	 * free - take back a live object of @s the common layer has checked
+	 * Return: enum slab_path.  Never fails.
+	 */
+	int (*free)(struct sim *sim, struct kmem_cache *s, sim_addr_t obj,
+		    const struct slab_objref *ref);
+	/**
+	 * shrink - kmem_cache_shrink(): give back what can be given back
+	 * Return: pages returned to the page allocator.
+	 */
+	unsigned long (*shrink)(struct sim *sim, struct kmem_cache *s);
+	/**
+	 * shutdown - __kmem_cache_shutdown(): flush everything and free every
+	 * slab without live objects (min_partial does not apply).  Optional:
+	 * NULL uses shrink.
+	 */
+	void (*shutdown)(struct sim *sim, struct kmem_cache *s);
+	/** merged - an alias was merged into @s (object_size/inuse grew); optional */
+	void (*merged)(struct sim *sim, struct kmem_cache *s);
+
+	/* -- optional: a policy that does kmalloc itself (SLOB) -- */
+	/** kmalloc - @size > 0; may use kmalloc_large_alloc(); as alloc */
+	sim_addr_t (*kmalloc)(struct sim *sim, size_t size, gfp_t gfp,
+			      struct slab_objref *ref);
+	/** kfree - a live object from ->kmalloc, checked */
+	void (*kfree)(struct sim *sim, sim_addr_t obj, const struct slab_objref *ref);
+	/** ksize - usable bytes of a live object; NULL: the common rule */
+	size_t (*ksize)(const struct sim *sim, sim_addr_t obj,
+			const struct slab_objref *ref);
+
+	/* -- optional reports and tuning -- */
+	/** slabinfo - fill one /proc/slabinfo line; NULL: no /proc/slabinfo */
+	void (*slabinfo)(const struct sim *sim, const struct kmem_cache *s,
+			 struct slabinfo *out);
+	/** tune - "name limit batchcount shared" written to /proc/slabinfo;
+	 *  SIM_EINVAL (reason set) if rejected; NULL: not tunable */
+	int (*tune)(struct sim *sim, struct kmem_cache *s, int limit,
+		    int batchcount, int shared);
+	/** stats - what only the policy knows about @s */
+	void (*stats)(const struct sim *sim, const struct kmem_cache *s,
+		      struct slab_policy_stats *out);
+	/** info_fields, stat_fields - extra named numbers for cache:info()
+	 *  and cache:stats(); return how many were written (<= @max) */
+	size_t (*info_fields)(const struct sim *sim, const struct kmem_cache *s,
+			      struct sim_field *out, size_t max);
+	size_t (*stat_fields)(const struct sim *sim, const struct kmem_cache *s,
+			      struct sim_field *out, size_t max);
+	/** validate - check the policy's invariants for @s; false on a break */
+	bool (*validate)(const struct sim *sim, const struct kmem_cache *s);
+	/** dump - the policy's lists for @s as text (teaching, tests); optional */
+	void (*dump)(const struct sim *sim, const struct kmem_cache *s,
+		     sim_text_fn fn, void *ud);
+	/** summary_fields - policy-wide named numbers for the slab summary
+	 *  (SLOB's heap belongs to no cache); optional; return how many were
+	 *  written (<= @max) */
+	size_t (*summary_fields)(const struct sim *sim, struct sim_field *out,
+				 size_t max);
+};
+
+/* The policies.  Adding one: define it in its own file and add it to
+ * slab_policies[] in slab_common.c (and its name to sim.c). */
+extern const struct slab_ops sim_slub_ops;
+extern const struct slab_ops sim_slab_ops;
+extern const struct slab_ops sim_slob_ops;
+
+/** slab_ops_lookup - the policy called @name, NULL if unknown or not built */
+const struct slab_ops *slab_ops_lookup(const char *name);
+
+/* ---- Implemented as inlines ---- */
+
+/** slab_priv - the policy's per-slab state */
+static inline void *slab_priv(struct slab *slab)
+{
+	return slab->priv;
+}
+
+/* the CPU an operation runs on (the current one) */
+unsigned slab_cpu(const struct sim *sim);
+/* the NUMA node of a CPU (cpu_to_mem()) */
+unsigned slab_cpu_node(const struct sim *sim, unsigned cpu);
+
+/* ---- Services for the policies ("slab_common.c") ---- */
+
+/* the policy's per-simulator state */
+void *slab_policy_state(const struct sim *sim);
+void slab_set_policy_state(struct sim *sim, void *state);
+
+/**
+ * slab_new_pages - allocate the pages of a new slab and its descriptor
+ * @s: the owning cache, or NULL (SLOB blocks)
+ * @order: pages = 1 << order
+ * @gfp: page allocator flags as passed to pgalloc_alloc() (the policy adds
+ *       __GFP_COMP and s->allocflags; GFP_SLAB_BUG_MASK is not checked here,
+ *       see kmalloc_fix_flags())
+ * @kind: SLAB_KIND_SLOTS (needs @s, @first, @stride, @nr_slots) or
+ *        SLAB_KIND_BLOCKS
+ *
+ * Sets PAGE_USE_SLAB, counts NR_SLAB_(UN)RECLAIMABLE, slab_new, the
+ * cache's books and emits SLAB_NEW.  All slots start free; slab->link is
+ * allocated (uninitialised) and the policy's private area zeroed.
+ * Return: the descriptor, or NULL with nothing changed and the page
+ * allocator's reason (or "out of host memory") in sim_last_reason().
+ */
+struct slab *slab_new_pages(struct sim *sim, struct kmem_cache *s,
+			    unsigned order, gfp_t gfp, enum slab_kind kind,
+			    uint32_t first, uint32_t stride, uint32_t nr_slots);
+/**
+ * slab_free_pages - give a slab's pages back and drop its descriptor
+ * The slab must hold no live object (an engine bug otherwise).  With
+ * poisoning or red zones, damage recorded in its objects is reported
+ * first (free_slab()'s check_object).  Counts slab_discard.
+ */
+void slab_free_pages(struct sim *sim, struct slab *slab);
+/** slab_by_id - the descriptor with @id (must exist) */
+struct slab *slab_by_id(const struct sim *sim, uint32_t id);
+/** slab_of_addr - the slab (any kind) holding @addr, NULL if none (virt_to_slab) */
+struct slab *slab_of_addr(const struct sim *sim, sim_addr_t addr);
+/** slab_address - the simulated address of the slab's first byte */
+sim_addr_t slab_address(const struct slab *slab);
+/** slab_obj_addr - the address of slot @i of a slot slab at @base */
+static inline sim_addr_t slab_obj_addr(sim_addr_t base, const struct slab *slab,
+				       uint32_t i)
+{
+	return base + slab->first + (sim_addr_t)i * slab->stride;
+}
+/** slab_slot_live - is slot @i live (handed out)? */
+static inline bool slab_slot_live(const struct slab *slab, uint32_t i)
+{
+	return slab->req[i] != 0;
+}
+/** slab_note_ctor - @n objects of @s were constructed (counts ctor calls) */
+void slab_note_ctor(struct sim *sim, struct kmem_cache *s, unsigned n);
+
+/**
+ * kmalloc_fix_flags - GFP_SLAB_BUG_MASK bits in a slab allocation's flags
+ * are a caller bug: one WARNING ("Unexpected gfp: ... Fix your code!") and
+ * the bits cleared.  SLUB checks the caller's flags before a new slab, as
+ * new_slab() does.  Return: @gfp without the bad bits.
+ */
+gfp_t kmalloc_fix_flags(struct sim *sim, gfp_t gfp);
+
+/**
+ * kmalloc_large_alloc - __kmalloc_large_node(): pages of get_order(@size)
+ * with __GFP_COMP, PAGE_USE_KMALLOC_LARGE, counted in NR_SLAB_UNRECLAIMABLE
+ * Return: the address with @ref filled, or SIM_ADDR_NONE (nothing changed).
+ */
+sim_addr_t kmalloc_large_alloc(struct sim *sim, size_t size, gfp_t gfp,
+			       struct slab_objref *ref);
+
+/* ---- The kernel API ("slab_common.c") ---- */
+
+/**
+ * kmem_cache_create - a new cache, or an alias of a compatible one
+ * @name: copied
+ * @size: object size, 1 .. KMALLOC_MAX_SIZE
+ * @args: may be NULL (all zero)
+ * @flags: SLAB_* flags callers may pass
+ *
+ * Applies slub_debug, tries to merge (find_mergeable), else calls the
+ * policy's cache_init.  Return: the cache (for an alias: the cache it was
+ * merged into, refcount raised), or NULL with the reason set (EINVAL:
+ * bad arguments or no geometry; with SLAB_PANIC a "Kernel panic" bug
+ * report is recorded as well).
+ */
+struct kmem_cache *kmem_cache_create(struct sim *sim, const char *name,
+				     unsigned size,
+				     const struct kmem_cache_args *args,
+				     slab_flags_t flags);
+/**
+ * kmem_cache_destroy - drop a reference; the last one shuts the cache down
+ * Return: SIM_OK; SIM_EBUSY if objects were left (reported as the kernel
+ * does, objects listed; the cache stays listed, dead).
+ */
+int kmem_cache_destroy(struct sim *sim, struct kmem_cache *s);
+/**
+ * kmem_cache_alloc - one object of @s (kmem_cache_zalloc: gfp | __GFP_ZERO)
+ * Return: the address, or SIM_ADDR_NONE (reason set, nothing changed).
+ */
+sim_addr_t kmem_cache_alloc(struct sim *sim, struct kmem_cache *s, gfp_t gfp);
+/**
+ * kmem_cache_free - free @obj into @s
+ * A simulated-kernel bug (not a live object, wrong cache, damaged red
+ * zone) is reported and the state stays consistent; see slab_common.c.
+ * Return: SIM_OK, or SIM_EBUG when a bug was reported.
+ */
+int kmem_cache_free(struct sim *sim, struct kmem_cache *s, sim_addr_t obj);
+/** kmem_cache_zalloc - kmem_cache_alloc() with __GFP_ZERO */
+static inline sim_addr_t kmem_cache_zalloc(struct sim *sim, struct kmem_cache *s,
+					   gfp_t gfp)
+{
+	return kmem_cache_alloc(sim, s, gfp | __GFP_ZERO);
+}
+/** kmem_cache_alloc_bulk - @n objects into @p; all or nothing. Return: n or 0 */
+size_t kmem_cache_alloc_bulk(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
+			     size_t n, sim_addr_t *p);
+/** kmem_cache_free_bulk - kmem_cache_free() of each */
+void kmem_cache_free_bulk(struct sim *sim, struct kmem_cache *s, size_t n,
+			  const sim_addr_t *p);
+/** kmem_cache_shrink - Return: pages returned to the page allocator */
+unsigned long kmem_cache_shrink(struct sim *sim, struct kmem_cache *s);
+/** kmem_cache_size - object_size; kmem_cache_name - the name */
+unsigned kmem_cache_size(const struct kmem_cache *s);
+const char *kmem_cache_name(const struct kmem_cache *s);
+
+/**
+ * kmalloc - @size bytes: ZERO_SIZE_PTR for 0, a kmalloc cache up to
+ * KMALLOC_MAX_CACHE_SIZE, pages above; SIM_ADDR_NONE (reason set) on
+ * failure or above KMALLOC_MAX_SIZE.
+ */
+sim_addr_t kmalloc(struct sim *sim, size_t size, gfp_t gfp);
+/** kmalloc_array / kcalloc - @n * @size, NULL (SIM_ADDR_NONE) on overflow */
+sim_addr_t kmalloc_array(struct sim *sim, size_t n, size_t size, gfp_t gfp);
+/**
+ * krealloc - resize @p (§6.10): in place if the new size fits ksize's
+ * object, else allocate, "copy", free.  @size 0 frees and returns
+ * ZERO_SIZE_PTR.  On failure @p is untouched and SIM_ADDR_NONE returned.
+ */
+sim_addr_t krealloc(struct sim *sim, sim_addr_t p, size_t size, gfp_t gfp);
+/** kzalloc - kmalloc() with __GFP_ZERO */
+static inline sim_addr_t kzalloc(struct sim *sim, size_t size, gfp_t gfp)
+{
+	return kmalloc(sim, size, gfp | __GFP_ZERO);
+}
+/** kcalloc - kmalloc_array() with __GFP_ZERO */
+static inline sim_addr_t kcalloc(struct sim *sim, size_t n, size_t size, gfp_t gfp)
+{
+	return kmalloc_array(sim, n, size, gfp | __GFP_ZERO);
+}
+/** kfree - NULL and ZERO_SIZE_PTR are no-ops; Return as kmem_cache_free */
+int kfree(struct sim *sim, sim_addr_t p);
+/** ksize - usable bytes of a live object, 0 for ZERO_SIZE_PTR/not an object */
+size_t ksize(const struct sim *sim, sim_addr_t p);
+/** kmalloc_size_roundup - the bytes kmalloc(@size) would really reserve */
+size_t kmalloc_size_roundup(const struct sim *sim, size_t size);
+/** kmalloc_slab - the cache kmalloc(@size, @gfp) uses, NULL above the classes */
+struct kmem_cache *kmalloc_slab(const struct sim *sim, size_t size, gfp_t gfp);
+/** kmalloc_type - enum kmalloc_cache_type of @gfp (kmalloc_type()) */
+enum kmalloc_cache_type kmalloc_type(gfp_t gfp);
+/** kmalloc_index - the class index of @size (kmalloc_index(); 0 for 0) */
+unsigned kmalloc_index(size_t size);
+
+/** kmem_poke - the simulated kernel writes @len bytes at @addr (see slab_common.c)
+ *  Return: what was hit, e.g. "object", "right red zone", "free object" */
+const char *kmem_poke(struct sim *sim, sim_addr_t addr, size_t len);
+
+/* ---- Calculations shared by policies ("slab_common.c") ---- */
+
+/** calculate_alignment - the alignment rule of §6.2 */
+unsigned calculate_alignment(slab_flags_t flags, unsigned align, unsigned size);
+/** kmem_cache_flags - @flags plus what slub_debug= asks for @name */
+slab_flags_t kmem_cache_flags(const struct sim *sim, slab_flags_t flags,
+			      const char *name);
+/** slab_debug_disable_higher_order - slub_debug=O was given */
+bool slab_debug_disable_higher_order(const struct sim *sim);
+
+/* ---- Registry and checks ---- */
+
+/** slab_nr_caches, slab_cache_at - every cache in /proc/slabinfo order */
+size_t slab_nr_caches(const struct sim *sim);
+struct kmem_cache *slab_cache_at(const struct sim *sim, size_t i);
+/** slab_cache_by_name - a live cache (or alias) called @name, else NULL */
+struct kmem_cache *slab_cache_by_name(const struct sim *sim, const char *name);
+/** slab_policy - the simulator's policy */
+const struct slab_ops *slab_policy(const struct sim *sim);
+/** slab_validate - check every invariant above (and the policy's) */
+bool slab_validate(const struct sim *sim);
+
+/* ---- Layer life cycle (layers.c) ---- */
+
+int slab_layer_init(struct sim *sim, char *err, size_t errlen);
+void slab_layer_destroy(struct sim *sim);
+
+/* ---- Constants (x86_64, 4 KiB pages, §6.10) ---- */
+
+#define ARCH_KMALLOC_MINALIGN	8	/* also ARCH_SLAB_MINALIGN */
+/* flags no slab allocation may carry (kmalloc_fix_flags()) */
+#define GFP_SLAB_BUG_MASK	((gfp_t)(__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK))
+#define KMALLOC_SHIFT_MAX	(SIM_MAX_ORDER + SIM_PAGE_SHIFT)	/* 22 */
+#define KMALLOC_MAX_SIZE	(UINT64_C(1) << KMALLOC_SHIFT_MAX)	/* 4 MiB */
+#define SLAB_MAX_KMALLOC_INDEX	KMALLOC_SHIFT_MAX
+
+#endif /* SIM_SLAB_H */

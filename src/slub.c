@@ -1,0 +1,1954 @@
+/* slub.c - SLUB, the object allocator of Linux 6.18 (mm/slub.c)
+ *
+ * How SLUB works.  A cache's objects live in slabs of 2^order pages, packed
+ * back to back from offset 0 at a stride of s->size (the object plus its
+ * metadata, aligned).  A free object holds the free pointer to the next one;
+ * here the pointers are slot indices in slab->link, so a freelist is a chain
+ * of u16 indices and no host memory stands for simulated bytes.
+ *
+ * Each CPU owns at most one cpu slab, "frozen": the CPU allocates from
+ * c->freelist without locks (the fast path) and frees of its objects by
+ * that CPU push onto c->freelist.  Objects freed by anyone else go onto
+ * the slab's own freelist (slab->freelist, with slab->inuse counting the
+ * objects not on it).  When c->freelist runs dry the CPU takes the slab's
+ * freelist (remote frees), then a slab from its per-CPU partial list, then
+ * one from its node's partial list (taking up to cpu_partial_slabs/2 more
+ * onto the per-CPU list), and finally a new slab from the page allocator.
+ *
+ * A full slab is on no list.  The first free into it (by a CPU that does
+ * not own it) puts it on that CPU's partial list; when that list already
+ * holds cpu_partial_slabs slabs, the whole list is first moved to the node
+ * lists ("drain").  Empty slabs on the node lists are freed to the page
+ * allocator only while the node keeps at least min_partial partial slabs.
+ * Deactivating a cpu slab (flush, or a new cpu slab installed) splices
+ * c->freelist back into the slab and puts it at the head of the node list,
+ * at the tail if it had remote frees, or frees it when it is empty and the
+ * node has min_partial slabs.  kmem_cache_shrink() flushes every CPU, frees
+ * every empty partial slab and re-sorts the rest fullest first.
+ *
+ * Debug caches (slub_debug / SLAB_RED_ZONE, POISON, STORE_USER, TRACE,
+ * CONSISTENCY_CHECKS) never use cpu slabs or per-CPU partial lists: every
+ * allocation takes one object from the first node partial slab (or a new
+ * slab) and every free goes straight back to the slab under the list lock.
+ *
+ * 6.18 sheaves: a cache created with sheaf_capacity > 0 puts a per-CPU
+ * array of objects (main + spare sheaf, a per-node barn of full and empty
+ * sheaves) in front of all of the above (§6.9).
+ *
+ * Ordering and ownership.  Everything here is private to SLUB: s->priv (per
+ * CPU and per node state, stats), the private area of each slab and its
+ * link[] array.  Pages come and go only through slab_new_pages() and
+ * slab_free_pages(); the common layer does every count and check.  All
+ * "per CPU" operations take the CPU explicitly: flushing runs each CPU's
+ * work in turn, as flush_all() queues work on every CPU.
+ *
+ * Invariants (slub_validate()):
+ *   inuse + length(slab freelist) == objects for every slab not being a
+ *     cpu slab; for a cpu slab, objects - inuse == 0 (frozen takes all) and
+ *     free objects are on c->freelist or the slab freelist (remote frees);
+ *   node nr_partial == length of its partial list, every slab on it has
+ *     on_partial set and 0 < free;
+ *   per-CPU partial chains: slabs counts at the head == chain length;
+ *   node nr_slabs/total_objects == slabs/objects created minus freed.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "cost.h"
+#include "gfp.h"
+#include "slab.h"
+#include "state.h"
+
+/* ---- Tunables (the kernel's names and values) ---- */
+
+#define MIN_PARTIAL		5	/* empty slabs a node keeps: avoid page allocator thrash */
+#define MAX_PARTIAL		10	/* ... at most, for very large objects */
+#define SHRINK_PROMOTE_MAX	32	/* shrink sorts slabs with up to this many free objects */
+#define MAX_PARTIAL_TO_SCAN	10000	/* count_partial_free_approx() scans no more */
+#define MAX_FULL_SHEAVES	10	/* full sheaves a barn holds */
+#define MAX_EMPTY_SHEAVES	10	/* empty sheaves a barn holds */
+#define PCS_BATCH_MAX		32u	/* objects flushed from a main sheaf at a time */
+#define REMOTE_NODE_DEFRAG_RATIO 1000	/* get_any_partial(): out of 1024 */
+
+/* out of line: keeps the fast paths free of calls and saved registers */
+#if defined(__GNUC__)
+#define slub_noinline	__attribute__((noinline))
+#else
+#define slub_noinline
+#endif
+
+#define SLUB_NIL	SLAB_NONE	/* no slab */
+#define SLUB_END	SLAB_LINK_END	/* end of an object freelist */
+
+/* the statistics of CONFIG_SLUB_STATS, by their sysfs names */
+#define SLUB_STAT_LIST(X) \
+	X(ALLOC_PCS, alloc_cpu_sheaf) \
+	X(ALLOC_FASTPATH, alloc_fastpath) \
+	X(ALLOC_SLOWPATH, alloc_slowpath) \
+	X(FREE_PCS, free_cpu_sheaf) \
+	X(FREE_FASTPATH, free_fastpath) \
+	X(FREE_SLOWPATH, free_slowpath) \
+	X(FREE_FROZEN, free_frozen) \
+	X(FREE_ADD_PARTIAL, free_add_partial) \
+	X(FREE_REMOVE_PARTIAL, free_remove_partial) \
+	X(ALLOC_FROM_PARTIAL, alloc_from_partial) \
+	X(ALLOC_SLAB, alloc_slab) \
+	X(ALLOC_REFILL, alloc_refill) \
+	X(ALLOC_NODE_MISMATCH, alloc_node_mismatch) \
+	X(FREE_SLAB, free_slab) \
+	X(CPUSLAB_FLUSH, cpuslab_flush) \
+	X(DEACTIVATE_FULL, deactivate_full) \
+	X(DEACTIVATE_EMPTY, deactivate_empty) \
+	X(DEACTIVATE_TO_HEAD, deactivate_to_head) \
+	X(DEACTIVATE_TO_TAIL, deactivate_to_tail) \
+	X(DEACTIVATE_REMOTE_FREES, deactivate_remote_frees) \
+	X(DEACTIVATE_BYPASS, deactivate_bypass) \
+	X(ORDER_FALLBACK, order_fallback) \
+	X(CPU_PARTIAL_ALLOC, cpu_partial_alloc) \
+	X(CPU_PARTIAL_FREE, cpu_partial_free) \
+	X(CPU_PARTIAL_NODE, cpu_partial_node) \
+	X(CPU_PARTIAL_DRAIN, cpu_partial_drain) \
+	X(SHEAF_FLUSH, sheaf_flush) \
+	X(SHEAF_REFILL, sheaf_refill) \
+	X(SHEAF_SWAP, sheaf_swap) \
+	X(SHEAF_ALLOC, sheaf_alloc) \
+	X(SHEAF_FREE, sheaf_free) \
+	X(BARN_GET, barn_get) \
+	X(BARN_GET_FAIL, barn_get_fail) \
+	X(BARN_PUT, barn_put) \
+	X(BARN_PUT_FAIL, barn_put_fail)
+
+enum slub_stat_item {
+#define SLUB_X_ENUM(e, n) e,
+	SLUB_STAT_LIST(SLUB_X_ENUM)
+#undef SLUB_X_ENUM
+	NR_SLUB_STAT_ITEMS
+};
+
+static const char *const slub_stat_names[NR_SLUB_STAT_ITEMS] = {
+#define SLUB_X_NAME(e, n) #n,
+	SLUB_STAT_LIST(SLUB_X_NAME)
+#undef SLUB_X_NAME
+};
+
+/* add_partial() positions (also stat items, as in the kernel) */
+enum { DEACTIVATE_HEAD, DEACTIVATE_TAIL };
+
+/* ---- Types ---- */
+
+/* struct slab's SLUB fields (the private area of the descriptor) */
+struct slub_slab {
+	uint16_t freelist;	/* slab->freelist: first free slot, SLUB_END if none */
+	uint16_t inuse;		/* objects not on slab->freelist */
+	uint16_t objects;	/* slots in the slab */
+	uint8_t frozen;		/* a CPU's cpu slab */
+	uint8_t on_partial;	/* on its node's partial list */
+	uint32_t prev, next;	/* node partial list links (slab ids) */
+	uint32_t cpu_next;	/* slab->next on a per-CPU partial chain */
+	uint32_t slabs;		/* slab->slabs: chain length, valid at the head */
+};
+
+struct slub_sheaf {
+	unsigned size;		/* objects in it */
+	sim_addr_t objects[];	/* [sheaf_capacity] */
+};
+
+/* node_barn: LIFO stacks of full and empty sheaves (list_add/list_first) */
+struct slub_barn {
+	struct slub_sheaf **full, **empty;
+	unsigned nr_full, nr_empty;
+	unsigned cap_full, cap_empty;
+};
+
+/* struct kmem_cache_cpu (+ slub_percpu_sheaves) */
+struct slub_cpu {
+	struct slab *slab;	/* c->slab, NULL if none */
+	sim_addr_t base;	/* address of object 0 of c->slab */
+	uint16_t freelist;	/* c->freelist: first slot, SLUB_END */
+	uint32_t partial;	/* c->partial: first slab id of the chain */
+	struct slub_sheaf *main, *spare;
+};
+
+/* struct kmem_cache_node */
+struct slub_node {
+	uint32_t head, tail;		/* partial list */
+	unsigned long nr_partial;
+	unsigned long nr_slabs;		/* node_nr_slabs() */
+	unsigned long total_objects;	/* node_nr_objs() */
+	struct slub_barn barn;
+};
+
+struct slub_cache {
+	struct slub_cpu cpu[SIM_MAX_CPUS];
+	struct slub_node node[SIM_MAX_NODES];
+	uint64_t stat[NR_SLUB_STAT_ITEMS];
+	bool debug;		/* kmem_cache_debug() */
+	bool cpu_partial_on;	/* kmem_cache_has_cpu_partial() */
+	uint32_t cycles;	/* get_cycles() for remote_node_defrag_ratio */
+};
+
+/* ---- Small helpers ---- */
+
+static inline struct slub_cache *slub_cache(const struct kmem_cache *s)
+{
+	return s->priv;
+}
+
+static inline struct slub_slab *ss(struct slab *slab)
+{
+	return slab_priv(slab);
+}
+
+static inline struct slab *slub_slab(const struct sim *sim, uint32_t id)
+{
+	return slab_by_id(sim, id);
+}
+
+static inline void stat(struct slub_cache *sc, enum slub_stat_item si)
+{
+	sc->stat[si]++;
+}
+
+static unsigned slub_nr_nodes(const struct sim *sim)
+{
+	return sim->cfg.nodes;
+}
+
+/* the slot of @obj in @slab */
+static inline uint32_t slub_obj_index(const struct kmem_cache *s,
+				      const struct slab *slab, sim_addr_t obj)
+{
+	return (uint32_t)((obj - slab_address(slab) - s->red_left_pad) / s->size);
+}
+
+static inline sim_addr_t slub_obj_addr(const struct kmem_cache *s,
+				       const struct slab *slab, uint32_t i)
+{
+	return slab_address(slab) + s->red_left_pad + (sim_addr_t)i * s->size;
+}
+
+/* ---- Geometry (calculate_sizes, calculate_order) ---- */
+
+static unsigned slub_max_order(const struct sim *sim)
+{
+	unsigned mx = (unsigned)SIM_CLAMP(sim->cfg.slub_max_order, 0, SIM_MAX_ORDER);
+	unsigned mn = (unsigned)SIM_CLAMP(sim->cfg.slub_min_order, 0, SIM_MAX_ORDER);
+
+	return SIM_MAX(mx, mn);
+}
+
+static unsigned slub_min_order(const struct sim *sim)
+{
+	return (unsigned)SIM_CLAMP(sim->cfg.slub_min_order, 0, SIM_MAX_ORDER);
+}
+
+static inline unsigned order_objects(unsigned order, unsigned size)
+{
+	return (unsigned)(((uint64_t)SIM_PAGE_SIZE << order) / size);
+}
+
+/* calc_slab_order(): the first order whose leftover is at most 1/fract */
+static unsigned calc_slab_order(unsigned size, unsigned min_order,
+				unsigned max_order, unsigned fract_leftover)
+{
+	unsigned order;
+
+	for (order = min_order; order <= max_order; order++) {
+		uint64_t slab_size = (uint64_t)SIM_PAGE_SIZE << order;
+
+		if (slab_size % size <= slab_size / fract_leftover)
+			break;
+	}
+	return order;
+}
+
+/* calculate_order(): -1 if no order up to MAX_PAGE_ORDER holds one object */
+static int calculate_order(const struct sim *sim, unsigned size)
+{
+	unsigned min_objects, max_objects, min_order, order;
+	unsigned max_order = slub_max_order(sim);
+
+	min_objects = (unsigned)sim->cfg.slub_min_objects;
+	if (!min_objects) {
+		unsigned nr_cpus = sim->cfg.cpus;	/* num_present_cpus() */
+
+		min_objects = 4 * (sim_fls(nr_cpus) + 1);
+	}
+	max_objects = SIM_MAX(order_objects(max_order, size), 1u);
+	min_objects = SIM_MIN(min_objects, max_objects);
+
+	min_order = SIM_MAX(slub_min_order(sim),
+			    sim_get_order((uint64_t)min_objects * size));
+	if (order_objects(min_order, size) > SLAB_MAX_OBJS)
+		return (int)sim_get_order((uint64_t)size * SLAB_MAX_OBJS) - 1;
+
+	for (unsigned fraction = 16; fraction > 1; fraction /= 2) {
+		order = calc_slab_order(size, min_order, max_order, fraction);
+		if (order <= max_order)
+			return (int)order;
+	}
+	/* doh: this slab cannot be placed using slab_max_order */
+	order = sim_get_order(size);
+	if (order <= SIM_MAX_ORDER)
+		return (int)order;
+	return -1;
+}
+
+/* calculate_sizes(): the slot layout of §6.2; false if no order fits */
+static bool calculate_sizes(const struct sim *sim, struct kmem_cache *s)
+{
+	slab_flags_t flags = s->flags;
+	unsigned size = SIM_ALIGN(s->object_size, 8u);
+	int order;
+
+	/* poison the object itself only if nobody may touch it while free */
+	if ((flags & SLAB_POISON) && !(flags & SLAB_TYPESAFE_BY_RCU) && !s->ctor)
+		s->flags |= SLAB_OBJECT_POISON;
+	else
+		s->flags &= ~(slab_flags_t)SLAB_OBJECT_POISON;
+
+	/* red zoning needs a gap between object and free pointer */
+	if ((flags & SLAB_RED_ZONE) && size == s->object_size)
+		size += 8;
+	s->inuse = size;
+
+	if (((flags & SLAB_TYPESAFE_BY_RCU) && !s->args.use_freeptr_offset) ||
+	    (flags & SLAB_POISON) || s->ctor ||
+	    ((flags & SLAB_RED_ZONE) &&
+	     (s->object_size < 8 ||
+	      ((flags & SLAB_KMALLOC) && (flags & SLAB_STORE_USER))))) {
+		/* the free pointer may not overwrite the object: after it */
+		s->offset = size;
+		size += 8;
+	} else if ((flags & SLAB_TYPESAFE_BY_RCU) && s->args.use_freeptr_offset) {
+		s->offset = s->args.freeptr_offset;
+	} else {
+		/* middle of the object, away from small over/underflows */
+		s->offset = SIM_ALIGN_DOWN(s->object_size / 2, 8u);
+	}
+
+	if (flags & SLAB_STORE_USER) {
+		size += 2 * 32;		/* struct track (with a stack depot handle), alloc + free */
+		if (flags & SLAB_KMALLOC)
+			size += 4;	/* orig_size of the kmalloc request */
+	}
+	s->red_left_pad = 0;
+	if (flags & SLAB_RED_ZONE) {
+		size += 8;		/* padding against writes before the next object */
+		s->red_left_pad = SIM_ALIGN(8u, s->align);
+		size += s->red_left_pad;
+	}
+	size = SIM_ALIGN(size, s->align);
+	s->size = size;
+	order = calculate_order(sim, size);
+	if (order < 0)
+		return false;
+	s->allocflags = __GFP_COMP;
+	if (s->flags & SLAB_CACHE_DMA)
+		s->allocflags |= GFP_DMA;
+	if (s->flags & SLAB_CACHE_DMA32)
+		s->allocflags |= GFP_DMA32;
+	if (s->flags & SLAB_RECLAIM_ACCOUNT)
+		s->allocflags |= __GFP_RECLAIMABLE;
+	s->order = (unsigned)order;
+	s->objects = order_objects((unsigned)order, size);
+	s->min_order = sim_get_order(size);
+	s->min_objects = order_objects(s->min_order, size);
+	return s->objects != 0;
+}
+
+/* set_cpu_partial() and slub_set_cpu_partial() */
+static void set_cpu_partial(struct kmem_cache *s, bool has_cpu_partial)
+{
+	unsigned nr_objects;
+
+	if (!has_cpu_partial)
+		nr_objects = 0;
+	else if (s->size >= SIM_PAGE_SIZE)
+		nr_objects = 6;
+	else if (s->size >= 1024)
+		nr_objects = 24;
+	else if (s->size >= 256)
+		nr_objects = 52;
+	else
+		nr_objects = 120;
+	s->cpu_partial = nr_objects;
+	/* the real limit: slabs, assuming they are half full */
+	s->cpu_partial_slabs = SIM_DIV_ROUND_UP(nr_objects * 2, s->objects);
+}
+
+/* ---- Node partial lists ---- */
+
+static void add_partial(const struct sim *sim, struct slub_node *n,
+			struct slab *slab, int tail)
+{
+	struct slub_slab *p = ss(slab);
+
+	SIM_ASSERT(!p->on_partial);
+	n->nr_partial++;
+	if (tail) {
+		p->prev = n->tail;
+		p->next = SLUB_NIL;
+		if (n->tail != SLUB_NIL)
+			ss(slub_slab(sim, n->tail))->next = slab->id;
+		else
+			n->head = slab->id;
+		n->tail = slab->id;
+	} else {
+		p->next = n->head;
+		p->prev = SLUB_NIL;
+		if (n->head != SLUB_NIL)
+			ss(slub_slab(sim, n->head))->prev = slab->id;
+		else
+			n->tail = slab->id;
+		n->head = slab->id;
+	}
+	p->on_partial = 1;
+}
+
+static void remove_partial(const struct sim *sim, struct slub_node *n,
+			   struct slab *slab)
+{
+	struct slub_slab *p = ss(slab);
+
+	SIM_ASSERT(p->on_partial);
+	if (p->prev != SLUB_NIL)
+		ss(slub_slab(sim, p->prev))->next = p->next;
+	else
+		n->head = p->next;
+	if (p->next != SLUB_NIL)
+		ss(slub_slab(sim, p->next))->prev = p->prev;
+	else
+		n->tail = p->prev;
+	p->prev = p->next = SLUB_NIL;
+	p->on_partial = 0;
+	n->nr_partial--;
+}
+
+/* ---- Slabs from and to the page allocator ---- */
+
+/* allocate_slab(): order oo with NOWARN|NORETRY, then the min order */
+static struct slab *new_slab(struct sim *sim, struct kmem_cache *s, gfp_t flags)
+{
+	struct slub_cache *sc = slub_cache(s);
+	const gfp_t reclaim_mask = __GFP_RECLAIM | __GFP_HIGH | __GFP_IO | __GFP_FS |
+		__GFP_NOWARN | __GFP_RETRY_MAYFAIL | __GFP_NOFAIL | __GFP_NORETRY |
+		__GFP_MEMALLOC | __GFP_NOMEMALLOC;
+	const gfp_t constraint_mask = __GFP_HARDWALL | __GFP_THISNODE;
+	unsigned order = s->order, objects = s->objects;
+	struct slab *slab;
+	gfp_t alloc_gfp;
+	struct slub_slab *p;
+
+	flags = kmalloc_fix_flags(sim, flags);
+	flags = (flags & (reclaim_mask | constraint_mask)) | s->allocflags;
+	alloc_gfp = (flags | __GFP_NOWARN | __GFP_NORETRY) & ~(gfp_t)__GFP_NOFAIL;
+	if ((alloc_gfp & __GFP_DIRECT_RECLAIM) && order > s->min_order)
+		alloc_gfp = (alloc_gfp | __GFP_NOMEMALLOC) & ~(gfp_t)__GFP_RECLAIM;
+	slab = slab_new_pages(sim, s, order, alloc_gfp, SLAB_KIND_SLOTS,
+			      s->red_left_pad, s->size, objects);
+	if (!slab && order != s->min_order) {
+		order = s->min_order;
+		objects = s->min_objects;
+		slab = slab_new_pages(sim, s, order, flags, SLAB_KIND_SLOTS,
+				      s->red_left_pad, s->size, objects);
+		if (slab)
+			stat(sc, ORDER_FALLBACK);
+	}
+	if (!slab)
+		return NULL;
+	/* link every object in address order (no FREELIST_RANDOM) */
+	for (uint32_t i = 0; i + 1 < objects; i++)
+		slab->link[i] = (uint16_t)(i + 1);
+	slab->link[objects - 1] = SLUB_END;
+	p = ss(slab);
+	p->freelist = 0;
+	p->inuse = 0;
+	p->objects = (uint16_t)objects;
+	p->frozen = 0;
+	p->on_partial = 0;
+	p->prev = p->next = p->cpu_next = SLUB_NIL;
+	p->slabs = 0;
+	if (s->ctor)
+		slab_note_ctor(sim, s, objects);	/* ctor runs at slab creation */
+	sim_charge(sim, COST_SLAB_NEW + (sim_time_t)COST_SLAB_OBJ_INIT * objects);
+	SIM_NOTE(sim, "slub %s: new slab of order %u at pfn %llu (%u objects)",
+		 s->name, order, (unsigned long long)slab->pfn, objects);
+	return slab;
+}
+
+static void inc_slabs_node(struct slub_cache *sc, struct slab *slab)
+{
+	struct slub_node *n = &sc->node[slab->node];
+
+	n->nr_slabs++;
+	n->total_objects += ss(slab)->objects;
+}
+
+/* discard_slab(): dec_slabs_node + free_slab */
+static void discard_slab(struct sim *sim, struct kmem_cache *s, struct slab *slab)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_node *n = &sc->node[slab->node];
+
+	n->nr_slabs--;
+	n->total_objects -= ss(slab)->objects;
+	sim_charge(sim, COST_SLAB_DISCARD);
+	SIM_NOTE(sim, "slub %s: slab at pfn %llu freed to the page allocator",
+		 s->name, (unsigned long long)slab->pfn);
+	slab_free_pages(sim, slab);
+}
+
+/* ---- Per-CPU partial lists ---- */
+
+/* __put_partials(): a chain back to the node lists, empties freed */
+static void put_partials_chain(struct sim *sim, struct kmem_cache *s,
+			       uint32_t chain)
+{
+	struct slub_cache *sc = slub_cache(s);
+	uint32_t discard = SLUB_NIL;
+
+	while (chain != SLUB_NIL) {
+		struct slab *slab = slub_slab(sim, chain);
+		struct slub_slab *p = ss(slab);
+		struct slub_node *n = &sc->node[slab->node];
+
+		chain = p->cpu_next;
+		p->cpu_next = SLUB_NIL;
+		if (!p->inuse && n->nr_partial >= s->min_partial) {
+			p->cpu_next = discard;	/* a LIFO stack, freed below */
+			discard = slab->id;
+		} else {
+			add_partial(sim, n, slab, DEACTIVATE_TAIL);
+			stat(sc, FREE_ADD_PARTIAL);
+		}
+	}
+	while (discard != SLUB_NIL) {
+		struct slab *slab = slub_slab(sim, discard);
+
+		discard = ss(slab)->cpu_next;
+		stat(sc, DEACTIVATE_EMPTY);
+		discard_slab(sim, s, slab);
+		stat(sc, FREE_SLAB);
+	}
+}
+
+/* put_cpu_partial(): push @slab on @cpu's chain, draining a full chain */
+static void put_cpu_partial(struct sim *sim, struct kmem_cache *s, unsigned cpu,
+			    struct slab *slab, bool drain)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_cpu *c = &sc->cpu[cpu];
+	uint32_t old = c->partial, to_put = SLUB_NIL;
+	uint32_t slabs = 0;
+
+	if (old != SLUB_NIL) {
+		if (drain && ss(slub_slab(sim, old))->slabs >= s->cpu_partial_slabs) {
+			to_put = old;	/* the chain is full: it goes to the node */
+			old = SLUB_NIL;
+		} else {
+			slabs = ss(slub_slab(sim, old))->slabs;
+		}
+	}
+	slabs++;
+	ss(slab)->slabs = slabs;
+	ss(slab)->cpu_next = old;
+	c->partial = slab->id;
+	if (to_put != SLUB_NIL) {
+		SIM_NOTE(sim, "slub %s: cpu%u partial list full (%u slabs), drained to the node",
+			 s->name, cpu, s->cpu_partial_slabs);
+		put_partials_chain(sim, s, to_put);
+		stat(sc, CPU_PARTIAL_DRAIN);
+	}
+}
+
+/* ---- Deactivation and flushing ---- */
+
+/* deactivate_slab(): give up a cpu slab, splicing @freelist back */
+static void deactivate_slab(struct sim *sim, struct kmem_cache *s,
+			    struct slab *slab, uint16_t freelist)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_node *n = &sc->node[slab->node];
+	struct slub_slab *p = ss(slab);
+	int tail = DEACTIVATE_HEAD;
+	unsigned free_delta = 0;
+	uint16_t it, last = SLUB_END;
+
+	if (p->freelist != SLUB_END) {
+		stat(sc, DEACTIVATE_REMOTE_FREES);
+		tail = DEACTIVATE_TAIL;
+	}
+	for (it = freelist; it != SLUB_END; it = slab->link[it]) {
+		last = it;
+		free_delta++;
+	}
+	SIM_ASSERT(p->frozen);
+	p->frozen = 0;
+	if (last != SLUB_END) {
+		p->inuse -= (uint16_t)free_delta;
+		slab->link[last] = p->freelist;
+		p->freelist = freelist;
+	}
+	if (!p->inuse && n->nr_partial >= s->min_partial) {
+		stat(sc, DEACTIVATE_EMPTY);
+		discard_slab(sim, s, slab);
+		stat(sc, FREE_SLAB);
+	} else if (p->freelist != SLUB_END) {
+		add_partial(sim, n, slab, tail);
+		stat(sc, tail ? DEACTIVATE_TO_TAIL : DEACTIVATE_TO_HEAD);
+	} else {
+		stat(sc, DEACTIVATE_FULL);
+	}
+}
+
+static inline void slub_set_cpu_slab(struct slub_cpu *c, struct slab *slab)
+{
+	c->slab = slab;
+	c->base = slab ? slab_address(slab) + slab->first : 0;
+}
+
+/* flush_slab() + put_partials_cpu() for one CPU */
+static void flush_cpu_slab(struct sim *sim, struct kmem_cache *s, unsigned cpu)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_cpu *c = &sc->cpu[cpu];
+
+	if (c->slab) {
+		struct slab *slab = c->slab;
+		uint16_t freelist = c->freelist;
+
+		slub_set_cpu_slab(c, NULL);
+		c->freelist = SLUB_END;
+		deactivate_slab(sim, s, slab, freelist);
+		stat(sc, CPUSLAB_FLUSH);
+	}
+	if (c->partial != SLUB_NIL) {
+		uint32_t chain = c->partial;
+
+		c->partial = SLUB_NIL;
+		put_partials_chain(sim, s, chain);
+	}
+}
+
+static void slab_free_to_slab(struct sim *sim, struct kmem_cache *s,
+			      unsigned cpu, struct slab *slab, uint32_t idx);
+static void pcs_flush_all(struct sim *sim, struct kmem_cache *s, unsigned cpu);
+
+/* flush_all(): every CPU flushes its sheaves, cpu slab and partial list */
+static void flush_all(struct sim *sim, struct kmem_cache *s)
+{
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++) {
+		if (s->sheaf_capacity)
+			pcs_flush_all(sim, s, cpu);
+		flush_cpu_slab(sim, s, cpu);
+	}
+}
+
+/* ---- Allocation ---- */
+
+/* get_freelist(): take the slab's whole freelist for the cpu slab */
+static uint16_t get_freelist(struct slab *slab)
+{
+	struct slub_slab *p = ss(slab);
+	uint16_t freelist = p->freelist;
+
+	p->freelist = SLUB_END;
+	p->inuse = p->objects;
+	p->frozen = freelist != SLUB_END;
+	return freelist;
+}
+
+/* get_partial_node(): first usable slab, more onto the cpu partial list */
+static struct slab *get_partial_node(struct sim *sim, struct kmem_cache *s,
+				     unsigned cpu, struct slub_node *n)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slab *partial = NULL;
+	unsigned partial_slabs = 0;
+	uint32_t id;
+
+	if (!n->nr_partial)
+		return NULL;
+	sim_charge(sim, COST_SLAB_PARTIAL);
+	for (id = n->head; id != SLUB_NIL;) {
+		struct slab *slab = slub_slab(sim, id);
+
+		id = ss(slab)->next;
+		remove_partial(sim, n, slab);
+		if (!partial) {
+			partial = slab;
+			stat(sc, ALLOC_FROM_PARTIAL);
+			if (s->cpu_partial_slabs == 0)
+				break;
+		} else {
+			put_cpu_partial(sim, s, cpu, slab, false);
+			stat(sc, CPU_PARTIAL_NODE);
+			if (++partial_slabs > s->cpu_partial_slabs / 2)
+				break;
+		}
+	}
+	return partial;
+}
+
+/* get_partial(): the local node, then (NUMA) others with enough partials */
+static struct slab *get_partial(struct sim *sim, struct kmem_cache *s,
+				unsigned cpu)
+{
+	struct slub_cache *sc = slub_cache(s);
+	unsigned local = slab_cpu_node(sim, cpu);
+	unsigned nodes = slub_nr_nodes(sim);
+	struct slab *slab = get_partial_node(sim, s, cpu, &sc->node[local]);
+
+	if (slab || nodes == 1)
+		return slab;
+	/* get_any_partial(): get_cycles() % 1024 > ratio refuses (a counter here) */
+	if (sc->cycles++ % 1024 > REMOTE_NODE_DEFRAG_RATIO)
+		return NULL;
+	for (unsigned k = 1; k < nodes; k++) {
+		struct slub_node *n = &sc->node[(local + k) % nodes];
+
+		if (n->nr_partial > s->min_partial) {
+			slab = get_partial_node(sim, s, cpu, n);
+			if (slab)
+				return slab;
+		}
+	}
+	return NULL;
+}
+
+/* slab_out_of_memory() */
+static void slab_out_of_memory(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
+			       unsigned cpu)
+{
+	struct slub_cache *sc = slub_cache(s);
+	char g[GFP_FORMAT_MAX];
+
+	if (gfp & __GFP_NOWARN)
+		return;
+	gfp_format(gfp, g, sizeof g);
+	sim_printk(sim, "SLUB: Unable to allocate memory on CPU %u (of node %u) on node -1, gfp=%#x(%s)",
+		   cpu, slab_cpu_node(sim, cpu), gfp, g);
+	sim_printk(sim, "  cache: %s, object size: %u, buffer size: %u, default order: %u, min order: %u",
+		   s->name, s->object_size, s->size, s->order, s->min_order);
+	if (s->min_order > sim_get_order(s->object_size))
+		sim_printk(sim, "  %s debugging increased min order, use slab_debug=O to disable.",
+			   s->name);
+	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
+		const struct slub_node *n = &sc->node[nid];
+		unsigned long free = 0;
+
+		for (uint32_t id = n->head; id != SLUB_NIL;) {
+			struct slab *slab = slub_slab(sim, id);
+
+			free += ss(slab)->objects - ss(slab)->inuse;
+			id = ss(slab)->next;
+		}
+		sim_printk(sim, "  node %u: slabs: %lu, objs: %lu, free: %lu", nid,
+			   n->nr_slabs, n->total_objects, free);
+	}
+}
+
+/* the debug-cache slow path: one object under the list lock */
+static sim_addr_t slub_alloc_debug(struct sim *sim, struct kmem_cache *s,
+				   gfp_t gfp, unsigned cpu, struct slab_objref *ref)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_node *n = &sc->node[slab_cpu_node(sim, cpu)];
+	struct slab *slab = NULL;
+	struct slub_slab *p;
+	uint16_t obj;
+
+	if (n->nr_partial) {
+		/* alloc_single_from_partial() on the first partial slab */
+		sim_charge(sim, COST_SLAB_PARTIAL);
+		slab = slub_slab(sim, n->head);
+		p = ss(slab);
+		obj = p->freelist;
+		p->freelist = slab->link[obj];
+		p->inuse++;
+		if (p->inuse == p->objects)
+			remove_partial(sim, n, slab);	/* add_full() */
+		stat(sc, ALLOC_FROM_PARTIAL);
+	} else {
+		/* alloc_single_from_new_slab() */
+		slab = new_slab(sim, s, gfp);
+		if (!slab) {
+			slab_out_of_memory(sim, s, gfp, cpu);
+			return SIM_ADDR_NONE;
+		}
+		stat(sc, ALLOC_SLAB);
+		p = ss(slab);
+		obj = p->freelist;
+		p->freelist = slab->link[obj];
+		p->inuse = 1;
+		n = &sc->node[slab->node];
+		if (p->inuse < p->objects)
+			add_partial(sim, n, slab, DEACTIVATE_HEAD);
+		inc_slabs_node(sc, slab);
+	}
+	ref->slab = slab;
+	ref->slot = obj;
+	ref->path = SLAB_PATH_SLOW;
+	return slub_obj_addr(s, slab, obj);
+}
+
+/* ___slab_alloc() */
+static slub_noinline sim_addr_t slub_alloc_slow(struct sim *sim, struct kmem_cache *s,
+				  gfp_t gfp, unsigned cpu, struct slab_objref *ref)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_cpu *c = &sc->cpu[cpu];
+	struct slab *slab;
+	uint16_t freelist;
+
+	stat(sc, ALLOC_SLOWPATH);
+	sim_charge(sim, COST_SLAB_SLOWPATH);
+	if (sc->debug)
+		return slub_alloc_debug(sim, s, gfp, cpu, ref);
+
+	slab = c->slab;
+	if (slab) {
+		freelist = c->freelist;
+		if (freelist != SLUB_END)
+			goto load_freelist;
+		/* the objects other CPUs freed meanwhile */
+		freelist = get_freelist(slab);
+		if (freelist == SLUB_END) {
+			slub_set_cpu_slab(c, NULL);
+			stat(sc, DEACTIVATE_BYPASS);
+			goto new_slab;
+		}
+		stat(sc, ALLOC_REFILL);
+		goto load_freelist;
+	}
+
+new_slab:
+	if (c->partial != SLUB_NIL) {
+		slab = slub_slab(sim, c->partial);
+		c->partial = ss(slab)->cpu_next;
+		ss(slab)->cpu_next = SLUB_NIL;
+		slub_set_cpu_slab(c, slab);
+		freelist = get_freelist(slab);
+		SIM_BUG_ON(freelist == SLUB_END);
+		stat(sc, CPU_PARTIAL_ALLOC);
+		SIM_NOTE(sim, "slub %s: cpu%u takes slab at pfn %llu from its partial list",
+			 s->name, cpu, (unsigned long long)slab->pfn);
+		goto load_freelist;
+	}
+
+	slab = get_partial(sim, s, cpu);
+	if (slab) {
+		SIM_NOTE(sim, "slub %s: cpu%u takes slab at pfn %llu from the node partial list",
+			 s->name, cpu, (unsigned long long)slab->pfn);
+		freelist = get_freelist(slab);	/* freeze_slab() */
+		SIM_BUG_ON(freelist == SLUB_END);
+		goto retry_load_slab;
+	}
+
+	slab = new_slab(sim, s, gfp);
+	if (!slab) {
+		slab_out_of_memory(sim, s, gfp, cpu);
+		return SIM_ADDR_NONE;
+	}
+	stat(sc, ALLOC_SLAB);
+	freelist = ss(slab)->freelist;
+	ss(slab)->freelist = SLUB_END;
+	ss(slab)->inuse = ss(slab)->objects;
+	ss(slab)->frozen = 1;
+	inc_slabs_node(sc, slab);
+
+retry_load_slab:
+	if (c->slab) {
+		/* a cpu slab appeared meanwhile (not in a serial model, kept for form) */
+		struct slab *flush = c->slab;
+		uint16_t flush_freelist = c->freelist;
+
+		slub_set_cpu_slab(c, NULL);
+		c->freelist = SLUB_END;
+		deactivate_slab(sim, s, flush, flush_freelist);
+		stat(sc, CPUSLAB_FLUSH);
+	}
+	slub_set_cpu_slab(c, slab);
+
+load_freelist:
+	SIM_ASSERT(ss(c->slab)->frozen);
+	c->freelist = c->slab->link[freelist];
+	SIM_EVENT(sim, SLAB_REFILL, s->id, ss(c->slab)->objects, 0, 0);
+	ref->slab = c->slab;
+	ref->slot = freelist;
+	ref->path = SLAB_PATH_SLOW;
+	return c->base + (sim_addr_t)freelist * s->size;
+}
+
+/* slab_alloc_node() without sheaves: fast path, else ___slab_alloc() */
+static inline sim_addr_t slub_alloc_slab(struct sim *sim, struct kmem_cache *s,
+					 gfp_t gfp, unsigned cpu,
+					 struct slab_objref *ref)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_cpu *c = &sc->cpu[cpu];
+	uint16_t obj = c->freelist;
+
+	if (likely(obj != SLUB_END)) {
+		struct slab *slab = c->slab;
+
+		c->freelist = slab->link[obj];
+		ref->slab = slab;
+		ref->slot = obj;
+		ref->path = SLAB_PATH_FAST;
+		stat(sc, ALLOC_FASTPATH);
+		sim_charge(sim, COST_SLAB_FASTPATH);
+		return c->base + (sim_addr_t)obj * s->size;
+	}
+	return slub_alloc_slow(sim, s, gfp, cpu, ref);
+}
+
+/* ---- Sheaves (6.18) ---- */
+
+static struct slub_sheaf *alloc_empty_sheaf(struct kmem_cache *s)
+{
+	struct slub_sheaf *sheaf = sim_xcalloc(1, sizeof *sheaf +
+					       s->sheaf_capacity * sizeof(sim_addr_t));
+
+	if (sheaf)
+		stat(slub_cache(s), SHEAF_ALLOC);
+	return sheaf;
+}
+
+static void free_empty_sheaf(struct kmem_cache *s, struct slub_sheaf *sheaf)
+{
+	free(sheaf);
+	stat(slub_cache(s), SHEAF_FREE);
+}
+
+static struct slub_barn *slub_barn(struct kmem_cache *s, const struct sim *sim,
+				   unsigned cpu)
+{
+	return &slub_cache(s)->node[slab_cpu_node(sim, cpu)].barn;
+}
+
+static bool barn_push(struct slub_sheaf ***arr, unsigned *nr, unsigned *cap,
+		      struct slub_sheaf *sheaf)
+{
+	if (*nr == *cap) {
+		unsigned ncap = *cap ? *cap * 2 : MAX_FULL_SHEAVES + 2;
+		struct slub_sheaf **n = sim_xrealloc(*arr, ncap * sizeof *n);
+
+		if (!n)
+			return false;
+		*arr = n;
+		*cap = ncap;
+	}
+	(*arr)[(*nr)++] = sheaf;
+	return true;
+}
+
+static struct slub_sheaf *barn_get_empty_sheaf(struct kmem_cache *s,
+					       struct slub_barn *barn)
+{
+	if (!barn->nr_empty) {
+		stat(slub_cache(s), BARN_GET_FAIL);
+		return NULL;
+	}
+	stat(slub_cache(s), BARN_GET);
+	return barn->empty[--barn->nr_empty];
+}
+
+static bool barn_put_empty_sheaf(struct slub_barn *barn, struct slub_sheaf *sheaf,
+				 bool ignore_limit)
+{
+	if (!ignore_limit && barn->nr_empty >= MAX_EMPTY_SHEAVES)
+		return false;
+	return barn_push(&barn->empty, &barn->nr_empty, &barn->cap_empty, sheaf);
+}
+
+static bool barn_put_full_sheaf(struct slub_barn *barn, struct slub_sheaf *sheaf,
+				bool ignore_limit)
+{
+	if (!ignore_limit && barn->nr_full >= MAX_FULL_SHEAVES)
+		return false;
+	return barn_push(&barn->full, &barn->nr_full, &barn->cap_full, sheaf);
+}
+
+/* barn_replace_empty_sheaf(): a full one for @empty, or NULL */
+static struct slub_sheaf *barn_replace_empty_sheaf(struct kmem_cache *s,
+						   struct slub_barn *barn,
+						   struct slub_sheaf *empty)
+{
+	struct slub_sheaf *full;
+
+	if (!barn->nr_full) {
+		stat(slub_cache(s), BARN_GET_FAIL);
+		return NULL;
+	}
+	full = barn->full[--barn->nr_full];
+	if (!barn_put_empty_sheaf(barn, empty, true)) {
+		barn->full[barn->nr_full++] = full;
+		return NULL;
+	}
+	stat(slub_cache(s), BARN_GET);
+	return full;
+}
+
+/* barn_replace_full_sheaf(): an empty one for @full; *@too_many if refused */
+static struct slub_sheaf *barn_replace_full_sheaf(struct kmem_cache *s,
+						  struct slub_barn *barn,
+						  struct slub_sheaf *full,
+						  bool *too_many)
+{
+	struct slub_sheaf *empty;
+
+	*too_many = false;
+	if (barn->nr_full >= MAX_FULL_SHEAVES) {
+		*too_many = true;
+		stat(slub_cache(s), BARN_PUT_FAIL);
+		return NULL;
+	}
+	if (!barn->nr_empty) {
+		stat(slub_cache(s), BARN_PUT_FAIL);
+		return NULL;
+	}
+	empty = barn->empty[--barn->nr_empty];
+	if (!barn_put_full_sheaf(barn, full, true)) {
+		barn->empty[barn->nr_empty++] = empty;
+		return NULL;
+	}
+	stat(slub_cache(s), BARN_PUT);
+	return empty;
+}
+
+/* free one object to its slab as do_slab_free() would from @cpu */
+static void slub_free_obj(struct sim *sim, struct kmem_cache *s, unsigned cpu,
+			  sim_addr_t obj)
+{
+	struct slab *slab = slab_of_addr(sim, obj);
+
+	slab_free_to_slab(sim, s, cpu, slab, slub_obj_index(s, slab, obj));
+}
+
+/* __kmem_cache_free_bulk() of a sheaf's top @n objects, last first */
+static void sheaf_flush_objects(struct sim *sim, struct kmem_cache *s,
+				unsigned cpu, struct slub_sheaf *sheaf, unsigned n)
+{
+	while (n--)
+		slub_free_obj(sim, s, cpu, sheaf->objects[--sheaf->size]);
+}
+
+/* sheaf_flush_unused() */
+static void sheaf_flush_unused(struct sim *sim, struct kmem_cache *s,
+			       unsigned cpu, struct slub_sheaf *sheaf)
+{
+	if (!sheaf->size)
+		return;
+	slub_cache(s)->stat[SHEAF_FLUSH] += sheaf->size;
+	sheaf_flush_objects(sim, s, cpu, sheaf, sheaf->size);
+}
+
+/* sheaf_flush_main(): in batches of PCS_BATCH_MAX */
+static bool sheaf_flush_main(struct sim *sim, struct kmem_cache *s, unsigned cpu)
+{
+	struct slub_sheaf *main = slub_cache(s)->cpu[cpu].main;
+	bool ret = false;
+
+	while (main->size) {
+		unsigned batch = SIM_MIN(PCS_BATCH_MAX, main->size);
+
+		slub_cache(s)->stat[SHEAF_FLUSH] += batch;
+		sheaf_flush_objects(sim, s, cpu, main, batch);
+		ret = true;
+	}
+	return ret;
+}
+
+/* pcs_flush_all(): spare flushed and freed, main flushed */
+static void pcs_flush_all(struct sim *sim, struct kmem_cache *s, unsigned cpu)
+{
+	struct slub_cpu *c = &slub_cache(s)->cpu[cpu];
+	struct slub_sheaf *spare = c->spare;
+
+	c->spare = NULL;
+	if (spare) {
+		sheaf_flush_unused(sim, s, cpu, spare);
+		free_empty_sheaf(s, spare);
+	}
+	sheaf_flush_main(sim, s, cpu);
+}
+
+/* barn_shrink(): flush and free every sheaf of the barn */
+static void barn_shrink(struct sim *sim, struct kmem_cache *s,
+			struct slub_barn *barn)
+{
+	unsigned cpu = slab_cpu(sim);
+
+	while (barn->nr_full) {
+		struct slub_sheaf *sheaf = barn->full[--barn->nr_full];
+
+		sheaf_flush_unused(sim, s, cpu, sheaf);
+		free_empty_sheaf(s, sheaf);
+	}
+	while (barn->nr_empty)
+		free_empty_sheaf(s, barn->empty[--barn->nr_empty]);
+}
+
+/* refill_sheaf(): bulk-allocate the missing objects, all or nothing */
+static bool refill_sheaf(struct sim *sim, struct kmem_cache *s, unsigned cpu,
+			 struct slub_sheaf *sheaf, gfp_t gfp)
+{
+	unsigned to_fill = s->sheaf_capacity - sheaf->size, filled = 0;
+
+	while (filled < to_fill) {
+		struct slab_objref ref;
+		sim_addr_t obj = slub_alloc_slab(sim, s, gfp, cpu, &ref);
+
+		if (obj == SIM_ADDR_NONE) {
+			/* __kmem_cache_alloc_bulk() frees what it got */
+			while (filled--)
+				slub_free_obj(sim, s, cpu, sheaf->objects[--sheaf->size]);
+			return false;
+		}
+		sheaf->objects[sheaf->size++] = obj;
+		filled++;
+	}
+	slub_cache(s)->stat[SHEAF_REFILL] += filled;
+	return true;
+}
+
+/* alloc_from_pcs(): SIM_ADDR_NONE means "use the slab path" */
+static sim_addr_t alloc_from_pcs(struct sim *sim, struct kmem_cache *s,
+				 gfp_t gfp, unsigned cpu)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_cpu *c = &sc->cpu[cpu];
+	struct slub_barn *barn = slub_barn(s, sim, cpu);
+
+	if (unlikely(c->main->size == 0)) {
+		struct slub_sheaf *empty = NULL, *full;
+		bool can_alloc;
+
+		if (c->spare && c->spare->size > 0) {
+			struct slub_sheaf *t = c->main;
+
+			stat(sc, SHEAF_SWAP);
+			c->main = c->spare;
+			c->spare = t;
+			goto do_alloc;
+		}
+		full = barn_replace_empty_sheaf(s, barn, c->main);
+		if (full) {
+			c->main = full;
+			goto do_alloc;
+		}
+		can_alloc = gfp_allows_blocking(gfp);
+		if (!can_alloc)
+			return SIM_ADDR_NONE;
+		if (c->spare) {
+			empty = c->spare;
+			c->spare = NULL;
+		} else {
+			empty = barn_get_empty_sheaf(s, barn);
+		}
+		if (empty) {
+			if (refill_sheaf(sim, s, cpu, empty, gfp)) {
+				full = empty;
+			} else {
+				free_empty_sheaf(s, empty);
+				return SIM_ADDR_NONE;
+			}
+		} else {
+			full = alloc_empty_sheaf(s);
+			if (full && !refill_sheaf(sim, s, cpu, full, gfp)) {
+				free_empty_sheaf(s, full);
+				full = NULL;
+			}
+		}
+		if (!full)
+			return SIM_ADDR_NONE;
+		/* install it: main is empty here */
+		if (c->main->size == 0) {
+			barn_put_empty_sheaf(barn, c->main, true);
+			c->main = full;
+		} else if (!c->spare) {
+			c->spare = full;
+		} else if (c->spare->size == 0) {
+			barn_put_empty_sheaf(barn, c->spare, true);
+			c->spare = full;
+		} else {
+			barn_put_full_sheaf(barn, full, true);
+		}
+	}
+do_alloc:
+	stat(sc, ALLOC_PCS);
+	sim_charge(sim, COST_SLAB_FASTPATH);
+	return c->main->objects[--c->main->size];
+}
+
+/* __pcs_install_empty_sheaf() */
+static void pcs_install_empty_sheaf(struct kmem_cache *s, struct slub_cpu *c,
+				    struct slub_barn *barn, struct slub_sheaf *empty)
+{
+	if (!c->spare) {
+		c->spare = c->main;
+		c->main = empty;
+		return;
+	}
+	if (c->main->size < s->sheaf_capacity) {
+		barn_put_empty_sheaf(barn, empty, true);
+		return;
+	}
+	if (c->spare->size < s->sheaf_capacity) {
+		struct slub_sheaf *t = c->main;
+
+		stat(slub_cache(s), SHEAF_SWAP);
+		c->main = c->spare;
+		c->spare = t;
+		barn_put_empty_sheaf(barn, empty, true);
+		return;
+	}
+	barn_put_full_sheaf(barn, c->main, true);
+	c->main = empty;
+}
+
+/* free_to_pcs(): false means "free to the slab" */
+static bool free_to_pcs(struct sim *sim, struct kmem_cache *s, unsigned cpu,
+			sim_addr_t obj)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_cpu *c = &sc->cpu[cpu];
+	struct slub_barn *barn = slub_barn(s, sim, cpu);
+
+restart:
+	if (unlikely(c->main->size == s->sheaf_capacity)) {
+		struct slub_sheaf *empty;
+		bool too_many;
+
+		if (!c->spare) {
+			empty = barn_get_empty_sheaf(s, barn);
+			if (empty) {
+				c->spare = c->main;
+				c->main = empty;
+				goto do_free;
+			}
+			goto alloc_empty;
+		}
+		if (c->spare->size < s->sheaf_capacity) {
+			struct slub_sheaf *t = c->main;
+
+			stat(sc, SHEAF_SWAP);
+			c->main = c->spare;
+			c->spare = t;
+			goto do_free;
+		}
+		empty = barn_replace_full_sheaf(s, barn, c->main, &too_many);
+		if (empty) {
+			c->main = empty;
+			goto do_free;
+		}
+		if (too_many) {
+			/* the spare exists and is full: flush it and reuse it */
+			struct slub_sheaf *to_flush = c->spare;
+
+			c->spare = NULL;
+			sheaf_flush_unused(sim, s, cpu, to_flush);
+			pcs_install_empty_sheaf(s, c, barn, to_flush);
+			goto do_free;
+		}
+alloc_empty:
+		empty = alloc_empty_sheaf(s);
+		if (!empty) {
+			if (sheaf_flush_main(sim, s, cpu))
+				goto restart;
+			return false;
+		}
+		pcs_install_empty_sheaf(s, c, barn, empty);
+	}
+do_free:
+	c->main->objects[c->main->size++] = obj;
+	stat(sc, FREE_PCS);
+	sim_charge(sim, COST_SLAB_FASTPATH);
+	return true;
+}
+
+/* ---- Free ---- */
+
+/* free_to_partial_list(): a debug cache's free, under the list lock */
+static void free_to_partial_list(struct sim *sim, struct kmem_cache *s,
+				 struct slab *slab, uint32_t idx)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_node *n = &sc->node[slab->node];
+	struct slub_slab *p = ss(slab);
+	uint16_t prior = p->freelist;
+	bool slab_free = false;
+
+	p->inuse--;
+	slab->link[idx] = prior;
+	p->freelist = (uint16_t)idx;
+	if (p->inuse == 0 && n->nr_partial >= s->min_partial)
+		slab_free = true;
+	if (prior == SLUB_END) {
+		/* was full (remove_full) */
+		if (!slab_free) {
+			add_partial(sim, n, slab, DEACTIVATE_TAIL);
+			stat(sc, FREE_ADD_PARTIAL);
+		}
+	} else if (slab_free) {
+		remove_partial(sim, n, slab);
+		stat(sc, FREE_REMOVE_PARTIAL);
+	}
+	if (slab_free) {
+		stat(sc, FREE_SLAB);
+		discard_slab(sim, s, slab);
+	}
+}
+
+/* __slab_free(): the slow path of a free, one object */
+static slub_noinline void slab_free_slow(struct sim *sim, struct kmem_cache *s, unsigned cpu,
+			   struct slab *slab, uint32_t idx)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_slab *p = ss(slab);
+	struct slub_node *n = NULL;
+	uint16_t prior;
+	bool was_frozen, on_node_partial = false;
+
+	stat(sc, FREE_SLOWPATH);
+	sim_charge(sim, COST_SLAB_SLOWPATH);
+	if (sc->debug) {
+		free_to_partial_list(sim, s, slab, idx);
+		return;
+	}
+	prior = p->freelist;
+	slab->link[idx] = prior;
+	p->freelist = (uint16_t)idx;
+	p->inuse--;
+	was_frozen = p->frozen;
+	if ((!p->inuse || prior == SLUB_END) && !was_frozen) {
+		/* needs to be taken off a list (or put on one) */
+		if (!sc->cpu_partial_on || prior != SLUB_END) {
+			n = &sc->node[slab->node];
+			on_node_partial = p->on_partial;
+		}
+	}
+	if (!n) {
+		if (was_frozen) {
+			stat(sc, FREE_FROZEN);
+		} else if (sc->cpu_partial_on && prior == SLUB_END) {
+			/* a full slab gets its first free: onto our partial list */
+			put_cpu_partial(sim, s, cpu, slab, true);
+			stat(sc, CPU_PARTIAL_FREE);
+		}
+		return;
+	}
+	/* partly free but not on the node list: a per-CPU partial slab */
+	if (prior != SLUB_END && !on_node_partial)
+		return;
+	if (!p->inuse && n->nr_partial >= s->min_partial)
+		goto slab_empty;
+	if (!sc->cpu_partial_on && prior == SLUB_END) {
+		add_partial(sim, n, slab, DEACTIVATE_TAIL);
+		stat(sc, FREE_ADD_PARTIAL);
+	}
+	return;
+slab_empty:
+	if (prior != SLUB_END) {
+		remove_partial(sim, n, slab);
+		stat(sc, FREE_REMOVE_PARTIAL);
+	}
+	stat(sc, FREE_SLAB);
+	discard_slab(sim, s, slab);
+}
+
+/* do_slab_free(): onto c->freelist if it is our cpu slab */
+static inline void slab_free_to_slab(struct sim *sim, struct kmem_cache *s,
+				     unsigned cpu, struct slab *slab, uint32_t idx)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_cpu *c = &sc->cpu[cpu];
+
+	if (likely(slab == c->slab)) {
+		slab->link[idx] = c->freelist;
+		c->freelist = (uint16_t)idx;
+		stat(sc, FREE_FASTPATH);
+		sim_charge(sim, COST_SLAB_FASTPATH);
+		return;
+	}
+	slab_free_slow(sim, s, cpu, slab, idx);
+}
+
+/* ---- The ops ---- */
+
+/*
+ * The fast paths stay tiny (no calls, so no saved registers); anything
+ * else is a tail call into the out-of-line rest.
+ */
+static slub_noinline int slub_free_rest(struct sim *sim, struct kmem_cache *s,
+					sim_addr_t obj, const struct slab_objref *ref)
+{
+	unsigned cpu = sim->cur_cpu;
+	struct slab *slab = ref->slab;
+
+	if (s->sheaf_capacity && slab->node == slab_cpu_node(sim, cpu) &&
+	    free_to_pcs(sim, s, cpu, obj))
+		return SLAB_PATH_FAST;
+	if (slab == slub_cache(s)->cpu[cpu].slab) {
+		slab_free_to_slab(sim, s, cpu, slab, ref->slot);
+		return SLAB_PATH_FAST;
+	}
+	slab_free_to_slab(sim, s, cpu, slab, ref->slot);
+	return SLAB_PATH_SLOW;
+}
+
+/* slab_free() -> do_slab_free(): onto c->freelist if it is our cpu slab */
+static int slub_free(struct sim *sim, struct kmem_cache *s, sim_addr_t obj,
+		     const struct slab_objref *ref)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_cpu *c = &sc->cpu[sim->cur_cpu];
+	struct slab *slab = ref->slab;
+
+	if (likely(slab == c->slab && !s->sheaf_capacity)) {
+		slab->link[ref->slot] = c->freelist;
+		c->freelist = (uint16_t)ref->slot;
+		stat(sc, FREE_FASTPATH);
+		sim_charge(sim, COST_SLAB_FASTPATH);
+		return SLAB_PATH_FAST;
+	}
+	return slub_free_rest(sim, s, obj, ref);
+}
+
+static slub_noinline sim_addr_t slub_alloc_rest(struct sim *sim,
+						struct kmem_cache *s, gfp_t gfp,
+						struct slab_objref *ref)
+{
+	unsigned cpu = sim->cur_cpu;
+
+	if (s->sheaf_capacity) {
+		sim_addr_t obj = alloc_from_pcs(sim, s, gfp, cpu);
+
+		if (obj != SIM_ADDR_NONE) {
+			struct slab *slab = slab_of_addr(sim, obj);
+
+			ref->slab = slab;
+			ref->slot = slub_obj_index(s, slab, obj);
+			ref->path = SLAB_PATH_FAST;
+			return obj;
+		}
+	}
+	return slub_alloc_slab(sim, s, gfp, cpu, ref);
+}
+
+/* slab_alloc_node(): sheaves first if any, then the cpu freelist, then slow */
+static sim_addr_t slub_alloc(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
+			     struct slab_objref *ref)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_cpu *c = &sc->cpu[sim->cur_cpu];
+	uint16_t obj = c->freelist;
+
+	if (likely(obj != SLUB_END && !s->sheaf_capacity)) {
+		struct slab *slab = c->slab;
+
+		c->freelist = slab->link[obj];
+		ref->slab = slab;
+		ref->slot = obj;
+		ref->path = SLAB_PATH_FAST;
+		stat(sc, ALLOC_FASTPATH);
+		sim_charge(sim, COST_SLAB_FASTPATH);
+		return c->base + (sim_addr_t)obj * s->size;
+	}
+	return slub_alloc_rest(sim, s, gfp, ref);
+}
+
+/* __kmem_cache_do_shrink() for one node */
+static void slub_shrink_node(struct sim *sim, struct kmem_cache *s,
+			     struct slub_node *n)
+{
+	uint32_t bucket_head[SHRINK_PROMOTE_MAX], bucket_tail[SHRINK_PROMOTE_MAX];
+	uint32_t discard = SLUB_NIL, keep_head = SLUB_NIL, keep_tail = SLUB_NIL;
+	uint32_t id;
+
+	for (int i = 0; i < SHRINK_PROMOTE_MAX; i++)
+		bucket_head[i] = bucket_tail[i] = SLUB_NIL;
+	if (n->barn.nr_full || n->barn.nr_empty)
+		barn_shrink(sim, s, &n->barn);
+	/* walk the list; list_move() puts each slab at the head of its target */
+	id = n->head;
+	while (id != SLUB_NIL) {
+		struct slab *slab = slub_slab(sim, id);
+		struct slub_slab *p = ss(slab);
+		unsigned free = p->objects - p->inuse;
+
+		id = p->next;
+		SIM_BUG_ON(free == 0);	/* no full slabs on the list */
+		if (free == p->objects) {
+			remove_partial(sim, n, slab);
+			p->cpu_next = discard;
+			discard = slab->id;
+			n->nr_slabs--;
+			n->total_objects -= p->objects;
+		} else if (free <= SHRINK_PROMOTE_MAX) {
+			remove_partial(sim, n, slab);
+			p->on_partial = 1;	/* still on the node, re-linked below */
+			p->next = bucket_head[free - 1];
+			p->prev = SLUB_NIL;
+			if (bucket_head[free - 1] == SLUB_NIL)
+				bucket_tail[free - 1] = slab->id;
+			else
+				ss(slub_slab(sim, bucket_head[free - 1]))->prev = slab->id;
+			bucket_head[free - 1] = slab->id;
+			n->nr_partial++;
+		}
+	}
+	/* what stayed on the list (more than 32 free) keeps its order */
+	keep_head = n->head;
+	keep_tail = n->tail;
+	/* splice buckets 31..0 at the head: fullest (fewest free) first */
+	for (int i = SHRINK_PROMOTE_MAX - 1; i >= 0; i--) {
+		if (bucket_head[i] == SLUB_NIL)
+			continue;
+		ss(slub_slab(sim, bucket_tail[i]))->next = keep_head;
+		if (keep_head != SLUB_NIL)
+			ss(slub_slab(sim, keep_head))->prev = bucket_tail[i];
+		else
+			keep_tail = bucket_tail[i];
+		keep_head = bucket_head[i];
+	}
+	n->head = keep_head;
+	n->tail = keep_tail;
+	/* release empty slabs (discard list order: last moved first) */
+	while (discard != SLUB_NIL) {
+		struct slab *slab = slub_slab(sim, discard);
+
+		discard = ss(slab)->cpu_next;
+		ss(slab)->cpu_next = SLUB_NIL;
+		sim_charge(sim, COST_SLAB_DISCARD);
+		slab_free_pages(sim, slab);
+	}
+}
+
+static unsigned long slub_shrink(struct sim *sim, struct kmem_cache *s)
+{
+	struct slub_cache *sc = slub_cache(s);
+	uint64_t before = s->acct.pages;
+
+	flush_all(sim, s);
+	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++)
+		slub_shrink_node(sim, s, &sc->node[nid]);
+	return (unsigned long)(before - s->acct.pages);
+}
+
+/* __kmem_cache_shutdown(): flush, free every empty partial slab */
+static void slub_shutdown(struct sim *sim, struct kmem_cache *s)
+{
+	struct slub_cache *sc = slub_cache(s);
+
+	/* barns first: their objects must not land on a flushed CPU's list */
+	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++)
+		barn_shrink(sim, s, &sc->node[nid].barn);
+	flush_all(sim, s);
+	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
+		struct slub_node *n = &sc->node[nid];
+		uint32_t discard = SLUB_NIL, id = n->head;
+
+		while (id != SLUB_NIL) {
+			struct slab *slab = slub_slab(sim, id);
+
+			id = ss(slab)->next;
+			if (!ss(slab)->inuse) {
+				remove_partial(sim, n, slab);
+				ss(slab)->cpu_next = discard;
+				discard = slab->id;
+			}
+		}
+		while (discard != SLUB_NIL) {
+			struct slab *slab = slub_slab(sim, discard);
+
+			discard = ss(slab)->cpu_next;
+			discard_slab(sim, s, slab);
+		}
+	}
+}
+
+static int slub_cache_init(struct sim *sim, struct kmem_cache *s)
+{
+	struct slub_cache *sc = slub_cache(s);
+
+	if (!calculate_sizes(sim, s))
+		goto bad;
+	if (slab_debug_disable_higher_order(sim) &&
+	    sim_get_order(s->size) > sim_get_order(s->object_size)) {
+		/* slub_debug=O: no metadata if it raises the min order */
+		s->flags &= ~(slab_flags_t)DEBUG_METADATA_FLAGS;
+		s->offset = 0;
+		if (!calculate_sizes(sim, s))
+			goto bad;
+	}
+	/* the larger the objects, the more empty slabs worth keeping */
+	s->min_partial = SIM_CLAMP(sim_ilog2(s->size) / 2, (unsigned)MIN_PARTIAL,
+				   (unsigned)MAX_PARTIAL);
+	sc->debug = (s->flags & SLAB_DEBUG_FLAGS) != 0;
+	sc->cpu_partial_on = !sc->debug;
+	set_cpu_partial(s, sc->cpu_partial_on);
+	if (s->sheaf_capacity && sc->debug)
+		s->sheaf_capacity = 0;	/* sheaves are not set up for debug caches */
+	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++) {
+		struct slub_cpu *c = &sc->cpu[cpu];
+
+		c->slab = NULL;
+		c->base = 0;
+		c->freelist = SLUB_END;
+		c->partial = SLUB_NIL;
+		c->main = c->spare = NULL;
+		if (s->sheaf_capacity && cpu < sim->cfg.cpus) {
+			c->main = alloc_empty_sheaf(s);
+			if (!c->main)
+				goto nomem;
+		}
+	}
+	for (unsigned nid = 0; nid < SIM_MAX_NODES; nid++) {
+		struct slub_node *n = &sc->node[nid];
+
+		n->head = n->tail = SLUB_NIL;
+		n->nr_partial = n->nr_slabs = n->total_objects = 0;
+	}
+	return SIM_OK;
+bad:
+	return sim_set_reason(sim, SIM_EINVAL,
+			      "kmem_cache_create(%s): no slab order up to %u fits %u-byte objects",
+			      s->name, SIM_MAX_ORDER, s->object_size);
+nomem:
+	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++)
+		free(sc->cpu[cpu].main);
+	return sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
+}
+
+static void slub_cache_destroy(struct sim *sim, struct kmem_cache *s)
+{
+	struct slub_cache *sc = slub_cache(s);
+
+	(void)sim;
+	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++) {
+		free(sc->cpu[cpu].main);
+		free(sc->cpu[cpu].spare);
+		sc->cpu[cpu].main = sc->cpu[cpu].spare = NULL;
+	}
+	for (unsigned nid = 0; nid < SIM_MAX_NODES; nid++) {
+		struct slub_barn *b = &sc->node[nid].barn;
+
+		for (unsigned i = 0; i < b->nr_full; i++)
+			free(b->full[i]);
+		for (unsigned i = 0; i < b->nr_empty; i++)
+			free(b->empty[i]);
+		free(b->full);
+		free(b->empty);
+		memset(b, 0, sizeof *b);
+	}
+}
+
+/* get_slabinfo() with count_partial_free_approx() */
+static void slub_slabinfo(const struct sim *sim, const struct kmem_cache *s,
+			  struct slabinfo *out)
+{
+	const struct slub_cache *sc = slub_cache(s);
+	unsigned long nr_slabs = 0, nr_objs = 0, nr_free = 0;
+
+	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
+		const struct slub_node *n = &sc->node[nid];
+		unsigned long x = 0, scanned = 0;
+		uint32_t id;
+
+		nr_slabs += n->nr_slabs;
+		nr_objs += n->total_objects;
+		if (n->nr_partial <= MAX_PARTIAL_TO_SCAN) {
+			for (id = n->head; id != SLUB_NIL; id = ss(slub_slab(sim, id))->next) {
+				struct slub_slab *p = ss(slub_slab(sim, id));
+
+				x += p->objects - p->inuse;
+			}
+		} else {
+			for (id = n->head; id != SLUB_NIL; id = ss(slub_slab(sim, id))->next) {
+				struct slub_slab *p = ss(slub_slab(sim, id));
+
+				x += p->objects - p->inuse;
+				if (++scanned == MAX_PARTIAL_TO_SCAN / 2)
+					break;
+			}
+			for (id = n->tail; id != SLUB_NIL; id = ss(slub_slab(sim, id))->prev) {
+				struct slub_slab *p = ss(slub_slab(sim, id));
+
+				x += p->objects - p->inuse;
+				if (++scanned == MAX_PARTIAL_TO_SCAN)
+					break;
+			}
+			/* mult_frac(x, nr_partial, scanned) */
+			x = (x / scanned) * n->nr_partial + ((x % scanned) * n->nr_partial) / scanned;
+			x = SIM_MIN(x, n->total_objects);
+		}
+		nr_free += x;
+	}
+	out->active_objs = nr_objs - nr_free;
+	out->num_objs = nr_objs;
+	out->active_slabs = nr_slabs;
+	out->num_slabs = nr_slabs;
+	out->objects_per_slab = s->objects;
+	out->cache_order = s->order;
+	out->limit = out->batchcount = out->shared = 0;
+	out->shared_avail = 0;
+}
+
+static void slub_stats(const struct sim *sim, const struct kmem_cache *s,
+		       struct slab_policy_stats *out)
+{
+	const struct slub_cache *sc = slub_cache(s);
+
+	memset(out, 0, sizeof *out);
+	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
+		const struct slub_node *n = &sc->node[nid];
+
+		out->partial_slabs += n->nr_partial;
+		for (uint32_t id = n->head; id != SLUB_NIL; id = ss(slub_slab(sim, id))->next) {
+			struct slub_slab *p = ss(slub_slab(sim, id));
+
+			out->free_in_partial += p->objects - p->inuse;
+		}
+		for (unsigned i = 0; i < n->barn.nr_full; i++)
+			out->cached += n->barn.full[i]->size;
+	}
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++) {
+		const struct slub_cpu *c = &sc->cpu[cpu];
+
+		for (uint16_t i = c->freelist; i != SLUB_END; i = c->slab->link[i])
+			out->cached++;
+		if (c->slab)
+			for (uint16_t i = ss(c->slab)->freelist; i != SLUB_END;
+			     i = c->slab->link[i])
+				out->cached++;
+		for (uint32_t id = c->partial; id != SLUB_NIL;
+		     id = ss(slub_slab(sim, id))->cpu_next) {
+			struct slub_slab *p = ss(slub_slab(sim, id));
+
+			out->cached += p->objects - p->inuse;
+		}
+		if (c->main)
+			out->cached += c->main->size;
+		if (c->spare)
+			out->cached += c->spare->size;
+	}
+}
+
+static size_t slub_info_fields(const struct sim *sim, const struct kmem_cache *s,
+			       struct sim_field *out, size_t max)
+{
+	const struct sim_field f[] = {
+		{ "slab_size", s->size },
+		{ "objs_per_slab", s->objects },
+		{ "min_order", s->min_order },
+		{ "min_objects", s->min_objects },
+		{ "hwcache_align", !!(s->flags & SLAB_HWCACHE_ALIGN) },
+		{ "reclaim_account", !!(s->flags & SLAB_RECLAIM_ACCOUNT) },
+		{ "cache_dma", !!(s->flags & SLAB_CACHE_DMA) },
+		{ "destroy_by_rcu", !!(s->flags & SLAB_TYPESAFE_BY_RCU) },
+		{ "sanity_checks", !!(s->flags & SLAB_CONSISTENCY_CHECKS) },
+		{ "red_zone", !!(s->flags & SLAB_RED_ZONE) },
+		{ "poison", !!(s->flags & SLAB_POISON) },
+		{ "store_user", !!(s->flags & SLAB_STORE_USER) },
+		{ "trace", !!(s->flags & SLAB_TRACE) },
+		{ "remote_node_defrag_ratio", REMOTE_NODE_DEFRAG_RATIO / 10 },
+	};
+	size_t n = SIM_MIN(ARRAY_SIZE(f), max);
+
+	(void)sim;
+	memcpy(out, f, n * sizeof *out);
+	return n;
+}
+
+static size_t slub_stat_fields(const struct sim *sim, const struct kmem_cache *s,
+			       struct sim_field *out, size_t max)
+{
+	const struct slub_cache *sc = slub_cache(s);
+	size_t n = 0;
+	uint64_t cpu_slabs = 0, cpu_partial_slabs = 0, nr_partial = 0;
+
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++) {
+		cpu_slabs += sc->cpu[cpu].slab != NULL;
+		for (uint32_t id = sc->cpu[cpu].partial; id != SLUB_NIL;
+		     id = ss(slub_slab(sim, id))->cpu_next)
+			cpu_partial_slabs++;
+	}
+	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++)
+		nr_partial += sc->node[nid].nr_partial;
+	if (n < max)
+		out[n++] = (struct sim_field){ "partial", nr_partial };
+	if (n < max)
+		out[n++] = (struct sim_field){ "cpu_slabs", cpu_slabs };
+	if (n < max)
+		out[n++] = (struct sim_field){ "slabs_cpu_partial", cpu_partial_slabs };
+	for (size_t i = 0; i < NR_SLUB_STAT_ITEMS && n < max; i++)
+		out[n++] = (struct sim_field){ slub_stat_names[i], sc->stat[i] };
+	return n;
+}
+
+/* slub_validate(): the invariants of the essay */
+static bool slub_validate(const struct sim *sim, const struct kmem_cache *s)
+{
+	const struct slub_cache *sc = slub_cache(s);
+
+	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
+		const struct slub_node *n = &sc->node[nid];
+		unsigned long count = 0;
+		uint32_t prev = SLUB_NIL;
+
+		for (uint32_t id = n->head; id != SLUB_NIL;) {
+			struct slab *slab = slub_slab(sim, id);
+			struct slub_slab *p = ss(slab);
+			unsigned len = 0;
+
+			if (!p->on_partial || p->prev != prev || p->frozen ||
+			    p->inuse >= p->objects || slab->node != nid)
+				return false;
+			for (uint16_t i = p->freelist; i != SLUB_END; i = slab->link[i])
+				if (++len > p->objects)
+					return false;
+			if (p->inuse + len != p->objects)
+				return false;
+			count++;
+			prev = id;
+			id = p->next;
+		}
+		if (count != n->nr_partial || n->tail != prev)
+			return false;
+	}
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++) {
+		const struct slub_cpu *c = &sc->cpu[cpu];
+		uint32_t len = 0, head_slabs = 0;
+
+		if (c->slab && (!ss(c->slab)->frozen || ss(c->slab)->on_partial))
+			return false;
+		if (!c->slab && c->freelist != SLUB_END)
+			return false;
+		for (uint32_t id = c->partial; id != SLUB_NIL;) {
+			struct slub_slab *p = ss(slub_slab(sim, id));
+
+			if (!len)
+				head_slabs = p->slabs;
+			if (p->on_partial || p->frozen)
+				return false;
+			len++;
+			id = p->cpu_next;
+		}
+		if (len != head_slabs)
+			return false;
+	}
+	return true;
+}
+
+struct slub_out {
+	sim_text_fn fn;
+	void *ud;
+};
+
+static void slub_outf(struct slub_out *o, const char *fmt, ...) sim_printf_like(2, 3);
+static void slub_outf(struct slub_out *o, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->fn(o->ud, buf, SIM_MIN((size_t)n, sizeof buf - 1));
+}
+
+/* one slab as "0x<address>(<free objects>)" */
+static void slub_out_slab(struct slub_out *o, struct slab *slab)
+{
+	struct slub_slab *p = ss(slab);
+
+	slub_outf(o, " 0x%llx(%u)", (unsigned long long)slab_address(slab),
+		  (unsigned)(p->objects - p->inuse));
+}
+
+static void slub_dump(const struct sim *sim, const struct kmem_cache *s,
+		      sim_text_fn fn, void *ud)
+{
+	const struct slub_cache *sc = slub_cache(s);
+	struct slub_out o = { fn, ud };
+
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++) {
+		const struct slub_cpu *c = &sc->cpu[cpu];
+		unsigned nfree = 0, remote = 0;
+
+		slub_outf(&o, "cpu%u: slab", cpu);
+		if (c->slab) {
+			for (uint16_t i = c->freelist; i != SLUB_END; i = c->slab->link[i])
+				nfree++;
+			for (uint16_t i = ss(c->slab)->freelist; i != SLUB_END;
+			     i = c->slab->link[i])
+				remote++;
+			slub_outf(&o, " 0x%llx(%u+%u)", (unsigned long long)slab_address(c->slab),
+				  nfree, remote);
+		} else {
+			slub_outf(&o, " -");
+		}
+		slub_outf(&o, "; partial");
+		for (uint32_t id = c->partial; id != SLUB_NIL; id = ss(slub_slab(sim, id))->cpu_next)
+			slub_out_slab(&o, slub_slab(sim, id));
+		if (c->main)
+			slub_outf(&o, "; sheaves main %u spare %s%u", c->main->size,
+				  c->spare ? "" : "-", c->spare ? c->spare->size : 0);
+		slub_outf(&o, "\n");
+	}
+	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
+		const struct slub_node *n = &sc->node[nid];
+
+		slub_outf(&o, "node%u: slabs %lu objects %lu partial %lu:", nid,
+			  n->nr_slabs, n->total_objects, n->nr_partial);
+		for (uint32_t id = n->head; id != SLUB_NIL; id = ss(slub_slab(sim, id))->next)
+			slub_out_slab(&o, slub_slab(sim, id));
+		if (s->sheaf_capacity)
+			slub_outf(&o, "; barn full %u empty %u", n->barn.nr_full,
+				  n->barn.nr_empty);
+		slub_outf(&o, "\n");
+	}
+}
+
+static int slub_init(struct sim *sim)
+{
+	(void)sim;
+	return SIM_OK;	/* all state is per cache */
+}
+
+const struct slab_ops sim_slub_ops = {
+	.name = "slub",
+	.cache_priv_size = sizeof(struct slub_cache),
+	.slab_priv_size = sizeof(struct slub_slab),
+	.kmalloc_shift_low = 3,			/* KMALLOC_SHIFT_LOW: kmalloc-8 */
+	.kmalloc_shift_high = SIM_PAGE_SHIFT + 1,	/* kmalloc-8k */
+	.init = slub_init,
+	.exit = NULL,
+	.cache_init = slub_cache_init,
+	.cache_destroy = slub_cache_destroy,
+	.alloc = slub_alloc,
+	.free = slub_free,
+	.shrink = slub_shrink,
+	.shutdown = slub_shutdown,
+	.merged = NULL,
+	.kmalloc = NULL,
+	.kfree = NULL,
+	.ksize = NULL,
+	.slabinfo = slub_slabinfo,
+	.tune = NULL,
+	.stats = slub_stats,
+	.info_fields = slub_info_fields,
+	.stat_fields = slub_stat_fields,
+	.validate = slub_validate,
+	.dump = slub_dump,
+};

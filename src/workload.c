@@ -1,0 +1,1421 @@
+/* workload.c - the workload engine: generated allocations and frees, run in C
+ *
+ * How it works.  A workload is a set of streams (kinds of object: where
+ * they come from, how big they are, how long they live, how often they are
+ * wanted) and a mix of who allocates them (contexts with their GFP, CPUs).
+ * It runs phase by phase, on a schedule of its own:
+ *
+ *   - the phase's events (an arrival in RAMP, STEADY and BURST, a slot
+ *     visit in SLOTS, a drain step in DRAIN) are scheduled from the phase's
+ *     start, one gap apart: 1e9/rate ns, fixed or drawn from an
+ *     exponential with that mean (poisson); with no rate the gap is 0 and
+ *     the events happen back to back, at one instant of the schedule;
+ *   - an object is due at its event's scheduled time plus its lifetime;
+ *     objects due at or before the next event are freed first, in (due,
+ *     allocation) order;
+ *   - the simulator's clock is advanced (sim_advance: periodic kernel work
+ *     runs) to each event's scheduled time, unless the modelled costs of
+ *     the operations so far already took it further: then the allocator is
+ *     late and the event happens at once.
+ *
+ * The schedule never depends on how long the operations took, so SLAB,
+ * SLUB and SLOB are asked for exactly the same sequence of operations
+ * (until an allocation fails, which changes what follows); a slow policy
+ * shows as latency and as a clock ahead of the schedule.  Time that passes
+ * between phases (sim:advance from the scenario) moves the schedule too.
+ * An operation is one allocation attempt or one free.  A phase stops when
+ * it has done `ops` operations, when its schedule reaches its end time, or
+ * (DRAIN) when its share of the live objects is freed; then the objects
+ * with a phase-bound lifetime are freed in allocation order (those frees
+ * are operations of the phase too).  A phase whose events are back to back
+ * needs `ops`: its schedule does not move.
+ *
+ * Random draws, in this order, and only for a choice with more than one
+ * candidate (an entry of weight 0 is no candidate; a range of one value,
+ * or a single slot, draws nothing):
+ *   arrival   stream, target, CPU, context, size (kmalloc targets only);
+ *             then, if the allocation succeeded, the lifetime (exponential
+ *             or pareto); then the gap to the next event (poisson);
+ *   slots     the slot; if it is empty, an arrival's draws but no
+ *             lifetime (a slot's object lives until the slot is drawn
+ *             again); then the gap;
+ *   drain     the victim (RANDOM order only), then the gap;
+ *   free      the CPU, if frees run on any CPU of the mix.
+ * A weighted choice draws r = sim_rand_range(1, total) and takes the first
+ * entry whose cumulative weight reaches r.  kmemsim.workload's reference
+ * loop makes the same draws through sim:random() and sim:rand(), which is
+ * how tests prove that the engine and a per-operation Lua loop agree.
+ *
+ * Live objects.  Records live in one array (free records chained through
+ * snext).  A record is on its stream's live array (swap-remove: a RANDOM
+ * drain indexes it), on its stream's list and on the global list in
+ * allocation order (FIFO and LIFO drains, listings), and on exactly one of:
+ * the min-heap by (due, seq) for finite lifetimes, the phase-bound list, a
+ * slot, or nothing (forever).  seq numbers allocations, so (due, seq) is a
+ * total order and any correct heap pops the same sequence.
+ *
+ * Invariants (sim_wl_validate()):
+ *   st.live == sum over streams of nr_live == length of the global list;
+ *   obj[heap[i]].heap == i + 1 and heap[(i - 1) / 2] is before heap[i];
+ *   obj[s->live[i]].pos == i.
+ *
+ * Ownership: the engine drives the simulator only through sim.h, the way a
+ * scenario does; it never touches allocator state and keeps no globals.
+ * Host memory needed for an object is reserved before the simulator is
+ * asked for it, so running out of host memory never leaks a simulated
+ * object.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "workload.h"
+
+#define WL_NIL		UINT32_MAX
+#define WL_MAX_OBJS	(UINT32_MAX - 1)
+#define WL_LAT_SUB_BITS	3			/* as sim_lat_*: 8 sub-buckets per octave */
+#define WL_LAT_BUCKETS	(64 << WL_LAT_SUB_BITS)
+
+/* ---- State ---- */
+
+struct wl_obj {
+	sim_addr_t addr;
+	uint64_t seq;			/* allocation number, 1.. */
+	sim_time_t due;			/* WL_NEVER: not on the heap */
+	uint64_t size;			/* bytes requested */
+	uint32_t heap;			/* heap index + 1; 0: not queued */
+	uint32_t pos;			/* index in its stream's live array */
+	uint32_t sprev, snext;		/* stream list (snext: free chain) */
+	uint32_t gprev, gnext;		/* global list */
+	uint32_t pprev, pnext;		/* phase-bound list */
+	uint32_t slot;			/* slot + 1; 0: none */
+	uint16_t stream, target;
+	uint8_t cpu, ctx;
+	bool phase_bound;
+};
+
+/* a weighted choice: nz candidates (weight > 0), `only` if there is one */
+struct wl_pick {
+	size_t n;
+	uint64_t *cum;			/* cumulative weights */
+	uint64_t total;
+	size_t nz, only;
+};
+
+struct wl_size {
+	enum sim_wl_size_kind kind;
+	uint64_t lo, hi;
+	uint64_t *value, *upper;
+	struct wl_pick pick;
+};
+
+struct wl_target {
+	sim_cache_t cache;		/* SIM_CACHE_NONE: kmalloc */
+	uint64_t size;			/* a cache's object_size */
+};
+
+struct wl_stream {
+	char *name;
+	struct wl_target *targets;
+	struct wl_pick tpick;
+	struct wl_size size;
+	struct sim_wl_life life;
+	gfp_t flags;
+	uint32_t *live;			/* live objects, swap-remove order */
+	uint32_t nr_live, cap_live;
+	uint32_t head, tail;		/* stream list */
+	uint64_t live_bytes;
+	uint64_t allocs, frees, failures, peak_live;
+};
+
+struct wl_mix {
+	struct sim_wl_context *ctx;
+	size_t nr_ctx;
+	struct wl_pick xpick;
+	unsigned *cpu;			/* nr_cpus == 0: the CPU of the phase start */
+	size_t nr_cpus;
+	struct wl_pick cpick;
+};
+
+struct wl_hist {
+	uint64_t count;
+	sim_time_t max;
+	uint32_t bucket[WL_LAT_BUCKETS];	/* saturating */
+};
+
+struct wl_reason {
+	char key[WL_REASON_LEN + 1];
+	uint64_t count;
+};
+
+/* what one run of sim_wl_run_phase() needs */
+struct wl_run {
+	const struct sim_wl_phase *ph;
+	struct wl_pick spick;		/* streams, with the phase's weights */
+	const struct wl_mix *mix;
+	unsigned cpu0;			/* current CPU at the start */
+	uint64_t peak;			/* slab pages, this phase */
+};
+
+struct sim_wl {
+	struct sim *sim;
+	struct wl_stream *streams;
+	size_t nr_streams;
+	uint64_t *weights;		/* the streams' own weights */
+	uint64_t *ones;			/* a weight of 1 for every stream */
+	struct wl_mix mix;
+	bool free_any_cpu;
+
+	struct wl_obj *obj;
+	uint32_t nr_obj, cap_obj, free_obj;
+	uint32_t *heap;
+	uint32_t nr_heap, cap_heap;
+	uint32_t *slot;			/* object + 1; 0: empty */
+	uint64_t nr_slots;
+	uint32_t ghead, gtail, phead, ptail;
+	uint64_t seq;
+	sim_time_t sched;		/* the workload's schedule: time of the current event */
+	sim_time_t mark;		/* the clock when the last phase ended */
+
+	struct sim_wl_stats st;
+	struct wl_hist lat[2];		/* SIM_LAT_ALLOC, SIM_LAT_FREE */
+	struct wl_reason reason[WL_MAX_REASONS + 1];	/* + "other" */
+	size_t nr_reasons;
+};
+
+static const char *const wl_phase_names[SIM_WL_NR_PHASE_KINDS] = {
+	"ramp", "steady", "burst", "drain", "slots",
+};
+
+const char *sim_wl_phase_kind_name(enum sim_wl_phase_kind kind)
+{
+	return (unsigned)kind < SIM_WL_NR_PHASE_KINDS ? wl_phase_names[kind] : "?";
+}
+
+static int wl_err(char *err, size_t errlen, int status, const char *fmt, ...)
+	sim_printf_like(4, 5);
+static int wl_err(char *err, size_t errlen, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return status;
+}
+
+/* grow *@arr of @elem-byte entries to hold @need; 0 or -1 (host OOM) */
+static int wl_grow(void **arr, uint32_t *cap, uint64_t need, size_t elem)
+{
+	uint64_t n = *cap ? *cap : 256;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	if (n > WL_MAX_OBJS)
+		n = WL_MAX_OBJS;
+	if (n < need)
+		return -1;
+	p = realloc(*arr, (size_t)n * elem);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = (uint32_t)n;
+	return 0;
+}
+
+/* ---- Weighted choices ---- */
+
+static int wl_pick_init(struct wl_pick *p, const uint64_t *w, size_t n,
+			const char *what, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof *p);
+	p->n = n;
+	p->cum = malloc((n ? n : 1) * sizeof *p->cum);
+	if (!p->cum)
+		return wl_err(err, errlen, SIM_ENOHOSTMEM, "out of host memory");
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] > WL_MAX_WEIGHT - p->total)
+			return wl_err(err, errlen, SIM_EINVAL,
+				      "%s: weights add up to more than 2^53", what);
+		p->total += w[i];
+		p->cum[i] = p->total;
+		if (w[i]) {
+			if (!p->nz)
+				p->only = i;
+			p->nz++;
+		}
+	}
+	return SIM_OK;
+}
+
+static void wl_pick_fini(struct wl_pick *p)
+{
+	free(p->cum);
+	p->cum = NULL;
+}
+
+static inline size_t wl_pick(struct sim *sim, const struct wl_pick *p)
+{
+	uint64_t r;
+	size_t lo = 0, hi;
+
+	if (p->nz <= 1)
+		return p->only;
+	r = (uint64_t)sim_rand_range(sim, 1, (int64_t)p->total);
+	hi = p->n - 1;
+	while (lo < hi) {	/* the first entry whose cumulative weight reaches r */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->cum[mid] >= r)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* ---- Latency histograms (the bucketing of sim_lat_*) ---- */
+
+static unsigned wl_lat_bucket(sim_time_t v)
+{
+	unsigned msb, sub;
+
+	if (v < (1u << WL_LAT_SUB_BITS))
+		return (unsigned)v;
+	msb = sim_ilog2(v);
+	sub = (unsigned)(v >> (msb - WL_LAT_SUB_BITS)) & ((1u << WL_LAT_SUB_BITS) - 1);
+	return ((msb - WL_LAT_SUB_BITS + 1) << WL_LAT_SUB_BITS) + sub;
+}
+
+static sim_time_t wl_lat_bucket_max(unsigned b)
+{
+	unsigned octave = b >> WL_LAT_SUB_BITS, sub = b & ((1u << WL_LAT_SUB_BITS) - 1);
+
+	if (octave == 0)
+		return b;
+	return ((((sim_time_t)((1u << WL_LAT_SUB_BITS) + sub)) + 1) << (octave - 1)) - 1;
+}
+
+static inline void wl_lat_record(struct wl_hist *h, sim_time_t ns)
+{
+	unsigned b = wl_lat_bucket(ns);
+
+	h->count++;
+	if (ns > h->max)
+		h->max = ns;
+	if (h->bucket[b] != UINT32_MAX)
+		h->bucket[b]++;
+}
+
+static const struct wl_hist *wl_hist_of(const struct sim_wl *w,
+					enum sim_lat_kind kind)
+{
+	return kind == SIM_LAT_FREE ? &w->lat[1] : kind == SIM_LAT_ALLOC ? &w->lat[0]
+									   : NULL;
+}
+
+sim_time_t sim_wl_lat_percentile(const struct sim_wl *w, enum sim_lat_kind kind,
+				 double pct)
+{
+	const struct wl_hist *h = wl_hist_of(w, kind);
+	uint64_t rank, seen = 0;
+
+	if (!h || h->count == 0)
+		return 0;
+	/* nearest rank, exactly as sim_lat_percentile() */
+	rank = (uint64_t)(pct / 100.0 * (double)h->count + 0.999999);
+	if (rank < 1)
+		rank = 1;
+	if (rank > h->count)
+		rank = h->count;
+	for (unsigned b = 0; b < WL_LAT_BUCKETS; b++) {
+		seen += h->bucket[b];
+		if (seen >= rank) {
+			sim_time_t hi = wl_lat_bucket_max(b);
+
+			return hi < h->max ? hi : h->max;
+		}
+	}
+	return h->max;
+}
+
+sim_time_t sim_wl_lat_max(const struct sim_wl *w, enum sim_lat_kind kind)
+{
+	const struct wl_hist *h = wl_hist_of(w, kind);
+
+	return h ? h->max : 0;
+}
+
+/* ---- Failure reasons ---- */
+
+void wl_reason_key(const char *reason, char *key)
+{
+	const char *open = strchr(reason, '(');
+	const char *colon = open ? strchr(open + 1, ':') : NULL;
+	size_t n = colon ? (size_t)(colon - reason) : strlen(reason);
+
+	if (n > WL_REASON_LEN)
+		n = WL_REASON_LEN;
+	memcpy(key, reason, n);
+	if (colon && n < WL_REASON_LEN)
+		key[n++] = ')';
+	key[n] = '\0';
+}
+
+static void wl_count_reason(struct sim_wl *w, const char *reason)
+{
+	char key[WL_REASON_LEN + 1];
+	size_t i;
+
+	wl_reason_key(reason, key);
+	for (i = 0; i < w->nr_reasons; i++) {
+		if (strcmp(w->reason[i].key, key) == 0) {
+			w->reason[i].count++;
+			return;
+		}
+	}
+	if (w->nr_reasons == WL_MAX_REASONS) {
+		/* the slot after the last kept key collects the rest */
+		if (!w->reason[WL_MAX_REASONS].count)
+			strcpy(w->reason[WL_MAX_REASONS].key, WL_REASON_OTHER);
+		w->reason[WL_MAX_REASONS].count++;
+		return;
+	}
+	strcpy(w->reason[i].key, key);
+	w->reason[i].count = 1;
+	w->nr_reasons++;
+}
+
+const char *sim_wl_reason_at(const struct sim_wl *w, size_t i, uint64_t *count)
+{
+	if (i < w->nr_reasons) {
+		*count = w->reason[i].count;
+		return w->reason[i].key;
+	}
+	if (i == w->nr_reasons && w->nr_reasons == WL_MAX_REASONS &&
+	    w->reason[WL_MAX_REASONS].count) {
+		*count = w->reason[WL_MAX_REASONS].count;
+		return w->reason[WL_MAX_REASONS].key;
+	}
+	return NULL;
+}
+
+/* ---- Lists and the heap ---- */
+
+#define WL_APPEND(w, headp, tailp, id, PREV, NEXT) \
+	do { \
+		struct wl_obj *o_ = &(w)->obj[id]; \
+		o_->PREV = *(tailp); \
+		o_->NEXT = WL_NIL; \
+		if (*(tailp) != WL_NIL) \
+			(w)->obj[*(tailp)].NEXT = (id); \
+		else \
+			*(headp) = (id); \
+		*(tailp) = (id); \
+	} while (0)
+
+#define WL_UNLINK(w, headp, tailp, id, PREV, NEXT) \
+	do { \
+		struct wl_obj *o_ = &(w)->obj[id]; \
+		if (o_->PREV != WL_NIL) \
+			(w)->obj[o_->PREV].NEXT = o_->NEXT; \
+		else \
+			*(headp) = o_->NEXT; \
+		if (o_->NEXT != WL_NIL) \
+			(w)->obj[o_->NEXT].PREV = o_->PREV; \
+		else \
+			*(tailp) = o_->PREV; \
+	} while (0)
+
+static inline bool wl_before(const struct sim_wl *w, uint32_t a, uint32_t b)
+{
+	const struct wl_obj *x = &w->obj[a], *y = &w->obj[b];
+
+	return x->due < y->due || (x->due == y->due && x->seq < y->seq);
+}
+
+static inline void wl_heap_set(struct sim_wl *w, uint32_t i, uint32_t id)
+{
+	w->heap[i] = id;
+	w->obj[id].heap = i + 1;
+}
+
+static void wl_sift_up(struct sim_wl *w, uint32_t i)
+{
+	uint32_t id = w->heap[i];
+
+	while (i > 0) {
+		uint32_t parent = (i - 1) / 2;
+
+		if (!wl_before(w, id, w->heap[parent]))
+			break;
+		wl_heap_set(w, i, w->heap[parent]);
+		i = parent;
+	}
+	wl_heap_set(w, i, id);
+}
+
+static void wl_sift_down(struct sim_wl *w, uint32_t i)
+{
+	uint32_t id = w->heap[i];
+
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+
+		if (c >= w->nr_heap)
+			break;
+		if (c + 1 < w->nr_heap && wl_before(w, w->heap[c + 1], w->heap[c]))
+			c++;
+		if (!wl_before(w, w->heap[c], id))
+			break;
+		wl_heap_set(w, i, w->heap[c]);
+		i = c;
+	}
+	wl_heap_set(w, i, id);
+}
+
+static void wl_heap_remove(struct sim_wl *w, uint32_t id)
+{
+	uint32_t i = w->obj[id].heap - 1;
+	uint32_t last = w->heap[--w->nr_heap];
+
+	w->obj[id].heap = 0;
+	if (last == id)
+		return;
+	wl_heap_set(w, i, last);
+	wl_sift_up(w, i);
+	wl_sift_down(w, w->obj[last].heap - 1);
+}
+
+/* ---- Objects ---- */
+
+/* room for one more live object of @s; false on host OOM (nothing changed) */
+static bool wl_reserve(struct sim_wl *w, struct wl_stream *s)
+{
+	if (w->free_obj == WL_NIL &&
+	    wl_grow((void **)&w->obj, &w->cap_obj, (uint64_t)w->nr_obj + 1,
+		    sizeof *w->obj))
+		return false;
+	if (wl_grow((void **)&s->live, &s->cap_live, (uint64_t)s->nr_live + 1,
+		    sizeof *s->live))
+		return false;
+	return wl_grow((void **)&w->heap, &w->cap_heap, (uint64_t)w->nr_heap + 1,
+		       sizeof *w->heap) == 0;
+}
+
+static uint32_t wl_obj_get(struct sim_wl *w)
+{
+	uint32_t id = w->free_obj;
+
+	if (id != WL_NIL) {
+		w->free_obj = w->obj[id].snext;
+		return id;
+	}
+	return w->nr_obj++;
+}
+
+/* take @id off every list; its record goes back to the free chain */
+static void wl_release(struct sim_wl *w, uint32_t id)
+{
+	struct wl_obj *o = &w->obj[id];
+	struct wl_stream *s = &w->streams[o->stream];
+	uint32_t last;
+
+	if (o->heap)
+		wl_heap_remove(w, id);
+	if (o->phase_bound)
+		WL_UNLINK(w, &w->phead, &w->ptail, id, pprev, pnext);
+	if (o->slot)
+		w->slot[o->slot - 1] = 0;
+	last = s->live[--s->nr_live];
+	s->live[o->pos] = last;
+	w->obj[last].pos = o->pos;
+	WL_UNLINK(w, &s->head, &s->tail, id, sprev, snext);
+	WL_UNLINK(w, &w->ghead, &w->gtail, id, gprev, gnext);
+	o->snext = w->free_obj;
+	w->free_obj = id;
+}
+
+static inline void wl_digest(struct sim_wl *w, uint64_t op, uint64_t addr,
+			     uint64_t size)
+{
+	uint64_t h = w->st.digest;
+
+	h = (h ^ op) * WL_FNV_PRIME;
+	h = (h ^ addr) * WL_FNV_PRIME;
+	h = (h ^ size) * WL_FNV_PRIME;
+	w->st.digest = h;
+}
+
+/* after every operation: the slab footprint's peak */
+static inline void wl_after_op(struct sim_wl *w, struct wl_run *run)
+{
+	uint64_t r, u;
+
+	sim_slab_vmstat(w->sim, &r, &u);
+	r += u;
+	if (r > w->st.slab_pages_peak)
+		w->st.slab_pages_peak = r;
+	if (r > run->peak)
+		run->peak = r;
+}
+
+/* run on @cpu in @ctx: switch, then undo (returns what to restore) */
+static inline unsigned wl_enter(struct sim *sim, unsigned cpu, enum sim_context ctx,
+				bool *pushed)
+{
+	unsigned old = sim_current_cpu(sim);
+
+	if (cpu != old)
+		sim_set_cpu(sim, cpu);
+	*pushed = ctx != SIM_CTX_PROCESS && sim_context_push(sim, ctx) == SIM_OK;
+	return old;
+}
+
+static inline void wl_leave(struct sim *sim, unsigned old, bool pushed)
+{
+	if (pushed)
+		sim_context_pop(sim);
+	if (sim_current_cpu(sim) != old)
+		sim_set_cpu(sim, old);
+}
+
+static void wl_free_obj(struct sim_wl *w, struct wl_run *run, uint32_t id)
+{
+	struct sim *sim = w->sim;
+	struct wl_obj *o = &w->obj[id];
+	struct wl_stream *s = &w->streams[o->stream];
+	sim_cache_t cache = s->targets[o->target].cache;
+	unsigned cpu = o->cpu, old;
+	sim_time_t t0;
+	bool pushed;
+	int rc;
+
+	if (w->free_any_cpu && run->mix->nr_cpus)
+		cpu = run->mix->cpu[wl_pick(sim, &run->mix->cpick)];
+	old = wl_enter(sim, cpu, (enum sim_context)o->ctx, &pushed);
+	t0 = sim_now(sim);
+	rc = cache ? sim_cache_free(sim, cache, o->addr) : sim_kfree(sim, o->addr);
+	wl_lat_record(&w->lat[1], sim_now(sim) - t0);
+	wl_leave(sim, old, pushed);
+
+	w->st.ops++;
+	if (rc == SIM_OK) {
+		w->st.frees++;
+		s->frees++;
+	} else {
+		w->st.free_errors++;
+	}
+	w->st.live--;
+	w->st.live_bytes -= o->size;
+	s->live_bytes -= o->size;
+	wl_digest(w, WL_OP_FREE, o->addr, o->size);
+	wl_release(w, id);
+	wl_after_op(w, run);
+}
+
+static uint64_t wl_size_draw(struct sim *sim, const struct wl_size *z)
+{
+	size_t i;
+
+	switch (z->kind) {
+	case SIM_WL_SIZE_UNIFORM:
+		return z->lo == z->hi ? z->lo
+				      : (uint64_t)sim_rand_range(sim, (int64_t)z->lo,
+								 (int64_t)z->hi);
+	case SIM_WL_SIZE_WEIGHTED:
+		return z->value[wl_pick(sim, &z->pick)];
+	case SIM_WL_SIZE_HISTOGRAM:
+		i = wl_pick(sim, &z->pick);
+		return z->value[i] == z->upper[i] ? z->value[i]
+			: (uint64_t)sim_rand_range(sim, (int64_t)z->value[i],
+						   (int64_t)z->upper[i]);
+	case SIM_WL_SIZE_FIXED:
+	default:
+		return z->lo;
+	}
+}
+
+static sim_time_t wl_lifetime_due(struct sim *sim, const struct sim_wl_life *l,
+				  sim_time_t born)
+{
+	double x;
+
+	switch (l->kind) {
+	case SIM_WL_LIFE_IMMEDIATE:
+		return born;
+	case SIM_WL_LIFE_EXPONENTIAL:
+		x = sim_rand_exponential(sim, l->mean);
+		break;
+	case SIM_WL_LIFE_PARETO:
+		x = sim_rand_pareto(sim, l->xm, l->alpha);
+		break;
+	default:
+		return WL_NEVER;
+	}
+	if (!(x < WL_LIFE_CAP))
+		return WL_NEVER;
+	return born + (sim_time_t)x;
+}
+
+/*
+ * One allocation attempt; @slot + 1 gets the object in a SLOTS phase (0: an
+ * arrival, with a lifetime).  Return: false on host OOM, before anything
+ * was allocated.
+ */
+static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
+{
+	struct sim *sim = w->sim;
+	const struct wl_mix *m = run->mix;
+	struct wl_stream *s;
+	const struct wl_target *t;
+	const struct sim_wl_context *c;
+	size_t si, ti;
+	unsigned cpu, old;
+	uint64_t size;
+	sim_addr_t a = SIM_ADDR_NONE;
+	sim_time_t t0;
+	bool pushed;
+	int rc;
+
+	si = wl_pick(sim, &run->spick);
+	s = &w->streams[si];
+	if (!wl_reserve(w, s))
+		return false;	/* the run stops; nothing was allocated */
+	ti = wl_pick(sim, &s->tpick);
+	t = &s->targets[ti];
+	cpu = m->nr_cpus ? m->cpu[wl_pick(sim, &m->cpick)] : run->cpu0;
+	c = &m->ctx[wl_pick(sim, &m->xpick)];
+	size = t->cache ? t->size : wl_size_draw(sim, &s->size);
+
+	old = wl_enter(sim, cpu, c->ctx, &pushed);
+	t0 = sim_now(sim);
+	if (t->cache)
+		rc = sim_cache_alloc(sim, t->cache, c->gfp | s->flags, &a);
+	else
+		rc = sim_kmalloc(sim, size, c->gfp | s->flags, &a);
+	wl_lat_record(&w->lat[0], sim_now(sim) - t0);
+	if (rc != SIM_OK)
+		wl_count_reason(w, sim_last_reason(sim));
+	wl_leave(sim, old, pushed);
+
+	w->st.ops++;
+	if (rc != SIM_OK) {
+		w->st.failures++;
+		s->failures++;
+		wl_digest(w, WL_OP_FAIL, 0, size);
+	} else {
+		uint32_t id = wl_obj_get(w);
+		struct wl_obj *o = &w->obj[id];
+
+		o->addr = a;
+		o->seq = ++w->seq;
+		o->size = size;
+		o->heap = 0;
+		o->slot = 0;
+		o->stream = (uint16_t)si;
+		o->target = (uint16_t)ti;
+		o->cpu = (uint8_t)cpu;
+		o->ctx = (uint8_t)c->ctx;
+		o->phase_bound = false;
+		o->pos = s->nr_live;
+		s->live[s->nr_live++] = id;
+		WL_APPEND(w, &s->head, &s->tail, id, sprev, snext);
+		WL_APPEND(w, &w->ghead, &w->gtail, id, gprev, gnext);
+		o->due = WL_NEVER;
+		if (slot) {
+			o->slot = (uint32_t)slot;
+			w->slot[slot - 1] = id + 1;
+		} else if (s->life.kind == SIM_WL_LIFE_PHASE) {
+			o->phase_bound = true;
+			WL_APPEND(w, &w->phead, &w->ptail, id, pprev, pnext);
+		} else {
+			o->due = wl_lifetime_due(sim, &s->life, w->sched);
+			if (o->due != WL_NEVER) {
+				w->heap[w->nr_heap++] = id;
+				wl_sift_up(w, w->nr_heap - 1);
+			}
+		}
+		w->st.allocs++;
+		s->allocs++;
+		w->st.live++;
+		w->st.live_bytes += size;
+		s->live_bytes += size;
+		if (w->st.live > w->st.peak_live)
+			w->st.peak_live = w->st.live;
+		if (w->st.live_bytes > w->st.peak_live_bytes)
+			w->st.peak_live_bytes = w->st.live_bytes;
+		if (s->nr_live > s->peak_live)
+			s->peak_live = s->nr_live;
+		wl_digest(w, WL_OP_ALLOC, a, size);
+	}
+	wl_after_op(w, run);
+	return true;
+}
+
+/* ---- Descriptions ---- */
+
+static int wl_mix_init(struct sim_wl *w, struct wl_mix *m,
+		       const struct sim_wl_mix *src, const char *what,
+		       char *err, size_t errlen, gfp_t gfp_kernel)
+{
+	uint64_t *tmp;
+	size_t n = src->nr_contexts ? src->nr_contexts : 1;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	m->ctx = calloc(n, sizeof *m->ctx);
+	m->cpu = calloc(src->nr_cpus ? src->nr_cpus : 1, sizeof *m->cpu);
+	tmp = calloc(n > src->nr_cpus ? n : src->nr_cpus ? src->nr_cpus : 1,
+		     sizeof *tmp);
+	if (!m->ctx || !m->cpu || !tmp) {
+		free(tmp);
+		return wl_err(err, errlen, SIM_ENOHOSTMEM, "out of host memory");
+	}
+	m->nr_ctx = n;
+	if (!src->nr_contexts) {
+		m->ctx[0].ctx = SIM_CTX_PROCESS;
+		m->ctx[0].gfp = gfp_kernel;
+		m->ctx[0].weight = 1;
+	}
+	for (size_t i = 0; i < src->nr_contexts; i++) {
+		if ((unsigned)src->contexts[i].ctx >= SIM_NR_CONTEXTS) {
+			free(tmp);
+			return wl_err(err, errlen, SIM_EINVAL, "%s: context %zu: no such context",
+				      what, i + 1);
+		}
+		m->ctx[i] = src->contexts[i];
+	}
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = m->ctx[i].weight;
+	rc = wl_pick_init(&m->xpick, tmp, n, what, err, errlen);
+	if (rc == SIM_OK && !m->xpick.nz)
+		rc = wl_err(err, errlen, SIM_EINVAL, "%s: the contexts' weights are all 0", what);
+	if (rc == SIM_OK) {
+		m->nr_cpus = src->nr_cpus;
+		for (size_t i = 0; i < src->nr_cpus; i++) {
+			if (src->cpus[i].cpu >= sim_nr_cpus(w->sim)) {
+				rc = wl_err(err, errlen, SIM_EINVAL,
+					    "%s: cpu %u out of range (0..%u)", what,
+					    src->cpus[i].cpu, sim_nr_cpus(w->sim) - 1);
+				break;
+			}
+			m->cpu[i] = src->cpus[i].cpu;
+			tmp[i] = src->cpus[i].weight;
+		}
+	}
+	if (rc == SIM_OK && src->nr_cpus) {
+		rc = wl_pick_init(&m->cpick, tmp, src->nr_cpus, what, err, errlen);
+		if (rc == SIM_OK && !m->cpick.nz)
+			rc = wl_err(err, errlen, SIM_EINVAL, "%s: the CPUs' weights are all 0", what);
+	}
+	free(tmp);
+	return rc;
+}
+
+static void wl_mix_fini(struct wl_mix *m)
+{
+	free(m->ctx);
+	free(m->cpu);
+	wl_pick_fini(&m->xpick);
+	wl_pick_fini(&m->cpick);
+	memset(m, 0, sizeof *m);
+}
+
+static bool wl_size_ok(uint64_t v)
+{
+	return v >= 1 && v <= WL_MAX_SIZE;
+}
+
+static int wl_size_init(struct wl_size *z, const struct sim_wl_size *src,
+			const char *name, char *err, size_t errlen)
+{
+	memset(z, 0, sizeof *z);
+	z->kind = src->kind;
+	switch (src->kind) {
+	case SIM_WL_SIZE_FIXED:
+		z->lo = z->hi = src->lo;
+		if (!wl_size_ok(src->lo))
+			return wl_err(err, errlen, SIM_EINVAL,
+				      "stream '%s': size %llu out of range (1..%llu)", name,
+				      (unsigned long long)src->lo,
+				      (unsigned long long)WL_MAX_SIZE);
+		return SIM_OK;
+	case SIM_WL_SIZE_UNIFORM:
+		z->lo = src->lo;
+		z->hi = src->hi;
+		if (!wl_size_ok(src->lo) || !wl_size_ok(src->hi) || src->lo > src->hi)
+			return wl_err(err, errlen, SIM_EINVAL,
+				      "stream '%s': sizes %llu..%llu: need 1 <= lo <= hi <= %llu",
+				      name, (unsigned long long)src->lo,
+				      (unsigned long long)src->hi,
+				      (unsigned long long)WL_MAX_SIZE);
+		return SIM_OK;
+	case SIM_WL_SIZE_WEIGHTED:
+	case SIM_WL_SIZE_HISTOGRAM: {
+		bool hist = src->kind == SIM_WL_SIZE_HISTOGRAM;
+		int rc;
+
+		if (src->n < 1 || src->n > WL_MAX_ENTRIES || !src->value || !src->weight ||
+		    (hist && !src->upper))
+			return wl_err(err, errlen, SIM_EINVAL,
+				      "stream '%s': a size list needs 1..%d entries", name,
+				      WL_MAX_ENTRIES);
+		z->value = malloc(src->n * sizeof *z->value);
+		z->upper = malloc(src->n * sizeof *z->upper);
+		if (!z->value || !z->upper)
+			return wl_err(err, errlen, SIM_ENOHOSTMEM, "out of host memory");
+		for (size_t i = 0; i < src->n; i++) {
+			uint64_t lo = src->value[i], hi = hist ? src->upper[i] : lo;
+
+			if (!wl_size_ok(lo) || !wl_size_ok(hi) || lo > hi)
+				return wl_err(err, errlen, SIM_EINVAL,
+					      "stream '%s': size entry %zu (%llu..%llu) out of range (1..%llu)",
+					      name, i + 1, (unsigned long long)lo,
+					      (unsigned long long)hi,
+					      (unsigned long long)WL_MAX_SIZE);
+			z->value[i] = lo;
+			z->upper[i] = hi;
+		}
+		rc = wl_pick_init(&z->pick, src->weight, src->n, name, err, errlen);
+		if (rc == SIM_OK && !z->pick.nz)
+			rc = wl_err(err, errlen, SIM_EINVAL,
+				    "stream '%s': the size weights are all 0", name);
+		return rc;
+	}
+	default:
+		return wl_err(err, errlen, SIM_EINVAL, "stream '%s': unknown size distribution",
+			      name);
+	}
+}
+
+static int wl_life_check(const struct sim_wl_life *l, const char *name,
+			 char *err, size_t errlen)
+{
+	switch (l->kind) {
+	case SIM_WL_LIFE_IMMEDIATE:
+	case SIM_WL_LIFE_PHASE:
+	case SIM_WL_LIFE_FOREVER:
+		return SIM_OK;
+	case SIM_WL_LIFE_EXPONENTIAL:
+		if (l->mean > 0 && l->mean < WL_LIFE_CAP)
+			return SIM_OK;
+		return wl_err(err, errlen, SIM_EINVAL,
+			      "stream '%s': exponential lifetime needs a mean > 0 ns", name);
+	case SIM_WL_LIFE_PARETO:
+		if (l->xm > 0 && l->xm < WL_LIFE_CAP && l->alpha > 0 && l->alpha < 1e6)
+			return SIM_OK;
+		return wl_err(err, errlen, SIM_EINVAL,
+			      "stream '%s': pareto lifetime needs a scale > 0 ns and a shape > 0",
+			      name);
+	default:
+		return wl_err(err, errlen, SIM_EINVAL, "stream '%s': unknown lifetime", name);
+	}
+}
+
+static int wl_stream_init(struct sim_wl *w, struct wl_stream *s,
+			  const struct sim_wl_stream *src, char *err, size_t errlen)
+{
+	uint64_t tw[WL_MAX_TARGETS];
+	bool kmalloc = false;
+	int rc;
+
+	s->head = s->tail = WL_NIL;
+	if (!src->name || !src->name[0])
+		return wl_err(err, errlen, SIM_EINVAL, "a stream needs a name");
+	s->name = strdup(src->name);
+	if (!s->name)
+		return wl_err(err, errlen, SIM_ENOHOSTMEM, "out of host memory");
+	if (src->nr_targets < 1 || src->nr_targets > WL_MAX_TARGETS || !src->targets)
+		return wl_err(err, errlen, SIM_EINVAL, "stream '%s': 1..%d targets needed",
+			      s->name, WL_MAX_TARGETS);
+	s->targets = calloc(src->nr_targets, sizeof *s->targets);
+	if (!s->targets)
+		return wl_err(err, errlen, SIM_ENOHOSTMEM, "out of host memory");
+	for (size_t i = 0; i < src->nr_targets; i++) {
+		struct sim_cache_info info;
+
+		s->targets[i].cache = src->targets[i].cache;
+		tw[i] = src->targets[i].weight;
+		if (src->targets[i].cache == SIM_CACHE_NONE) {
+			kmalloc = true;
+			continue;
+		}
+		if (!sim_cache_valid(w->sim, src->targets[i].cache) ||
+		    sim_cache_get_info(w->sim, src->targets[i].cache, &info) != SIM_OK ||
+		    info.dead)
+			return wl_err(err, errlen, SIM_EINVAL,
+				      "stream '%s': target %zu is no live cache", s->name, i + 1);
+		s->targets[i].size = info.object_size;
+	}
+	rc = wl_pick_init(&s->tpick, tw, src->nr_targets, s->name, err, errlen);
+	if (rc == SIM_OK && !s->tpick.nz)
+		rc = wl_err(err, errlen, SIM_EINVAL, "stream '%s': the targets' weights are all 0",
+			    s->name);
+	if (rc == SIM_OK && kmalloc)
+		rc = wl_size_init(&s->size, &src->size, s->name, err, errlen);
+	if (rc == SIM_OK)
+		rc = wl_life_check(&src->life, s->name, err, errlen);
+	s->life = src->life;
+	s->flags = src->flags;
+	return rc;
+}
+
+static void wl_stream_fini(struct wl_stream *s)
+{
+	free(s->name);
+	free(s->targets);
+	wl_pick_fini(&s->tpick);
+	free(s->size.value);
+	free(s->size.upper);
+	wl_pick_fini(&s->size.pick);
+	free(s->live);
+}
+
+void sim_wl_free(struct sim_wl *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->nr_streams; i++)
+		wl_stream_fini(&w->streams[i]);
+	free(w->streams);
+	free(w->weights);
+	free(w->ones);
+	wl_mix_fini(&w->mix);
+	free(w->obj);
+	free(w->heap);
+	free(w->slot);
+	free(w);
+}
+
+int sim_wl_new(struct sim *sim, const struct sim_wl_config *cfg,
+	       struct sim_wl **out, char *err, size_t errlen)
+{
+	struct sim_wl *w;
+	gfp_t gfp_kernel = 0;
+	int rc = SIM_OK;
+
+	*out = NULL;
+	if (!cfg || cfg->nr_streams < 1 || cfg->nr_streams > WL_MAX_STREAMS ||
+	    !cfg->streams)
+		return wl_err(err, errlen, SIM_EINVAL, "a workload needs 1..%d streams",
+			      WL_MAX_STREAMS);
+	sim_gfp_parse("GFP_KERNEL", 10, &gfp_kernel, NULL, 0);
+	w = calloc(1, sizeof *w);
+	if (!w)
+		return wl_err(err, errlen, SIM_ENOHOSTMEM, "out of host memory");
+	w->sim = sim;
+	w->free_any_cpu = cfg->free_any_cpu;
+	w->free_obj = WL_NIL;
+	w->ghead = w->gtail = w->phead = w->ptail = WL_NIL;
+	w->st.digest = WL_FNV_OFFSET;
+	w->streams = calloc(cfg->nr_streams, sizeof *w->streams);
+	w->weights = calloc(cfg->nr_streams, sizeof *w->weights);
+	w->ones = calloc(cfg->nr_streams, sizeof *w->ones);
+	if (!w->streams || !w->weights || !w->ones) {
+		sim_wl_free(w);
+		return wl_err(err, errlen, SIM_ENOHOSTMEM, "out of host memory");
+	}
+	for (size_t i = 0; i < cfg->nr_streams && rc == SIM_OK; i++) {
+		w->nr_streams = i + 1;
+		rc = wl_stream_init(w, &w->streams[i], &cfg->streams[i], err, errlen);
+		w->weights[i] = cfg->streams[i].weight;
+		w->ones[i] = 1;
+		for (size_t j = 0; rc == SIM_OK && j < i; j++)
+			if (strcmp(w->streams[j].name, w->streams[i].name) == 0)
+				rc = wl_err(err, errlen, SIM_EINVAL,
+					    "two streams are called '%s'", w->streams[i].name);
+	}
+	if (rc == SIM_OK)
+		rc = wl_mix_init(w, &w->mix, &cfg->mix, "workload", err, errlen, gfp_kernel);
+	if (rc != SIM_OK) {
+		sim_wl_free(w);
+		return rc;
+	}
+	*out = w;
+	return SIM_OK;
+}
+
+/* ---- Running a phase ---- */
+
+static inline void wl_advance_to(struct sim *sim, sim_time_t t)
+{
+	sim_time_t now = sim_now(sim);
+
+	if (t > now)
+		sim_advance(sim, t - now);
+}
+
+static sim_time_t wl_gap(struct sim *sim, const struct sim_wl_phase *ph,
+			 double frac)
+{
+	double r = ph->rate, g;
+
+	if (ph->kind == SIM_WL_RAMP)
+		r = ph->rate_from + (ph->rate - ph->rate_from) * frac;
+	if (!(r > 0))
+		return 0;
+	g = 1e9 / r;
+	if (ph->poisson)
+		g = sim_rand_exponential(sim, g);
+	return (sim_time_t)g;
+}
+
+static int wl_phase_check(const struct sim_wl *w, const struct sim_wl_phase *ph,
+			  char *err, size_t errlen)
+{
+	bool drain;
+
+	if ((unsigned)ph->kind >= SIM_WL_NR_PHASE_KINDS)
+		return wl_err(err, errlen, SIM_EINVAL, "unknown phase kind");
+	drain = ph->kind == SIM_WL_DRAIN;
+	if (!drain && !ph->ops && !ph->duration && !ph->until)
+		return wl_err(err, errlen, SIM_EINVAL,
+			      "a %s phase needs ops, duration or until",
+			      wl_phase_names[ph->kind]);
+	if (!drain && !ph->ops &&
+	    (ph->rate == 0 || (ph->kind == SIM_WL_RAMP && ph->rate_from == 0)))
+		return wl_err(err, errlen, SIM_EINVAL,
+			      "a %s phase with events back to back (rate 0) needs ops: "
+			      "its schedule does not move", wl_phase_names[ph->kind]);
+	if (!(ph->rate == 0 || (ph->rate >= WL_MIN_RATE && ph->rate <= WL_MAX_RATE)) ||
+	    !(ph->rate_from == 0 ||
+	      (ph->rate_from >= WL_MIN_RATE && ph->rate_from <= WL_MAX_RATE)))
+		return wl_err(err, errlen, SIM_EINVAL,
+			      "rate must be 0 or between %g and %g per second",
+			      WL_MIN_RATE, WL_MAX_RATE);
+	if (drain && ph->fraction >= 0 && !(ph->fraction <= 1))
+		return wl_err(err, errlen, SIM_EINVAL, "drain fraction must be in 0..1");
+	if (drain && (unsigned)ph->order > SIM_WL_LIFO)
+		return wl_err(err, errlen, SIM_EINVAL, "unknown drain order");
+	if (ph->kind == SIM_WL_SLOTS && (ph->slots < 1 || ph->slots > WL_MAX_SLOTS))
+		return wl_err(err, errlen, SIM_EINVAL, "slots must be in 1..%llu",
+			      (unsigned long long)WL_MAX_SLOTS);
+	if (ph->duration > (sim_time_t)INT64_MAX || ph->until > (sim_time_t)INT64_MAX)
+		return wl_err(err, errlen, SIM_EINVAL, "phase times out of range");
+	(void)w;
+	return SIM_OK;
+}
+
+/* the number of live objects a DRAIN may pick from */
+static uint64_t wl_eligible(const struct sim_wl *w, const struct wl_pick *sp)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < w->nr_streams; i++)
+		if (sp->cum[i] != (i ? sp->cum[i - 1] : 0))
+			n += w->streams[i].nr_live;
+	return n;
+}
+
+static inline bool wl_stream_eligible(const struct wl_pick *sp, size_t i)
+{
+	return sp->cum[i] != (i ? sp->cum[i - 1] : 0);
+}
+
+/* the next DRAIN victim, or WL_NIL */
+static uint32_t wl_victim(struct sim_wl *w, const struct wl_run *run)
+{
+	const struct wl_pick *sp = &run->spick;
+	uint32_t best = WL_NIL;
+
+	if (run->ph->order == SIM_WL_RANDOM) {
+		uint64_t n = wl_eligible(w, sp), r;
+
+		if (!n)
+			return WL_NIL;
+		r = n == 1 ? 0 : (uint64_t)sim_rand_range(w->sim, 0, (int64_t)n - 1);
+		for (size_t i = 0; i < w->nr_streams; i++) {
+			const struct wl_stream *s = &w->streams[i];
+
+			if (!wl_stream_eligible(sp, i))
+				continue;
+			if (r < s->nr_live)
+				return s->live[r];
+			r -= s->nr_live;
+		}
+		return WL_NIL;
+	}
+	for (size_t i = 0; i < w->nr_streams; i++) {
+		const struct wl_stream *s = &w->streams[i];
+		uint32_t c = run->ph->order == SIM_WL_FIFO ? s->head : s->tail;
+
+		if (!wl_stream_eligible(sp, i) || c == WL_NIL)
+			continue;
+		if (best == WL_NIL ||
+		    (run->ph->order == SIM_WL_FIFO ? w->obj[c].seq < w->obj[best].seq
+						   : w->obj[c].seq > w->obj[best].seq))
+			best = c;
+	}
+	return best;
+}
+
+int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
+		     struct sim_wl_stats *out, char *err, size_t errlen)
+{
+	struct sim *sim = w->sim;
+	struct wl_run run = { .ph = ph };
+	struct wl_mix pmix;
+	struct sim_wl_stats before = w->st;
+	sim_time_t start, sstart, end = 0, next;
+	bool has_end = false, timed_out = false, drain = ph->kind == SIM_WL_DRAIN;
+	uint64_t drained = 0, target = 0, ops0 = w->st.ops;
+	int rc;
+	gfp_t gfp_kernel = 0;
+
+	rc = wl_phase_check(w, ph, err, errlen);
+	if (rc != SIM_OK)
+		return rc;
+	memset(&pmix, 0, sizeof pmix);
+	if (ph->weights)
+		rc = wl_pick_init(&run.spick, ph->weights, w->nr_streams, "phase",
+				  err, errlen);
+	else if (drain)		/* a drain without weights may pick any stream */
+		rc = wl_pick_init(&run.spick, w->ones, w->nr_streams, "phase",
+				  err, errlen);
+	else
+		rc = wl_pick_init(&run.spick, w->weights, w->nr_streams, "phase",
+				  err, errlen);
+	if (rc == SIM_OK && !drain && !run.spick.nz)
+		rc = wl_err(err, errlen, SIM_EINVAL,
+			    "a %s phase needs a stream of weight > 0",
+			    wl_phase_names[ph->kind]);
+	run.mix = &w->mix;
+	if (rc == SIM_OK && ph->mix) {
+		sim_gfp_parse("GFP_KERNEL", 10, &gfp_kernel, NULL, 0);
+		rc = wl_mix_init(w, &pmix, ph->mix, "phase", err, errlen, gfp_kernel);
+		run.mix = &pmix;
+	}
+	if (rc == SIM_OK && ph->kind == SIM_WL_SLOTS && ph->slots > w->nr_slots) {
+		uint32_t *p = realloc(w->slot, (size_t)ph->slots * sizeof *p);
+
+		if (!p) {
+			rc = wl_err(err, errlen, SIM_ENOHOSTMEM, "out of host memory");
+		} else {
+			memset(p + w->nr_slots, 0,
+			       (size_t)(ph->slots - w->nr_slots) * sizeof *p);
+			w->slot = p;
+			w->nr_slots = ph->slots;
+		}
+	}
+	if (rc != SIM_OK) {
+		wl_pick_fini(&run.spick);
+		wl_mix_fini(&pmix);
+		return rc;
+	}
+
+	run.cpu0 = sim_current_cpu(sim);
+	start = sim_now(sim);
+	if (!w->st.phases) {
+		w->st.start = start;
+		w->sched = start;
+	} else {
+		w->sched += start - w->mark;	/* time that passed outside the workload */
+	}
+	sstart = next = w->sched;
+	if (ph->duration) {
+		end = sstart + ph->duration;
+		has_end = true;
+	}
+	if (ph->until && (!has_end || ph->until < end)) {
+		end = ph->until;
+		has_end = true;
+	}
+	if (drain) {
+		uint64_t n = wl_eligible(w, &run.spick);
+
+		target = ph->fraction >= 0
+			? (uint64_t)floor(ph->fraction * (double)n + 0.5)
+			: SIM_MIN(ph->count, n);
+	}
+	run.peak = 0;
+	wl_after_op(w, &run);	/* the footprint at the start counts for the peak */
+
+	for (;;) {
+		double frac;
+
+		if (ph->ops && w->st.ops - ops0 >= ph->ops)
+			break;
+		if (drain && (drained >= target || !wl_eligible(w, &run.spick)))
+			break;
+		if (w->nr_heap && w->obj[w->heap[0]].due <= next) {
+			uint32_t id = w->heap[0];
+
+			if (has_end && w->obj[id].due > end) {
+				timed_out = true;
+				break;
+			}
+			w->sched = w->obj[id].due;
+			wl_advance_to(sim, w->sched);
+			wl_free_obj(w, &run, id);
+			continue;
+		}
+		if (has_end && next > end) {
+			timed_out = true;
+			break;
+		}
+		w->sched = next;
+		wl_advance_to(sim, next);
+		if (drain) {
+			uint32_t id = wl_victim(w, &run);
+
+			if (id == WL_NIL)
+				break;
+			wl_free_obj(w, &run, id);
+			drained++;
+		} else if (ph->kind == SIM_WL_SLOTS) {
+			uint64_t k = ph->slots == 1 ? 0
+				: (uint64_t)sim_rand_range(sim, 0, (int64_t)ph->slots - 1);
+
+			if (w->slot[k])
+				wl_free_obj(w, &run, w->slot[k] - 1);
+			else if (!wl_alloc(w, &run, k + 1))
+				rc = SIM_ENOHOSTMEM;
+		} else if (!wl_alloc(w, &run, 0)) {
+			rc = SIM_ENOHOSTMEM;
+		}
+		if (rc != SIM_OK)
+			break;
+		frac = 1.0;	/* how far a ramp is: by operations, else by time */
+		if (ph->kind == SIM_WL_RAMP)
+			frac = ph->ops ? (double)(w->st.ops - ops0) / (double)ph->ops
+				: (double)(next - sstart) / (double)(end - sstart);
+		if (frac > 1.0)
+			frac = 1.0;
+		next += wl_gap(sim, ph, frac);
+	}
+	if (timed_out) {
+		w->sched = end;		/* the phase ran out of time: its end is on the schedule */
+		wl_advance_to(sim, end);
+	}
+	/* phase-bound objects die with their phase, oldest first */
+	while (w->phead != WL_NIL)
+		wl_free_obj(w, &run, w->phead);
+
+	w->mark = sim_now(sim);
+	w->st.phases++;
+	w->st.end = sim_now(sim);
+	w->st.time += sim_now(sim) - start;
+	if (out) {
+		uint64_t r, u;
+
+		memset(out, 0, sizeof *out);
+		out->ops = w->st.ops - before.ops;
+		out->allocs = w->st.allocs - before.allocs;
+		out->frees = w->st.frees - before.frees;
+		out->failures = w->st.failures - before.failures;
+		out->free_errors = w->st.free_errors - before.free_errors;
+		out->live = w->st.live;
+		out->live_bytes = w->st.live_bytes;
+		out->peak_live = w->st.peak_live;
+		out->peak_live_bytes = w->st.peak_live_bytes;
+		sim_slab_vmstat(sim, &r, &u);
+		out->slab_pages = r + u;
+		out->slab_pages_peak = run.peak;
+		out->start = start;
+		out->end = sim_now(sim);
+		out->time = out->end - start;
+		out->phases = 1;
+		out->digest = w->st.digest;
+	}
+	wl_pick_fini(&run.spick);
+	wl_mix_fini(&pmix);
+	if (rc != SIM_OK)
+		return wl_err(err, errlen, rc, "out of host memory");
+	return SIM_OK;
+}
+
+/* ---- Results ---- */
+
+int sim_wl_check(const struct sim_wl *w, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < w->nr_streams; i++) {
+		const struct wl_stream *s = &w->streams[i];
+
+		for (size_t t = 0; t < s->tpick.n; t++) {
+			struct sim_cache_info info;
+			sim_cache_t c = s->targets[t].cache;
+
+			if (c == SIM_CACHE_NONE)
+				continue;
+			if (!sim_cache_valid(w->sim, c) ||
+			    sim_cache_get_info(w->sim, c, &info) != SIM_OK || info.dead)
+				return wl_err(err, errlen, SIM_ENOENT,
+					      "stream '%s': its cache was destroyed", s->name);
+		}
+	}
+	return SIM_OK;
+}
+
+bool sim_wl_validate(const struct sim_wl *w)
+{
+	uint64_t live = 0, listed = 0;
+
+	for (size_t i = 0; i < w->nr_streams; i++) {
+		const struct wl_stream *s = &w->streams[i];
+
+		live += s->nr_live;
+		for (uint32_t k = 0; k < s->nr_live; k++)
+			if (w->obj[s->live[k]].pos != k || w->obj[s->live[k]].stream != i)
+				return false;
+	}
+	for (uint32_t id = w->ghead; id != WL_NIL; id = w->obj[id].gnext)
+		listed++;
+	if (live != w->st.live || listed != live)
+		return false;
+	for (uint32_t i = 0; i < w->nr_heap; i++) {
+		if (w->obj[w->heap[i]].heap != i + 1)
+			return false;
+		if (i && wl_before(w, w->heap[i], w->heap[(i - 1) / 2]))
+			return false;
+	}
+	for (uint64_t k = 0; k < w->nr_slots; k++)
+		if (w->slot[k] && w->obj[w->slot[k] - 1].slot != k + 1)
+			return false;
+	return true;
+}
+
+void sim_wl_get_stats(const struct sim_wl *w, struct sim_wl_stats *out)
+{
+	uint64_t r, u;
+
+	*out = w->st;
+	sim_slab_vmstat(w->sim, &r, &u);
+	out->slab_pages = r + u;
+}
+
+int sim_wl_stream_stats(const struct sim_wl *w, size_t i,
+			struct sim_wl_stream_stats *out)
+{
+	const struct wl_stream *s;
+
+	if (i >= w->nr_streams)
+		return SIM_EINVAL;
+	s = &w->streams[i];
+	out->name = s->name;
+	out->allocs = s->allocs;
+	out->frees = s->frees;
+	out->failures = s->failures;
+	out->live = s->nr_live;
+	out->live_bytes = s->live_bytes;
+	out->peak_live = s->peak_live;
+	return SIM_OK;
+}
+
+void sim_wl_live_foreach(const struct sim_wl *w,
+			 void (*fn)(void *ud, sim_addr_t addr, size_t stream),
+			 void *ud)
+{
+	for (uint32_t id = w->ghead; id != WL_NIL; id = w->obj[id].gnext)
+		fn(ud, w->obj[id].addr, w->obj[id].stream);
+}
