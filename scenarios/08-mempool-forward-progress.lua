@@ -10,12 +10,12 @@
 -- caller cannot wait, so it still gets NULL.
 --
 -- Part 1 shows the problem with plain kmem_cache_alloc under GFP_NOIO once
--- memory is exhausted; part 2 (when this build has sim:mempool_create)
--- shows the pool's reserve and the wait.
+-- memory is exhausted; part 2 shows the pool's reserve and the wait.
 local km = require "kmemsim"
 local wl = require "kmemsim.workload"
 
 local sim = km.new{ ram = "64M", cpus = 2 }
+sim:slowpath(true)   -- the allocation slow path: reserves, reclaim, as in the kernel
 print(("policy %s"):format(sim:config().policy))
 local bio = sim:cache_create("bio-184", 184, { flags = "SLAB_HWCACHE_ALIGN" })
 
@@ -27,16 +27,21 @@ sim:memalloc(function()
 end)
 print(("memory exhausted: %d pages held by the kernel"):format(held))
 
--- part 1: the writeback path allocating bios without a pool
+-- part 1: the writeback path allocating bios without a pool: GFP_NOIO may
+-- sleep, so each attempt reclaims (nothing to reclaim: kernel pages) and
+-- waits; the simulator gives up after 10 s of virtual time, the kernel
+-- would retry forever
+local t0 = sim:now()
 local r = wl.run(sim, {
   name = "writeback",
   streams = { { name = "bio", cache = bio, lifetime = wl.exponential("50us") } },
   contexts = { process = { weight = 1, gfp = "GFP_NOIO|__GFP_NOWARN" } },
-  phases = { wl.steady{ ops = 2000 } },
+  phases = { wl.steady{ ops = 3 } },
 })
-print(("without a mempool: %d of %d bio allocations failed%s"):format(r.failures,
-  r.allocs + r.failures, r.failures > 0 and " -- writeback stalls, nothing gets freed" or ""))
+print(("without a mempool: %d of %d bio allocations failed, after %.0f s of virtual time in reclaim")
+  :format(r.failures, r.allocs + r.failures, (sim:now() - t0) / 1e9))
 for _, x in ipairs(r.reasons) do print(("  %d x %s"):format(x.count, x.reason)) end
+print("  -- writeback cannot start, so nothing is ever freed: a deadlock")
 
 -- part 2: the same with a mempool of 16 bios created at boot
 if not sim.mempool_create then
@@ -44,29 +49,39 @@ if not sim.mempool_create then
   return
 end
 local fresh = km.new{ ram = "64M", cpus = 2 }
+fresh:slowpath(true)
 local bio2 = fresh:cache_create("bio-184", 184, { flags = "SLAB_HWCACHE_ALIGN" })
 local pool = fresh:mempool_create(16, { cache = bio2 })
 while fresh:alloc_pages(0, "GFP_NOWAIT|__GFP_NOWARN") do end
 fresh:memalloc(function()
   while fresh:alloc_pages(0, "GFP_ATOMIC|__GFP_NOWARN") do end
 end)
-local got, failed = {}, 0
-for _ = 1, 24 do
+-- the writeback path: 40 bios, each completing (freed) 200 us after it is
+-- submitted; the 17th finds the reserve empty and waits for a completion
+local failed, t0 = 0, fresh:now()
+for _ = 1, 40 do
   local p = pool:alloc("GFP_NOIO")
-  if p then got[#got + 1] = p else failed = failed + 1 end
-  if #got > 8 then pool:free(table.remove(got, 1)) end   -- I/O completes, a bio comes back
+  if p then pool:free(p, "200us") else failed = failed + 1 end
 end
-print(("with a mempool of 16: 24 GFP_NOIO allocations, %d failed"):format(failed))
-local atomic_failed = 0
+local info = pool:info()
+print(("with a mempool of 16: 40 GFP_NOIO allocations, %d failed, %d waited (%.1f ms in all)")
+  :format(failed, info.waits, (fresh:now() - t0) / 1e6))
+-- an interrupt handler cannot wait: with every element in flight, NULL
+fresh:advance("1ms")	-- the last completions come in: the reserve is full again
+local held, atomic_ok = {}, 0
+for _ = 1, 16 do held[#held + 1] = pool:alloc("GFP_NOIO") end
 fresh:irq(function()
-  for _ = 1, 24 do
-    local p = pool:alloc("GFP_ATOMIC")
-    if p then got[#got + 1] = p else atomic_failed = atomic_failed + 1 end
+  while atomic_ok < 100 do
+    local p = pool:alloc("GFP_ATOMIC|__GFP_NOWARN")
+    if not p then break end
+    held[#held + 1] = p
+    atomic_ok = atomic_ok + 1
   end
 end)
-print(("GFP_ATOMIC from a hardirq: %d of 24 failed once the reserve was empty"):format(atomic_failed))
-for _, p in ipairs(got) do pool:free(p) end
-local info = pool:info()
+print(("GFP_ATOMIC from a hardirq, 16 bios in flight: %d more (the cache's free objects), then NULL")
+  :format(atomic_ok))
+for _, p in ipairs(held) do pool:free(p) end
+info = pool:info()
 for _, k in ipairs{ "min_nr", "curr_nr", "allocs", "from_reserve", "waits", "failures" } do
   if info[k] ~= nil then print(("  pool %s = %s"):format(k, tostring(info[k]))) end
 end

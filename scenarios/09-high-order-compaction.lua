@@ -1,21 +1,30 @@
 -- scenarios/09-high-order-compaction.lua: free memory that cannot be used
 --
 -- What it teaches: the buddy allocator can only hand out a block of 2^order
--- pages if a free block that large exists.  Allocate every page one by
--- one, free every other one, and half of memory is free -- yet not one
--- free block of order 1 or more exists: external fragmentation.  The
--- unusable free space index (debugfs extfrag/unusable_index) says how much
--- of the free memory is useless at each order.  An order-4 request then
--- fails although thousands of pages are free ("fragmented" in the reason).
--- Compaction migrates movable pages together to rebuild large blocks;
--- that is why user pages are allocated __GFP_MOVABLE and why a
--- GFP_KERNEL request may compact before it fails.
+-- pages if a free block that large exists.  Two processes fault in
+-- anonymous pages turn about until memory is nearly full; one exits, and
+-- half of memory is free -- every other page -- yet no free block of
+-- order 1 or more exists: external fragmentation.  The unusable free space
+-- index (debugfs extfrag/unusable_index) says how much of the free memory
+-- is useless at each order.  An order-4 request that cannot sleep
+-- (GFP_NOWAIT) fails although thousands of pages are free ("fragmented"
+-- in the reason).  One that may sleep (GFP_KERNEL) compacts first: the
+-- survivor's pages are movable (user memory is allocated __GFP_MOVABLE),
+-- so compaction migrates them together and rebuilds large blocks.  Kernel
+-- pages could not be moved; the allocator keeps them in pageblocks of
+-- their own (migratetypes) so that they fragment movable memory less.
 local km = require "kmemsim"
 
--- min_free_kbytes = 128: watermarks of a few pages, so the fill leaves little
+-- min_free_kbytes = 128: low watermarks, so that the tasks can fill memory
 local sim = km.new{ ram = "64M", cpus = 1, pcp = false, min_free_kbytes = 128 }
+sim:slowpath(true)	-- reclaim and compaction, as in the kernel
 print(("policy %s"):format(sim:config().policy))
 
+local function free_pages()
+  local n = 0
+  for _, z in ipairs(sim:zones()) do n = n + z.free end
+  return n
+end
 local function index_at(order)
   local parts = {}
   for _, z in ipairs(sim:frag()) do
@@ -23,45 +32,34 @@ local function index_at(order)
   end
   return table.concat(parts, ", ")
 end
-local function free_pages()
-  local n = 0
-  for _, z in ipairs(sim:zones()) do n = n + z.free end
-  return n
-end
 
--- take every page, one at a time, all movable (low watermarks: little is left over)
-local pages = {}
-while true do
-  local p = sim:alloc_pages(0, "GFP_HIGHUSER_MOVABLE|__GFP_NOWARN|__GFP_NORETRY")
-  if not p then break end
-  pages[#pages + 1] = p
+local a, b = sim:task{ name = "a" }, sim:task{ name = "b" }
+while free_pages() > 600 do
+  a:fault(1)
+  b:fault(1)
 end
-print(("allocated %d single pages; %d pages left free"):format(#pages, free_pages()))
-for i = 1, #pages, 2 do sim:free_pages(pages[i], 0) end
-print(("freed every other page: %d pages free"):format(free_pages()))
+print(("tasks a and b hold %d anonymous pages, interleaved; %d pages free"):format(
+  sim:meminfo().anon, free_pages()))
+a:exit()
+print(("a exited: %d pages free, every other page"):format(free_pages()))
 print("unusable at order 4: " .. index_at(4))
 print(sim:buddyinfo())
 
--- the few large blocks the fill left serve some order-4 requests; then none fit
-local got, p, why = {}, nil, nil
+-- the few large blocks left serve some order-4 requests; then none fit
+local got, p, why = 0, nil, nil
 repeat
   p, why = sim:alloc_pages(4, "GFP_NOWAIT|__GFP_NOWARN")
-  if p then got[#got + 1] = p end
+  if p then got = got + 1 end
 until not p
-print(("alloc_pages(4, GFP_NOWAIT): %d succeeded from the blocks left over, then:"):format(#got))
+print(("alloc_pages(4, GFP_NOWAIT): %d succeeded from the blocks left over, then:"):format(got))
 print("  failed: " .. why)
-print(("  although %d pages are free"):format(free_pages()))
 p, why = sim:alloc_pages(4, "GFP_KERNEL|__GFP_NOWARN")
-print(("alloc_pages(4, GFP_KERNEL) may compact first -> %s"):format(p and ("pfn " .. p) or
-  ("failed: " .. why)))
+local la = sim:last_alloc()
+print(("alloc_pages(4, GFP_KERNEL) -> %s"):format(p and ("pfn " .. p) or ("failed: " .. why)))
+print(("  after %d compaction run(s), %d reclaim run(s); it slept %d ns"):format(la.compact_runs,
+  la.reclaim_runs, la.stall_ns))
 local v = sim:vmstat()
-for _, k in ipairs{ "compact_stall", "compact_success", "compact_fail", "compact_migrate_scanned" } do
-  if v[k] then print(("  %s %d"):format(k, v[k])) end
-end
-if p then sim:free_pages(p, 4) end
-if sim.compact_memory then
-  sim:compact_memory()
-  print("after echo 1 > /proc/sys/vm/compact_memory: unusable at order 4: " .. index_at(4))
-else
-  print("(no sim:compact_memory in this build: full compaction skipped)")
-end
+print(("  compact_stall %d, compact_success %d, pages migrated %d"):format(v.compact_stall,
+  v.compact_success, v.pgmigrate_success))
+sim:compact_memory()
+print("after echo 1 > /proc/sys/vm/compact_memory: unusable at order 4: " .. index_at(4))

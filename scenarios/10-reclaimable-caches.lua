@@ -7,19 +7,20 @@
 -- their pages are counted as NR_SLAB_RECLAIMABLE (and come from
 -- MIGRATE_RECLAIMABLE pageblocks, away from pinned ones), and a shrinker
 -- registered with reclaim frees unused objects oldest first under
--- pressure.  Freeing objects frees pages only when whole slabs empty (see
--- 04-partial-slabs.lua): the shrinker walks its LRU oldest first, and the
--- oldest objects share the oldest slabs, so whole slabs empty; dropping
--- the same number of objects at random frees far fewer pages.
+-- pressure.
 --
--- Here a dentry-like cache fills up next to kmalloc buffers; then "memory
--- pressure": a shrinker pass drops 75% of the cached dentries, in LRU
--- order on one simulator and at random on another, and the cache is
--- shrunk.  SLOB ignores SLAB_RECLAIM_ACCOUNT (it counts everything as
--- unreclaimable, as the kernel's SLOB did).  (The simulator's own
--- shrinker model, sim:shrinker_*, drives this from reclaim when the build
--- has it; this scenario does the shrinker's work by hand so that it runs
--- everywhere.)
+-- Part 1: a dentry cache behind a shrinker fills up; then a process
+-- faults in more memory than is free, reclaim runs, and the shrinker
+-- gives the dentries back -- the process gets its memory, no OOM kill.
+--
+-- Part 2: freeing objects frees pages only when whole slabs empty (see
+-- 04-partial-slabs.lua).  A shrinker walks its LRU oldest first, and the
+-- oldest objects share the oldest slabs, so whole slabs empty; dropping
+-- the same number of objects at random frees almost no pages.  Here a
+-- `find /`-like workload fills a dentry cache next to kmalloc buffers,
+-- then 75% of the dentries go, in LRU order on one simulator and at
+-- random on another.  SLOB ignores SLAB_RECLAIM_ACCOUNT (it counts
+-- everything as unreclaimable, as the kernel's SLOB did).
 local km = require "kmemsim"
 local wl = require "kmemsim.workload"
 
@@ -52,7 +53,37 @@ local function run(order)
 end
 
 print(("policy %s"):format(km.policy))
-print("the shrinker's way, least recently used first:")
+
+-- part 1: the shrinker at work
+do
+  local sim = km.new{ ram = "64M", cpus = 1 }
+  sim:slowpath(true)	-- reclaim, as in the kernel
+  local dentry = sim:cache_create("dentry", 192,
+    { flags = "SLAB_HWCACHE_ALIGN|SLAB_RECLAIM_ACCOUNT" })
+  local dcache = sim:shrinker{ name = "dcache", cache = dentry, fs = true }
+  for _ = 1, 40000 do assert(dcache:alloc("GFP_KERNEL")) end
+  local function show(what)
+    local s, i = sim:slab_summary(), dcache:info()
+    local free = 0
+    for _, z in ipairs(sim:zones()) do free = free + z.free end
+    print(("  %-34s %5d reclaimable slab pages, %5d dentries cached, %5d pages free"):format(
+      what, s.nr_slab_reclaimable, i.objects, free))
+  end
+  print("part 1: a shrinker-backed dentry cache under memory pressure")
+  show("40000 dentries cached")
+  local free = 0
+  for _, z in ipairs(sim:zones()) do free = free + z.free end
+  local app = sim:task{ name = "app" }
+  local got = app:fault(free - 200)
+  show(("a process faulted in %d pages"):format(got))
+  got = app:fault(1000)
+  show(("and %d more: reclaim ran"):format(got))
+  local i = dcache:info()
+  print(("  the shrinker scanned %d and freed %d dentries; OOM kills: %d"):format(i.scanned,
+    i.freed, sim:vmstat().oom_kill or 0))
+end
+
+print("part 2: the shrinker's way, least recently used first:")
 local _, w = run("fifo")
 print("the same number of dentries dropped at random:")
 run("random")

@@ -604,7 +604,6 @@ static uint64_t cmd_field(const struct sim_slab_summary *sum, const char *name)
 void cmd_metrics_collect(const struct sim *sim, struct cmd_metrics *m)
 {
 	struct sim_slab_summary *sum = calloc(1, sizeof *sum);
-	struct sim_sample_stats ss;
 	double *v = m->v;
 	uint64_t slab_pages, slab_bytes, alloc, live, req, slot;
 
@@ -625,14 +624,7 @@ void cmd_metrics_collect(const struct sim *sim, struct cmd_metrics *m)
 	      cmd_field(sum, "slob_kmalloc_req_bytes");
 	slot = sum->caches.slot_bytes + cmd_field(sum, "slob_kmalloc_block_bytes");
 	alloc = slot + sum->large_pages * SIM_PAGE_SIZE;
-	/*
-	 * The peak comes from the sampler, which checks the pages at every
-	 * operation.  TODO: once struct sim_slab_summary has peak_pages (the
-	 * slab layer's own peak), use it and drop this dependency.
-	 */
-	if (sim_sample_get_stats(sim, &ss) == SIM_OK)
-		v[CMD_M_SLAB_PEAK] = (double)(ss.peak_slab_pages > slab_pages ?
-					      ss.peak_slab_pages : slab_pages);
+	v[CMD_M_SLAB_PEAK] = (double)sum->peak_pages;
 	v[CMD_M_SLAB_PAGES] = (double)slab_pages;
 	v[CMD_M_LIVE_OBJS] = (double)live;
 	v[CMD_M_LIVE_BYTES] = (double)req;

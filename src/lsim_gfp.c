@@ -13,7 +13,8 @@
  *   sim:mempool_create(min_nr, {cache = c} | {kmalloc = size} | {order = n})
  *   sim:shrinker{name=, cache=, fs=, seeks=}  a shrinker-backed object cache
  *   sim:events(true | false)           start (clearing) / stop recording events
- *   sim:events()                       the recorded events, in order
+ *   sim:events()                       the recorded events, in order, and
+ *                                      the number dropped beyond 1000000
  *
  *   task:fault(n)     n more anon pages: n, or faulted, reason
  *   task:info()       {pid=, name=, rss=, swap=, total_vm=, pgtables_bytes=,
@@ -45,7 +46,8 @@
 #define LSIM_TASK_MT		"kmemsim.task"
 #define LSIM_MEMPOOL_MT		"kmemsim.mempool"
 #define LSIM_SHRINKER_MT	"kmemsim.shrinker"
-#define LSIM_EVENTS_KEY		"kmemsim.events"
+#define LSIM_EVENTS_KEY		"kmemsim.events"		/* registry: simulator -> recorder */
+#define LSIM_RECORDER_MT	"kmemsim.recorder"
 #define LSIM_EVENTS_MAX		1000000
 
 /* ---- Helpers ---- */
@@ -791,7 +793,7 @@ static struct lgfp_recorder *lgfp_recorder(lua_State *L, int arg, bool create)
 		r = lua_newuserdatauv(L, sizeof *r, 0);
 		memset(r, 0, sizeof *r);
 		r->owner = luaL_checkudata(L, arg, LSIM_SIM_MT);
-		if (luaL_newmetatable(L, "kmemsim.events")) {
+		if (luaL_newmetatable(L, LSIM_RECORDER_MT)) {
 			lua_pushcfunction(L, lgfp_recorder_gc);
 			lua_setfield(L, -2, "__gc");
 		}
@@ -802,6 +804,66 @@ static struct lgfp_recorder *lgfp_recorder(lua_State *L, int arg, bool create)
 	}
 	lua_pop(L, 2);
 	return r;
+}
+
+/*
+ * Named copies of the a..d fields, per event type, as the emitters fill
+ * them (NULL: not set).  a..d stay in every event for completeness.
+ */
+static const char *const lgfp_evnames[SIM_NR_EVENTS][4] = {
+	[SIM_EV_PAGE_ALLOC]	= { "pfn", "order", "gfp", "zone" },
+	[SIM_EV_PAGE_FREE]	= { "pfn", "order", NULL, NULL },
+	[SIM_EV_BUDDY_SPLIT]	= { "pfn", "from_order", "to_order", NULL },
+	[SIM_EV_BUDDY_MERGE]	= { "pfn", "order", NULL, NULL },
+	[SIM_EV_FALLBACK]	= { "pfn", "order", "start_mt", "fallback_mt" },
+	[SIM_EV_PCP_REFILL]	= { "pcp_cpu", "order", "pages", "zone" },
+	[SIM_EV_PCP_DRAIN]	= { "pcp_cpu", "pages", "zone", NULL },
+	[SIM_EV_WMARK_CHECK]	= { "zone", "free", "mark", "ok" },
+	[SIM_EV_SLOWPATH]	= { "order", "gfp", NULL, NULL },
+	[SIM_EV_KSWAPD_WAKE]	= { "node", "order", "highest_zoneidx", NULL },
+	[SIM_EV_RECLAIM]	= { "scanned", "reclaimed", "direct", "node" },
+	[SIM_EV_COMPACT]	= { "zone", "order", "result", "priority" },
+	[SIM_EV_STALL]		= { "ns", "order", "gfp", NULL },
+	[SIM_EV_RESERVE]	= { "alloc_flags", "reserve", "pfn", NULL },
+	[SIM_EV_OOM_KILL]	= { "pid", "rss", "swap", NULL },
+	[SIM_EV_ALLOC_FAIL]	= { "order", "gfp", NULL, NULL },
+	[SIM_EV_SLAB_ALLOC]	= { "addr", "cache_id", "size", NULL },
+	[SIM_EV_SLAB_FREE]	= { "addr", "cache_id", NULL, NULL },
+	[SIM_EV_SLAB_REFILL]	= { "cache_id", "objects", NULL, NULL },
+	[SIM_EV_SLAB_NEW]	= { "cache_id", "pfn", "order", NULL },
+	[SIM_EV_SLAB_DISCARD]	= { "cache_id", "pfn", "order", NULL },
+	[SIM_EV_KMALLOC]	= { "addr", "requested", "allocated", "gfp" },
+	[SIM_EV_KFREE]		= { "addr", NULL, NULL, NULL },
+	[SIM_EV_MEMPOOL]	= { "pool", "what", "addr", "curr_nr" },
+	[SIM_EV_BUG]		= { "kind", NULL, NULL, NULL },
+};
+
+/* the named fields of @e into the table on top of the stack */
+static void lgfp_setevnames(lua_State *L, const struct lgfp_event *e)
+{
+	static const char *const pool_what[] = { "?", "alloc", "free", "wait" };
+	const uint64_t v[4] = { e->ev.a, e->ev.b, e->ev.c, e->ev.d };
+	const char *const *names = lgfp_evnames[e->ev.type];
+	char buf[640];
+
+	for (int i = 0; i < 4; i++) {
+		if (!names[i])
+			continue;
+		if (strcmp(names[i], "gfp") == 0) {
+			sim_gfp_format((gfp_t)v[i], buf, sizeof buf);
+			lgfp_setstr(L, "gfp", buf);
+		} else if (e->ev.type == SIM_EV_MEMPOOL && i == 1) {
+			lgfp_setstr(L, "what", pool_what[v[i] <= 3 ? v[i] : 0]);
+		} else if (e->ev.type == SIM_EV_BUG && i == 0) {
+			lgfp_setstr(L, "kind", sim_bug_kind_name((enum sim_bug_kind)v[i]));
+		} else if (e->ev.type == SIM_EV_RESERVE && i == 1) {
+			lgfp_setstr(L, "reserve", sim_reserve_name((enum sim_reserve)v[i]));
+		} else if (strcmp(names[i], "ok") == 0 || strcmp(names[i], "direct") == 0) {
+			lgfp_setbool(L, names[i], v[i] != 0);
+		} else {
+			lgfp_setint(L, names[i], (lua_Integer)v[i]);
+		}
+	}
 }
 
 static int lgfp_sim_events(lua_State *L)
@@ -835,7 +897,7 @@ static int lgfp_sim_events(lua_State *L)
 	for (size_t i = 0; r && i < r->nr; i++) {
 		const struct lgfp_event *e = &r->evs[i];
 
-		lua_createtable(L, 0, 8);
+		lua_createtable(L, 0, 12);
 		lgfp_setstr(L, "type", sim_event_name(e->ev.type));
 		lgfp_setint(L, "cpu", e->ev.cpu);
 		lgfp_setint(L, "time", (lua_Integer)e->ev.time);
@@ -843,6 +905,7 @@ static int lgfp_sim_events(lua_State *L)
 		lgfp_setint(L, "b", (lua_Integer)e->ev.b);
 		lgfp_setint(L, "c", (lua_Integer)e->ev.c);
 		lgfp_setint(L, "d", (lua_Integer)e->ev.d);
+		lgfp_setevnames(L, e);
 		if (e->str)
 			lgfp_setstr(L, "str", e->str);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);

@@ -599,6 +599,7 @@ static int lslab_summary(lua_State *L)
 	lslab_setint(L, "large_req_bytes", (lua_Integer)s.large_req_bytes);
 	lslab_setint(L, "nr_slab_reclaimable", (lua_Integer)s.nr_slab_reclaimable);
 	lslab_setint(L, "nr_slab_unreclaimable", (lua_Integer)s.nr_slab_unreclaimable);
+	lslab_setint(L, "peak_pages", (lua_Integer)s.peak_pages);
 	lslab_push_fields(L, s.fields, s.nr_fields);	/* the policy's (SLOB: its heap) */
 	return 1;
 }

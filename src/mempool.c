@@ -360,7 +360,7 @@ int sim_mempool_alloc(struct sim *sim, sim_mempool_t h, gfp_t gfp,
 			pool->stats.failures++;
 			sim->stats.mempool_fail++;
 			rc = sim_set_reason(sim, SIM_ENOMEM,
-					    "mempool#%u: reserve empty and the allocator failed (%s); cannot sleep",
+					    "mempool#%u: reserve empty, the caller cannot wait, and the allocator failed: %s",
 					    pool->id, why);
 			break;
 		}

@@ -357,7 +357,8 @@ static void mmproc_extfrag(const struct pgalloc_state *pg, struct mmproc_buf *b,
 	X("nr_anon_pages") X("nr_file_pages") \
 	X("nr_managed_pages") X("nr_pcp_pages") X("nr_kernel_pages") \
 	X("nr_slab_pages") X("nr_kmalloc_large_pages") X("nr_reserved_pages") \
-	X("nr_other_pages") X("nr_free_highatomic") X("nr_reserved_highatomic")
+	X("nr_other_pages") X("nr_free_highatomic") X("nr_reserved_highatomic") \
+	X("nr_slab_reclaimable") X("nr_slab_unreclaimable")
 
 static const char *const mmproc_vmstat_names[] = {
 #define MMPROC_X_NAME(n) n,
@@ -407,6 +408,11 @@ uint64_t sim_vmstat_value(const struct sim *sim, size_t i)
 
 	if (!pg || i >= ARRAY_SIZE(mmproc_vmstat_names))
 		return 0;
+	/* node counters kept by upper layers (struct sim_node_stat) */
+	if (strcmp(mmproc_vmstat_names[i], "nr_slab_reclaimable") == 0)
+		return sim->node_stat.nr_slab_reclaimable;
+	if (strcmp(mmproc_vmstat_names[i], "nr_slab_unreclaimable") == 0)
+		return sim->node_stat.nr_slab_unreclaimable;
 	for (unsigned nid = 0; nid < pg->nr_nodes; nid++)
 		for (int zi = 0; zi < SIM_NR_ZONES; zi++)
 			sum += mmproc_zone_item(&pg->nodes[nid].zones[zi], i);

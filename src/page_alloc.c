@@ -1,7 +1,10 @@
-/* page_alloc.c - alloc_pages/free_pages: the page allocator's fast path
+/* page_alloc.c - alloc_pages/free_pages: the page allocator's fast and slow paths
  *
- * Stands in for mm/page_alloc.c above zone->lock: __alloc_frozen_pages()
- * up to (not including) the slow path, prepare_alloc_pages(),
+ * Stands in for mm/page_alloc.c above zone->lock: __alloc_frozen_pages(),
+ * prepare_alloc_pages(), __alloc_pages_slowpath() with its helpers
+ * (gfp_to_alloc_flags via gfp.c, __alloc_pages_direct_reclaim,
+ * __alloc_pages_direct_compact, should_reclaim_retry,
+ * should_compact_retry, __alloc_pages_may_oom, warn_alloc),
  * get_page_from_freelist(), rmqueue() with the per-CPU page lists
  * (rmqueue_pcplist, nr_pcp_alloc, rmqueue_bulk), __free_frozen_pages()
  * with free_frozen_page_commit(), nr_pcp_high(), nr_pcp_free(),
@@ -18,10 +21,18 @@
  * list for orders 0..3, refilled from the buddy lists in batches, else the
  * buddy lists under the zone lock.  When every zone refuses and
  * ALLOC_NOFRAGMENT was set, the walk is repeated without it (allowing
- * pageblock stealing).  If that fails too, the request fails with
- * SIM_ENOMEM: the slow path (reclaim, compaction, reserves, OOM) will be
- * inserted at the marked place in pgalloc_alloc() as pgalloc_slowpath(),
- * reusing pgalloc_get_page_from_freelist() with other alloc flags.
+ * pageblock stealing).  If that fails too, the request goes to the slow
+ * path, or fails with SIM_ENOMEM when the slow path is switched off
+ * (sim_set_slowpath; see reclaim.h for the default).
+ *
+ * Slow path (kernel-model §3.4; its own comment below has the steps).  It
+ * reuses pgalloc_get_page_from_freelist() with the alloc flags of each
+ * step, wakes kswapd, calls reclaim.c and compaction.c (the layers below
+ * the page allocator's policy, which call back only pgalloc_alloc/free and
+ * the compaction helpers here) and oom.c, and records in
+ * sim_last_alloc() which reserve a success used and how long it slept.
+ * Every decision is narrated (SIM_NOTE) for --explain, with the numbers
+ * that were compared.
  *
  * Per-CPU lists (kernel-model §1.7).  Each CPU has, per zone, one list per
  * (order <= 3, PCP migratetype) and two for the PMD order with THP.  Frees
@@ -533,6 +544,19 @@ int pgalloc_prepare_alloc(struct sim *sim, gfp_t gfp, struct alloc_context *ac)
 	return SIM_OK;
 }
 
+/* the watermark after __zone_watermark_ok()'s reserve discounts */
+static unsigned long pgalloc_reserve_mark(unsigned long mark, unsigned alloc_flags)
+{
+	if (alloc_flags & ALLOC_MIN_RESERVE) {
+		mark -= mark / 2;
+		if (alloc_flags & ALLOC_NON_BLOCK)
+			mark -= mark / 4;
+	}
+	if (alloc_flags & ALLOC_OOM)
+		mark -= mark / 2;
+	return mark;
+}
+
 /*
  * Narration of one watermark check, in the words of __zone_watermark_ok():
  * "zone Normal: free 5123 <= min 4649 + reserve 0: fail", with the
@@ -554,13 +578,7 @@ static void pgalloc_note_wmark(struct sim *sim, const struct zone *z,
 		return;
 	}
 	if (alloc_flags & ALLOC_RESERVES) {
-		if (alloc_flags & ALLOC_MIN_RESERVE) {
-			m -= m / 2;
-			if (alloc_flags & ALLOC_NON_BLOCK)
-				m -= m / 4;
-		}
-		if (alloc_flags & ALLOC_OOM)
-			m -= m / 2;
+		m = pgalloc_reserve_mark(mark, alloc_flags);
 		if (m != mark)
 			snprintf(how, sizeof how, " (%s %lu cut to %lu by %s%s%s)",
 				 names[alloc_flags & ALLOC_WMARK_MASK], mark, m,
@@ -707,18 +725,26 @@ static int pgalloc_fail_reason(struct sim *sim, unsigned order, gfp_t gfp,
 		snprintf(more, sizeof more, "; %u lower zone%s failed too",
 			 ac->fail.tried - 1, ac->fail.tried > 2 ? "s" : "");
 	if (z && ac->fail.why == PGALLOC_FAIL_WMARK) {
-		long need = (long)ac->fail.mark + z->lowmem_reserve[ac->highest_zoneidx];
-		long usable = ac->fail.free -
+		unsigned long mark = ac->fail.mark;
+		long need, usable = ac->fail.free -
 			zone_watermark_unusable_free(z, order, ac->fail.alloc_flags);
+		char cut[48] = "";
 
+		/* the slow path's reserves lower the mark (ALLOC_RESERVES) */
+		if (ac->fail.alloc_flags & ALLOC_RESERVES) {
+			mark = pgalloc_reserve_mark(mark, ac->fail.alloc_flags);
+			if (mark != ac->fail.mark)
+				snprintf(cut, sizeof cut, " (%lu with reserves)", mark);
+		}
+		need = (long)mark + z->lowmem_reserve[ac->highest_zoneidx];
 		if (order && usable > need)
 			return sim_set_reason(sim, SIM_ENOMEM,
 					      "order %u unavailable in zone %s (fragmented: %ld pages free but no free block of order >= %u)%s",
 					      order, z->name, ac->fail.free, order, more);
 		return sim_set_reason(sim, SIM_ENOMEM,
-				      "order %u unavailable in zone %s (below %s watermark: %ld free, needs more than %lu + %ld protected)%s",
+				      "order %u unavailable in zone %s (below %s watermark: %ld free, needs more than %lu%s + %ld protected)%s",
 				      order, z->name, pgalloc_wmark_name(ac->fail.alloc_flags),
-				      usable, ac->fail.mark,
+				      usable, ac->fail.mark, cut,
 				      z->lowmem_reserve[ac->highest_zoneidx], more);
 	}
 	if (z)
@@ -771,6 +797,7 @@ struct slowpath {
 	const char *stop;		/* why it gave up, for the reason */
 	char stopbuf[128];
 	unsigned long free_before[SIM_MAX_NODES * SIM_NR_ZONES];	/* per zonelist slot */
+	unsigned long min_before[SIM_MAX_NODES * SIM_NR_ZONES];	/* min watermark, boost included */
 };
 
 /* which reserve a successful attempt at @flags dipped into */
@@ -781,13 +808,17 @@ static enum sim_reserve pgalloc_reserve_used(struct sim *sim, struct slowpath *s
 	struct zone *z = pg_pfn_zone(sim->pg, pfn);
 	int hz = sp->ac->highest_zoneidx;
 	long free = (long)z->nr_free_pages;
+	unsigned long min = min_wmark_pages(z);
 
+	/* as the zone was before this allocation (a fallback may boost it) */
 	for (unsigned i = 0; i < sp->ac->nr_zones; i++)
-		if (sp->ac->zonelist[i] == z)
+		if (sp->ac->zonelist[i] == z) {
 			free = (long)sp->free_before[i];
+			min = sp->min_before[i];
+		}
 	if (sim->stats.reserve_highatomic_used > highatomic_before)
 		return SIM_RESERVE_HIGHATOMIC;
-	if (zone_watermark_ok_free(z, sp->order, min_wmark_pages(z), hz, 0, free))
+	if (zone_watermark_ok_free(z, sp->order, min, hz, 0, free))
 		return SIM_RESERVE_NONE;
 	if (flags & ALLOC_NO_WATERMARKS)
 		return SIM_RESERVE_NO_WATERMARKS;
@@ -796,8 +827,7 @@ static enum sim_reserve pgalloc_reserve_used(struct sim *sim, struct slowpath *s
 	if (!(flags & ALLOC_MIN_RESERVE))
 		return SIM_RESERVE_NONE;
 	if (!(flags & ALLOC_NON_BLOCK) ||
-	    zone_watermark_ok_free(z, sp->order, min_wmark_pages(z), hz,
-				   ALLOC_MIN_RESERVE, free))
+	    zone_watermark_ok_free(z, sp->order, min, hz, ALLOC_MIN_RESERVE, free))
 		return SIM_RESERVE_MIN;
 	return SIM_RESERVE_ATOMIC;
 }
@@ -810,8 +840,10 @@ static pfn_t pgalloc_slow_try(struct sim *sim, struct slowpath *sp, gfp_t gfp,
 	uint64_t ha = sim->stats.reserve_highatomic_used;
 	pfn_t pfn;
 
-	for (unsigned i = 0; i < sp->ac->nr_zones && i < ARRAY_SIZE(sp->free_before); i++)
+	for (unsigned i = 0; i < sp->ac->nr_zones && i < ARRAY_SIZE(sp->free_before); i++) {
 		sp->free_before[i] = sp->ac->zonelist[i]->nr_free_pages;
+		sp->min_before[i] = min_wmark_pages(sp->ac->zonelist[i]);
+	}
 	pfn = pgalloc_get_page_from_freelist(sim, gfp, sp->order, flags, sp->ac);
 	info->alloc_flags = flags;
 	if (pfn == SIM_PFN_NONE)

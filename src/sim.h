@@ -409,6 +409,7 @@ struct sim_slab_summary {
 	uint64_t large_req_bytes;
 	uint64_t nr_slab_reclaimable;	/* pages, as /proc/vmstat */
 	uint64_t nr_slab_unreclaimable;	/* pages (slabs + large kmalloc) */
+	uint64_t peak_pages;		/* peak of the two above over the run */
 	size_t nr_fields;		/* policy-wide extras (SLOB: its heap) */
 	struct sim_field fields[64];
 };
@@ -832,9 +833,14 @@ void sim_wl_free(struct sim_wl *w);
  * sim_wl_run_phase - run one phase to its end
  * @out: what the phase did (may be NULL); its @live/@slab_pages are at the end
  *
- * Operations run in virtual-time order: an object whose lifetime ends is
- * freed before any later event; when the phase stops, the objects with a
- * phase-bound lifetime are freed in allocation order.
+ * Events follow the workload's own schedule (workload.c): one gap of
+ * 1e9/rate ns apart from the phase's start, objects due at their event's
+ * scheduled time plus their lifetime and freed before any later event.  The
+ * clock is advanced to each event unless the operations' modelled costs
+ * took it further, so the operations asked for never depend on the policy's
+ * speed.  When the phase stops (@ops done, its schedule past @duration or
+ * @until, or a drain's share freed), its phase-bound objects are freed in
+ * allocation order.  A phase with rate 0 (back to back) needs @ops.
  * Return: SIM_OK; SIM_EINVAL for a bad phase (@err says why), nothing run;
  * SIM_ENOHOSTMEM, with the operations so far done and counted.
  */
@@ -972,7 +978,7 @@ typedef uint32_t sim_pid_t;
 
 struct sim_task_info {
 	sim_pid_t pid;
-	const char *name;		/* valid while the simulator lives */
+	const char *name;		/* valid until the next task is created */
 	int oom_score_adj;		/* -1000 (never killed) .. 1000 */
 	uint64_t rss;			/* resident anon pages (MM_ANONPAGES) */
 	uint64_t swapents;		/* pages on swap (MM_SWAPENTS) */
@@ -1052,7 +1058,12 @@ struct sim_mempool_info {
 int sim_mempool_create(struct sim *sim, int min_nr,
 		       const struct sim_mempool_backing *backing,
 		       sim_mempool_t *out);
-/** sim_mempool_destroy - mempool_destroy(): frees the reserve; outstanding elements are a bug report (SIM_EBUSY) */
+/**
+ * sim_mempool_destroy - mempool_destroy(): the reserve and any delayed frees
+ * go back to the allocator.  Elements still handed out stay allocated
+ * (their owner frees them to the allocator directly, as in the kernel,
+ * where the pool must be idle).  Return: SIM_OK; SIM_ENOENT (stale).
+ */
 int sim_mempool_destroy(struct sim *sim, sim_mempool_t pool);
 /**
  * sim_mempool_alloc - mempool_alloc(): the allocator without reclaim, the

@@ -145,7 +145,9 @@ struct slab_state {
 
 	/* large kmalloc and vmstat */
 	uint64_t large_objects, large_pages, large_req_bytes;
-	uint64_t nr_slab_reclaimable, nr_slab_unreclaimable;	/* pages */
+	/* NR_SLAB_RECLAIMABLE/UNRECLAIMABLE live in sim->node_stat (read by
+	 * the page layer's /proc/vmstat); the peak of their sum is ours */
+	uint64_t peak_pages;
 
 	/* slub_debug= */
 	bool debug_parsed;		/* the policy takes slub_debug */
@@ -620,10 +622,16 @@ static void slab_account_pages(struct sim *sim, struct slab *slab, long sign)
 	struct slab_state *st = sim->slab;
 	uint64_t pages = UINT64_C(1) << slab->order;
 
+	struct sim_node_stat *ns = &sim->node_stat;
+
 	if (slab->reclaimable)
-		st->nr_slab_reclaimable += sign > 0 ? pages : -pages;
+		ns->nr_slab_reclaimable += sign > 0 ? pages : -pages;
 	else
-		st->nr_slab_unreclaimable += sign > 0 ? pages : -pages;
+		ns->nr_slab_unreclaimable += sign > 0 ? pages : -pages;
+	/* pages only grow here, so this is the one place a peak can be set */
+	if (sign > 0 && ns->nr_slab_reclaimable + ns->nr_slab_unreclaimable >
+	    st->peak_pages)
+		st->peak_pages = ns->nr_slab_reclaimable + ns->nr_slab_unreclaimable;
 }
 
 gfp_t kmalloc_fix_flags(struct sim *sim, gfp_t gfp)
@@ -2327,10 +2335,14 @@ static void slab_fmt_pct(char *buf, size_t len, uint64_t a, uint64_t b)
 		 (unsigned long long)(permille % 10));
 }
 
-/* bytes as procps prints kibibytes: "%.2fK" (exact: hundredths of a KiB) */
+/* bytes as procps prints kibibytes with "%.2fK", computed in integers:
+ * hundredths of a KiB, an exact half rounded to even as printf does */
 static void slab_fmt_k2(char *buf, size_t len, uint64_t bytes)
 {
-	uint64_t h = (bytes * 100 + 512) / 1024;
+	uint64_t h = bytes * 100 / 1024, r = bytes * 100 % 1024;
+
+	if (r > 512 || (r == 512 && (h & 1)))
+		h++;
 
 	snprintf(buf, len, "%llu.%02lluK", (unsigned long long)(h / 100),
 		 (unsigned long long)(h % 100));
@@ -2451,8 +2463,9 @@ void sim_slab_get_summary(const struct sim *sim, struct sim_slab_summary *out)
 	memset(out, 0, sizeof *out);
 	if (!st)
 		return;
-	out->nr_slab_reclaimable = st->nr_slab_reclaimable;
-	out->nr_slab_unreclaimable = st->nr_slab_unreclaimable;
+	out->nr_slab_reclaimable = sim->node_stat.nr_slab_reclaimable;
+	out->nr_slab_unreclaimable = sim->node_stat.nr_slab_unreclaimable;
+	out->peak_pages = st->peak_pages;
 	out->large_objects = st->large_objects;
 	out->large_pages = st->large_pages;
 	out->large_req_bytes = st->large_req_bytes;
@@ -2494,10 +2507,8 @@ void sim_slab_get_summary(const struct sim *sim, struct sim_slab_summary *out)
 void sim_slab_vmstat(const struct sim *sim, uint64_t *reclaimable,
 		     uint64_t *unreclaimable)
 {
-	const struct slab_state *st = sim->slab;
-
-	*reclaimable = st ? st->nr_slab_reclaimable : 0;
-	*unreclaimable = st ? st->nr_slab_unreclaimable : 0;
+	*reclaimable = sim->node_stat.nr_slab_reclaimable;
+	*unreclaimable = sim->node_stat.nr_slab_unreclaimable;
 }
 
 /* ---- The public API (sim.h) ---- */
@@ -2831,7 +2842,8 @@ bool slab_validate(const struct sim *sim)
 				return false;
 		}
 	}
-	return recl == st->nr_slab_reclaimable && unrecl == st->nr_slab_unreclaimable;
+	return recl == sim->node_stat.nr_slab_reclaimable &&
+	       unrecl == sim->node_stat.nr_slab_unreclaimable;
 }
 
 /* ---- Life cycle ---- */

@@ -56,6 +56,16 @@ struct sim_lat_hist {
 	uint32_t bucket[SIM_LAT_BUCKETS];	/* saturating */
 };
 
+/*
+ * Node-level memory counters (the kernel's node_stat_item) that one layer
+ * keeps and another reports: the slab layer writes NR_SLAB_*, the page
+ * layer prints them in /proc/vmstat.  In pages, summed over nodes.
+ */
+struct sim_node_stat {
+	uint64_t nr_slab_reclaimable;
+	uint64_t nr_slab_unreclaimable;	/* slabs and large kmalloc */
+};
+
 struct pgalloc_state;		/* page.h/zone.h/buddy.h/page_alloc.h */
 struct reclaim_state;		/* reclaim.h */
 struct slab_state;		/* slab.h */
@@ -91,6 +101,7 @@ struct sim {
 	char reason[256];		/* sim_last_reason() */
 
 	struct sim_stats stats;
+	struct sim_node_stat node_stat;
 	struct sim_lat_hist lat[SIM_NR_LAT_KINDS];
 
 	struct pgalloc_state *pg;

@@ -1208,4 +1208,14 @@ function M.reference(sim, spec)
   return R:stats(), R:live()
 end
 
+-- a misspelt generator (wl.normal, wl.expo) is an error that lists the real ones
+local FUNCS = "fixed, uniform, weighted, histogram, kmalloc_mix, immediate, exponential, " ..
+  "pareto, phase, forever, ramp, steady, burst, drain, slots, new, run, compile, reference"
+setmetatable(M, {
+  __index = function(_, k)
+    error(("kmemsim.workload has no %s '%s' (it has: %s)"):format(type(k) == "string" and
+      "function" or "field", tostring(k), FUNCS), 2)
+  end,
+})
+
 return M

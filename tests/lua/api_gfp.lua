@@ -206,6 +206,17 @@ local notes = {}
 for _, e in ipairs(evs) do if e.type == "NOTE" then notes[#notes + 1] = e.str end end
 expect.match(table.concat(notes, "\n"), "zone Normal: free 300 <= low 320 %+ reserve 0: fail", "watermark narration")
 expect.match(table.concat(notes, "\n"), "zone Normal: free 300 > min 256 %+ reserve 0: ok", "min narration")
+-- named fields: the last slow-path entry (our GFP_KERNEL request; fill_to's
+-- own allocations come before it) carries the request, the allocation that
+-- follows it the pfn, in that order
+local slow, alloc
+for _, e in ipairs(evs) do
+  if e.type == "SLOWPATH" then slow, alloc = e, nil end
+  if e.type == "PAGE_ALLOC" and slow and not alloc then alloc = e end
+end
+expect.eq(slow.order, 0, "SLOWPATH order")
+expect.eq(slow.gfp, "GFP_KERNEL", "SLOWPATH gfp as the kernel prints it")
+expect.truthy(alloc and alloc.pfn and alloc.time >= slow.time, "PAGE_ALLOC after SLOWPATH")
 sim:events(false)
 local before = #sim:events()
 assert(sim:alloc_pages(0, "GFP_KERNEL"))

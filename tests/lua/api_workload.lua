@@ -240,6 +240,8 @@ bad(function() wl.weighted{ { 32, -1 } } end, "weight", "negative weight")
 bad(function() wl.weighted{ { 32, 0 } } end, "add up", "zero weights")
 bad(function() wl.histogram{ { 64, 32, 1 } } end, "empty bin", "empty bin")
 bad(function() wl.exponential("soon") end, "bad duration", "bad duration")
+bad(function() return wl.normal(100, 10) end, "kmemsim.workload has no function 'normal'",
+  "unknown distribution")
 bad(function() wl.pareto(100, 0) end, "shape", "bad shape")
 bad(function() wl.steady{} end, "needs ops, duration or until", "phase without an end")
 bad(function() wl.burst{ duration = "1ms" } end, "back to back", "timeless burst")
