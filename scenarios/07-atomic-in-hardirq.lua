@@ -30,7 +30,6 @@ end
 
 local function case(gfp, ops)
   local sim = km.new{ ram = "64M", cpus = 2 }
-  sim:slowpath(true)   -- the allocation slow path: reserves, reclaim, as in the kernel
   local held = 0
   while sim:alloc_pages(0, "GFP_NOWAIT|__GFP_NOWARN") do held = held + 1 end
   if gfp == "GFP_ATOMIC" then

@@ -15,7 +15,6 @@ local km = require "kmemsim"
 local wl = require "kmemsim.workload"
 
 local sim = km.new{ ram = "64M", cpus = 2 }
-sim:slowpath(true)   -- the allocation slow path: reserves, reclaim, as in the kernel
 print(("policy %s"):format(sim:config().policy))
 local bio = sim:cache_create("bio-184", 184, { flags = "SLAB_HWCACHE_ALIGN" })
 
@@ -49,7 +48,6 @@ if not sim.mempool_create then
   return
 end
 local fresh = km.new{ ram = "64M", cpus = 2 }
-fresh:slowpath(true)
 local bio2 = fresh:cache_create("bio-184", 184, { flags = "SLAB_HWCACHE_ALIGN" })
 local pool = fresh:mempool_create(16, { cache = bio2 })
 while fresh:alloc_pages(0, "GFP_NOWAIT|__GFP_NOWARN") do end

@@ -17,7 +17,6 @@ local km = require "kmemsim"
 
 -- min_free_kbytes = 128: low watermarks, so that the tasks can fill memory
 local sim = km.new{ ram = "64M", cpus = 1, pcp = false, min_free_kbytes = 128 }
-sim:slowpath(true)	-- reclaim and compaction, as in the kernel
 print(("policy %s"):format(sim:config().policy))
 
 local function free_pages()

@@ -57,7 +57,6 @@ print(("policy %s"):format(km.policy))
 -- part 1: the shrinker at work
 do
   local sim = km.new{ ram = "64M", cpus = 1 }
-  sim:slowpath(true)	-- reclaim, as in the kernel
   local dentry = sim:cache_create("dentry", 192,
     { flags = "SLAB_HWCACHE_ALIGN|SLAB_RECLAIM_ACCOUNT" })
   local dcache = sim:shrinker{ name = "dcache", cache = dentry, fs = true }

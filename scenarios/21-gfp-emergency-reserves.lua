@@ -34,7 +34,6 @@ local requests = {
 local function machine(level)
   local sim = km.new{ zones = { Normal = 4096 }, cpus = 1, pcp = false,
                       min_free_kbytes = 1024, watermark_boost_factor = 0 }
-  sim:slowpath(true)
   local victim = sim:task{ name = "victim", anon = 16 }
   for _ = 1, sim:zones()[3].free - level do assert(sim:alloc_pages(0, "__GFP_MEMALLOC")) end
   return sim, victim

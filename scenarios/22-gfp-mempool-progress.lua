@@ -16,7 +16,6 @@
 local km = require "kmemsim"
 
 local sim = km.new{ ram = "32M", cpus = 2 }
-sim:slowpath(true)
 local bio = sim:cache_create("bio-184", 184, { flags = "SLAB_HWCACHE_ALIGN" })
 local pool = sim:mempool_create(4, { cache = bio })
 print(("mempool of %d bios in reserve"):format(pool:info().curr_nr))

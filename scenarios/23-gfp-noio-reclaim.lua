@@ -16,7 +16,6 @@ local km = require "kmemsim"
 
 local function run(label, gfp, scope, setup)
   local sim = km.new{ zones = { Normal = 16384 }, cpus = 1, pcp = false }
-  sim:slowpath(true)
   local dcache = setup(sim)
   local z = sim:zones()[3]
   for _ = 1, z.free - z.min + 1 do assert(sim:alloc_pages(0, "__GFP_MEMALLOC")) end

@@ -17,7 +17,6 @@ local km = require "kmemsim"
 
 local sim = km.new{ zones = { Normal = 4096 }, cpus = 1, pcp = false,
                     min_free_kbytes = 1024, watermark_boost_factor = 0 }
-sim:slowpath(true)
 local A, B = sim:task{ name = "A" }, sim:task{ name = "B" }
 for _ = 1, 1536 do A:fault(1); B:fault(1) end
 while sim:zones()[3].free > 0 do assert(sim:alloc_pages(0, "__GFP_MEMALLOC")) end

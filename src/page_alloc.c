@@ -863,8 +863,15 @@ static pfn_t pgalloc_slow_try(struct sim *sim, struct slowpath *sp, gfp_t gfp,
 	}
 	if (info->reserve != SIM_RESERVE_NONE) {
 		SIM_EVENT(sim, RESERVE, flags, info->reserve, pfn, 0);
-		SIM_NOTE(sim, "success from the %s reserve (below the min watermark)",
-			 sim_reserve_name(info->reserve));
+		const struct zone *z = pg_pfn_zone(sim->pg, pfn);
+		unsigned long min = min_wmark_pages(z);
+
+		for (unsigned i = 0; i < sp->ac->nr_zones && i < ARRAY_SIZE(sp->min_before); i++)
+			if (sp->ac->zonelist[i] == z)
+				min = sp->min_before[i];
+		SIM_NOTE(sim, "success from the %s reserve (zone %s was below its min watermark %lu%s)",
+			 sim_reserve_name(info->reserve), z->name, min,
+			 min > z->_watermark[WMARK_MIN] ? ", boost included" : "");
 	}
 	return pfn;
 }

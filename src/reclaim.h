@@ -289,13 +289,13 @@ void pgalloc_split_block(struct sim *sim, pfn_t pfn, unsigned order);
 /* ---- Constants ---- */
 
 /*
- * The slow path (and with it kswapd and kcompactd) is off in a new
- * simulator until sim_set_slowpath(sim, true): the existing tests of the
- * fast path, the slab layer and the golden transcripts pin failure points
- * of the fast-path-only allocator.  See docs/model.md.
+ * The slow path (and with it kswapd and kcompactd) is on in a new simulator,
+ * as in the kernel.  sim_set_slowpath(sim, false) (Lua: sim:slowpath(false))
+ * leaves only get_page_from_freelist at the low watermark: for teaching the
+ * fast path alone, and for the unit tests that pin its failure points.
  */
 #ifndef RECLAIM_SLOWPATH_DEFAULT
-#define RECLAIM_SLOWPATH_DEFAULT false
+#define RECLAIM_SLOWPATH_DEFAULT true
 #endif
 #define DEF_PRIORITY		12	/* scan lru >> 12 first */
 #define MAX_RECLAIM_RETRIES	16	/* mm/internal.h */

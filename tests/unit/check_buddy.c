@@ -323,6 +323,7 @@ START_TEST(test_nofragment_dropped_before_going_remote)
 	cfg.pcp = false;
 	cfg.min_free_kbytes = 0;
 	sim = tu_sim_cfg(&cfg);
+	sim_set_slowpath(sim, false);	/* the fast path's zonelist walk alone */
 	dma32 = zone_of(sim, ZONE_DMA32);
 	normal = zone_of(sim, ZONE_NORMAL);
 	nb = normal->start_pfn;
@@ -452,6 +453,8 @@ static void random_workload(bool pcp, unsigned ops, uint64_t seed)
 	cfg.seed = seed;
 	cfg.thp = true;
 	sim = tu_sim_cfg(&cfg);
+	/* buddy invariants under the fast path: exhaustion is a plain failure */
+	sim_set_slowpath(sim, false);
 	live = malloc(cap * sizeof *live);
 	used = calloc((size_t)sim->pg->max_pfn, 1);
 	ck_assert(live && used);

@@ -130,6 +130,8 @@ START_TEST(test_enomem_reason_and_atomicity)
 	pfn_t pfn = 99;
 	unsigned n = 0;
 
+	/* the fast path alone: the slow path would go on down to min */
+	sim_set_slowpath(sim, false);
 	ck_assert_uint_eq(low_wmark_pages(z), 160);
 	/* order-5 blocks until the fast path refuses: it needs free - 31 > 160 */
 	while (pgalloc_alloc(sim, 5, GFP_KERNEL, &pfn) == SIM_OK)
@@ -185,6 +187,7 @@ START_TEST(test_zonelist_fallback_and_protection)
 	cfg.cpus = 1;
 	cfg.pcp = false;
 	sim = tu_sim_cfg(&cfg);
+	sim_set_slowpath(sim, false);	/* the fast path's fallback alone */
 	dma = zone_of(sim, 0, ZONE_DMA);
 	dma32 = zone_of(sim, 0, ZONE_DMA32);
 	ck_assert_uint_eq(low_wmark_pages(dma32), 600);
