@@ -240,6 +240,9 @@ static unsigned long buddy_expand(struct sim *sim, struct zone *z, pfn_t pfn,
 {
 	unsigned long size = 1ul << high, added = 0;
 
+	if (high > low)
+		SIM_NOTE(sim, "buddy splits an order-%u block at pfn 0x%llx: halves go to the order %u..%u free lists",
+			 high, (unsigned long long)pfn, high - 1, low);
 	while (high > low) {
 		high--;
 		size >>= 1;

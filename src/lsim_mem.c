@@ -86,6 +86,12 @@ static int lsim_sim_alloc_pages(lua_State *L)
 	} else {
 		gfp = lsimL_checkgfp(L, 3);
 	}
+	if (sim_has_sinks(sim)) {	/* --explain: the operation, then its steps */
+		char g[256];
+
+		sim_gfp_format(gfp, g, sizeof g);
+		sim_op(sim, "alloc_pages(%d, %s)", order, g);
+	}
 	rc = sim_alloc_pages(sim, order, gfp, &pfn);
 	if (rc == SIM_OK) {
 		lua_pushinteger(L, (lua_Integer)pfn);
@@ -103,6 +109,7 @@ static int lsim_sim_free_pages(lua_State *L)
 	pfn_t pfn = lsim_checkpfn(L, 2);
 	int order = lsim_checkorder(L, 3);
 
+	sim_op(sim, "free_pages(0x%llx, %d)", (unsigned long long)pfn, order);
 	sim_free_pages(sim, pfn, order);
 	return 0;
 }

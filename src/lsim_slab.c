@@ -199,14 +199,51 @@ static int lslab_cache_gc(lua_State *L)
 	return 0;
 }
 
+/*
+ * Announce an operation for --explain: "kmalloc(100, GFP_KERNEL)".  The
+ * layers narrate its steps; nothing is formatted unless someone listens.
+ */
+static void lslab_op(struct sim *sim, const char *what, const char *arg,
+		     uint64_t n, gfp_t gfp)
+{
+	char g[256];
+
+	if (!sim_has_sinks(sim))
+		return;
+	sim_gfp_format(gfp, g, sizeof g);
+	if (arg)
+		sim_op(sim, "%s(%s, %s)", what, arg, g);
+	else
+		sim_op(sim, "%s(%llu, %s)", what, (unsigned long long)n, g);
+}
+
+static void lslab_op_addr(struct sim *sim, const char *what, const char *cache,
+			  sim_addr_t a)
+{
+	if (!sim_has_sinks(sim))
+		return;
+	if (cache)
+		sim_op(sim, "%s(%s, 0x%llx)", what, cache, (unsigned long long)a);
+	else
+		sim_op(sim, "%s(0x%llx)", what, (unsigned long long)a);
+}
+
 static int lslab_cache_alloc_common(lua_State *L, bool zero)
 {
 	sim_cache_t h;
 	struct sim *sim = lslab_checkcache(L, 1, &h);
 	gfp_t gfp = lslab_optgfp(L, 2, zero);
 	sim_addr_t a = SIM_ADDR_NONE;
-	int rc = sim_cache_alloc(sim, h, gfp, &a);
+	int rc;
 
+	if (sim_has_sinks(sim)) {
+		struct sim_cache_info info;
+
+		if (sim_cache_get_info(sim, h, &info) == SIM_OK)
+			lslab_op(sim, zero ? "kmem_cache_zalloc" : "kmem_cache_alloc",
+				 info.name, 0, gfp);
+	}
+	rc = sim_cache_alloc(sim, h, gfp, &a);
 	return lslab_pushaddr(L, sim, rc, a);
 }
 
@@ -224,8 +261,15 @@ static int lslab_cache_free(lua_State *L)
 {
 	sim_cache_t h;
 	struct sim *sim = lslab_checkcache(L, 1, &h);
+	sim_addr_t a = lslab_checkaddr(L, 2);
 
-	return lslab_pushfree(L, sim, sim_cache_free(sim, h, lslab_checkaddr(L, 2)));
+	if (sim_has_sinks(sim)) {
+		struct sim_cache_info info;
+
+		if (sim_cache_get_info(sim, h, &info) == SIM_OK)
+			lslab_op_addr(sim, "kmem_cache_free", info.name, a);
+	}
+	return lslab_pushfree(L, sim, sim_cache_free(sim, h, a));
 }
 
 static int lslab_cache_shrink(lua_State *L)
@@ -495,7 +539,7 @@ static int lslab_kmalloc_common(lua_State *L, bool zero)
 	sim_addr_t a = SIM_ADDR_NONE;
 	int rc;
 
-	sim_op(sim, "kmalloc(%llu)", (unsigned long long)size);
+	lslab_op(sim, zero ? "kzalloc" : "kmalloc", NULL, size, gfp);
 	rc = sim_kmalloc(sim, size, gfp, &a);
 	return lslab_pushaddr(L, sim, rc, a);
 }
@@ -539,6 +583,7 @@ static int lslab_kfree(lua_State *L)
 	struct sim *sim = lsim_checksim(L, 1);
 	sim_addr_t p = lua_isnoneornil(L, 2) ? 0 : lslab_checkaddr(L, 2);
 
+	lslab_op_addr(sim, "kfree", NULL, p);
 	return lslab_pushfree(L, sim, sim_kfree(sim, p));
 }
 

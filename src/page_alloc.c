@@ -242,9 +242,15 @@ static pfn_t pcp_rmqueue(struct sim *sim, struct zone *preferred, struct zone *z
 	pcp->free_count >>= 1;
 	if (l->head == PAGE_NIL) {
 		int batch = pcp_nr_alloc(pcp, z, order);
-		int got = pcp_rmqueue_bulk(sim, z, order, batch, pcp, cpu, pindex,
-					   mt, alloc_flags);
+		int got;
 
+		/* narrate the batch as one step, not each page's split */
+		sim->note_mute++;
+		got = pcp_rmqueue_bulk(sim, z, order, batch, pcp, cpu, pindex,
+				       mt, alloc_flags);
+		sim->note_mute--;
+		SIM_NOTE(sim, "CPU %u's per-CPU list of order-%u pages is empty: %d pages come from zone %s's buddy lists in one batch",
+			 cpu, order, got << order, z->name);
 		pcp->count += got << order;
 		if (l->head == PAGE_NIL)
 			return SIM_PFN_NONE;
@@ -1374,6 +1380,12 @@ int pgalloc_alloc(struct sim *sim, unsigned order, gfp_t gfp, pfn_t *out)
 				      "order %d out of range (0..%d)", (int)order,
 				      SIM_MAX_ORDER);
 	}
+	if (sim_listening(sim)) {
+		char g[GFP_FORMAT_MAX];
+
+		gfp_format(gfp, g, sizeof g);
+		SIM_NOTE(sim, "alloc_pages(order %u, %s)", order, g);
+	}
 	sim_might_alloc(sim, gfp);	/* prepare_alloc_pages(): might_alloc() */
 	gfp = gfp_current_context(gfp, scope & SIM_SCOPE_NOIO,
 				  scope & SIM_SCOPE_NOFS);
@@ -1403,6 +1415,9 @@ int pgalloc_alloc(struct sim *sim, unsigned order, gfp_t gfp, pfn_t *out)
 		sim->reclaim->last.ok = true;
 	SIM_ASSERT_EXPENSIVE(pgalloc_zone_counters_ok(pg_pfn_zone(sim->pg, pfn)));
 	SIM_EVENT(sim, PAGE_ALLOC, pfn, order, gfp, pg_pfn_zone(sim->pg, pfn)->id);
+	SIM_NOTE(sim, "%lu page%s at pfn 0x%llx from zone %s", 1ul << order,
+		 order ? "s" : "", (unsigned long long)pfn,
+		 pg_pfn_zone(sim->pg, pfn)->name);
 	*out = pfn;
 	return SIM_OK;
 }

@@ -2017,8 +2017,12 @@ static sim_addr_t kmalloc_noprof(struct sim *sim, size_t size, gfp_t gfp)
 		struct kmem_cache *s =
 			st->kmalloc_caches[kmalloc_type(gfp)][kmalloc_slab_index(st, size)];
 
+		SIM_NOTE(sim, "%s (%zu bytes of padding)", s->name,
+			 (size_t)s->size - size);
 		return slab_alloc(sim, s, gfp, size);
 	}
+	SIM_NOTE(sim, "above %zu bytes: a large kmalloc, pages straight from the page allocator",
+		 st->max_cache_size);
 	a = kmalloc_large_alloc(sim, size, gfp, &ref);
 	if (a == SIM_ADDR_NONE)
 		sim->stats.slab_alloc_fail++;
@@ -2043,6 +2047,7 @@ sim_addr_t kmalloc(struct sim *sim, size_t size, gfp_t gfp)
 	if (a != SIM_ADDR_NONE) {
 		sim->stats.kmalloc++;
 		SIM_EVENT(sim, KMALLOC, a, size, ksize(sim, a), gfp);
+		SIM_NOTE(sim, "object 0x%llx", (unsigned long long)a);
 	}
 	return a;
 }

@@ -820,13 +820,16 @@ static slub_noinline sim_addr_t slub_alloc_slow(struct sim *sim, struct kmem_cac
 		/* the objects other CPUs freed meanwhile */
 		freelist = get_freelist(slab);
 		if (freelist == SLUB_END) {
+			SIM_NOTE(sim, "CPU %u's slab is full, no object freed to it meanwhile", cpu);
 			slub_set_cpu_slab(c, NULL);
 			stat(sc, DEACTIVATE_BYPASS);
 			goto new_slab;
 		}
+		SIM_NOTE(sim, "CPU %u's freelist is empty: takes the objects freed to its slab meanwhile", cpu);
 		stat(sc, ALLOC_REFILL);
 		goto load_freelist;
 	}
+	SIM_NOTE(sim, "CPU %u has no slab of %s", cpu, s->name);
 
 new_slab:
 	if (c->partial != SLUB_NIL) {
@@ -850,6 +853,7 @@ new_slab:
 		SIM_BUG_ON(freelist == SLUB_END);
 		goto retry_load_slab;
 	}
+	SIM_NOTE(sim, "no partial slab on CPU %u or its node: a new slab", cpu);
 
 	slab = new_slab(sim, s, gfp);
 	if (!slab) {

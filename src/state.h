@@ -88,6 +88,7 @@ struct sim {
 
 	struct sim_sink *sinks;		/* NULL when none: one branch per event */
 	size_t nr_sinks;
+	unsigned note_mute;		/* > 0: SIM_NOTE narration suppressed */
 
 	struct sim_bug_rec *bugs;
 	size_t nr_bugs, cap_bugs;
@@ -139,7 +140,7 @@ static inline void sim_charge(struct sim *sim, sim_time_t ns)
 
 #define SIM_NOTE(sim, ...) \
 	do { \
-		if (unlikely((sim)->sinks != NULL)) \
+		if (unlikely((sim)->sinks != NULL) && !(sim)->note_mute) \
 			sim_note((sim), __VA_ARGS__); \
 	} while (0)
 

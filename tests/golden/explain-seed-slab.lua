@@ -1,0 +1,6 @@
+-- kmemsim-args: --policy slab --explain
+-- Golden: --explain narrates both seed examples (scenarios/01-my-cache.lua,
+-- then scenarios/02-kmalloc-kfree.lua) under SLAB: each operation, then
+-- every step the simulated kernel takes for it, layer by layer.
+require "scenarios/01-my-cache.lua"
+require "scenarios/02-kmalloc-kfree.lua"

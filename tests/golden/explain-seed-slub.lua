@@ -1,0 +1,6 @@
+-- kmemsim-args: --policy slub --explain
+-- Golden: --explain narrates both seed examples (scenarios/01-my-cache.lua,
+-- then scenarios/02-kmalloc-kfree.lua) under SLUB: each operation, then
+-- every step the simulated kernel takes for it, layer by layer.
+require "scenarios/01-my-cache.lua"
+require "scenarios/02-kmalloc-kfree.lua"
