@@ -699,9 +699,8 @@ static sim_time_t sim_lat_bucket_max(unsigned b)
 	return ((((sim_time_t)((1u << SIM_LAT_SUB_BITS) + sub)) + 1) << shift) - 1;
 }
 
-void sim_lat_record(struct sim *sim, enum sim_lat_kind kind, sim_time_t ns)
+void sim_lat_hist_record(struct sim_lat_hist *h, sim_time_t ns)
 {
-	struct sim_lat_hist *h = &sim->lat[kind];
 	unsigned b = sim_lat_bucket(ns);
 
 	h->count++;
@@ -709,24 +708,10 @@ void sim_lat_record(struct sim *sim, enum sim_lat_kind kind, sim_time_t ns)
 		h->max = ns;
 	if (h->bucket[b] != UINT32_MAX)
 		h->bucket[b]++;
-	if (unlikely(sim->sampler != NULL))	/* an operation ended: a sample due? */
-		sampler_op(sim);
 }
 
-uint64_t sim_lat_count(const struct sim *sim, enum sim_lat_kind kind)
+sim_time_t sim_lat_hist_percentile(const struct sim_lat_hist *h, double pct)
 {
-	return sim->lat[kind].count;
-}
-
-sim_time_t sim_lat_max(const struct sim *sim, enum sim_lat_kind kind)
-{
-	return sim->lat[kind].max;
-}
-
-sim_time_t sim_lat_percentile(const struct sim *sim, enum sim_lat_kind kind,
-			      double pct)
-{
-	const struct sim_lat_hist *h = &sim->lat[kind];
 	uint64_t rank, seen = 0;
 
 	if (h->count == 0)
@@ -746,6 +731,29 @@ sim_time_t sim_lat_percentile(const struct sim *sim, enum sim_lat_kind kind,
 		}
 	}
 	return h->max;
+}
+
+void sim_lat_record(struct sim *sim, enum sim_lat_kind kind, sim_time_t ns)
+{
+	sim_lat_hist_record(&sim->lat[kind], ns);
+	if (unlikely(sim->sampler != NULL))	/* an operation ended: a sample due? */
+		sampler_op(sim);
+}
+
+uint64_t sim_lat_count(const struct sim *sim, enum sim_lat_kind kind)
+{
+	return sim->lat[kind].count;
+}
+
+sim_time_t sim_lat_max(const struct sim *sim, enum sim_lat_kind kind)
+{
+	return sim->lat[kind].max;
+}
+
+sim_time_t sim_lat_percentile(const struct sim *sim, enum sim_lat_kind kind,
+			      double pct)
+{
+	return sim_lat_hist_percentile(&sim->lat[kind], pct);
 }
 
 const char *sim_lat_kind_name(enum sim_lat_kind kind)

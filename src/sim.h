@@ -318,6 +318,24 @@ enum sim_lat_kind {
 	SIM_NR_LAT_KINDS
 };
 
+#define SIM_LAT_SUB_BITS	3			/* 8 sub-buckets per octave */
+#define SIM_LAT_BUCKETS		(64 << SIM_LAT_SUB_BITS)
+
+/*
+ * A log-linear latency histogram: values below 8 have a bucket each, then
+ * 8 linear sub-buckets per power of two.  Used for the simulator-wide
+ * sim_lat_* figures and for each workload's own.
+ */
+struct sim_lat_hist {
+	uint64_t count;
+	sim_time_t max;
+	uint32_t bucket[SIM_LAT_BUCKETS];	/* saturating */
+};
+
+void sim_lat_hist_record(struct sim_lat_hist *h, sim_time_t ns);
+/* nearest-rank percentile: the upper bound of its bucket, clamped to max */
+sim_time_t sim_lat_hist_percentile(const struct sim_lat_hist *h, double pct);
+
 void sim_lat_record(struct sim *sim, enum sim_lat_kind kind, sim_time_t ns);
 uint64_t sim_lat_count(const struct sim *sim, enum sim_lat_kind kind);
 /**

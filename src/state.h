@@ -47,15 +47,6 @@ struct sim_bug_rec {
 	char *where;
 };
 
-#define SIM_LAT_SUB_BITS	3			/* 8 sub-buckets per octave */
-#define SIM_LAT_BUCKETS		(64 << SIM_LAT_SUB_BITS)
-
-struct sim_lat_hist {
-	uint64_t count;
-	sim_time_t max;
-	uint32_t bucket[SIM_LAT_BUCKETS];	/* saturating */
-};
-
 /*
  * Node-level memory counters (the kernel's node_stat_item) that one layer
  * keeps and another reports: the slab layer writes NR_SLAB_*, the page

@@ -78,8 +78,6 @@
 
 #define WL_NIL		UINT32_MAX
 #define WL_MAX_OBJS	(UINT32_MAX - 1)
-#define WL_LAT_SUB_BITS	3			/* as sim_lat_*: 8 sub-buckets per octave */
-#define WL_LAT_BUCKETS	(64 << WL_LAT_SUB_BITS)
 
 /* ---- State ---- */
 
@@ -142,11 +140,6 @@ struct wl_mix {
 	struct wl_pick cpick;
 };
 
-struct wl_hist {
-	uint64_t count;
-	sim_time_t max;
-	uint32_t bucket[WL_LAT_BUCKETS];	/* saturating */
-};
 
 struct wl_reason {
 	char key[WL_REASON_LEN + 1];
@@ -183,7 +176,7 @@ struct sim_wl {
 	sim_time_t mark;		/* the clock when the last phase ended */
 
 	struct sim_wl_stats st;
-	struct wl_hist lat[2];		/* SIM_LAT_ALLOC, SIM_LAT_FREE */
+	struct sim_lat_hist lat[2];		/* SIM_LAT_ALLOC, SIM_LAT_FREE */
 	struct wl_reason reason[WL_MAX_REASONS + 1];	/* + "other" */
 	size_t nr_reasons;
 };
@@ -284,40 +277,9 @@ static inline size_t wl_pick(struct sim *sim, const struct wl_pick *p)
 	return lo;
 }
 
-/* ---- Latency histograms (the bucketing of sim_lat_*) ---- */
+/* ---- Latency histograms (sim_lat_hist, as the simulator's own) ---- */
 
-static unsigned wl_lat_bucket(sim_time_t v)
-{
-	unsigned msb, sub;
-
-	if (v < (1u << WL_LAT_SUB_BITS))
-		return (unsigned)v;
-	msb = sim_ilog2(v);
-	sub = (unsigned)(v >> (msb - WL_LAT_SUB_BITS)) & ((1u << WL_LAT_SUB_BITS) - 1);
-	return ((msb - WL_LAT_SUB_BITS + 1) << WL_LAT_SUB_BITS) + sub;
-}
-
-static sim_time_t wl_lat_bucket_max(unsigned b)
-{
-	unsigned octave = b >> WL_LAT_SUB_BITS, sub = b & ((1u << WL_LAT_SUB_BITS) - 1);
-
-	if (octave == 0)
-		return b;
-	return ((((sim_time_t)((1u << WL_LAT_SUB_BITS) + sub)) + 1) << (octave - 1)) - 1;
-}
-
-static inline void wl_lat_record(struct wl_hist *h, sim_time_t ns)
-{
-	unsigned b = wl_lat_bucket(ns);
-
-	h->count++;
-	if (ns > h->max)
-		h->max = ns;
-	if (h->bucket[b] != UINT32_MAX)
-		h->bucket[b]++;
-}
-
-static const struct wl_hist *wl_hist_of(const struct sim_wl *w,
+static const struct sim_lat_hist *wl_hist_of(const struct sim_wl *w,
 					enum sim_lat_kind kind)
 {
 	return kind == SIM_LAT_FREE ? &w->lat[1] : kind == SIM_LAT_ALLOC ? &w->lat[0]
@@ -327,31 +289,14 @@ static const struct wl_hist *wl_hist_of(const struct sim_wl *w,
 sim_time_t sim_wl_lat_percentile(const struct sim_wl *w, enum sim_lat_kind kind,
 				 double pct)
 {
-	const struct wl_hist *h = wl_hist_of(w, kind);
-	uint64_t rank, seen = 0;
+	const struct sim_lat_hist *h = wl_hist_of(w, kind);
 
-	if (!h || h->count == 0)
-		return 0;
-	/* nearest rank, exactly as sim_lat_percentile() */
-	rank = (uint64_t)(pct / 100.0 * (double)h->count + 0.999999);
-	if (rank < 1)
-		rank = 1;
-	if (rank > h->count)
-		rank = h->count;
-	for (unsigned b = 0; b < WL_LAT_BUCKETS; b++) {
-		seen += h->bucket[b];
-		if (seen >= rank) {
-			sim_time_t hi = wl_lat_bucket_max(b);
-
-			return hi < h->max ? hi : h->max;
-		}
-	}
-	return h->max;
+	return h ? sim_lat_hist_percentile(h, pct) : 0;
 }
 
 sim_time_t sim_wl_lat_max(const struct sim_wl *w, enum sim_lat_kind kind)
 {
-	const struct wl_hist *h = wl_hist_of(w, kind);
+	const struct sim_lat_hist *h = wl_hist_of(w, kind);
 
 	return h ? h->max : 0;
 }
@@ -606,7 +551,7 @@ static void wl_free_obj(struct sim_wl *w, struct wl_run *run, uint32_t id)
 	old = wl_enter(sim, cpu, (enum sim_context)o->ctx, &pushed);
 	t0 = sim_now(sim);
 	rc = cache ? sim_cache_free(sim, cache, o->addr) : sim_kfree(sim, o->addr);
-	wl_lat_record(&w->lat[1], sim_now(sim) - t0);
+	sim_lat_hist_record(&w->lat[1], sim_now(sim) - t0);
 	wl_leave(sim, old, pushed);
 
 	w->st.ops++;
@@ -704,7 +649,7 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 		rc = sim_cache_alloc(sim, t->cache, c->gfp | s->flags, &a);
 	else
 		rc = sim_kmalloc(sim, size, c->gfp | s->flags, &a);
-	wl_lat_record(&w->lat[0], sim_now(sim) - t0);
+	sim_lat_hist_record(&w->lat[0], sim_now(sim) - t0);
 	if (rc != SIM_OK)
 		wl_count_reason(w, sim_last_reason(sim));
 	wl_leave(sim, old, pushed);
