@@ -8,6 +8,8 @@
 #ifndef SIM_CMD_H
 #define SIM_CMD_H
 
+#include <stdbool.h>
+
 /* kmemsim replay TRACE|- [options]: cmd_replay.c, docs/replay.md */
 int cmd_replay(int argc, char **argv);
 /* kmemsim run [FILE.lua|-] [options]: cmd_run.c, docs/reports.md */
@@ -16,5 +18,11 @@ int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 /* the usage of run and compare (--help), cmd_scenario.c */
 extern const char cmd_run_usage[];
+
+/* option parsing shared by the commands (cmd_scenario.c) */
+/* "--name=value" or "--name value": the value, or NULL if absent */
+const char *cmd_opt_value(int argc, char **argv, int *i, const char *name);
+/* @arg is --name or --name=... */
+bool cmd_opt_is(const char *arg, const char *name);
 
 #endif /* SIM_CMD_H */

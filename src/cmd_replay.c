@@ -163,27 +163,6 @@ static int rpc_parse_policies(char *list, struct replay_config *cfg)
 	return 0;
 }
 
-/* "--name=value" or "--name value": the value, NULL if absent */
-static const char *rpc_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] == '\0' && *i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
-
-static bool rpc_is(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
-}
-
 /* Return: 0 to go on, -1 after --help, or the usage exit status */
 static int rpc_parse(int argc, char **argv, struct replay_opts *o)
 {
@@ -200,20 +179,20 @@ static int rpc_parse(int argc, char **argv, struct replay_opts *o)
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			fputs(replay_usage, stdout);
 			return -1;
-		} else if (rpc_is(a, "--policies")) {
+		} else if (cmd_opt_is(a, "--policies")) {
 			int rc;
 
-			if (!(v = rpc_value(argc, argv, &i, "--policies")))
+			if (!(v = cmd_opt_value(argc, argv, &i, "--policies")))
 				return rpc_usage("%s", "--policies needs a list");
 			if ((rc = rpc_parse_policies((char *)v, &o->cfg)) != 0)
 				return rc;
-		} else if (rpc_is(a, "--ram")) {
-			if (!(v = rpc_value(argc, argv, &i, "--ram")) ||
+		} else if (cmd_opt_is(a, "--ram")) {
+			if (!(v = cmd_opt_value(argc, argv, &i, "--ram")) ||
 			    rpc_parse_size(v, CMD_MAX_RAM, &o->cfg.ram_bytes) ||
 			    o->cfg.ram_bytes < (UINT64_C(16) << 20))
 				return rpc_usage("%s", "--ram needs a size from 16M to 16T, like 4G");
-		} else if (rpc_is(a, "--cpus")) {
-			if (!(v = rpc_value(argc, argv, &i, "--cpus")) ||
+		} else if (cmd_opt_is(a, "--cpus")) {
+			if (!(v = cmd_opt_value(argc, argv, &i, "--cpus")) ||
 			    rpc_parse_uint(&v, &n) || *v || n < 1 || n > SIM_MAX_CPUS) {
 				char max[16];
 
@@ -221,33 +200,33 @@ static int rpc_parse(int argc, char **argv, struct replay_opts *o)
 				return rpc_usage("--cpus needs a number from 1 to %s", max);
 			}
 			o->cfg.cpus = (unsigned)n;
-		} else if (rpc_is(a, "--format")) {
-			if (!(v = rpc_value(argc, argv, &i, "--format")))
+		} else if (cmd_opt_is(a, "--format")) {
+			if (!(v = cmd_opt_value(argc, argv, &i, "--format")))
 				return rpc_usage("%s", "--format needs text, json or csv");
 			if (report_format_parse(v, &o->format) != SIM_OK ||
 			    (o->format != REPORT_FMT_TEXT && o->format != REPORT_FMT_JSON &&
 			     o->format != REPORT_FMT_CSV))
 				return rpc_usage("unknown format '%s' (text, json, csv)", v);
-		} else if (strcmp(a, "-o") == 0 || rpc_is(a, "--output")) {
+		} else if (strcmp(a, "-o") == 0 || cmd_opt_is(a, "--output")) {
 			if (strcmp(a, "-o") == 0)
 				v = i + 1 < argc ? argv[++i] : NULL;
 			else
-				v = rpc_value(argc, argv, &i, "--output");
+				v = cmd_opt_value(argc, argv, &i, "--output");
 			if (!v || !*v)
 				return rpc_usage("%s", "-o needs a file name");
 			o->output = v;
-		} else if (rpc_is(a, "--callers")) {
-			if (!(v = rpc_value(argc, argv, &i, "--callers")) ||
+		} else if (cmd_opt_is(a, "--callers")) {
+			if (!(v = cmd_opt_value(argc, argv, &i, "--callers")) ||
 			    rpc_parse_uint(&v, &n) || *v || n > CMD_MAX_CALLERS)
 				return rpc_usage("%s", "--callers needs a number from 0 to 100000");
 			o->cfg.callers = (unsigned)n;
-		} else if (rpc_is(a, "--series-interval")) {
-			if (!(v = rpc_value(argc, argv, &i, "--series-interval")) ||
+		} else if (cmd_opt_is(a, "--series-interval")) {
+			if (!(v = cmd_opt_value(argc, argv, &i, "--series-interval")) ||
 			    rpc_parse_duration(v, &n) || n == 0)
 				return rpc_usage("%s", "--series-interval needs a duration like 10ms");
 			o->cfg.series_interval_ns = n;
-		} else if (rpc_is(a, "--series")) {
-			if (!(v = rpc_value(argc, argv, &i, "--series")) || !*v)
+		} else if (cmd_opt_is(a, "--series")) {
+			if (!(v = cmd_opt_value(argc, argv, &i, "--series")) || !*v)
 				return rpc_usage("%s", "--series needs a file name");
 			o->series = v;
 		} else if (strcmp(a, "--progress") == 0) {

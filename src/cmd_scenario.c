@@ -96,8 +96,7 @@ static int cmd_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* "--name=value" or "--name value": the value, or NULL if absent */
-static const char *cmd_value(int argc, char **argv, int *i, const char *name)
+const char *cmd_opt_value(int argc, char **argv, int *i, const char *name)
 {
 	size_t n = strlen(name);
 
@@ -110,7 +109,7 @@ static const char *cmd_value(int argc, char **argv, int *i, const char *name)
 	return NULL;
 }
 
-static bool cmd_is(const char *arg, const char *name)
+bool cmd_opt_is(const char *arg, const char *name)
 {
 	size_t n = strlen(name);
 
@@ -215,25 +214,25 @@ static int cmd_parse_one(int argc, char **argv, int *ip, struct cmd_opts *o)
 	const char *a = argv[*ip], *v;
 	bool run = o->kind == CMD_RUN;
 
-	if (cmd_is(a, "--seed")) {
-		if (!(v = cmd_value(argc, argv, ip, "--seed")) ||
+	if (cmd_opt_is(a, "--seed")) {
+		if (!(v = cmd_opt_value(argc, argv, ip, "--seed")) ||
 		    cmd_parse_u64(v, &o->rt.seed))
 			return cmd_usage_error(o, "--seed needs a non-negative integer%s", "");
-	} else if (run && cmd_is(a, "--policy")) {
-		if (!(v = cmd_value(argc, argv, ip, "--policy")))
+	} else if (run && cmd_opt_is(a, "--policy")) {
+		if (!(v = cmd_opt_value(argc, argv, ip, "--policy")))
 			return cmd_usage_error(o, "--policy needs a value%s", "");
 		if (!sim_policy_known(v))
 			return cmd_usage_error(o, "unknown policy '%s' (slab, slub, slob)", v);
 		o->rt.policy = v;
-	} else if (!run && cmd_is(a, "--policies")) {
-		if (!(v = cmd_value(argc, argv, ip, "--policies")))
+	} else if (!run && cmd_opt_is(a, "--policies")) {
+		if (!(v = cmd_opt_value(argc, argv, ip, "--policies")))
 			return cmd_usage_error(o, "--policies needs a list%s", "");
 		return cmd_parse_policies((char *)v, o);
-	} else if (cmd_is(a, "--set")) {
+	} else if (cmd_opt_is(a, "--set")) {
 		const char *eq;
 		char *key;
 
-		if (!(v = cmd_value(argc, argv, ip, "--set")) ||
+		if (!(v = cmd_opt_value(argc, argv, ip, "--set")) ||
 		    !(eq = strchr(v, '=')) || eq == v)
 			return cmd_usage_error(o, "--set needs KEY=VALUE%s", "");
 		if (o->rt.nr_params == CMD_MAX_PARAMS)
@@ -244,37 +243,37 @@ static int cmd_parse_one(int argc, char **argv, int *ip, struct cmd_opts *o)
 		o->params[o->rt.nr_params].key = key;
 		o->params[o->rt.nr_params].value = eq + 1;
 		o->rt.nr_params++;
-	} else if (cmd_is(a, "--format")) {
-		if (!(v = cmd_value(argc, argv, ip, "--format")) ||
+	} else if (cmd_opt_is(a, "--format")) {
+		if (!(v = cmd_opt_value(argc, argv, ip, "--format")) ||
 		    report_format_parse(v, &o->format) != SIM_OK)
 			return cmd_usage_error(o, "--format needs text, json, csv, html or svg%s", "");
 		o->format_set = true;
-	} else if (strcmp(a, "-o") == 0 || cmd_is(a, "--output")) {
+	} else if (strcmp(a, "-o") == 0 || cmd_opt_is(a, "--output")) {
 		if (strcmp(a, "-o") == 0)
 			v = *ip + 1 < argc ? argv[++*ip] : NULL;
 		else
-			v = cmd_value(argc, argv, ip, "--output");
+			v = cmd_opt_value(argc, argv, ip, "--output");
 		if (!v || !*v)
 			return cmd_usage_error(o, "%s needs a file name", a);
 		o->output = v;
-	} else if (cmd_is(a, "--block")) {
-		if (!(v = cmd_value(argc, argv, ip, "--block")) || !*v)
+	} else if (cmd_opt_is(a, "--block")) {
+		if (!(v = cmd_opt_value(argc, argv, ip, "--block")) || !*v)
 			return cmd_usage_error(o, "--block needs a block path%s", "");
 		o->block = v;
 	} else if (run && strcmp(a, "--report") == 0) {
 		o->report = 1;
 	} else if (run && strcmp(a, "--no-report") == 0) {
 		o->report = 0;
-	} else if (cmd_is(a, "--sample")) {
-		if (!(v = cmd_value(argc, argv, ip, "--sample")) ||
+	} else if (cmd_opt_is(a, "--sample")) {
+		if (!(v = cmd_opt_value(argc, argv, ip, "--sample")) ||
 		    cmd_parse_sample(v, o))
 			return cmd_usage_error(o, "--sample needs N (operations), a duration "
 					       "(500us, 10ms, 1s), auto or off%s", "");
-	} else if (cmd_is(a, "--max-steps")) {
-		if (!(v = cmd_value(argc, argv, ip, "--max-steps")) ||
+	} else if (cmd_opt_is(a, "--max-steps")) {
+		if (!(v = cmd_opt_value(argc, argv, ip, "--max-steps")) ||
 		    cmd_parse_u64(v, &o->rt.max_steps))
 			return cmd_usage_error(o, "--max-steps needs a non-negative integer%s", "");
-	} else if (run && cmd_is(a, "--explain")) {
+	} else if (run && cmd_opt_is(a, "--explain")) {
 		if (a[9] == '=') {
 			if (cmd_parse_u64(a + 10, &o->rt.explain) || !o->rt.explain)
 				return cmd_usage_error(o, "--explain=N needs a positive integer%s", "");
@@ -283,8 +282,8 @@ static int cmd_parse_one(int argc, char **argv, int *ip, struct cmd_opts *o)
 		}
 	} else if (strcmp(a, "--unsafe") == 0) {
 		o->rt.unsafe = true;
-	} else if (cmd_is(a, "--lua-path")) {
-		if (!(v = cmd_value(argc, argv, ip, "--lua-path")))
+	} else if (cmd_opt_is(a, "--lua-path")) {
+		if (!(v = cmd_opt_value(argc, argv, ip, "--lua-path")))
 			return cmd_usage_error(o, "--lua-path needs a directory%s", "");
 		o->rt.lua_path = v;
 	} else if (a[0] == '-' && a[1] != '\0') {

@@ -1581,33 +1581,14 @@ static bool slab_validate_cache(const struct sim *sim, const struct kmem_cache *
 
 /* ---- Dump ---- */
 
-struct slab_out {
-	sim_text_fn fn;
-	void *ud;
-};
-
-static void slab_outf(struct slab_out *o, const char *fmt, ...) sim_printf_like(2, 3);
-static void slab_outf(struct slab_out *o, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->fn(o->ud, buf, SIM_MIN((size_t)n, sizeof buf - 1));
-}
-
 /* a list as " 0x<slab address>(<free objects>)" in list order */
-static void slab_out_list(struct slab_out *o, const struct sim *sim,
+static void slab_out_list(struct slab_text *o, const struct sim *sim,
 			  const struct slab_cache *sc, const struct slab_list *l)
 {
 	for (uint32_t id = l->head; id != SLAB_NIL;) {
 		struct slab *slab = slab_by_id(sim, id);
 
-		slab_outf(o, " 0x%llx(%u)", (unsigned long long)slab_address(slab),
+		slab_textf(o, " 0x%llx(%u)", (unsigned long long)slab_address(slab),
 			  sc->num - sd(slab)->active);
 		id = sd(slab)->next;
 	}
@@ -1618,31 +1599,31 @@ static void slab_op_dump(const struct sim *sim, const struct kmem_cache *s,
 {
 	const struct slab_cache *sc = slab_cache(s);
 	const struct slab_global *g = slab_global(sim);
-	struct slab_out o = { fn, ud };
+	struct slab_text o = { fn, ud };
 
-	slab_outf(&o, "cache: %s num %u order %u size %u colour %u x %u limit %u batchcount %u shared %u\n",
+	slab_textf(&o, "cache: %s num %u order %u size %u colour %u x %u limit %u batchcount %u shared %u\n",
 		  slab_mgmt_names[sc->mgmt], sc->num, s->order, s->size, sc->colour,
 		  sc->colour_off, sc->limit, sc->batchcount, sc->shared);
 	for (unsigned cpu = 0; cpu < g->nr_cpus; cpu++)
-		slab_outf(&o, "cpu%u: avail %u/%u touched %d\n", cpu, sc->cpu[cpu].avail,
+		slab_textf(&o, "cpu%u: avail %u/%u touched %d\n", cpu, sc->cpu[cpu].avail,
 			  sc->cpu[cpu].limit, sc->cpu[cpu].touched);
 	for (unsigned node = 0; node < g->nr_nodes; node++) {
 		const struct kmem_cache_node *n = &sc->node[node];
 
-		slab_outf(&o, "node%u: slabs %lu free_slabs %lu free_objects %lu free_limit %lu "
+		slab_textf(&o, "node%u: slabs %lu free_slabs %lu free_objects %lu free_limit %lu "
 			  "colour_next %u free_touched %d shared %u/%u\n", node,
 			  n->total_slabs, n->free_slabs, n->free_objects, n->free_limit,
 			  n->colour_next, n->free_touched, n->shared.avail, n->shared.limit);
-		slab_outf(&o, "node%u full:", node);
+		slab_textf(&o, "node%u full:", node);
 		slab_out_list(&o, sim, sc, &n->full);
-		slab_outf(&o, "\nnode%u partial:", node);
+		slab_textf(&o, "\nnode%u partial:", node);
 		slab_out_list(&o, sim, sc, &n->partial);
-		slab_outf(&o, "\nnode%u free:", node);
+		slab_textf(&o, "\nnode%u free:", node);
 		slab_out_list(&o, sim, sc, &n->free);
-		slab_outf(&o, "\n");
+		slab_textf(&o, "\n");
 		for (unsigned i = 0; i < g->nr_nodes; i++)
 			if (n->alien[i].limit)
-				slab_outf(&o, "node%u alien%u: %u/%u\n", node, i,
+				slab_textf(&o, "node%u alien%u: %u/%u\n", node, i,
 					  n->alien[i].avail, n->alien[i].limit);
 	}
 }

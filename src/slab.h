@@ -648,4 +648,14 @@ void slab_layer_destroy(struct sim *sim);
 #define KMALLOC_MAX_SIZE	(UINT64_C(1) << KMALLOC_SHIFT_MAX)	/* 4 MiB */
 #define SLAB_MAX_KMALLOC_INDEX	KMALLOC_SHIFT_MAX
 
+/* ---- Text output of dumps (policies' ops->dump) ---- */
+
+struct slab_text {
+	sim_text_fn fn;
+	void *ud;
+};
+
+/** slab_textf - format one piece of a dump (at most 255 bytes) to @t */
+void slab_textf(struct slab_text *t, const char *fmt, ...) sim_printf_like(2, 3);
+
 #endif /* SIM_SLAB_H */

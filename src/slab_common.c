@@ -2923,3 +2923,18 @@ void slab_layer_destroy(struct sim *sim)
 	free(st);
 	sim->slab = NULL;
 }
+
+/* ---- Text output of dumps ---- */
+
+void slab_textf(struct slab_text *t, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->fn(t->ud, buf, SIM_MIN((size_t)n, sizeof buf - 1));
+}

@@ -949,26 +949,11 @@ static size_t slob_info_fields(const struct sim *sim, const struct kmem_cache *s
 }
 
 struct slob_out {
-	sim_text_fn fn;
-	void *ud;
+	struct slab_text text;		/* where the dump goes */
 	const struct sim *sim;
 	const struct kmem_cache *s;
 	unsigned mine;			/* objects of @s in the page */
 };
-
-static void slob_outf(struct slob_out *o, const char *fmt, ...) sim_printf_like(2, 3);
-static void slob_outf(struct slob_out *o, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->fn(o->ud, buf, SIM_MIN((size_t)n, sizeof buf - 1));
-}
 
 /* one segment as " start+len what" */
 static bool slob_dump_seg(void *ud, const struct slob_seg *g)
@@ -976,9 +961,9 @@ static bool slob_dump_seg(void *ud, const struct slob_seg *g)
 	struct slob_out *o = ud;
 
 	if (!g->blk) {
-		slob_outf(o, " %u+%u free", g->start, g->len);
+		slab_textf(&o->text, " %u+%u free", g->start, g->len);
 	} else if (g->blk->cache_id == SLAB_NONE) {
-		slob_outf(o, " %u+%u kmalloc(%u)", g->start, g->len, g->blk->req);
+		slab_textf(&o->text, " %u+%u kmalloc(%u)", g->start, g->len, g->blk->req);
 	} else {
 		const char *name = "?";
 
@@ -992,9 +977,9 @@ static bool slob_dump_seg(void *ud, const struct slob_seg *g)
 		}
 		if (o->s && o->s->id == g->blk->cache_id) {
 			o->mine++;
-			slob_outf(o, " %u+%u *%s", g->start, g->len, name);
+			slab_textf(&o->text, " %u+%u *%s", g->start, g->len, name);
 		} else {
-			slob_outf(o, " %u+%u %s", g->start, g->len, name);
+			slab_textf(&o->text, " %u+%u %s", g->start, g->len, name);
 		}
 	}
 	return true;
@@ -1004,10 +989,10 @@ static void slob_dump_page(struct slob_out *o, struct slab *slab)
 {
 	const struct slob_page *p = sp(slab);
 
-	slob_outf(o, "  0x%llx(%u):", (unsigned long long)slab_address(slab),
+	slab_textf(&o->text, "  0x%llx(%u):", (unsigned long long)slab_address(slab),
 		  (unsigned)p->units);
 	slob_layout(slab, p, slob_dump_seg, o);
-	slob_outf(o, "\n");
+	slab_textf(&o->text, "\n");
 }
 
 /*
@@ -1020,10 +1005,10 @@ static void slob_dump(const struct sim *sim, const struct kmem_cache *s,
 		      sim_text_fn fn, void *ud)
 {
 	const struct slob_state *st = slob_state(sim);
-	struct slob_out o = { fn, ud, sim, s, 0 };
+	struct slob_out o = { { fn, ud }, sim, s, 0 };
 
 	for (unsigned l = 0; l < SLOB_NR_LISTS; l++) {
-		slob_outf(&o, "%s: %u pages\n", slob_list_names[l], st->lists[l].nr);
+		slab_textf(&o.text, "%s: %u pages\n", slob_list_names[l], st->lists[l].nr);
 		for (uint32_t id = st->lists[l].head; id != SLOB_NIL;) {
 			struct slab *slab = slob_slab(sim, id);
 
@@ -1031,7 +1016,7 @@ static void slob_dump(const struct sim *sim, const struct kmem_cache *s,
 			slob_dump_page(&o, slab);
 		}
 	}
-	slob_outf(&o, "full: %llu pages\n", (unsigned long long)st->nr_full);
+	slab_textf(&o.text, "full: %llu pages\n", (unsigned long long)st->nr_full);
 	for (uint32_t id = st->all; id != SLOB_NIL;) {
 		struct slab *slab = slob_slab(sim, id);
 
@@ -1039,7 +1024,7 @@ static void slob_dump(const struct sim *sim, const struct kmem_cache *s,
 		if (sp(slab)->list == SLOB_FULL)
 			slob_dump_page(&o, slab);
 	}
-	slob_outf(&o, "page objects: %llu (%llu pages)\n",
+	slab_textf(&o.text, "page objects: %llu (%llu pages)\n",
 		  (unsigned long long)st->nr_whole, (unsigned long long)st->whole_pages);
 }
 

@@ -1852,31 +1852,12 @@ static bool slub_validate(const struct sim *sim, const struct kmem_cache *s)
 	return true;
 }
 
-struct slub_out {
-	sim_text_fn fn;
-	void *ud;
-};
-
-static void slub_outf(struct slub_out *o, const char *fmt, ...) sim_printf_like(2, 3);
-static void slub_outf(struct slub_out *o, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->fn(o->ud, buf, SIM_MIN((size_t)n, sizeof buf - 1));
-}
-
 /* one slab as "0x<address>(<free objects>)" */
-static void slub_out_slab(struct slub_out *o, struct slab *slab)
+static void slub_out_slab(struct slab_text *o, struct slab *slab)
 {
 	struct slub_slab *p = ss(slab);
 
-	slub_outf(o, " 0x%llx(%u)", (unsigned long long)slab_address(slab),
+	slab_textf(o, " 0x%llx(%u)", (unsigned long long)slab_address(slab),
 		  (unsigned)(p->objects - p->inuse));
 }
 
@@ -1884,43 +1865,43 @@ static void slub_dump(const struct sim *sim, const struct kmem_cache *s,
 		      sim_text_fn fn, void *ud)
 {
 	const struct slub_cache *sc = slub_cache(s);
-	struct slub_out o = { fn, ud };
+	struct slab_text o = { fn, ud };
 
 	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++) {
 		const struct slub_cpu *c = &sc->cpu[cpu];
 		unsigned nfree = 0, remote = 0;
 
-		slub_outf(&o, "cpu%u: slab", cpu);
+		slab_textf(&o, "cpu%u: slab", cpu);
 		if (c->slab) {
 			for (uint16_t i = c->freelist; i != SLUB_END; i = c->slab->link[i])
 				nfree++;
 			for (uint16_t i = ss(c->slab)->freelist; i != SLUB_END;
 			     i = c->slab->link[i])
 				remote++;
-			slub_outf(&o, " 0x%llx(%u+%u)", (unsigned long long)slab_address(c->slab),
+			slab_textf(&o, " 0x%llx(%u+%u)", (unsigned long long)slab_address(c->slab),
 				  nfree, remote);
 		} else {
-			slub_outf(&o, " -");
+			slab_textf(&o, " -");
 		}
-		slub_outf(&o, "; partial");
+		slab_textf(&o, "; partial");
 		for (uint32_t id = c->partial; id != SLUB_NIL; id = ss(slub_slab(sim, id))->cpu_next)
 			slub_out_slab(&o, slub_slab(sim, id));
 		if (c->main)
-			slub_outf(&o, "; sheaves main %u spare %s%u", c->main->size,
+			slab_textf(&o, "; sheaves main %u spare %s%u", c->main->size,
 				  c->spare ? "" : "-", c->spare ? c->spare->size : 0);
-		slub_outf(&o, "\n");
+		slab_textf(&o, "\n");
 	}
 	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
 		const struct slub_node *n = &sc->node[nid];
 
-		slub_outf(&o, "node%u: slabs %lu objects %lu partial %lu:", nid,
+		slab_textf(&o, "node%u: slabs %lu objects %lu partial %lu:", nid,
 			  n->nr_slabs, n->total_objects, n->nr_partial);
 		for (uint32_t id = n->head; id != SLUB_NIL; id = ss(slub_slab(sim, id))->next)
 			slub_out_slab(&o, slub_slab(sim, id));
 		if (s->sheaf_capacity)
-			slub_outf(&o, "; barn full %u empty %u", n->barn.nr_full,
+			slab_textf(&o, "; barn full %u empty %u", n->barn.nr_full,
 				  n->barn.nr_empty);
-		slub_outf(&o, "\n");
+		slab_textf(&o, "\n");
 	}
 }
 
