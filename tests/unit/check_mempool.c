@@ -18,37 +18,6 @@
 #include "state.h"
 #include "testutil.h"
 
-static struct zone *normal(struct sim *sim)
-{
-	return &sim->pg->nodes[0].zones[ZONE_NORMAL];
-}
-
-static struct sim *msim(void)
-{
-	struct sim_config cfg;
-	struct sim *sim;
-
-	sim_config_init(&cfg);
-	cfg.ram_bytes = 0;
-	cfg.zone_pages[ZONE_NORMAL] = 4096;
-	cfg.cpus = 1;
-	cfg.pcp = false;
-	cfg.min_free_kbytes = 1024;
-	cfg.watermark_boost_factor = 0;
-	sim = tu_sim_cfg(&cfg);
-	sim_set_slowpath(sim, true);
-	return sim;
-}
-
-static void fill_to(struct sim *sim, unsigned long level)
-{
-	while (normal(sim)->nr_free_pages > level) {
-		pfn_t pfn;
-
-		ck_assert_int_eq(pgalloc_alloc(sim, 0, __GFP_MEMALLOC, &pfn), SIM_OK);
-	}
-}
-
 static void validate(struct sim *sim)
 {
 	char err[256];
@@ -69,13 +38,13 @@ static sim_mempool_t page_pool(struct sim *sim, int min_nr)
 START_TEST(test_create_preallocates)
 {
 	/* min_nr elements come from the allocator at creation, GFP_KERNEL */
-	struct sim *sim = msim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_mempool_backing kb = { .kind = SIM_MEMPOOL_KMALLOC, .size = 256 };
 	struct sim_mempool_info mi;
 	sim_mempool_t p, k;
 
 	p = page_pool(sim, 4);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 4096 - 4);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 4096 - 4);
 	ck_assert_int_eq(sim_mempool_get_info(sim, p, &mi), SIM_OK);
 	ck_assert_int_eq(mi.min_nr, 4);
 	ck_assert_int_eq(mi.curr_nr, 4);
@@ -95,15 +64,15 @@ START_TEST(test_create_failure_undoes)
 	 * low 320: at 322 free two elements come, the third fails: the two are
 	 * given back and creation fails with the allocator's reason.
 	 */
-	struct sim *sim = msim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_mempool_backing b = { .kind = SIM_MEMPOOL_PAGES, .order = 0 };
 	sim_mempool_t p;
 
-	fill_to(sim, 322);
+	tu_fill_to(sim, 322);
 	sim_set_slowpath(sim, false);
 	ck_assert_int_eq(sim_mempool_create(sim, 4, &b, &p), SIM_ENOMEM);
 	ck_assert(strncmp(sim_last_reason(sim), "mempool_create: element 3 of 4: order 0 unavailable", 51) == 0);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 322);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 322);
 	validate(sim);
 	sim_free(sim);
 }
@@ -116,7 +85,7 @@ START_TEST(test_order_of_attempts)
 	 *    can: the reserve stays full
 	 * 2. when it cannot: the reserve, last element in first out
 	 */
-	struct sim *sim = msim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_mempool_info mi;
 	sim_mempool_t p = page_pool(sim, 2);
 	sim_addr_t a, r1, r2;
@@ -129,8 +98,8 @@ START_TEST(test_order_of_attempts)
 	/* the reserve is a stack: elements[0] pushed first, popped last */
 	r1 = ((struct mempool_state *)sim->reclaim->mempool)->pools[0]->elements[0];
 	r2 = ((struct mempool_state *)sim->reclaim->mempool)->pools[0]->elements[1];
-	fill_to(sim, 0);
-	free0 = normal(sim)->nr_free_pages;
+	tu_fill_to(sim, 0);
+	free0 = tu_normal(sim)->nr_free_pages;
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_KERNEL, &a), SIM_OK);
 	ck_assert_uint_eq(a, r2);
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_KERNEL, &a), SIM_OK);
@@ -139,7 +108,7 @@ START_TEST(test_order_of_attempts)
 	ck_assert_uint_eq(mi.from_reserve, 2);
 	ck_assert_uint_eq(mi.outstanding, 3);
 	ck_assert_uint_eq(sim->stats.mempool_reserve_used, 2);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, free0);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, free0);
 	/* the first reserve attempt never sleeps: no reclaim, no stall */
 	ck_assert_uint_eq(mi.waits, 0);
 	validate(sim);
@@ -156,13 +125,13 @@ START_TEST(test_blocking_caller_makes_progress)
 	 * Another CPU frees an element 2 ms later: it refills the reserve
 	 * (curr_nr 0 < min_nr 2) and wakes the caller, which takes it.
 	 */
-	struct sim *sim = msim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_mempool_info mi;
 	sim_mempool_t p = page_pool(sim, 2);
 	sim_addr_t e1, e2, e3;
 	sim_time_t t0;
 
-	fill_to(sim, 0);
+	tu_fill_to(sim, 0);
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_KERNEL, &e1), SIM_OK);
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_KERNEL, &e2), SIM_OK);
 	ck_assert_int_eq(sim_mempool_free(sim, p, e1, 2 * SIM_NSEC_PER_MSEC), SIM_OK);
@@ -192,12 +161,12 @@ START_TEST(test_atomic_caller_fails_when_empty)
 	 * elements; then the allocator (no reserves for mempools: NOMEMALLOC)
 	 * fails and it cannot sleep: NULL.  No might_sleep report.
 	 */
-	struct sim *sim = msim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_mempool_info mi;
 	sim_mempool_t p = page_pool(sim, 1);
 	sim_addr_t a;
 
-	fill_to(sim, 0);
+	tu_fill_to(sim, 0);
 	ck_assert_int_eq(sim_context_push(sim, SIM_CTX_ATOMIC), SIM_OK);
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_ATOMIC, &a), SIM_OK);
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_ATOMIC, &a), SIM_ENOMEM);
@@ -221,28 +190,28 @@ START_TEST(test_free_refills_first)
 	 * min_nr 2 (free pages unchanged); c then finds the reserve full and
 	 * goes back to the page allocator (one more free page).
 	 */
-	struct sim *sim = msim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_mempool_info mi;
 	sim_mempool_t p = page_pool(sim, 2);
 	sim_addr_t a, b, c;
 	unsigned long f;
 
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_KERNEL, &c), SIM_OK);
-	fill_to(sim, 0);
+	tu_fill_to(sim, 0);
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_ATOMIC, &a), SIM_OK);
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_ATOMIC, &b), SIM_OK);
-	f = normal(sim)->nr_free_pages;
+	f = tu_normal(sim)->nr_free_pages;
 	ck_assert_int_eq(sim_mempool_free(sim, p, a, 0), SIM_OK);
 	ck_assert_int_eq(sim_mempool_free(sim, p, b, 0), SIM_OK);
 	ck_assert_int_eq(sim_mempool_get_info(sim, p, &mi), SIM_OK);
 	ck_assert_int_eq(mi.curr_nr, 2);
 	ck_assert_uint_eq(mi.refills, 2);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, f);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, f);
 	ck_assert_int_eq(sim_mempool_free(sim, p, c, 0), SIM_OK);
 	ck_assert_int_eq(sim_mempool_get_info(sim, p, &mi), SIM_OK);
 	ck_assert_int_eq(mi.curr_nr, 2);
 	ck_assert_uint_eq(mi.outstanding, 0);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, f + 1);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, f + 1);
 	validate(sim);
 	sim_free(sim);
 }
@@ -252,7 +221,7 @@ START_TEST(test_kmalloc_and_slab_pools)
 {
 	/* kmalloc pool: elements are kmalloc(128) objects; a slab pool's come
 	 * from its cache; with a full reserve a free is kfree/kmem_cache_free */
-	struct sim *sim = msim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_mempool_backing kb = { .kind = SIM_MEMPOOL_KMALLOC, .size = 128 };
 	struct sim_mempool_backing sb = { .kind = SIM_MEMPOOL_SLAB };
 	struct sim_cache_opts opts = { 0 };
@@ -287,14 +256,14 @@ START_TEST(test_wait_gives_up)
 	 * forever; kmemsim gives up when 120 s have passed: 24 waits (each
 	 * retry also costs a little time, so 24 * 5 s is already past 120 s).
 	 */
-	struct sim *sim = msim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_mempool_info mi;
 	sim_mempool_t p = page_pool(sim, 1);
 	sim_addr_t a;
 	sim_time_t t0;
 	size_t bugs;
 
-	fill_to(sim, 0);
+	tu_fill_to(sim, 0);
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_KERNEL, &a), SIM_OK);
 	bugs = sim_nr_bugs(sim);
 	t0 = sim_now(sim);
@@ -312,7 +281,7 @@ END_TEST
 START_TEST(test_bad_frees)
 {
 	/* not an element: a bug report; an element already in the reserve: too */
-	struct sim *sim = msim();
+	struct sim *sim = tu_sim_gfp();
 	sim_mempool_t p = page_pool(sim, 2);
 	struct mempool_state *ms;
 	sim_addr_t a;
@@ -335,15 +304,15 @@ END_TEST
 START_TEST(test_destroy_with_pending_frees)
 {
 	/* the reserve and the delayed frees go back to the allocator */
-	struct sim *sim = msim();
+	struct sim *sim = tu_sim_gfp();
 	sim_mempool_t p = page_pool(sim, 2);
 	sim_addr_t a;
 
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_KERNEL, &a), SIM_OK);
 	ck_assert_int_eq(sim_mempool_free(sim, p, a, SIM_NSEC_PER_SEC), SIM_OK);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 4096 - 3);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 4096 - 3);
 	ck_assert_int_eq(sim_mempool_destroy(sim, p), SIM_OK);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 4096);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 4096);
 	ck_assert_int_eq(sim_mempool_alloc(sim, p, GFP_KERNEL, &a), SIM_ENOENT);
 	sim_advance(sim, 2 * SIM_NSEC_PER_SEC);
 	validate(sim);
@@ -354,7 +323,7 @@ END_TEST
 START_TEST(test_deferred_free_by_timer)
 {
 	/* outside a wait, a delayed free happens on the next tick after it is due */
-	struct sim *sim = msim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_mempool_info mi;
 	sim_mempool_t p = page_pool(sim, 1);
 	sim_addr_t a, b;

@@ -18,38 +18,6 @@
 #include "state.h"
 #include "testutil.h"
 
-static struct zone *normal(struct sim *sim)
-{
-	return &sim->pg->nodes[0].zones[ZONE_NORMAL];
-}
-
-static struct sim *rsim(void)
-{
-	struct sim_config cfg;
-	struct sim *sim;
-
-	sim_config_init(&cfg);
-	cfg.ram_bytes = 0;
-	cfg.zone_pages[ZONE_NORMAL] = 4096;
-	cfg.cpus = 1;
-	cfg.pcp = false;
-	cfg.min_free_kbytes = 1024;
-	cfg.watermark_boost_factor = 0;
-	sim = tu_sim_cfg(&cfg);
-	sim_set_slowpath(sim, true);
-	return sim;
-}
-
-static void fill_to(struct sim *sim, unsigned long level)
-{
-	while (normal(sim)->nr_free_pages > level) {
-		pfn_t pfn;
-
-		ck_assert_int_eq(pgalloc_alloc(sim, 0, __GFP_MEMALLOC, &pfn), SIM_OK);
-	}
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, level);
-}
-
 static void validate(struct sim *sim)
 {
 	char err[256];
@@ -73,7 +41,7 @@ static sim_pid_t task(struct sim *sim, const char *name, int adj, uint64_t pages
 
 START_TEST(test_page_cache_and_lru)
 {
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_reclaim_info ri;
 	uint64_t added;
 	pfn_t first;
@@ -84,7 +52,7 @@ START_TEST(test_page_cache_and_lru)
 	ck_assert_uint_eq(ri.file, 150);
 	ck_assert_uint_eq(ri.dirty, 50);
 	ck_assert_uint_eq(sim->stats.nr_dirtied, 50);
-	ck_assert_uint_eq(normal(sim)->nr_use[PAGE_USE_PAGECACHE], 150);
+	ck_assert_uint_eq(tu_normal(sim)->nr_use[PAGE_USE_PAGECACHE], 150);
 	/* the oldest page (the tail) was the first allocated */
 	first = sim->reclaim->nodes[0].lru[LRU_FILE].tail;
 	ck_assert(reclaim_page_is_lru(sim, first));
@@ -98,7 +66,7 @@ START_TEST(test_page_cache_and_lru)
 	ck_assert_uint_eq(sim_sync(sim), 50);
 	ck_assert_uint_eq(sim->stats.nr_written, 50);
 	ck_assert_uint_eq(sim_drop_caches(sim, 1), 50);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 4096);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 4096);
 	validate(sim);
 	sim_free(sim);
 }
@@ -120,26 +88,26 @@ START_TEST(test_kswapd_reclaims_to_high)
 	 * = 53: 422 > 384, balanced: kswapd sleeps.  One run (pageoutrun 1),
 	 * 103 pages scanned and stolen by kswapd.
 	 */
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_reclaim_info ri;
 	uint64_t added;
 	pfn_t pfn;
 
 	ck_assert_int_eq(sim_page_cache_add(sim, 3500, 0, &added), SIM_OK);
-	while (normal(sim)->nr_free_pages > 320)
+	while (tu_normal(sim)->nr_free_pages > 320)
 		ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL, &pfn), SIM_OK);
 	ck_assert_uint_eq(sim->stats.alloc_slowpath, 0);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL, &pfn), SIM_OK);
 	ck_assert_uint_eq(sim->stats.alloc_slowpath, 1);
 	ck_assert(sim->pg->nodes[0].kswapd_wake);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 319);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 319);
 	sim_advance(sim, SIM_NSEC_PER_MSEC);
 	sim_reclaim_get_info(sim, &ri);
 	ck_assert(!ri.kswapd_running);
 	ck_assert_uint_eq(sim->stats.pageoutrun, 1);
 	ck_assert_uint_eq(sim->stats.pgscan_kswapd, 103);
 	ck_assert_uint_eq(sim->stats.pgsteal_kswapd, 103);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 422);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 422);
 	ck_assert_uint_eq(sim->stats.allocstall_normal, 0);	/* nobody stalled */
 	validate(sim);
 	sim_free(sim);
@@ -157,20 +125,20 @@ START_TEST(test_direct_reclaim_page_cache)
 	 * the priority-7 pass: stop.  kswapd was never woken, so it is all the
 	 * task's own work, slept.
 	 */
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	struct alloc_context ac;
 	uint64_t added;
 	sim_time_t t0;
 
 	ck_assert_int_eq(sim_page_cache_add(sim, 3000, 0, &added), SIM_OK);
-	fill_to(sim, 200);
+	tu_fill_to(sim, 200);
 	ck_assert_int_eq(pgalloc_prepare_alloc(sim, GFP_KERNEL, &ac), SIM_OK);
 	t0 = sim_now(sim);
 	ck_assert_uint_eq(reclaim_try_to_free_pages(sim, GFP_KERNEL, 0, &ac), 42);
 	ck_assert_uint_eq(sim->stats.allocstall_normal, 1);
 	ck_assert_uint_eq(sim->stats.pgscan_direct, 42);
 	ck_assert_uint_eq(sim->stats.pgsteal_direct, 42);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 242);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 242);
 	/* 42 pages at COST_RECLAIM_PAGE (400 ns) each, slept (the page frees
 	 * charge their buddy costs on top) */
 	ck_assert_uint_eq(sim->reclaim->stall, 42 * 400);
@@ -189,13 +157,13 @@ START_TEST(test_direct_reclaim_then_success)
 	 * Success without an OOM kill, after a stall, with at least one direct
 	 * reclaim run of at least SWAP_CLUSTER_MAX pages.
 	 */
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_alloc_info info;
 	uint64_t added;
 	pfn_t pfn;
 
 	ck_assert_int_eq(sim_page_cache_add(sim, 3000, 0, &added), SIM_OK);
-	fill_to(sim, 200);
+	tu_fill_to(sim, 200);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL, &pfn), SIM_OK);
 	sim_last_alloc(sim, &info);
 	ck_assert_uint_ge(info.reclaim_runs, 1);
@@ -221,14 +189,14 @@ START_TEST(test_noio_cannot_swap)
 	 * the task backs off and retries.
 	 */
 	for (int noio = 0; noio <= 1; noio++) {
-		struct sim *sim = rsim();
+		struct sim *sim = tu_sim_gfp();
 		struct sim_alloc_info info;
 		sim_pid_t pid;
 		pfn_t pfn;
 
 		ck_assert_int_eq(sim_swap_set(sim, 262144), SIM_OK);
 		pid = task(sim, "anon", 0, 3000);
-		fill_to(sim, 200);
+		tu_fill_to(sim, 200);
 		ck_assert_int_eq(pgalloc_alloc(sim, 0, noio ? GFP_NOIO : GFP_KERNEL, &pfn),
 				 SIM_OK);
 		sim_last_alloc(sim, &info);
@@ -268,13 +236,13 @@ START_TEST(test_dirty_page_cache_needs_kswapd)
 	 * The same holds for GFP_NOIO: the writer is kswapd either way.
 	 */
 	for (int noio = 0; noio <= 1; noio++) {
-		struct sim *sim = rsim();
+		struct sim *sim = tu_sim_gfp();
 		struct sim_alloc_info info;
 		uint64_t added;
 		pfn_t pfn;
 
 		ck_assert_int_eq(sim_page_cache_add(sim, 0, 3000, &added), SIM_OK);
-		fill_to(sim, 200);
+		tu_fill_to(sim, 200);
 		ck_assert_int_eq(pgalloc_alloc(sim, 0, noio ? GFP_NOIO : GFP_KERNEL, &pfn),
 				 SIM_OK);
 		sim_last_alloc(sim, &info);
@@ -299,11 +267,11 @@ START_TEST(test_kswapd_hopeless)
 	 * /proc/zoneinfo says node_unreclaimable 1.  Further wakeups leave it
 	 * asleep.
 	 */
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	pfn_t pfn;
 	char *zi;
 
-	fill_to(sim, 300);
+	tu_fill_to(sim, 300);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL, &pfn), SIM_OK);
 	ck_assert(sim->pg->nodes[0].kswapd_wake);
 	sim_advance(sim, 100 * SIM_NSEC_PER_MSEC);
@@ -337,7 +305,7 @@ START_TEST(test_shrinker_arithmetic_and_lru_order)
 	 *                total min(3488, 1744): batches of 128 until every
 	 *                object is gone (the scan of an empty LRU stops it)
 	 */
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_shrinker_info si;
 	struct sim_cache_opts opts = { 0 };
 	sim_addr_t objs[1000];
@@ -373,7 +341,7 @@ END_TEST
 START_TEST(test_drop_caches_slab)
 {
 	/* drop_caches 2: shrink_slab at priority 0 until it stops paying */
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_cache_opts opts = { 0 };
 	struct sim_reclaim_info ri;
 	sim_cache_t c;
@@ -411,7 +379,7 @@ START_TEST(test_oom_picks_by_badness)
 	 * nothing; the OOM killer takes e (50 pages back: 250, still <= min
 	 * 256); the next round takes c (300 back: 550 > 256): success.
 	 */
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_alloc_info info;
 	struct sim_task_info ti;
 	sim_pid_t a, b, c, d, e;
@@ -426,7 +394,7 @@ START_TEST(test_oom_picks_by_badness)
 	ck_assert_int_eq(ti.badness, 2051);
 	ck_assert_int_eq(sim_task_get_info(sim, d, &ti), SIM_OK);
 	ck_assert_int_eq(ti.badness, INT64_MIN);
-	fill_to(sim, 200);
+	tu_fill_to(sim, 200);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL, &pfn), SIM_OK);
 	sim_last_alloc(sim, &info);
 	ck_assert_uint_eq(info.oom_kills, 2);
@@ -448,7 +416,7 @@ START_TEST(test_oom_picks_by_badness)
 			 "kmemsim invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0") != NULL);
 	ck_assert(strstr(sim_log_text(sim),
 			 "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=e,pid=1004,uid=0") != NULL);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 549);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 549);
 	validate(sim);
 	sim_free(sim);
 }
@@ -461,13 +429,13 @@ START_TEST(test_oom_not_for_costly_or_lowmem)
 	 * or for requests limited to DMA/DMA32; a request without __GFP_FS
 	 * does not kill either.  The task survives all of these.
 	 */
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_task_info ti;
 	sim_pid_t t;
 	pfn_t pfn;
 
 	t = task(sim, "hog", 0, 1000);
-	fill_to(sim, 0);
+	tu_fill_to(sim, 0);
 	ck_assert_int_eq(pgalloc_alloc(sim, 4, GFP_KERNEL, &pfn), SIM_ENOMEM);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL | __GFP_RETRY_MAYFAIL, &pfn),
 			 SIM_ENOMEM);
@@ -487,7 +455,7 @@ START_TEST(test_task_killed_while_faulting)
 	 * that fault from the OOM reserve, then dies: the fault loop stops with
 	 * ENOMEM and all its memory comes back.
 	 */
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	struct sim_task_info ti;
 	sim_pid_t pid;
 	uint64_t n;
@@ -499,7 +467,7 @@ START_TEST(test_task_killed_while_faulting)
 	ck_assert_uint_gt(n, 3800);
 	ck_assert_int_eq(sim_task_get_info(sim, pid, &ti), SIM_OK);
 	ck_assert_str_eq(ti.state, "killed");
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 4096);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 4096);
 	ck_assert_uint_eq(sim->stats.oom_kill, 1);
 	validate(sim);
 	sim_free(sim);
@@ -517,7 +485,7 @@ END_TEST
  */
 static struct sim *fragmented_sim(void)
 {
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	sim_pid_t a, b;
 	uint64_t n;
 
@@ -527,11 +495,11 @@ static struct sim *fragmented_sim(void)
 		ck_assert_int_eq(sim_task_fault(sim, a, 1, &n), SIM_OK);
 		ck_assert_int_eq(sim_task_fault(sim, b, 1, &n), SIM_OK);
 	}
-	fill_to(sim, 0);
+	tu_fill_to(sim, 0);
 	ck_assert_int_eq(sim_task_exit(sim, a), SIM_OK);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 1536);
-	ck_assert_uint_eq(normal(sim)->free_area[0].nr_free, 1536);
-	ck_assert_int_eq(zone_fragmentation_index(normal(sim), 4), 937);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 1536);
+	ck_assert_uint_eq(tu_normal(sim)->free_area[0].nr_free, 1536);
+	ck_assert_int_eq(zone_fragmentation_index(tu_normal(sim), 4), 937);
 	return sim;
 }
 
@@ -561,7 +529,7 @@ START_TEST(test_compaction_makes_order4)
 	ck_assert_uint_eq(sim->stats.compact_fail, 1);
 	ck_assert_uint_eq(sim->stats.compact_success, 1);
 	ck_assert_uint_eq(sim->stats.pgmigrate_success, 256);
-	ck_assert_uint_eq(pfn, normal(sim)->start_pfn);
+	ck_assert_uint_eq(pfn, tu_normal(sim)->start_pfn);
 	ck_assert_uint_gt(info.stall_ns, 0);
 	validate(sim);
 	sim_free(sim);
@@ -597,12 +565,12 @@ START_TEST(test_compaction_deferral)
 	 * attempt is skipped (considered 1 < 2: DEFERRED) and the one after runs
 	 * again (2 >= 2); its failure raises the shift to 2.
 	 */
-	struct sim *sim = rsim();
+	struct sim *sim = tu_sim_gfp();
 	struct alloc_context ac;
 	pfn_t pfns[4096];
 	unsigned n = 0;
 
-	while (normal(sim)->nr_free_pages > 0)
+	while (tu_normal(sim)->nr_free_pages > 0)
 		ck_assert_int_eq(pgalloc_alloc(sim, 0, __GFP_MEMALLOC, &pfns[n++]), SIM_OK);
 	for (unsigned i = 0; i < n; i += 2)
 		pgalloc_free(sim, pfns[i], 0);
@@ -616,11 +584,11 @@ START_TEST(test_compaction_deferral)
 	ck_assert_int_eq(compaction_try_to_compact_pages(sim, GFP_KERNEL, 4, ALLOC_WMARK_MIN,
 							 &ac, COMPACT_PRIO_SYNC_LIGHT),
 			 COMPACT_COMPLETE);
-	ck_assert_uint_eq(sim->reclaim->compact[normal(sim)->id].defer_shift, 2);
+	ck_assert_uint_eq(sim->reclaim->compact[tu_normal(sim)->id].defer_shift, 2);
 	/* a success at order 2 resets the deferral (shift 0) and marks orders
 	 * below 3 as not failed: order 2 is not deferred, order 4 is, once */
-	compaction_defer_reset(sim, normal(sim), 2, true);
-	ck_assert_int_eq(sim->reclaim->compact[normal(sim)->id].order_failed, 3);
+	compaction_defer_reset(sim, tu_normal(sim), 2, true);
+	ck_assert_int_eq(sim->reclaim->compact[tu_normal(sim)->id].order_failed, 3);
 	ck_assert_int_ne(compaction_try_to_compact_pages(sim, GFP_KERNEL, 2, ALLOC_WMARK_MIN,
 							 &ac, COMPACT_PRIO_SYNC_LIGHT),
 			 COMPACT_DEFERRED);
@@ -643,8 +611,8 @@ START_TEST(test_compact_memory)
 	struct sim *sim = fragmented_sim();
 
 	sim_compact_memory(sim);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, 1536);
-	ck_assert_int_eq(zone_fragmentation_index(normal(sim), 9), -1000);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, 1536);
+	ck_assert_int_eq(zone_fragmentation_index(tu_normal(sim), 9), -1000);
 	ck_assert_uint_gt(sim->stats.pgmigrate_success, 0);
 	validate(sim);
 	sim_free(sim);

@@ -36,28 +36,13 @@
 #define LEVEL_BELOW_MIN		200	/* 128 < 200 <= min 256 */
 #define LEVEL_ATOMIC		110	/* 96 < 110 <= 128 */
 
-static struct zone *normal(struct sim *sim)
-{
-	return &sim->pg->nodes[0].zones[ZONE_NORMAL];
-}
-
 static struct sim *gfp_sim(bool with_task)
 {
-	struct sim_config cfg;
-	struct sim *sim;
+	struct sim *sim = tu_sim_gfp();
 
-	sim_config_init(&cfg);
-	cfg.ram_bytes = 0;
-	cfg.zone_pages[ZONE_NORMAL] = 4096;
-	cfg.cpus = 1;
-	cfg.pcp = false;
-	cfg.min_free_kbytes = 1024;
-	cfg.watermark_boost_factor = 0;
-	sim = tu_sim_cfg(&cfg);
-	sim_set_slowpath(sim, true);
-	ck_assert_uint_eq(min_wmark_pages(normal(sim)), 256);
-	ck_assert_uint_eq(low_wmark_pages(normal(sim)), 320);
-	ck_assert_uint_eq(high_wmark_pages(normal(sim)), 384);
+	ck_assert_uint_eq(min_wmark_pages(tu_normal(sim)), 256);
+	ck_assert_uint_eq(low_wmark_pages(tu_normal(sim)), 320);
+	ck_assert_uint_eq(high_wmark_pages(tu_normal(sim)), 384);
 	if (with_task) {
 		sim_pid_t pid;
 		uint64_t n;
@@ -67,17 +52,6 @@ static struct sim *gfp_sim(bool with_task)
 		ck_assert_uint_eq(n, 500);
 	}
 	return sim;
-}
-
-/* bring NR_FREE_PAGES down to @level without waking kswapd */
-static void fill_to(struct sim *sim, unsigned long level)
-{
-	while (normal(sim)->nr_free_pages > level) {
-		pfn_t pfn;
-
-		ck_assert_int_eq(pgalloc_alloc(sim, 0, __GFP_MEMALLOC, &pfn), SIM_OK);
-	}
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, level);
 }
 
 static void validate(struct sim *sim)
@@ -194,7 +168,7 @@ START_TEST(test_gfp_table)
 	pfn_t pfn;
 	int rc;
 
-	fill_to(sim, c->level);
+	tu_fill_to(sim, c->level);
 	if (c->pf_memalloc)
 		scope = sim_scope_save(sim, SIM_SCOPE_MEMALLOC);
 	rc = pgalloc_alloc(sim, 0, c->gfp, &pfn);
@@ -231,10 +205,10 @@ START_TEST(test_kswapd_woken_by_slowpath_only)
 	struct sim_alloc_info info;
 	pfn_t pfn;
 
-	fill_to(sim, LEVEL_ABOVE_HIGH);
+	tu_fill_to(sim, LEVEL_ABOVE_HIGH);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL, &pfn), SIM_OK);
 	ck_assert(!sim->pg->nodes[0].kswapd_wake);
-	fill_to(sim, LEVEL_LOW_MIN);
+	tu_fill_to(sim, LEVEL_LOW_MIN);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL, &pfn), SIM_OK);
 	sim_last_alloc(sim, &info);
 	ck_assert(info.kswapd_woken);
@@ -262,7 +236,7 @@ START_TEST(test_oom_victim_uses_alloc_oom)
 	sim_pid_t prev;
 	pfn_t pfn;
 
-	fill_to(sim, LEVEL_BELOW_MIN);
+	tu_fill_to(sim, LEVEL_BELOW_MIN);
 	ck_assert_int_eq(sim_task_enter(sim, SIM_FIRST_PID, &prev), SIM_OK);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL, &pfn), SIM_OK);
 	sim_last_alloc(sim, &info);
@@ -275,7 +249,7 @@ START_TEST(test_oom_victim_uses_alloc_oom)
 	ck_assert_int_eq(sim_task_get_info(sim, SIM_FIRST_PID, &ti), SIM_OK);
 	ck_assert_str_eq(ti.state, "killed");
 	ck_assert_uint_eq(ti.rss, 0);
-	ck_assert_uint_eq(normal(sim)->nr_free_pages, LEVEL_BELOW_MIN - 1 + 500);
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, LEVEL_BELOW_MIN - 1 + 500);
 	validate(sim);
 	sim_free(sim);
 }
@@ -295,7 +269,7 @@ START_TEST(test_nofail_without_victims)
 	size_t bugs;
 	pfn_t pfn;
 
-	fill_to(sim, LEVEL_BELOW_MIN);
+	tu_fill_to(sim, LEVEL_BELOW_MIN);
 	bugs = sim_nr_bugs(sim);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL, &pfn), SIM_ENOMEM);
 	ck_assert(strstr(sim_last_reason(sim), "no killable task") != NULL);
@@ -324,7 +298,7 @@ START_TEST(test_nofail_misuse_warns_once)
 	size_t bugs = sim_nr_bugs(sim);
 	pfn_t pfn;
 
-	fill_to(sim, 0);
+	tu_fill_to(sim, 0);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_ATOMIC | __GFP_NOFAIL, &pfn), SIM_ENOMEM);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_ATOMIC | __GFP_NOFAIL | __GFP_NOWARN, &pfn),
 			 SIM_ENOMEM);
@@ -339,13 +313,13 @@ START_TEST(test_nofail_misuse_warns_once)
 
 	/* order 2: fails for lack of memory as usual (nothing to kill), but warns first */
 	sim = gfp_sim(false);
-	fill_to(sim, 1000);
+	tu_fill_to(sim, 1000);
 	bugs = sim_nr_bugs(sim);
 	ck_assert_int_eq(pgalloc_alloc(sim, 2, GFP_KERNEL | __GFP_NOFAIL, &pfn), SIM_OK);
 	ck_assert_int_eq(pgalloc_alloc(sim, 2, GFP_KERNEL | __GFP_NOFAIL, &pfn), SIM_OK);
 	/* above high: the fast path serves it, no slow path, no warning */
 	ck_assert_uint_eq(sim_nr_bugs(sim), bugs);
-	fill_to(sim, LEVEL_LOW_MIN);
+	tu_fill_to(sim, LEVEL_LOW_MIN);
 	ck_assert_int_eq(pgalloc_alloc(sim, 2, GFP_KERNEL | __GFP_NOFAIL, &pfn), SIM_OK);
 	ck_assert_int_eq(pgalloc_alloc(sim, 2, GFP_KERNEL | __GFP_NOFAIL, &pfn), SIM_OK);
 	ck_assert_uint_eq(sim_nr_bugs(sim), bugs + 1);
@@ -365,7 +339,7 @@ START_TEST(test_warn_alloc_format_and_ratelimit)
 	size_t bugs;
 	pfn_t pfn;
 
-	fill_to(sim, 0);
+	tu_fill_to(sim, 0);
 	bugs = sim_nr_bugs(sim);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_ATOMIC, &pfn), SIM_ENOMEM);
 	ck_assert_uint_eq(sim_nr_bugs(sim), bugs + 1);
@@ -470,13 +444,13 @@ START_TEST(test_highatomic_reserve)
 	cfg.watermark_boost_factor = 0;
 	sim = tu_sim_cfg(&cfg);
 	sim_set_slowpath(sim, true);
-	ck_assert_uint_eq(low_wmark_pages(normal(sim)), 321);
-	fill_to(sim, LEVEL_LOW_MIN);
+	ck_assert_uint_eq(low_wmark_pages(tu_normal(sim)), 321);
+	tu_fill_to(sim, LEVEL_LOW_MIN);
 	ck_assert_int_eq(pgalloc_alloc(sim, 1, GFP_ATOMIC, &pfn), SIM_OK);
 	sim_last_alloc(sim, &info);
 	ck_assert(info.slowpath);
-	ck_assert_uint_eq(normal(sim)->nr_reserved_highatomic, 512);
-	ck_assert_uint_gt(normal(sim)->nr_free_highatomic, 0);
+	ck_assert_uint_eq(tu_normal(sim)->nr_reserved_highatomic, 512);
+	ck_assert_uint_gt(tu_normal(sim)->nr_free_highatomic, 0);
 	ck_assert_int_eq(pgalloc_alloc(sim, 1, GFP_ATOMIC, &pfn), SIM_OK);
 	sim_last_alloc(sim, &info);
 	ck_assert_str_eq(sim_reserve_name(info.reserve), "highatomic");
@@ -493,7 +467,7 @@ START_TEST(test_slowpath_off_is_the_fast_path)
 	pfn_t pfn;
 
 
-	fill_to(sim, LEVEL_LOW_MIN);
+	tu_fill_to(sim, LEVEL_LOW_MIN);
 	slow = sim->stats.alloc_slowpath;
 	ck_assert(sim_set_slowpath(sim, false));
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_ATOMIC, &pfn), SIM_ENOMEM);

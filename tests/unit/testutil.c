@@ -4,7 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "gfp.h"
+#include "page_alloc.h"
+#include "state.h"
 #include "testutil.h"
+#include "zone.h"
 
 struct sim *tu_sim_new(uint64_t ram, unsigned cpus)
 {
@@ -96,4 +100,36 @@ const char *tu_data_path(const char *rel, int shared, char *buf, size_t len)
 		base = shared ? "../shared" : ".";
 	snprintf(buf, len, "%s/%s", base, rel);
 	return buf;
+}
+
+struct sim *tu_sim_gfp(void)
+{
+	struct sim_config cfg;
+	struct sim *sim;
+
+	sim_config_init(&cfg);
+	cfg.ram_bytes = 0;
+	cfg.zone_pages[ZONE_NORMAL] = 4096;
+	cfg.cpus = 1;
+	cfg.pcp = false;
+	cfg.min_free_kbytes = 1024;
+	cfg.watermark_boost_factor = 0;
+	sim = tu_sim_cfg(&cfg);
+	sim_set_slowpath(sim, true);
+	return sim;
+}
+
+struct zone *tu_normal(struct sim *sim)
+{
+	return &sim->pg->nodes[0].zones[ZONE_NORMAL];
+}
+
+void tu_fill_to(struct sim *sim, unsigned long level)
+{
+	while (tu_normal(sim)->nr_free_pages > level) {
+		pfn_t pfn;
+
+		ck_assert_int_eq(pgalloc_alloc(sim, 0, __GFP_MEMALLOC, &pfn), SIM_OK);
+	}
+	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, level);
 }

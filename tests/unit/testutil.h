@@ -34,4 +34,19 @@ int tu_run_suite(Suite *s);
 /* tu_data_path - "$KMEMSIM_SRCDIR/rel" (or "$KMEMSIM_SHARED/rel" if @shared) */
 const char *tu_data_path(const char *rel, int shared, char *buf, size_t len);
 
+/*
+ * The machine of the GFP, reclaim and mempool tests: Normal 4096 pages,
+ * 1 CPU, no pcp lists, min_free_kbytes 1024 (min 256, low 320, high 384),
+ * no watermark boost, the slow path on.
+ */
+struct sim *tu_sim_gfp(void);
+/* zone Normal of node 0 */
+struct zone *tu_normal(struct sim *sim);
+/*
+ * tu_fill_to - bring Normal's NR_FREE_PAGES down to @level with order-0
+ * __GFP_MEMALLOC allocations (which never wake kswapd); fails the test if
+ * the level is not reached exactly
+ */
+void tu_fill_to(struct sim *sim, unsigned long level);
+
 #endif /* SIM_TESTUTIL_H */
