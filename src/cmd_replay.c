@@ -1,7 +1,7 @@
 /* cmd_replay.c - the `kmemsim replay` command
  *
  *   kmemsim replay TRACE|- [--policies slab,slub,slob] [--ram SIZE]
- *                  [--cpus N] [--format text|json|csv] [-o FILE]
+ *                  [--cpus N] [--format text|json|csv|html] [-o FILE]
  *                  [--callers N] [--series FILE.csv] [--series-interval T]
  *                  [--progress | --no-progress]
  *
@@ -47,7 +47,7 @@ static const char replay_usage[] =
 	"  --policies LIST       comma-separated: slab,slub,slob (default all three)\n"
 	"  --ram SIZE            simulated RAM per policy (default 4G)\n"
 	"  --cpus N              simulated CPUs; trace CPU c runs on c %% N (default 2)\n"
-	"  --format FMT          text, json or csv (default text)\n"
+	"  --format FMT          text, json, csv or html (default text)\n"
 	"  -o, --output FILE     write the report to FILE instead of standard output\n"
 	"  --callers N           rows of each call-site table (default 10)\n"
 	"  --series FILE.csv     write slab pages per policy over trace time to FILE\n"
@@ -202,11 +202,10 @@ static int rpc_parse(int argc, char **argv, struct replay_opts *o)
 			o->cfg.cpus = (unsigned)n;
 		} else if (cmd_opt_is(a, "--format")) {
 			if (!(v = cmd_opt_value(argc, argv, &i, "--format")))
-				return rpc_usage("%s", "--format needs text, json or csv");
+				return rpc_usage("%s", "--format needs text, json, csv or html");
 			if (report_format_parse(v, &o->format) != SIM_OK ||
-			    (o->format != REPORT_FMT_TEXT && o->format != REPORT_FMT_JSON &&
-			     o->format != REPORT_FMT_CSV))
-				return rpc_usage("unknown format '%s' (text, json, csv)", v);
+			    o->format == REPORT_FMT_SVG)
+				return rpc_usage("unknown format '%s' (text, json, csv, html)", v);
 		} else if (strcmp(a, "-o") == 0 || cmd_opt_is(a, "--output")) {
 			if (strcmp(a, "-o") == 0)
 				v = i + 1 < argc ? argv[++i] : NULL;
