@@ -96,52 +96,6 @@ static int rpc_parse_uint(const char **pp, uint64_t *out)
 	return 0;
 }
 
-/* "4G", "512MiB", "4096": bytes; -1 when malformed or above @max */
-static int rpc_parse_size(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v;
-	unsigned shift = 0;
-
-	if (rpc_parse_uint(&s, &v))
-		return -1;
-	switch (*s) {
-	case 'k': case 'K': shift = 10; s++; break;
-	case 'm': case 'M': shift = 20; s++; break;
-	case 'g': case 'G': shift = 30; s++; break;
-	case 't': case 'T': shift = 40; s++; break;
-	default: break;
-	}
-	if (shift && *s == 'i')
-		s++;
-	if (*s == 'B' || *s == 'b')
-		s++;
-	if (*s || (shift && v > (UINT64_MAX >> shift)) || (v << shift) > max)
-		return -1;
-	*out = v << shift;
-	return 0;
-}
-
-/* "10ms", "500us", "2s", "1000" (ns): nanoseconds; -1 when malformed */
-static int rpc_parse_duration(const char *s, uint64_t *out)
-{
-	static const struct { const char *unit; uint64_t ns; } units[] = {
-		{ "", 1 }, { "ns", 1 }, { "us", SIM_NSEC_PER_USEC },
-		{ "ms", SIM_NSEC_PER_MSEC }, { "s", SIM_NSEC_PER_SEC },
-	};
-	uint64_t v;
-
-	if (rpc_parse_uint(&s, &v))
-		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
-		if (strcmp(s, units[i].unit) == 0) {
-			if (v > UINT64_MAX / units[i].ns)
-				return -1;
-			*out = v * units[i].ns;
-			return 0;
-		}
-	return -1;
-}
-
 /* "slab,slub": fills cfg->policies (pointing into @list, which is argv) */
 static int rpc_parse_policies(char *list, struct replay_config *cfg)
 {
@@ -188,7 +142,7 @@ static int rpc_parse(int argc, char **argv, struct replay_opts *o)
 				return rc;
 		} else if (cmd_opt_is(a, "--ram")) {
 			if (!(v = cmd_opt_value(argc, argv, &i, "--ram")) ||
-			    rpc_parse_size(v, CMD_MAX_RAM, &o->cfg.ram_bytes) ||
+			    sim_parse_size(v, CMD_MAX_RAM, &o->cfg.ram_bytes) ||
 			    o->cfg.ram_bytes < (UINT64_C(16) << 20))
 				return rpc_usage("%s", "--ram needs a size from 16M to 16T, like 4G");
 		} else if (cmd_opt_is(a, "--cpus")) {
@@ -221,7 +175,7 @@ static int rpc_parse(int argc, char **argv, struct replay_opts *o)
 			o->cfg.callers = (unsigned)n;
 		} else if (cmd_opt_is(a, "--series-interval")) {
 			if (!(v = cmd_opt_value(argc, argv, &i, "--series-interval")) ||
-			    rpc_parse_duration(v, &n) || n == 0)
+			    sim_parse_duration(v, true, &n) || n == 0)
 				return rpc_usage("%s", "--series-interval needs a duration like 10ms");
 			o->cfg.series_interval_ns = n;
 		} else if (cmd_opt_is(a, "--series")) {

@@ -116,15 +116,11 @@ bool cmd_opt_is(const char *arg, const char *name)
 	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
-/* "auto", "off", "1000" (operations), "500us", "10ms", "1s", "250ns" */
+/* "auto", "off", "1000" (operations), "500us", "10ms", "1.5s", "250ns" */
 static int cmd_parse_sample(const char *s, struct cmd_opts *o)
 {
-	static const struct { const char *unit; uint64_t ns; } units[] = {
-		{ "ns", 1 }, { "us", SIM_NSEC_PER_USEC }, { "ms", SIM_NSEC_PER_MSEC },
-		{ "s", SIM_NSEC_PER_SEC },
-	};
-	uint64_t v = 0;
-	const char *p = s;
+	char *end;
+	unsigned long long n;
 
 	sim_sample_opts_init(&o->sample);
 	if (strcmp(s, "off") == 0) {
@@ -134,23 +130,20 @@ static int cmd_parse_sample(const char *s, struct cmd_opts *o)
 	o->sample_mode = CMD_SAMPLE_ON;
 	if (strcmp(s, "auto") == 0)
 		return 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	if (p == s || v == 0)
-		return -1;
-	if (!*p) {
-		o->sample.every_ops = v;
-		return 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
-		if (strcmp(p, units[i].unit) == 0 && v <= UINT64_MAX / units[i].ns) {
-			o->sample.every_ns = v * units[i].ns;
+	if (*s >= '0' && *s <= '9') {
+		errno = 0;
+		n = strtoull(s, &end, 10);
+		if (!*end) {	/* a bare number: every N operations */
+			if (errno || n == 0)
+				return -1;
+			o->sample.every_ops = n;
 			return 0;
 		}
-	return -1;
+	}
+	if (sim_parse_duration(s, false, &o->sample.every_ns) != SIM_OK ||
+	    o->sample.every_ns == 0)
+		return -1;
+	return 0;
 }
 
 /* "slab,slub": o->policies point into @list (argv) */

@@ -330,10 +330,6 @@ static int lsim_policies(lua_State *L)
 /* a duration: integer nanoseconds or "10ms", "2s", "1.5s", "500us", "7ns" */
 static sim_time_t lsim_checktime(lua_State *L, int arg)
 {
-	static const struct { const char *unit; double ns; } units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
-	};
-
 	if (lua_type(L, arg) == LUA_TNUMBER) {
 		lua_Integer v = luaL_checkinteger(L, arg);
 
@@ -342,14 +338,10 @@ static sim_time_t lsim_checktime(lua_State *L, int arg)
 	}
 	if (lua_type(L, arg) == LUA_TSTRING) {
 		const char *s = lua_tostring(L, arg);
-		char *end;
-		double v = strtod(s, &end);
+		uint64_t ns;
 
-		for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-			if (end != s && strcmp(end, units[i].unit) == 0 &&
-			    v >= 0 && v * units[i].ns < 1.8e19)
-				return (sim_time_t)(v * units[i].ns + 0.5);
-		}
+		if (sim_parse_duration(s, true, &ns) == SIM_OK)
+			return ns;
 		luaL_argerror(L, arg, lua_pushfstring(L,
 			"bad duration '%s' (expected e.g. 500, \"10us\", \"2ms\", \"1.5s\")", s));
 	}

@@ -916,17 +916,6 @@ static int lgfp_sim_events(lua_State *L)
 
 /* ---- Registration ---- */
 
-static void lgfp_createmeta(lua_State *L, const char *name, const luaL_Reg *meth,
-			    const luaL_Reg *metameth)
-{
-	luaL_newmetatable(L, name);
-	luaL_setfuncs(L, metameth, 0);
-	lua_newtable(L);
-	luaL_setfuncs(L, meth, 0);
-	lua_setfield(L, -2, "__index");
-	lua_pop(L, 1);
-}
-
 void lsim_open_gfp_methods(lua_State *L)
 {
 	static const luaL_Reg methods[] = {
@@ -981,7 +970,7 @@ void lsim_open_gfp_methods(lua_State *L)
 	};
 
 	luaL_setfuncs(L, methods, 0);
-	lgfp_createmeta(L, LSIM_TASK_MT, task_meth, task_metameth);
-	lgfp_createmeta(L, LSIM_MEMPOOL_MT, pool_meth, pool_metameth);
-	lgfp_createmeta(L, LSIM_SHRINKER_MT, shrinker_meth, shrinker_metameth);
+	lsimL_newmeta(L, LSIM_TASK_MT, task_metameth, task_meth);
+	lsimL_newmeta(L, LSIM_MEMPOOL_MT, pool_metameth, pool_meth);
+	lsimL_newmeta(L, LSIM_SHRINKER_MT, shrinker_metameth, shrinker_meth);
 }

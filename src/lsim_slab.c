@@ -675,15 +675,7 @@ static void lslab_createmeta(lua_State *L)
 		{ NULL, NULL },
 	};
 
-	if (!luaL_newmetatable(L, LSIM_CACHE_MT)) {
-		lua_pop(L, 1);
-		return;
-	}
-	luaL_setfuncs(L, metameth, 0);
-	luaL_newlibtable(L, meth);
-	luaL_setfuncs(L, meth, 0);
-	lua_setfield(L, -2, "__index");
-	lua_pop(L, 1);
+	lsimL_newmeta(L, LSIM_CACHE_MT, metameth, meth);
 }
 
 void lsim_open_slab_methods(lua_State *L)

@@ -954,15 +954,7 @@ static void lwl_createmeta(lua_State *L)
 		{ NULL, NULL },
 	};
 
-	if (!luaL_newmetatable(L, LSIM_WL_MT)) {
-		lua_pop(L, 1);
-		return;
-	}
-	luaL_setfuncs(L, metameth, 0);
-	luaL_newlibtable(L, meth);
-	luaL_setfuncs(L, meth, 0);
-	lua_setfield(L, -2, "__index");
-	lua_pop(L, 1);
+	lsimL_newmeta(L, LSIM_WL_MT, metameth, meth);
 }
 
 void lsim_open_workload_methods(lua_State *L)

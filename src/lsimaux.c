@@ -42,46 +42,6 @@ int lsimL_pushstatus(lua_State *L, struct sim *sim, int status)
 
 /* ---- Sizes ---- */
 
-/* parse "4G", "512 KiB", "4096": 0 on success, -1 if malformed or > max */
-static int lsim_parse_size(const char *s, uint64_t max, uint64_t *out)
-{
-	const char *p = s;
-	uint64_t v = 0;
-	unsigned shift = 0;
-
-	while (*p == ' ')
-		p++;
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	while (*p == ' ')
-		p++;
-	switch (*p) {
-	case 'k': case 'K': shift = 10; p++; break;
-	case 'm': case 'M': shift = 20; p++; break;
-	case 'g': case 'G': shift = 30; p++; break;
-	case 't': case 'T': shift = 40; p++; break;
-	default: break;
-	}
-	if (shift && *p == 'i')
-		p++;
-	if (*p == 'B' || *p == 'b')
-		p++;
-	if (*p != '\0')
-		return -1;
-	if (shift && v > (UINT64_MAX >> shift))
-		return -1;
-	v <<= shift;
-	if (v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 uint64_t lsimL_tosize(lua_State *L, int idx, const char *what, uint64_t max)
 {
 	uint64_t v;
@@ -108,7 +68,7 @@ uint64_t lsimL_tosize(lua_State *L, int idx, const char *what, uint64_t max)
 	if (lua_type(L, idx) == LUA_TSTRING) {
 		const char *s = lua_tostring(L, idx);
 
-		if (lsim_parse_size(s, max, &v) == 0)
+		if (sim_parse_size(s, max, &v) == SIM_OK)
 			return v;
 		luaL_error(L, "%s: bad size '%s' (expected bytes like 4096, \"512K\", \"256M\", \"4G\"; at most %I)",
 			   what, s, (lua_Integer)max);
@@ -220,4 +180,20 @@ void lsimL_checkoptions(lua_State *L, int idx, const char *const valid[])
 	luaL_addchar(&b, ')');
 	luaL_pushresult(&b);
 	lua_error(L);
+}
+
+/* ---- Userdata types ---- */
+
+void lsimL_newmeta(lua_State *L, const char *name, const luaL_Reg *metameth,
+		   const luaL_Reg *meth)
+{
+	if (!luaL_newmetatable(L, name)) {	/* already registered */
+		lua_pop(L, 1);
+		return;
+	}
+	luaL_setfuncs(L, metameth, 0);
+	lua_newtable(L);
+	luaL_setfuncs(L, meth, 0);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
 }

@@ -118,6 +118,14 @@ int lsimL_pushstatus(lua_State *L, struct sim *sim, int status);
  */
 void lsimL_checkoptions(lua_State *L, int idx, const char *const valid[]);
 
+/**
+ * lsimL_newmeta - register the metatable @name of a userdata type (liolib's
+ * createmeta): @metameth on the metatable, @meth as its __index table.
+ * Idempotent: a second call with the same name changes nothing.
+ */
+void lsimL_newmeta(lua_State *L, const char *name, const luaL_Reg *metameth,
+		   const luaL_Reg *meth);
+
 /* ---- The simulator userdata ("kmemsim.sim") ---- */
 
 #define LSIM_SIM_MT "kmemsim.sim"

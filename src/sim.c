@@ -103,6 +103,96 @@ bool sim_policy_known(const char *name)
 	return false;
 }
 
+/* ---- Parsing sizes and durations ---- */
+
+/* leading decimal digits; -1 if none or overflowing */
+static int sim_parse_digits(const char **pp, uint64_t *out, unsigned *ndigits)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (ndigits)
+		*ndigits = (unsigned)(p - *pp);
+	*pp = p;
+	*out = v;
+	return 0;
+}
+
+int sim_parse_size(const char *s, uint64_t max, uint64_t *out)
+{
+	const char *p = s;
+	unsigned shift = 0;
+	uint64_t v;
+
+	while (*p == ' ')
+		p++;
+	if (sim_parse_digits(&p, &v, NULL))
+		return SIM_EINVAL;
+	while (*p == ' ')
+		p++;
+	switch (*p) {
+	case 'k': case 'K': shift = 10; p++; break;
+	case 'm': case 'M': shift = 20; p++; break;
+	case 'g': case 'G': shift = 30; p++; break;
+	case 't': case 'T': shift = 40; p++; break;
+	default: break;
+	}
+	if (shift && *p == 'i')
+		p++;
+	if (*p == 'B' || *p == 'b')
+		p++;
+	if (*p || (shift && v > (UINT64_MAX >> shift)) || (v << shift) > max)
+		return SIM_EINVAL;
+	*out = v << shift;
+	return SIM_OK;
+}
+
+int sim_parse_duration(const char *s, bool bare_ns, uint64_t *out)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", SIM_NSEC_PER_USEC }, { "ms", SIM_NSEC_PER_MSEC },
+		{ "s", SIM_NSEC_PER_SEC },
+	};
+	const char *p = s;
+	uint64_t whole, frac = 0, scale = 1;
+	unsigned nd = 0;
+
+	if (sim_parse_digits(&p, &whole, NULL))
+		return SIM_EINVAL;
+	if (*p == '.') {
+		p++;
+		if (sim_parse_digits(&p, &frac, &nd) || nd > 9)
+			return SIM_EINVAL;
+		while (nd--)
+			scale *= 10;
+	}
+	if (!*p) {
+		if (!bare_ns || scale != 1)
+			return SIM_EINVAL;
+		*out = whole;
+		return SIM_OK;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		uint64_t u = units[i].ns;
+
+		if (strcmp(p, units[i].unit) != 0)
+			continue;
+		if (whole > (UINT64_MAX - u) / u)
+			return SIM_EINVAL;
+		/* frac/scale of a unit, rounded: frac < scale <= 1e9, u <= 1e9 */
+		*out = whole * u + (uint64_t)(((unsigned __int128)frac * u + scale / 2) / scale);
+		return SIM_OK;
+	}
+	return SIM_EINVAL;
+}
+
 /* ---- Configuration ---- */
 
 void sim_config_init(struct sim_config *cfg)

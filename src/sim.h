@@ -84,6 +84,22 @@ struct sim_config {
 /** sim_config_init - fill @cfg with the defaults of a 2-CPU, 256 MiB machine */
 void sim_config_init(struct sim_config *cfg);
 
+/* ---- Parsing sizes and durations (shared by every front end) ---- */
+
+/**
+ * sim_parse_size - "4096", "512K", "256 MiB", "4G", "1T" (binary units, an
+ * optional "i" and "B") into bytes
+ * Return: SIM_OK, or SIM_EINVAL when malformed or above @max (*out unchanged).
+ */
+int sim_parse_size(const char *s, uint64_t max, uint64_t *out);
+/**
+ * sim_parse_duration - "500ns", "10us", "2ms", "1.5s" into nanoseconds,
+ * exactly (decimal fractions in integer arithmetic, rounded to the nearest
+ * ns); a bare number is nanoseconds only if @bare_ns
+ * Return: SIM_OK, or SIM_EINVAL when malformed or out of range.
+ */
+int sim_parse_duration(const char *s, bool bare_ns, uint64_t *out);
+
 /* ---- Life cycle ---- */
 
 /**

@@ -281,6 +281,44 @@ START_TEST(test_latency_histogram)
 }
 END_TEST
 
+START_TEST(test_parse_size_and_duration)
+{
+	uint64_t v = 7;
+
+	ck_assert_int_eq(sim_parse_size("4G", UINT64_MAX, &v), SIM_OK);
+	ck_assert_uint_eq(v, UINT64_C(4) << 30);
+	ck_assert_int_eq(sim_parse_size(" 512 KiB", UINT64_MAX, &v), SIM_OK);
+	ck_assert_uint_eq(v, 524288);
+	ck_assert_int_eq(sim_parse_size("4096", UINT64_MAX, &v), SIM_OK);
+	ck_assert_uint_eq(v, 4096);
+	v = 7;
+	ck_assert_int_eq(sim_parse_size("4Q", UINT64_MAX, &v), SIM_EINVAL);
+	ck_assert_int_eq(sim_parse_size("-1", UINT64_MAX, &v), SIM_EINVAL);
+	ck_assert_int_eq(sim_parse_size("2K", 2047, &v), SIM_EINVAL);	/* above max */
+	ck_assert_int_eq(sim_parse_size("99999999999T", UINT64_MAX, &v), SIM_EINVAL);
+	ck_assert_uint_eq(v, 7);	/* unchanged on failure */
+
+	ck_assert_int_eq(sim_parse_duration("1.5s", false, &v), SIM_OK);
+	ck_assert_uint_eq(v, 1500000000);
+	ck_assert_int_eq(sim_parse_duration("0.1us", false, &v), SIM_OK);
+	ck_assert_uint_eq(v, 100);
+	ck_assert_int_eq(sim_parse_duration("2ms", false, &v), SIM_OK);
+	ck_assert_uint_eq(v, 2000000);
+	/* 2.5 ns rounds half up to 3 */
+	ck_assert_int_eq(sim_parse_duration("2.5ns", false, &v), SIM_OK);
+	ck_assert_uint_eq(v, 3);
+	ck_assert_int_eq(sim_parse_duration("10", true, &v), SIM_OK);
+	ck_assert_uint_eq(v, 10);
+	v = 7;
+	ck_assert_int_eq(sim_parse_duration("10", false, &v), SIM_EINVAL);
+	ck_assert_int_eq(sim_parse_duration("1.5", true, &v), SIM_EINVAL);
+	ck_assert_int_eq(sim_parse_duration("1.0000000001s", false, &v), SIM_EINVAL);
+	ck_assert_int_eq(sim_parse_duration("10 parsecs", false, &v), SIM_EINVAL);
+	ck_assert_int_eq(sim_parse_duration("99999999999999s", false, &v), SIM_EINVAL);
+	ck_assert_uint_eq(v, 7);
+}
+END_TEST
+
 START_TEST(test_strerror)
 {
 	ck_assert_str_eq(sim_strerror(SIM_OK), "success");
@@ -304,6 +342,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, test_counters);
 	tcase_add_test(tc, test_independent_instances);
 	tcase_add_test(tc, test_latency_histogram);
+	tcase_add_test(tc, test_parse_size_and_duration);
 	tcase_add_test(tc, test_strerror);
 	suite_add_tcase(s, tc);
 	return s;
