@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_page_alloc.c - page allocator throughput, memory and start-up cost
  *
  * Usage: bench_page_alloc [PAIRS]      (default 2,000,000 per measurement)

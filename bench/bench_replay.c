@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_replay.c - trace replay throughput against parse-only throughput
  *
  * Usage: bench_replay [TRACE [ROUNDS]]   (TRACE defaults to $BENCH_TRACE)

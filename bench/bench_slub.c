@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_slub.c - SLUB kmem_cache_alloc + kmem_cache_free pairs per second
  *
  * Two workloads, each run through the simulator's C API and, with the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_trace.c - parse-only throughput of the kmem trace parser
  *
  * Usage: bench_trace FILE [ROUNDS]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench_workload.c - the workload engine against glibc, and against Lua
  *
  * The workload of issue 7: 1,000,000 operations over 4096 slots; each

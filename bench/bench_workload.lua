@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- bench/bench_workload.lua: the slots workload from Lua, engine vs per-op loop
 --
 -- Run by bench/bench_workload (make bench) as

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # embed-lua.sh SRCDIR FILE... - write a C file embedding Lua sources
 #
 # Each file becomes a `static const unsigned char[]` (C11 guarantees only

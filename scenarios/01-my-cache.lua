@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/01-my-cache.lua: the classic first slab cache, step by step
 --
 -- What it teaches: the life of an object cache as a kernel module sees it.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/02-kmalloc-kfree.lua: kmalloc(100, GFP_KERNEL), then kfree
 --
 -- What it teaches: kmalloc() has no cache of its own; it picks one of the

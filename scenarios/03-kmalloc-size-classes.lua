@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/03-kmalloc-size-classes.lua: where kmalloc's waste comes from
 --
 -- What it teaches: kmalloc rounds every request up to a size class

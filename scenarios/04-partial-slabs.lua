@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/04-partial-slabs.lua: freed objects do not give pages back
 --
 -- What it teaches: a slab page returns to the page allocator only when

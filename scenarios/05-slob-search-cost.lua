@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/05-slob-search-cost.lua: what SLOB's first fit costs
 --
 -- What it teaches: SLOB keeps no slabs of one size; each allocation walks

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/06-slab-colouring.lua: SLAB's cache colouring
 --
 -- What it teaches: objects of one cache sit at the same offsets in every

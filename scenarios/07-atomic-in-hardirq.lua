@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/07-atomic-in-hardirq.lua: GFP_ATOMIC in a hardirq, memory tight
 --
 -- What it teaches: an interrupt handler cannot sleep, so it cannot

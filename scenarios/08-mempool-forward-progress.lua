@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/08-mempool-forward-progress.lua: why the block layer uses mempools
 --
 -- What it teaches: a writeback path must make progress exactly when memory

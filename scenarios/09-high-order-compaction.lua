@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/09-high-order-compaction.lua: free memory that cannot be used
 --
 -- What it teaches: the buddy allocator can only hand out a block of 2^order

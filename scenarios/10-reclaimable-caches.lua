@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/10-reclaimable-caches.lua: caches the kernel can give back
 --
 -- What it teaches: most slab memory is pinned -- nobody can free a kmalloc

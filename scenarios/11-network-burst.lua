@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/11-network-burst.lua: a burst of packets, in softirq
 --
 -- What it teaches: every received packet costs two allocations in the

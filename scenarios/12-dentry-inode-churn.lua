@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/12-dentry-inode-churn.lua: files opened, used, closed, forgotten
 --
 -- What it teaches: a file system's caches churn at different rates.  Every

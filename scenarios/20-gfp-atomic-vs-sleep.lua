@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/20-gfp-atomic-vs-sleep.lua: GFP_ATOMIC and GFP_KERNEL under memory pressure
 --
 -- What it teaches: the same request for a page succeeds, sleeps, dips into

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/21-gfp-emergency-reserves.lua: who may go below the min watermark, and how far
 --
 -- What it teaches: the min watermark is not a floor for everyone.  The

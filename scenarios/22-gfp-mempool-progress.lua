@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/22-gfp-mempool-progress.lua: a mempool keeps writeback going when memory is gone
 --
 -- What it teaches: the block layer allocates a bio for every write.  When

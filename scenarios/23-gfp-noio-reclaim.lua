@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/23-gfp-noio-reclaim.lua: what GFP_NOFS and GFP_NOIO forbid reclaim to do
 --
 -- What it teaches: a filesystem or block driver allocating memory must

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/24-gfp-compaction.lua: a high-order allocation with and without compaction
 --
 -- What it teaches: half of memory can be free and still no block of 16

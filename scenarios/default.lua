@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- scenarios/default.lua: the default comparison workload, a kernel's day in brief
 --
 -- What it teaches: how SLAB, SLUB and SLOB fare on a realistic mix of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* buddy.c - binary buddy allocator over page frame numbers
  *
  * Stands in for the zone->lock part of mm/page_alloc.c: __free_one_page(),

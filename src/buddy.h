@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* buddy.h - the binary buddy allocator over page frame numbers
  *
  * The free lists of one zone, pageblock migratetypes, split and merge,

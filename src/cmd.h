@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd.h - kmemsim commands that live outside main.c
  *
  * Each command gets main()'s argument vector from its own name on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_compare.c - the `kmemsim compare` command
  *
  *   kmemsim compare [FILE.lua|-] [--policies slab,slub,slob] [--seed N]

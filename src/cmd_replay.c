@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_replay.c - the `kmemsim replay` command
  *
  *   kmemsim replay TRACE|- [--policies slab,slub,slob] [--ram SIZE]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_run.c - the `kmemsim run` command
  *
  *   kmemsim run [FILE.lua|-] [--seed N] [--policy P] [--set k=v]...

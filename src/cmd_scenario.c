@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_scenario.c - running a scenario, for `kmemsim run` and `kmemsim compare`
  *
  * The skeleton is lua.c's: everything a scenario does runs inside one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_scenario.h - what `kmemsim run` and `kmemsim compare` share
  *
  * Both commands run a Lua scenario in a fresh sandboxed state (lua.c's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* compaction.c - memory compaction: building high-order blocks by migration
  *
  * Stands in for mm/compaction.c: try_to_compact_pages, compact_zone_order,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* compaction.h - memory compaction: building high-order blocks by migration
  *
  * Glossary (the kernel's own words):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cost.h - the virtual-time cost model: what each modelled step costs
  *
  * kmemsim does not measure host time.  Each step of an allocation charges a

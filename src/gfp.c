@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gfp.c - GFP flags: names, parsing, printing and what a mask means
  *
  * A GFP mask is the whole contract between an allocation and the allocator:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* gfp.h - GFP flags, alloc flags and their names (Linux 6.18)
  *
  * Glossary (the kernel's own words):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* layers.c - the order in which the engine's layers come up and go down
  *
  * One table, lowest layer first.  sim_new() walks it upwards; sim_free()

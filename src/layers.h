@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* layers.h - creation and destruction of the engine's layers, in order */
 #ifndef SIM_LAYERS_H
 #define SIM_LAYERS_H

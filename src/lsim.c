@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lsim.c - the `kmemsim` Lua module and the simulator userdata
  *
  * require "kmemsim" gives:

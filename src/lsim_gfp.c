@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lsim_gfp.c - GFP semantics, reclaim, the OOM killer and mempools for scenarios
  *
  *   sim:slowpath([on])                 the allocation slow path on/off; old setting

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lsim_init.c - the sandboxed Lua state a scenario runs in
  *
  * What a scenario can reach (as Redis does for its scripts, and linit.c for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lsim_layers.c - the simulator methods of each engine layer, in one list
  *
  * Each layer's binding file exports lsim_open_<layer>_methods(), which adds

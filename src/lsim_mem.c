@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lsim_mem.c - simulator methods of the physical memory layer
  *
  *   sim:alloc_pages(order [, gfp])   pfn, or nil and the reason

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lsim_slab.c - the object-cache methods and the cache userdata
  *
  *   sim:cache_create(name, size [, {align=, flags=, ctor=, sheaf_capacity=}])

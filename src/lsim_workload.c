@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lsim_workload.c - the workload engine for Lua: sim:workload_engine(desc)
  *
  *   sim:workload_engine(desc)   a workload (a "kmemsim.workload" userdata)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lsimaux.c - argument helpers shared by the Lua bindings
  *
  * Every conversion from a Lua value to an engine value happens here, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lsimaux.h - helpers shared by the Lua bindings (the project's lauxlib)
  *
  * Bindings include only sim.h, the Lua headers and this file.  The run-time

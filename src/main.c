@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c - the kmemsim command: dispatch
  *
  *   kmemsim run [FILE.lua|-] [options]        cmd_run.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mempool.c - element reserves and shrinkable object caches above the slab layer
  *
  * Stands in for mm/mempool.c (mempool_create with the slab, kmalloc and page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mempool.h - element reserves and shrinkable object caches above the slab layer
  *
  * Glossary (the kernel's own words):

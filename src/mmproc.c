@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mmproc.c - /proc and debugfs views of physical memory, fragmentation indices
  *
  * Stands in for mm/vmstat.c: frag_show (/proc/buddyinfo),

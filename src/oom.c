@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* oom.c - simulated tasks and the OOM killer
  *
  * Stands in for mm/oom_kill.c (out_of_memory, select_bad_process,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* oom.h - simulated tasks and the OOM killer
  *
  * Glossary (the kernel's own words):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page.c - the page frame array: validity, block heads, use and owner
  *
  * Stands in for the parts of include/linux/mm.h and mm/page_alloc.c that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page.h - page frames: struct page, pfn <-> simulated address, page use
  *
  * Glossary (the kernel's own words):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page_alloc.c - alloc_pages/free_pages: the page allocator's fast and slow paths
  *
  * Stands in for mm/page_alloc.c above zone->lock: __alloc_frozen_pages(),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* page_alloc.h - alloc_pages/free_pages: zonelists, pcp lists, the fast path
  *
  * The entry points every upper layer (slab, reclaim, mempool) uses to get

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reclaim.c - page reclaim: LRU lists, kswapd, direct reclaim, shrinkers, swap
  *
  * Stands in for mm/vmscan.c (try_to_free_pages, shrink_node, shrink_lruvec,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reclaim.h - page reclaim: LRU lists, kswapd, direct reclaim, shrinkers, swap
  *
  * Glossary (the kernel's own words):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* replay.c - replay a kernel kmem trace into one simulator per slab policy
  *
  * What it does

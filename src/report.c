@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report.c - the report document: building, validating, finding, rendering
  *
  * The document is a tree of small host allocations: a report owns its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report.h - the report model: one document, built once, rendered by format
  *
  * Glossary:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_csv.c - tables and time series as CSV
  *
  * One block renders as one RFC 4180 table: a header row, then one row per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_fmt.c - numbers, units and escapes shared by the renderers
  *
  * Numbers never go through printf's %f or %g: those follow LC_NUMERIC (a

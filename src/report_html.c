@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_html.c - the report as one self-contained HTML page
  *
  * The page needs nothing but itself: the style sheet is inline, the charts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_impl.h - the report document's layout and the renderers' helpers
  *
  * Only report*.c (and the report unit test) include this.  The structs are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_json.c - the report as JSON (docs/report-schema.md)
  *
  * The layout is fixed by REPORT_SCHEMA_VERSION and documented field by

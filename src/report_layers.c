@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_layers.c - what the physical memory and slab layers put in a report
  *
  * These are the `report` hooks of layers.c's table, called by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_layers.h - the report sections of the engine's layers
  *
  * Each function is a layer's `report` hook in layers.c's table: it adds

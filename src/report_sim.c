@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_sim.c - what the simulator core puts into a run report
  *
  * sim_fill_report() is the example every layer follows: it reads its

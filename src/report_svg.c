@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_svg.c - charts and memory maps drawn as SVG by kmemsim itself
  *
  * Three pictures, each a standalone <svg> element that an .svg file or an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_text.c - the report as plain text for a terminal
  *
  * Layout, top to bottom:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rng.c - deterministic pseudo-random numbers (xoshiro256**)
  *
  * Every random choice a simulation makes comes from here, seeded from the

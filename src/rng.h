@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rng.h - the simulator's one source of randomness */
 #ifndef SIM_RNG_H
 #define SIM_RNG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sampler.c - time series of a run: what memory looked like as it went
  *
  * How it works.  Once sim_sample_start() is called, every operation (each

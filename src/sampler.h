@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sampler.h - the time-series sampler's hooks into the engine
  *
  * The public interface is sim.h's "Sampling" section; this header is what

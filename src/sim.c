@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sim.c - the simulator instance: life cycle, clock, CPUs, log, bugs, events
  *
  * A struct sim is one simulated machine.  This file owns what every layer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sim.h - kmemsim's public engine API
  *
  * This is the only engine header the Lua bindings (l*.c) and the command line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* simconf.h - compile-time knobs of the simulated machine
  *
  * The simulated machine is an x86_64 kernel with 4 KiB pages, the page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* simdefs.h - basic types, assertion levels and small helpers
  *
  * Glossary (the kernel's own words):

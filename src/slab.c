@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* slab.c - SLAB, the object allocator of Linux up to 6.7 (mm/slab.c)
  *
  * How SLAB works.  A cache's objects live in slabs of 2^gfporder pages.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* slab.h - object caches: struct kmem_cache, the policy interface, the object registry
  *
  * Glossary (the kernel's own words):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* slab_common.c - the object-cache layer shared by SLAB, SLUB and SLOB
  *
  * How it works.  This is the kernel's mm/slab_common.c plus what the three

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* slab_owner.c - which slab cache owns a page frame (sim_page_cache_name)
  *
  * The memory map of a report colours slab pages by cache.  The chain is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* slob.c - SLOB, the simple list-of-blocks allocator (mm/slob.c, last shipped in 6.3)
  *
  * How SLOB works.  SLOB is a K&R-style heap with alignment, built for tiny

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* slub.c - SLUB, the object allocator of Linux 6.18 (mm/slub.c)
  *
  * How SLUB works.  A cache's objects live in slabs of 2^order pages, packed

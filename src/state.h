@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* state.h - struct sim, the whole state of one simulated machine
  *
  * The global_State of kmemsim: the only definition that knows every layer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stats_fields.h - every event counter, once (mimalloc's MI_STAT_FIELDS)
  *
  * X(field, "name") generates the counter struct, its reset, the Lua

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* trace.h - kernel kmem trace text: reader, parser, interning, ordering
  *
  * Glossary:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* workload.c - the workload engine: generated allocations and frees, run in C
  *
  * How it works.  A workload is a set of streams (kinds of object: where

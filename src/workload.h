@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* workload.h - the workload engine's constants (the API is in sim.h)
  *
  * kmemsim.workload's per-operation Lua loop (lua/kmemsim/workload.lua)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* zone.c - node and zone layout, zonelists, watermarks and their checks
  *
  * Stands in for mm/mm_init.c (zone sizes, memmap layout), the zonelist

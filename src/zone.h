@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* zone.h - nodes, zones, watermarks and the physical memory layer's state
  *
  * Glossary (the kernel's own words):

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cli.sh - the kmemsim command's contract: exit codes, error locations,
 # sandbox, determinism.  Each check prints what it expected on failure.
 set -u
@@ -38,9 +39,9 @@ expect_grep "$tmp/err" "unknown policy 'slab2'" "bad policy is named"
 
 # scenario errors: FILE:LINE and exit 1
 expect_exit 1 "syntax error" "$km" run tests/lua/syntax_error.lua
-expect_grep "$tmp/err" "tests/lua/syntax_error.lua:3:" "syntax error names FILE:LINE"
+expect_grep "$tmp/err" "tests/lua/syntax_error.lua:4:" "syntax error names FILE:LINE"
 expect_exit 1 "runtime error" "$km" run tests/lua/runtime_error.lua
-expect_grep "$tmp/err" "tests/lua/runtime_error.lua:3:" "runtime error names FILE:LINE"
+expect_grep "$tmp/err" "tests/lua/runtime_error.lua:4:" "runtime error names FILE:LINE"
 expect_grep "$tmp/err" "stack traceback" "runtime error has a traceback"
 expect_exit 1 "missing file" "$km" run tests/lua/no-such-file.lua
 expect_grep "$tmp/err" "no-such-file.lua" "missing file is named"

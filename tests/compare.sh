@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # compare.sh - `kmemsim compare` and the reports of `kmemsim run`: the pinned
 # table of the default scenario (twice, byte-identical), valid JSON, the
 # formats and -o, exit codes, --report/--no-report, and sampling being
@@ -126,7 +127,7 @@ if [ -s "$tmp/out" ]; then fail "--no-report printed:"; cat "$tmp/out"; else
 # ---- exit codes ----
 expect_exit 1 "a policy fails" "$km" compare tests/golden/compare-fail.lua
 expect_grep "$tmp/out" "failed" "the failing column says so"
-expect_grep "$tmp/err" "compare-fail.lua:10:" "the error names FILE:LINE"
+expect_grep "$tmp/err" "compare-fail.lua:11:" "the error names FILE:LINE"
 expect_exit 1 "--policies slob only, failing" "$km" compare tests/golden/compare-fail.lua --policies slob
 expect_exit 0 "--policies slub only" "$km" compare tests/golden/compare-fail.lua --policies slub
 expect_exit 2 "unknown policy" "$km" compare --policies slub,slab2

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # docs-examples.sh - every ```lua example of docs/dsl.md runs
 #
 # Each fenced ```lua block of the reference is cut out and run by

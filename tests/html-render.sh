@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # html-render.sh - HTML reports in a real browser: headless Chromium must
 # render each page to a screenshot that is not blank, and its DOM must hold
 # the inline SVG charts and memory maps.

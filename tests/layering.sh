@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # layering.sh - the Lua bindings and main.c include only the public engine
 # header (sim.h, simdefs.h, simconf.h), the Lua headers, lsimaux.h and
 # cmd.h (the prototypes of commands kept outside main.c); so do the

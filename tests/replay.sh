@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # replay.sh - the `kmemsim replay` command: formats, standard input,
 # compressed input, bad input, exit codes, determinism.  Each check prints
 # what it expected on failure.  The numbers are the excerpt's (grep -c, see

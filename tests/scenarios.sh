@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scenarios.sh - every scenario in scenarios/ runs under every policy
 #
 # Each scenarios/*.lua runs with `kmemsim run --policy P` for P in slab,

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- kmemsim.expect: expectations for tests, exercises and self-checking scenarios
 --
 --   local expect = require "kmemsim.expect"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- kmemsim.sandbox: deterministic pairs() and tostring() for scenarios
 --
 -- Lua 5.4 seeds its string hashes per state, so the order in which plain

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- kmemsim.util: small helpers for scenarios and the other kmemsim modules
 
 local M = {}

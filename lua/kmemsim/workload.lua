@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- kmemsim.workload: generated allocation workloads, compiled for the C engine
 --
 --   local wl = require "kmemsim.workload"

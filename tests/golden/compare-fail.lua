@@ -1,5 +1,6 @@
 -- kmemsim-args: --policies slab,slub,slob
 -- kmemsim-cmd: compare
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Golden: a run that fails under one policy.  Its column shows the error,
 -- the other columns are printed as usual, and compare exits with 1 (the
 -- error and its traceback go to stderr, which this transcript includes).

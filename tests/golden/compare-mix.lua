@@ -1,5 +1,6 @@
 -- kmemsim-args: --set ops=6000
 -- kmemsim-cmd: compare
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Golden: `kmemsim compare` on a small mixed workload: a dentry-like and an
 -- inode-like cache plus a kmalloc mix, churned, then half freed.  The
 -- side-by-side table is pinned; the scenario's own output is captured per

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-golden.sh [--update] tests/golden/expected/NAME.out
 #
 # Runs tests/golden/NAME.lua twice with --seed=1 (plus the options on the

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Golden: the short end-of-run report `kmemsim run` prints for each
 -- simulator when the script printed nothing itself: the headline figures
 -- (the rows of `kmemsim compare`) and the zones, in creation order.

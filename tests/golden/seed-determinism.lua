@@ -1,4 +1,5 @@
 -- kmemsim-args: --set label=golden
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Golden: the seeded PRNGs, the virtual clock and contexts, printed.
 -- Same seed => byte-identical transcript; the expected file pins it.
 local km = require "kmemsim"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Lua API tests of the simulator core: options, errors, time, contexts.
 local km = require "kmemsim"
 local expect = require "kmemsim.expect"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Lua API tests of GFP semantics: the slow path, reserves, sleeping, page
 -- cache and kswapd, tasks and the OOM killer, shrinkers, mempools, events.
 -- The machine of tests/unit/check_slowpath.c: Normal 4096 pages, 1 CPU,

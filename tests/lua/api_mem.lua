@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Lua API tests of the physical memory layer: zones, watermarks, pages,
 -- bad input, /proc texts, fragmentation indices, vmstat.
 local km = require "kmemsim"

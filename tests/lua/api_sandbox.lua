@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- The sandbox: what a scenario can and cannot reach.
 local expect = require "kmemsim.expect"
 

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Lua API tests of the SLAB policy: geometry fields, cache:tune(), /proc/slabinfo
 -- text, reaping in virtual time.  Expectations are worked out by hand from
 -- kernel-model.md §7 and §10 (see the comments).

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Lua API tests of SLOB (mm/slob.c as last shipped in 6.3) through the
 -- scenario API: kmalloc's header, units and lists, a hand-worked page,
 -- list rotation, pages given back, cache emulation, bugs, and SLOB's own

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- Lua API tests of kmemsim.workload and the C workload engine: the engine
 -- agrees with the per-operation Lua reference loop, bad input is a clear
 -- error at the caller's line, simulated failure is data, handles behave.

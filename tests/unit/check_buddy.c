@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_buddy.c - the buddy allocator: split and merge order, fallback
  * claims and steals, the HIGHATOMIC reserve, invariants under long random
  * workloads, merging back to the boot layout */

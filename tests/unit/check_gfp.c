@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_gfp.c - unit tests for gfp.c: names, parsing, printing, semantics
  *
  * Every expected value here was worked out by hand from the kernel facts

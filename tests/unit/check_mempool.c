@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_mempool.c - mempools: the reserve, the order of attempts, waiting,
  * refill-first frees, and forward progress when the page allocator is out
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_page_alloc.c - alloc_pages/free_pages: bad input, failure reasons,
  * per-CPU lists, zone fallback, page use, the /proc texts (golden, for a
  * tiny machine computed by hand) and the fragmentation indices */

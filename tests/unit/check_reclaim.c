@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_reclaim.c - reclaim, kswapd, shrinkers, the OOM killer, compaction
  *
  * The machine is the one of check_slowpath.c: ZONE_NORMAL of 4096 pages,

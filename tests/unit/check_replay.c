@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_replay.c - unit tests of the trace replay (src/replay.c)
  *
  * Expected numbers are never computed by the code under test.  For the real

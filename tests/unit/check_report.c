@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_report.c - the report model and its renderers, on synthetic reports
  *
  * No engine layer fills reports yet, so every document here is built by

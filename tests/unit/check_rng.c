@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_rng.c - the PRNG: known answers, bounds and distribution moments
  *
  * The known-answer values come from an independent Python transcription of

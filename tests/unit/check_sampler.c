@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_sampler.c - time series (sampler.c), the page -> cache lookup
  * (slab_owner.c) and the layers' report sections (report_layers.c) */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_sim.c - the simulator core: config, contexts, clock and timers,
  * the kernel log, bug reports, events and counters */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_slab.c - SLAB (mm/slab.c, 6.7): geometry and freelist placement,
  * colouring, per-CPU and shared arrays, refill and flush order, free_limit,
  * cache_reap, kmem_cache_shrink, tuning, /proc/slabinfo, NUMA alien arrays

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_slab_common.c - the common object-cache layer: API semantics,
  * kmalloc family, simulated-kernel bug reports (one per bug, cache still
  * usable), red zone and poison checks, accounting, /proc/slabinfo */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_slab_policy.c - one conformance suite, run over every slab policy
  *
  * Each test is a loop test over the policies built into slab_policies[]

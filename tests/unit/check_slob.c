@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_slob.c - SLOB against mm/slob.c (6.3): units, lists, first fit with
  * alignment, head fragments, coalescing, list rotation, pages given back,
  * kmalloc's header and natural alignment, large kmalloc, cache emulation

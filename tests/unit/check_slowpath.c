@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_slowpath.c - the allocation slow path: GFP flags against free-memory
  * levels (which succeed, which reserve they use, which sleep), the OOM
  * victim's reserve, __GFP_NOFAIL, warn_alloc and might_sleep reports

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_slub.c - SLUB against a real 6.18 kernel: geometry of the kmalloc
  * caches (tests/data/kmalloc-caches-6.18.txt), §6.2/§11 examples, partial
  * lists, deactivation, drain, shrink, merging, sheaves, slub_debug

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_trace.c - unit tests of the kmem trace reader, parser and ordering
  *
  * Expected numbers are never computed by the code under test.  For the real

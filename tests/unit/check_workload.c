@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_workload.c - the C workload engine through its public API (sim.h)
  *
  * What the Lua tests (tests/lua/api_workload.lua) cannot reach: the C

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* check_zone.c - zone layout, watermarks, lowmem_reserve, pcp sizes,
  * watermark checks and boost, zonelists; against the kernel's formulas and
  * a real 6.18 machine's /proc/zoneinfo */

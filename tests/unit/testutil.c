@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* testutil.c - fixtures shared by the Check unit tests */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* testutil.h - fixtures shared by the Check unit tests */
 #ifndef SIM_TESTUTIL_H
 #define SIM_TESTUTIL_H
