@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* report.c - the report document: building, validating, finding, rendering
+/* report.c - the report document: building, validating, finding
  *
  * The document is a tree of small host allocations: a report owns its
  * metadata, sections and runs; a section owns its blocks; a block owns its
@@ -18,8 +18,10 @@
  * becomes U+FFFD, a NUL inside preformatted text too), so renderers can
  * escape without ever meeting a byte they cannot represent.
  *
- * report_render() renders into a private buffer and hands the result to the
- * caller's sink only when it is complete: output is all or nothing.
+ * This file is the bottom of the report layer: it knows no renderer.  The
+ * renderers (report_text.c ... report_html.c) sit above it and read the
+ * document through report_impl.h; report_render.c, above them all, binds a
+ * format to its renderer (report_render(), report_render_buf()).
  */
 #include "config.h"
 
@@ -1294,79 +1296,4 @@ void report_buf_release(struct report_buf *buf)
 {
 	free(buf->data);
 	*buf = (struct report_buf)REPORT_BUF_INIT;
-}
-
-/* Render into @buf, which is complete only when SIM_OK comes back. */
-static int rep_render(const struct report *r, enum report_format fmt,
-		      const struct report_opts *opts, struct report_buf *buf)
-{
-	struct rep_out o = { buf };
-	struct rep_where where, *only = NULL;
-	enum report_map_mode mode = opts ? opts->map_mode : REPORT_MAP_OWNER;
-
-	if (!r || (unsigned)fmt >= REPORT_NR_FORMATS ||
-	    (unsigned)mode >= REPORT_NR_MAP_MODES)
-		return SIM_EINVAL;
-	if (r->status != SIM_OK)
-		return r->status;
-	SIM_ASSERT_EXPENSIVE(report_validate(r) == SIM_OK);
-	if (opts && opts->block) {
-		if (!rep_find_block(r, opts->block, &where))
-			return SIM_ENOENT;
-		only = &where;
-	}
-	switch (fmt) {
-	case REPORT_FMT_TEXT:
-		return rep_render_text(&o, r, only);
-	case REPORT_FMT_JSON:
-		return rep_render_json(&o, r, only);
-	case REPORT_FMT_CSV:
-		return rep_render_csv(&o, r, only);
-	case REPORT_FMT_HTML:
-		return rep_render_html(&o, r, only);
-	case REPORT_FMT_SVG:
-		if (!only)
-			return SIM_EINVAL;
-		return rep_svg_block(&o, only->block, mode, true);
-	default:
-		return SIM_EINVAL;
-	}
-}
-
-int report_render(const struct report *r, enum report_format fmt,
-		  const struct report_opts *opts, report_write_fn write,
-		  void *ud)
-{
-	struct report_buf buf = REPORT_BUF_INIT;
-	int rc;
-
-	if (!write)
-		return SIM_EINVAL;
-	rc = rep_render(r, fmt, opts, &buf);
-	if (rc == SIM_OK && buf.failed)
-		rc = SIM_ENOHOSTMEM;
-	if (rc == SIM_OK && buf.len)
-		write(ud, buf.data, buf.len);
-	report_buf_release(&buf);
-	return rc;
-}
-
-int report_render_buf(const struct report *r, enum report_format fmt,
-		      const struct report_opts *opts, struct report_buf *buf)
-{
-	struct report_buf tmp = REPORT_BUF_INIT;
-	int rc;
-
-	if (!buf)
-		return SIM_EINVAL;
-	rc = rep_render(r, fmt, opts, &tmp);
-	if (rc == SIM_OK && tmp.failed)
-		rc = SIM_ENOHOSTMEM;
-	if (rc == SIM_OK && tmp.len) {
-		report_buf_write(buf, tmp.data, tmp.len);
-		if (buf->failed)
-			rc = SIM_ENOHOSTMEM;
-	}
-	report_buf_release(&tmp);
-	return rc;
 }

@@ -25,7 +25,7 @@
 
 #include <math.h>
 
-#include "report_impl.h"
+#include "report_render.h"
 
 static void csv_num(struct rep_out *o, double v, unsigned decimals)
 {
@@ -199,9 +199,10 @@ static void csv_report(struct rep_out *o, const struct report *r,
 	}
 }
 
-int rep_render_csv(struct rep_out *o, const struct report *r,
-		   const struct rep_where *only)
+static int csv_render(struct rep_out *o, const struct report *r,
+		const struct rep_where *only, enum report_map_mode mode)
 {
+	(void)mode;
 	if (only)
 		return csv_block(o, only->block);
 	csv_report(o, r, NULL);
@@ -211,3 +212,9 @@ int rep_render_csv(struct rep_out *o, const struct report *r,
 	}
 	return SIM_OK;
 }
+
+const struct rep_renderer rep_csv_renderer = {
+	.fmt = REPORT_FMT_CSV,
+	.whole = true,
+	.render = csv_render,
+};

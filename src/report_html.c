@@ -24,7 +24,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "report_impl.h"
+#include "report_render.h"
 
 /* ---- Style ---- */
 
@@ -340,9 +340,10 @@ static int html_sections(struct rep_out *o, const struct report *r,
 	return rc;
 }
 
-int rep_render_html(struct rep_out *o, const struct report *r,
-		    const struct rep_where *only)
+static int html_render(struct rep_out *o, const struct report *r,
+		const struct rep_where *only, enum report_map_mode mode)
 {
+	(void)mode;
 	const char *title = *r->title ? r->title : "kmemsim report";
 	int rc;
 
@@ -389,3 +390,9 @@ int rep_render_html(struct rep_out *o, const struct report *r,
 	html_foot(o);
 	return rc;
 }
+
+const struct rep_renderer rep_html_renderer = {
+	.fmt = REPORT_FMT_HTML,
+	.whole = true,
+	.render = html_render,
+};

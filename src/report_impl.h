@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_impl.h - the report document's layout and the renderers' helpers
  *
- * Only report*.c (and the report unit test) include this.  The structs are
+ * Only report*.c (and the report unit test) include this.  It describes
+ * the document and the helpers every renderer shares; the renderers' own
+ * entry points are in report_render.h, which the document never includes.  The structs are
  * the document exactly as the builders left it; renderers read them and
  * never change them.  Helpers are grouped by the file that defines them, as
  * in mimalloc's internal header.
@@ -287,21 +289,5 @@ const char *rep_time_unit(double max_ns, double *per_unit);
 extern const char *const rep_palette[REP_NR_COLOURS];
 const char *rep_owner_colour(const struct rep_cell *c);
 const char *rep_mt_colour(unsigned mt);
-
-/** rep_svg_block - draw one series, bars or memmap block as a standalone
- * <svg> element (@xml_decl: with the XML declaration, for .svg files) */
-int rep_svg_block(struct rep_out *o, const struct rep_block *b,
-		  enum report_map_mode mode, bool xml_decl);
-
-/* ---- Renderers, one per format ---- */
-
-int rep_render_text(struct rep_out *o, const struct report *r,
-		    const struct rep_where *only);
-int rep_render_json(struct rep_out *o, const struct report *r,
-		    const struct rep_where *only);
-int rep_render_csv(struct rep_out *o, const struct report *r,
-		   const struct rep_where *only);
-int rep_render_html(struct rep_out *o, const struct report *r,
-		    const struct rep_where *only);
 
 #endif /* SIM_REPORT_IMPL_H */

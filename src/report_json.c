@@ -17,7 +17,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "report_impl.h"
+#include "report_render.h"
 
 /* ---- Writing ---- */
 
@@ -388,9 +388,10 @@ static void json_report_body(struct rep_out *o, int level,
 	rep_putc(o, ']');
 }
 
-int rep_render_json(struct rep_out *o, const struct report *r,
-		    const struct rep_where *only)
+static int json_render(struct rep_out *o, const struct report *r,
+		const struct rep_where *only, enum report_map_mode mode)
 {
+	(void)mode;
 	rep_putc(o, '{');
 	json_str_field(o, 1, true, "schema", REPORT_SCHEMA_NAME);
 	json_int_field(o, 1, false, "version", REPORT_SCHEMA_VERSION);
@@ -425,3 +426,9 @@ int rep_render_json(struct rep_out *o, const struct report *r,
 	rep_puts(o, "]\n}\n");
 	return SIM_OK;
 }
+
+const struct rep_renderer rep_json_renderer = {
+	.fmt = REPORT_FMT_JSON,
+	.whole = true,
+	.render = json_render,
+};

@@ -46,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_impl.h"
+#include "report_render.h"
 
 /* ---- Palettes ---- */
 
@@ -913,3 +913,17 @@ int rep_svg_block(struct rep_out *o, const struct rep_block *b,
 		return SIM_EINVAL;	/* tables and text are not pictures */
 	}
 }
+
+static int svg_render(struct rep_out *o, const struct report *r,
+		      const struct rep_where *only, enum report_map_mode mode)
+{
+	(void)r;
+	return only ? rep_svg_block(o, only->block, mode, true) : SIM_EINVAL;
+}
+
+/* one block at a time: a whole report is not one picture */
+const struct rep_renderer rep_svg_renderer = {
+	.fmt = REPORT_FMT_SVG,
+	.whole = false,
+	.render = svg_render,
+};

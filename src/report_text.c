@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_impl.h"
+#include "report_render.h"
 
 /* ---- Lines ---- */
 
@@ -507,9 +507,10 @@ static int text_report(struct rep_out *o, const struct report *r,
 	return rc;
 }
 
-int rep_render_text(struct rep_out *o, const struct report *r,
-		    const struct rep_where *only)
+static int text_render(struct rep_out *o, const struct report *r,
+		const struct rep_where *only, enum report_map_mode mode)
 {
+	(void)mode;
 	int rc;
 
 	if (only)
@@ -521,3 +522,9 @@ int rep_render_text(struct rep_out *o, const struct report *r,
 	}
 	return rc;
 }
+
+const struct rep_renderer rep_text_renderer = {
+	.fmt = REPORT_FMT_TEXT,
+	.whole = true,
+	.render = text_render,
+};

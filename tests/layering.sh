@@ -5,6 +5,7 @@
 # cmd.h (the prototypes of commands kept outside main.c); so do the
 # commands that run Lua scenarios (cmd_*.c including Lua: run, compare),
 # plus cmd_scenario.h, what they share.  Engine files never include Lua.
+# The report document (report.c) knows none of its renderers.
 set -u
 srcdir=${KMEMSIM_SRCDIR:?}
 cd "$srcdir/src" || exit 99
@@ -25,6 +26,13 @@ for f in *.c; do
 	case $f in lsim*.c|main.c|cmd_*.c|lua_modules.c) continue ;; esac
 	if grep -q '#include <lua\|#include "lua\|lauxlib' "$f"; then
 		echo "engine file $f includes Lua"; bad=1
+	fi
+done
+# The report document sits below its renderers: report.c and report_fmt.c
+# name no renderer (the registry in report_render.c binds them from above).
+for f in report.c report_fmt.c; do
+	if grep -q '#include "report_render.h"\|rep_[a-z]*_renderer\|rep_svg_block' "$f"; then
+		echo "$f (the report document) depends on a renderer"; bad=1
 	fi
 done
 [ "$bad" = 0 ] && echo "layering ok"
