@@ -10,6 +10,7 @@
 #define SIM_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* kmemsim replay TRACE|- [options]: cmd_replay.c, docs/replay.md */
 int cmd_replay(int argc, char **argv);
@@ -25,5 +26,12 @@ extern const char cmd_run_usage[];
 const char *cmd_opt_value(int argc, char **argv, int *i, const char *name);
 /* @arg is --name or --name=... */
 bool cmd_opt_is(const char *arg, const char *name);
+/*
+ * cmd_config_set_kv - apply "KEY=VALUE" (--opt) to @cfg through
+ * sim_config_set(); 0, or -1 with the reason in @err
+ */
+struct sim_config;
+int cmd_config_set_kv(struct sim_config *cfg, const char *kv, char *err,
+		      size_t errlen);
 
 #endif /* SIM_CMD_H */

@@ -33,7 +33,6 @@
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
 
-#define CMD_MAX_RAM	(UINT64_C(1) << 44)	/* 16 TiB, as kmemsim.new{ram=} */
 #define CMD_MAX_CALLERS	100000u
 
 static const char replay_usage[] =
@@ -48,6 +47,9 @@ static const char replay_usage[] =
 	"  --policies LIST       comma-separated: slab,slub,slob (default all three)\n"
 	"  --ram SIZE            simulated RAM per policy (default 4G)\n"
 	"  --cpus N              simulated CPUs; trace CPU c runs on c %% N (default 2)\n"
+	"  --seed N              seed of the simulators' PRNG (default 1)\n"
+	"  --opt KEY=VALUE       a kmemsim.new{} option for every simulator, e.g.\n"
+	"                        --opt slub_min_objects=16 (repeatable)\n"
 	"  --format FMT          text, json, csv or html (default text)\n"
 	"  -o, --output FILE     write the report to FILE instead of standard output\n"
 	"  --callers N           rows of each call-site table (default 10)\n"
@@ -141,20 +143,21 @@ static int rpc_parse(int argc, char **argv, struct replay_opts *o)
 				return rpc_usage("%s", "--policies needs a list");
 			if ((rc = rpc_parse_policies((char *)v, &o->cfg)) != 0)
 				return rc;
-		} else if (cmd_opt_is(a, "--ram")) {
-			if (!(v = cmd_opt_value(argc, argv, &i, "--ram")) ||
-			    sim_parse_size(v, CMD_MAX_RAM, &o->cfg.ram_bytes) ||
-			    o->cfg.ram_bytes < (UINT64_C(16) << 20))
-				return rpc_usage("%s", "--ram needs a size from 16M to 16T, like 4G");
-		} else if (cmd_opt_is(a, "--cpus")) {
-			if (!(v = cmd_opt_value(argc, argv, &i, "--cpus")) ||
-			    rpc_parse_uint(&v, &n) || *v || n < 1 || n > SIM_MAX_CPUS) {
-				char max[16];
+		} else if (cmd_opt_is(a, "--ram") || cmd_opt_is(a, "--cpus") ||
+			   cmd_opt_is(a, "--seed") || cmd_opt_is(a, "--opt")) {
+			/* --ram X is --opt ram=X: one parser, kmemsim.new's */
+			char err[256];
+			const char *name = a + 2;
+			size_t nlen = strcspn(name, "=");
+			char key[32];
 
-				snprintf(max, sizeof max, "%d", SIM_MAX_CPUS);
-				return rpc_usage("--cpus needs a number from 1 to %s", max);
-			}
-			o->cfg.cpus = (unsigned)n;
+			snprintf(key, sizeof key, "--%.*s", (int)nlen, name);
+			if (!(v = cmd_opt_value(argc, argv, &i, key)))
+				return rpc_usage("%s needs a value", key);
+			if (strcmp(key, "--opt") == 0
+			    ? cmd_config_set_kv(&o->cfg.sim, v, err, sizeof err)
+			    : sim_config_set(&o->cfg.sim, key + 2, v, err, sizeof err))
+				return rpc_usage("%s", err);
 		} else if (cmd_opt_is(a, "--format")) {
 			if (!(v = cmd_opt_value(argc, argv, &i, "--format")))
 				return rpc_usage("%s", "--format needs text, json, csv or html");

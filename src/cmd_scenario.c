@@ -50,6 +50,8 @@ const char cmd_run_usage[] =
 	"  --policy P          run: default slab policy: slab, slub or slob (default slub)\n"
 	"  --policies LIST     compare: comma-separated (default slab,slub,slob)\n"
 	"  --set KEY=VALUE     scenario parameter, seen as kmemsim.params.KEY\n"
+	"  --opt KEY=VALUE     simulator option, overriding kmemsim.new{KEY=...}\n"
+	"                      in the script (e.g. --opt slub_min_objects=16)\n"
 	"  --format FMT        text, json, csv or html (svg needs --block): run writes\n"
 	"                      the full report of each simulator, compare the table\n"
 	"                      (text) or the table and every run (json, csv, html);\n"
@@ -82,18 +84,14 @@ static int cmd_usage_error(const struct cmd_opts *o, const char *fmt,
 	return CMD_EXIT_USAGE;
 }
 
+/* a non-negative decimal (or 0x) integer: "010" is ten, never octal */
 static int cmd_parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
+	int64_t v;
 
-	if (!*s || *s < '0' || *s > '9')
+	if (*s < '0' || *s > '9' || sim_parse_int(s, &v) != SIM_OK)
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -1;
-	*out = v;
+	*out = (uint64_t)v;
 	return 0;
 }
 
@@ -115,6 +113,21 @@ bool cmd_opt_is(const char *arg, const char *name)
 	size_t n = strlen(name);
 
 	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+int cmd_config_set_kv(struct sim_config *cfg, const char *kv, char *err,
+		      size_t errlen)
+{
+	const char *eq = strchr(kv, '=');
+	char key[64];
+
+	if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof key) {
+		snprintf(err, errlen, "--opt needs KEY=VALUE, got '%s'", kv);
+		return -1;
+	}
+	memcpy(key, kv, (size_t)(eq - kv));
+	key[eq - kv] = '\0';
+	return sim_config_set(cfg, key, eq + 1, err, errlen) == SIM_OK ? 0 : -1;
 }
 
 /* "auto", "off", "1000" (operations), "500us", "10ms", "1.5s", "250ns" */
@@ -237,6 +250,24 @@ static int cmd_parse_one(int argc, char **argv, int *ip, struct cmd_opts *o)
 		o->params[o->rt.nr_params].key = key;
 		o->params[o->rt.nr_params].value = eq + 1;
 		o->rt.nr_params++;
+	} else if (cmd_opt_is(a, "--opt")) {
+		struct sim_config scratch;	/* checked now, applied by kmemsim.new */
+		char err[256];
+		const char *eq;
+
+		sim_config_init(&scratch);
+		if (!(v = cmd_opt_value(argc, argv, ip, "--opt")))
+			return cmd_usage_error(o, "--opt needs KEY=VALUE%s", "");
+		if (cmd_config_set_kv(&scratch, v, err, sizeof err))
+			return cmd_usage_error(o, "%s", err);
+		if (o->rt.nr_opts == CMD_MAX_PARAMS)
+			return cmd_usage_error(o, "too many --opt options%s", "");
+		eq = strchr(v, '=');
+		o->opts[o->rt.nr_opts].key = strndup(v, (size_t)(eq - v));
+		if (!o->opts[o->rt.nr_opts].key)
+			return cmd_usage_error(o, "%s", "out of memory");
+		o->opts[o->rt.nr_opts].value = eq + 1;
+		o->rt.nr_opts++;
 	} else if (cmd_opt_is(a, "--format")) {
 		if (!(v = cmd_opt_value(argc, argv, ip, "--format")) ||
 		    report_format_parse(v, &o->format) != SIM_OK)
@@ -321,6 +352,7 @@ int cmd_parse(int argc, char **argv, enum cmd_kind kind, struct cmd_opts *o)
 	o->rt.policy = "slub";
 	o->rt.max_steps = LSIM_DEFAULT_MAX_STEPS;
 	o->rt.params = o->params;
+	o->rt.opts = o->opts;
 	o->rt.lua_path = getenv("KMEMSIM_LUA_PATH");
 	o->format = REPORT_FMT_TEXT;
 	o->report = -1;
@@ -357,6 +389,9 @@ void cmd_opts_free(struct cmd_opts *o)
 	for (size_t i = 0; i < o->rt.nr_params; i++)
 		free((char *)o->params[i].key);
 	o->rt.nr_params = 0;
+	for (size_t i = 0; i < o->rt.nr_opts; i++)
+		free((char *)o->opts[i].key);
+	o->rt.nr_opts = 0;
 	free(o->script_dir);
 	o->script_dir = NULL;
 	free(o->stdin_text);

@@ -47,6 +47,7 @@ struct cmd_opts {
 	const char *file;		/* NULL: the embedded default scenario */
 	struct lsim_runtime rt;
 	struct lsim_param params[CMD_MAX_PARAMS];
+	struct lsim_param opts[CMD_MAX_PARAMS];	/* --opt KEY=VALUE */
 	const char *policies[CMD_MAX_POLICIES];	/* compare: in order */
 	size_t nr_policies;
 	bool format_set;

@@ -157,17 +157,12 @@ static int lsim_sim_tostring(lua_State *L)
 
 /* ---- kmemsim.new ---- */
 
-static const char *const lsim_new_options[] = {
-	"ram", "zones", "cpus", "nodes", "seed", "policy",
-	"min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor",
-	"pcp", "thp", "slub_min_order", "slub_max_order", "slub_min_objects",
-	"slab_max_order", "slab_nomerge", "slub_debug",
-	NULL
-};
-
-static const char *const lsim_zone_names[SIM_NR_ZONES] = {
-	"DMA", "DMA32", "Normal", "Movable", "Device",
-};
+/*
+ * The options are the engine's (simconfig.c): kmemsim.new checks the Lua
+ * type of each value, turns it into the text `--opt KEY=VALUE` would give,
+ * and lets sim_config_set() parse and range-check it, so a script and the
+ * command line can never disagree on what an option means.
+ */
 
 /* integer option @key of the table at @idx within [lo, hi], or @def */
 static lua_Integer lsim_optint(lua_State *L, int idx, const char *key,
@@ -189,62 +184,87 @@ static lua_Integer lsim_optint(lua_State *L, int idx, const char *key,
 	return v;
 }
 
-static bool lsim_optbool(lua_State *L, int idx, const char *key, bool def)
-{
-	bool v = def;
+static const char *const lsim_zone_names[] = {
+	"DMA", "DMA32", "Normal", "Movable", NULL,
+};
 
-	if (lua_getfield(L, idx, key) != LUA_TNIL) {
+static void lsim_opt_type_error(lua_State *L, const char *key,
+				const char *expected)
+{
+	luaL_error(L, "option '%s': %s expected, got %s", key, expected,
+		   luaL_typename(L, -1));
+}
+
+/* the value at the top of the stack as option @o's text (pushed) */
+static const char *lsim_opt_text(lua_State *L, const struct sim_option *o)
+{
+	switch (o->type) {
+	case SIM_OPT_INT:
+		if (!lua_isinteger(L, -1)) {
+			lua_Number d = lua_tonumber(L, -1);
+
+			if (lua_type(L, -1) != LUA_TNUMBER || d != (lua_Number)(lua_Integer)d)
+				lsim_opt_type_error(L, o->name, "integer");
+		}
+		return lua_pushfstring(L, "%I", (lua_Integer)lua_tonumber(L, -1));
+	case SIM_OPT_SIZE: {
+		char what[64];
+
+		if (lua_type(L, -1) == LUA_TSTRING) {	/* "4G": the engine parses it */
+			lua_pushvalue(L, -1);
+			return lua_tostring(L, -1);
+		}
+		snprintf(what, sizeof what, "option '%s'", o->name);
+		return lua_pushfstring(L, "%I", (lua_Integer)lsimL_tosize(L, -1, what,
+						(uint64_t)INT64_MAX));
+	}
+	case SIM_OPT_BOOL:
 		if (!lua_isboolean(L, -1))
-			luaL_error(L, "option '%s': boolean expected, got %s", key,
-				   luaL_typename(L, -1));
-		v = lua_toboolean(L, -1);
-	}
-	lua_pop(L, 1);
-	return v;
-}
-
-/* string option; the string stays referenced by the options table */
-static const char *lsim_optstr(lua_State *L, int idx, const char *key,
-			       const char *def)
-{
-	const char *v = def;
-
-	if (lua_getfield(L, idx, key) != LUA_TNIL) {
+			lsim_opt_type_error(L, o->name, "boolean");
+		return lua_pushstring(L, lua_toboolean(L, -1) ? "true" : "false");
+	case SIM_OPT_STRING:
 		if (lua_type(L, -1) != LUA_TSTRING)
-			luaL_error(L, "option '%s': string expected, got %s", key,
-				   luaL_typename(L, -1));
-		v = lua_tostring(L, -1);
-	}
-	lua_pop(L, 1);
-	return v;
-}
+			lsim_opt_type_error(L, o->name, "string");
+		lua_pushvalue(L, -1);	/* the table keeps the string alive */
+		return lua_tostring(L, -1);
+	case SIM_OPT_ZONES: {
+		luaL_Buffer b;
+		int t = lua_gettop(L);
 
-#define LSIM_MAX_RAM (UINT64_C(1) << 44)	/* 16 TiB of simulated RAM */
-
-static void lsim_read_zones(lua_State *L, int idx, struct sim_config *cfg)
-{
-	static const char *const valid[] = {
-		"DMA", "DMA32", "Normal", "Movable", NULL
-	};
-
-	if (lua_getfield(L, idx, "zones") == LUA_TNIL) {
-		lua_pop(L, 1);
-		return;
-	}
-	luaL_argexpected(L, lua_istable(L, -1), idx, "zones = { DMA = pages, ... }");
-	lsimL_checkoptions(L, -1, valid);
-	cfg->ram_bytes = 0;
-	for (int z = 0; z < ZONE_DEVICE; z++) {
-		if (lua_getfield(L, -1, lsim_zone_names[z]) != LUA_TNIL) {
+		if (!lua_istable(L, -1))
+			lsim_opt_type_error(L, o->name, "table { Normal = pages, ... }");
+		lsimL_checkoptions(L, -1, lsim_zone_names);
+		luaL_buffinit(L, &b);
+		for (size_t z = 0; lsim_zone_names[z]; z++) {
 			char what[48];
 
+			if (lua_getfield(L, t, lsim_zone_names[z]) == LUA_TNIL) {
+				lua_pop(L, 1);
+				continue;
+			}
 			snprintf(what, sizeof what, "zones.%s", lsim_zone_names[z]);
-			cfg->zone_pages[z] = lsimL_tosize(L, -1, what,
-					LSIM_MAX_RAM >> SIM_PAGE_SHIFT);
+			lua_pushfstring(L, "%s%s=%I", luaL_bufflen(&b) ? "," : "",
+					lsim_zone_names[z],
+					(lua_Integer)lsimL_tosize(L, -1, what,
+						(uint64_t)o->max));
+			lua_remove(L, -2);
+			luaL_addvalue(&b);
 		}
-		lua_pop(L, 1);
+		luaL_pushresult(&b);
+		return lua_tostring(L, -1);
 	}
-	lua_pop(L, 1);
+	}
+	return NULL;
+}
+
+/* set @cfg's option @name from text, or raise the engine's message */
+static void lsim_opt_set(lua_State *L, struct sim_config *cfg,
+			 const char *name, const char *text, const char *from)
+{
+	char err[256];
+
+	if (sim_config_set(cfg, name, text, err, sizeof err) != SIM_OK)
+		luaL_error(L, "%s%s", from, err);
 }
 
 static int lsim_new(lua_State *L)
@@ -252,6 +272,7 @@ static int lsim_new(lua_State *L)
 	struct lsim_runtime *rt = lsim_runtime(L);
 	struct sim_config cfg;
 	struct lsim_sim *s;
+	const struct sim_option *o;
 	char err[256];
 
 	sim_config_init(&cfg);
@@ -262,39 +283,16 @@ static int lsim_new(lua_State *L)
 		lua_newtable(L);
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
-	lsimL_checkoptions(L, 1, lsim_new_options);
-
-	if (lua_getfield(L, 1, "ram") != LUA_TNIL)
-		cfg.ram_bytes = lsimL_tosize(L, -1, "option 'ram'", LSIM_MAX_RAM);
-	lua_pop(L, 1);
-	lsim_read_zones(L, 1, &cfg);
-	cfg.cpus = (unsigned)lsim_optint(L, 1, "cpus", cfg.cpus, 1, SIM_MAX_CPUS);
-	cfg.nodes = (unsigned)lsim_optint(L, 1, "nodes", cfg.nodes, 1,
-					  SIM_MAX_NODES);
-	if (lua_getfield(L, 1, "seed") != LUA_TNIL)
-		cfg.seed = (uint64_t)luaL_checkinteger(L, -1);
-	lua_pop(L, 1);
-	cfg.policy = lsim_optstr(L, 1, "policy", cfg.policy);
-	cfg.min_free_kbytes = (long)lsim_optint(L, 1, "min_free_kbytes", -1, -1,
-						INT64_C(1) << 40);
-	cfg.watermark_scale_factor = (unsigned)lsim_optint(L, 1,
-			"watermark_scale_factor", cfg.watermark_scale_factor, 1, 3000);
-	cfg.watermark_boost_factor = (unsigned)lsim_optint(L, 1,
-			"watermark_boost_factor", cfg.watermark_boost_factor, 0,
-			INT32_MAX);
-	cfg.pcp = lsim_optbool(L, 1, "pcp", cfg.pcp);
-	cfg.thp = lsim_optbool(L, 1, "thp", cfg.thp);
-	cfg.slub_min_order = (int)lsim_optint(L, 1, "slub_min_order",
-					      cfg.slub_min_order, 0, SIM_MAX_ORDER);
-	cfg.slub_max_order = (int)lsim_optint(L, 1, "slub_max_order",
-					      cfg.slub_max_order, 0, SIM_MAX_ORDER);
-	cfg.slub_min_objects = (int)lsim_optint(L, 1, "slub_min_objects",
-						cfg.slub_min_objects, 0, 32767);
-	cfg.slab_max_order = (int)lsim_optint(L, 1, "slab_max_order",
-					      cfg.slab_max_order, -1,
-					      SIM_MAX_ORDER - 1);
-	cfg.slab_nomerge = lsim_optbool(L, 1, "slab_nomerge", cfg.slab_nomerge);
-	cfg.slub_debug = lsim_optstr(L, 1, "slub_debug", NULL);
+	lsimL_checkoptions(L, 1, sim_option_names());
+	/* the script's options, in the table's documented order (ram, zones, ...) */
+	for (size_t i = 0; (o = sim_option(i)) != NULL; i++) {
+		if (lua_getfield(L, 1, o->name) != LUA_TNIL)
+			lsim_opt_set(L, &cfg, o->name, lsim_opt_text(L, o), "");
+		lua_settop(L, 1);
+	}
+	/* then the command line's --opt KEY=VALUE, which override them */
+	for (size_t i = 0; i < rt->nr_opts; i++)
+		lsim_opt_set(L, &cfg, rt->opts[i].key, rt->opts[i].value, "--opt: ");
 
 	s = lua_newuserdatauv(L, sizeof *s, 0);
 	memset(s, 0, sizeof *s);
@@ -657,23 +655,37 @@ static int lsim_sim_dmesg(lua_State *L)
 	return 1;
 }
 
+/* sim:config(): every option of kmemsim.new, as the simulator runs with it */
 static int lsim_sim_config(lua_State *L)
 {
 	const struct sim_config *c = sim_get_config(lsim_checksim(L, 1));
+	const struct sim_option *o;
+	char text[256];
 
-	lua_createtable(L, 0, 8);
-	lua_pushinteger(L, (lua_Integer)c->seed);
-	lua_setfield(L, -2, "seed");
-	lua_pushinteger(L, c->cpus);
-	lua_setfield(L, -2, "cpus");
-	lua_pushinteger(L, c->nodes);
-	lua_setfield(L, -2, "nodes");
-	lua_pushstring(L, c->policy);
-	lua_setfield(L, -2, "policy");
-	lua_pushinteger(L, (lua_Integer)c->ram_bytes);
-	lua_setfield(L, -2, "ram");
-	lua_pushboolean(L, c->pcp);
-	lua_setfield(L, -2, "pcp");
+	lua_newtable(L);
+	for (size_t i = 0; (o = sim_option(i)) != NULL; i++) {
+		sim_config_get(c, o->name, text, sizeof text);
+		switch (o->type) {
+		case SIM_OPT_INT:
+		case SIM_OPT_SIZE: {
+			int64_t v = 0;
+
+			sim_parse_int(text, &v);
+			lua_pushinteger(L, (lua_Integer)v);
+			break;
+		}
+		case SIM_OPT_BOOL:
+			lua_pushboolean(L, strcmp(text, "true") == 0);
+			break;
+		case SIM_OPT_STRING:
+		case SIM_OPT_ZONES:
+			if (!text[0])
+				continue;	/* unset: nil */
+			lua_pushstring(L, text);
+			break;
+		}
+		lua_setfield(L, -2, o->name);
+	}
 	return 1;
 }
 

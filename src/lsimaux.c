@@ -164,21 +164,29 @@ void lsimL_checkoptions(lua_State *L, int idx, const char *const valid[])
 	/* sorted, so the message does not depend on table iteration order */
 	qsort(bad, nbad, sizeof bad[0], lsim_strcmp_sort);
 	luaL_buffinit(L, &b);
+	luaL_where(L, 1);	/* the script's line, as luaL_error gives */
+	luaL_addvalue(&b);
 	luaL_addstring(&b, nbad > 1 ? "unknown options " : "unknown option ");
 	for (size_t i = 0; i < nbad; i++) {
+		const char *s = sim_suggest(bad[i], (const char *const *)valid, SIZE_MAX);
+
 		if (i)
 			luaL_addstring(&b, ", ");
 		luaL_addchar(&b, '\'');
 		luaL_addstring(&b, bad[i]);
 		luaL_addchar(&b, '\'');
+		if (s) {
+			luaL_addstring(&b, " (did you mean '");
+			luaL_addstring(&b, s);
+			luaL_addstring(&b, "'?)");
+		}
 	}
-	luaL_addstring(&b, " (valid: ");
+	luaL_addstring(&b, "; valid: ");
 	for (size_t i = 0; valid[i]; i++) {
 		if (i)
 			luaL_addstring(&b, ", ");
 		luaL_addstring(&b, valid[i]);
 	}
-	luaL_addchar(&b, ')');
 	luaL_pushresult(&b);
 	lua_error(L);
 }

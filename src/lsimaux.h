@@ -46,6 +46,8 @@ struct lsim_runtime {
 	const char *script_dir;		/* require searches here too */
 	const struct lsim_param *params;/* --set key=value */
 	size_t nr_params;
+	const struct lsim_param *opts;	/* --opt key=value: override kmemsim.new{} */
+	size_t nr_opts;
 	/* output stream of print() and the kernel log */
 	lsim_write_fn write;
 	void *write_ud;

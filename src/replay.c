@@ -317,9 +317,9 @@ void replay_config_init(struct replay_config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	for (size_t i = 0; i < REPLAY_MAX_POLICIES && sim_policy_name(i); i++)
 		cfg->policies[cfg->nr_policies++] = sim_policy_name(i);
-	cfg->ram_bytes = REPLAY_DEFAULT_RAM;
-	cfg->cpus = REPLAY_DEFAULT_CPUS;
-	cfg->seed = 1;
+	sim_config_init(&cfg->sim);
+	cfg->sim.ram_bytes = REPLAY_DEFAULT_RAM;
+	cfg->sim.cpus = REPLAY_DEFAULT_CPUS;
 	cfg->callers = REPLAY_DEFAULT_CALLERS;
 	cfg->mismatches = REPLAY_DEFAULT_MISMATCHES;
 	cfg->reorder_window_ns = TRACE_REORDER_WINDOW_NS;
@@ -354,11 +354,10 @@ static void rp_policy_start(struct replay *rp, struct rp_policy *p)
 	struct sim *probe;
 	sim_cache_t c;
 
-	sim_config_init(&cfg);
+	cfg = rp->cfg.sim;
 	cfg.policy = p->name;
-	cfg.cpus = rp->cfg.cpus;
-	cfg.seed = rp->cfg.seed;
 	cfg.ram_bytes = UINT64_C(64) << 20;
+	memset(cfg.zone_pages, 0, sizeof cfg.zone_pages);
 	probe = sim_new(&cfg, p->why, sizeof p->why);
 	if (!probe)
 		return;
@@ -368,7 +367,8 @@ static void rp_policy_start(struct replay *rp, struct rp_policy *p)
 		return;
 	}
 	sim_free(probe);
-	cfg.ram_bytes = rp->cfg.ram_bytes;
+	cfg = rp->cfg.sim;
+	cfg.policy = p->name;
 	p->sim = sim_new(&cfg, p->why, sizeof p->why);
 	if (!p->sim)
 		return;
@@ -406,9 +406,9 @@ struct replay *replay_new(const struct replay_config *cfg, char *err,
 			 REPLAY_MAX_POLICIES, cfg->nr_policies);
 		return NULL;
 	}
-	if (cfg->cpus < 1 || cfg->cpus > SIM_MAX_CPUS) {
+	if (cfg->sim.cpus < 1 || cfg->sim.cpus > SIM_MAX_CPUS) {
 		snprintf(err, errlen, "CPUs must be 1..%d, not %u", SIM_MAX_CPUS,
-			 cfg->cpus);
+			 cfg->sim.cpus);
 		return NULL;
 	}
 	for (size_t i = 0; i < cfg->nr_policies; i++) {
@@ -949,7 +949,7 @@ static void rp_sync(struct replay *rp, const struct trace_event *ev, uint64_t re
 
 	if (switched) {		/* the modulo only when the CPU column changes */
 		rp->last_trace_cpu = ev->cpu;
-		cpu = ev->cpu == TRACE_CPU_UNKNOWN ? 0 : ev->cpu % rp->cfg.cpus;
+		cpu = ev->cpu == TRACE_CPU_UNKNOWN ? 0 : ev->cpu % rp->cfg.sim.cpus;
 		switched = cpu != rp->last_cpu;
 	}
 
@@ -1686,9 +1686,9 @@ struct report *replay_report(struct replay *rp, const char *input)
 			 i ? "," : "", rp->pol[i].name);
 	report_meta(r, "trace", RV_TEXT(input));
 	report_meta(r, "policies", RV_TEXT(pol));
-	report_meta(r, "cpus", RV_INT(rp->cfg.cpus));
-	report_meta(r, "ram", RV_BYTES((int64_t)rp->cfg.ram_bytes));
-	report_meta(r, "seed", RV_INT((int64_t)rp->cfg.seed));
+	report_meta(r, "cpus", RV_INT(rp->cfg.sim.cpus));
+	report_meta(r, "ram", RV_BYTES((int64_t)rp->cfg.sim.ram_bytes));
+	report_meta(r, "seed", RV_INT((int64_t)rp->cfg.sim.seed));
 	rp_report_input(rp, r, input);
 	rp_report_trace(rp, r);
 	rp_report_policies(rp, r);

@@ -58,9 +58,10 @@ typedef void (*replay_progress_fn)(void *ud, const struct replay_progress *p);
 struct replay_config {
 	const char *policies[REPLAY_MAX_POLICIES];	/* "slab", "slub", "slob" */
 	size_t nr_policies;		/* default 3: slab, slub, slob */
-	uint64_t ram_bytes;		/* default 4 GiB, like the traced machine */
-	unsigned cpus;			/* default 2; trace CPU n runs on n % cpus */
-	uint64_t seed;			/* default 1 */
+	/* the machine of every policy's simulator (policy set per simulator):
+	 * sim_config_init()'s defaults but ram 4 GiB, like the traced machine;
+	 * trace CPU n runs on simulated CPU n % sim.cpus */
+	struct sim_config sim;
 	unsigned callers;		/* rows of the call-site tables; default 10 */
 	unsigned mismatches;		/* rows of each fidelity mismatch list; default 20 */
 	uint64_t series_interval_ns;	/* 0: no time series; else sample period */

@@ -85,6 +85,64 @@ struct sim_config {
 /** sim_config_init - fill @cfg with the defaults of a 2-CPU, 256 MiB machine */
 void sim_config_init(struct sim_config *cfg);
 
+/* ---- Options by name (simconfig.c: one table for Lua, CLI, docs) ---- */
+
+enum sim_opt_type {
+	SIM_OPT_INT,		/* decimal or 0x integer within [min, max] */
+	SIM_OPT_SIZE,		/* bytes: 4096, 512K, 256M, 4G within [min, max] */
+	SIM_OPT_BOOL,		/* true/false, yes/no, on/off, 1/0 */
+	SIM_OPT_STRING,
+	SIM_OPT_ZONES,		/* "Normal=62973,DMA32=1000" (pages per zone) */
+};
+
+/* struct sim_option - one option of struct sim_config, by its public name */
+struct sim_option {
+	const char *name;	/* kmemsim.new{} key and --opt KEY */
+	enum sim_opt_type type;
+	int64_t min, max;	/* INT and SIZE: the accepted range */
+	const char *help;	/* one line, for --help and the manual */
+};
+
+/** sim_option - the @i-th option in documentation order, NULL past the last */
+const struct sim_option *sim_option(size_t i);
+/** sim_option_names - every option name in that order, then NULL */
+const char *const *sim_option_names(void);
+/** sim_option_find - the option called @name, or NULL */
+const struct sim_option *sim_option_find(const char *name);
+/** sim_option_suggest - the known option closest to @name, or NULL ("did you mean") */
+const char *sim_option_suggest(const char *name);
+/**
+ * sim_suggest - the word of @candidates (@n of them, or up to a NULL) within
+ * a few edits of @word, the closest and then the first; NULL if none
+ */
+const char *sim_suggest(const char *word, const char *const *candidates,
+			size_t n);
+
+/**
+ * sim_config_set - set option @name of @cfg from its text @value
+ * String values are kept by pointer (they must live until sim_new()).
+ * Return: SIM_OK; SIM_ENOENT for an unknown name (with a did-you-mean in
+ * @err), SIM_EINVAL or SIM_ERANGE for a bad value, @err saying which and
+ * why ("option 'cpus': 99 out of range (1..64)"); @cfg is then unchanged.
+ */
+int sim_config_set(struct sim_config *cfg, const char *name, const char *value,
+		   char *err, size_t errlen);
+
+/**
+ * sim_config_get - option @name of @cfg as the text sim_config_set() takes
+ * ("" for an unset string or no zones)
+ * Return: SIM_OK, or SIM_ENOENT for an unknown name.
+ */
+int sim_config_get(const struct sim_config *cfg, const char *name, char *buf,
+		   size_t len);
+
+/**
+ * sim_parse_int - a decimal or 0x-hexadecimal integer, never octal ("010"
+ * is ten), with an optional sign
+ * Return: SIM_OK; SIM_EINVAL if malformed, SIM_ERANGE beyond int64_t.
+ */
+int sim_parse_int(const char *s, int64_t *out);
+
 /* ---- Parsing sizes and durations (shared by every front end) ---- */
 
 /**

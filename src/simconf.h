@@ -20,6 +20,8 @@
 
 #define SIM_MAX_CPUS		64	/* simulated CPUs per simulator */
 #define SIM_MAX_NODES		8	/* NUMA nodes per simulator */
+#define SIM_MIN_RAM		SIM_PAGE_SIZE	/* sim_new() refuses less than a pageblock */
+#define SIM_MAX_RAM		(UINT64_C(4) << 40)	/* 4 TiB: ~10 host bytes per page, 10 GiB of host memory */
 #define SIM_CTX_DEPTH		16	/* nesting of atomic/softirq/irq sections */
 
 /* Kernel direct map: simulated address = base + pfn * PAGE_SIZE + offset. */

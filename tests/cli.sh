@@ -79,6 +79,30 @@ LUA
 if cmp -s "$tmp/a" "$tmp/b"; then pass "same seed, byte-identical"; else fail "same seed differs"; fi
 if cmp -s "$tmp/a" "$tmp/c"; then fail "different seeds gave the same output"; else pass "different seeds differ"; fi
 
+# --seed is decimal (or 0x), never octal: 010 is ten
+"$km" run "$tmp/d.lua" --seed=010 >"$tmp/a" 2>&1
+"$km" run "$tmp/d.lua" --seed=10 >"$tmp/b" 2>&1
+"$km" run "$tmp/d.lua" --seed=0xa >"$tmp/c" 2>&1
+if cmp -s "$tmp/a" "$tmp/b" && cmp -s "$tmp/a" "$tmp/c"; then pass "--seed 010 = 10 = 0xa"; else fail "--seed 010 is not ten"; fi
+
+# --opt KEY=VALUE overrides kmemsim.new{} in the script; checked before it runs
+cat >"$tmp/o.lua" <<'LUA'
+local km = require "kmemsim"
+local c = km.new{ cpus = 2, ram = "64M" }:config()
+print(c.cpus, c.ram, c.slub_min_objects, c.policy)
+LUA
+expect_exit 0 "--opt overrides the script" "$km" run "$tmp/o.lua" --opt cpus=8 --opt=slub_min_objects=0x10 --policy slab
+expect_grep "$tmp/out" "^8	67108864	16	slab$" "--opt values reach kmemsim.new"
+expect_exit 2 "--opt unknown key" "$km" run "$tmp/o.lua" --opt cpu=8
+expect_grep "$tmp/err" "unknown option 'cpu' (did you mean 'cpus'?)" "--opt suggests the closest option"
+expect_exit 2 "--opt bad value" "$km" compare "$tmp/o.lua" --opt cpus=65
+expect_grep "$tmp/err" "option 'cpus': 65 out of range (1..64)" "--opt names the range"
+echo 'print("ran")' >"$tmp/ran.lua"
+expect_exit 2 "--opt checked before the script runs" "$km" run "$tmp/ran.lua" --opt pcp=maybe
+if grep -q ran "$tmp/out"; then fail "the script ran despite a bad --opt"; else pass "nothing ran"; fi
+expect_exit 2 "replay --ram beyond the host limit" "$km" replay tests/data/trace-ftrace.txt --ram 16T
+expect_grep "$tmp/err" "at most 4T" "replay --ram names the limit"
+
 # the default scenario runs with no FILE
 expect_exit 0 "default scenario" "$km" run
 

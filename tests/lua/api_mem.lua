@@ -116,7 +116,7 @@ sim:close()
 
 -- sizes and errors before anything is allocated
 expect.errors(function() km.new{ ram = "1M" } end, "below one pageblock", "RAM below a pageblock")
-expect.errors(function() km.new{ ram = "16T" } end, "32%-bit", "RAM beyond 32-bit pfns")
+expect.errors(function() km.new{ ram = "16T" } end, "16T out of range %(at most 4T", "RAM beyond what the host can hold")
 expect.errors(function() km.new{ zones = { Normal = 100 } } end, "below one pageblock", "tiny zones")
 expect.errors(function() km.new{ zones = { Movable = 4096 } } end, "DMA, DMA32 and Normal", "no lowmem")
 
@@ -170,3 +170,15 @@ numa:on_cpu(1, function()
 end)
 numa:close()
 print("api_mem: ok")
+
+-- Options are the engine's table: unknown keys name the script line and
+-- the closest option; bad values name the option and its range.
+expect.errors(function() km.new{ rams = "64M" } end, "api_mem.lua:%d+: unknown option 'rams' %(did you mean 'ram'%?%)",
+	      "a misspelt option names the line and suggests")
+expect.errors(function() km.new{ cpus = 65 } end, "option 'cpus': 65 out of range %(1..64%)", "cpus range")
+expect.errors(function() km.new{ pcp = "yes" } end, "option 'pcp': boolean expected, got string", "boolean type")
+expect.errors(function() km.new{ zones = { Normall = 100 } } end, "did you mean 'Normal'", "zone names suggest")
+local zs = km.new{ zones = { Normal = 4096 } }:zones()
+local normal
+for _, z in ipairs(zs) do if z.name == "Normal" then normal = z end end
+expect.eq(normal.managed, 4096, "zones = { Normal = 4096 } gives 4096 managed pages")

@@ -574,7 +574,7 @@ START_TEST(simulated_oom)
 		p += sprintf(p, "  t-1 [000] ..... 6.%06d: kfree: call_site=big+0x2/0x2 "
 			     "ptr=%016x\n", i, 0x100000 + i);
 	replay_config_init(&cfg);
-	cfg.ram_bytes = UINT64_C(16) << 20;
+	cfg.sim.ram_bytes = UINT64_C(16) << 20;
 	rp = replay_text(text, NULL, &cfg);
 	for (size_t i = 0; i < replay_nr_policies(rp); i++) {
 		const struct replay_policy_stats *st = replay_policy_stats(rp, i);
@@ -605,7 +605,7 @@ START_TEST(unavailable_policy)
 	char *json;
 
 	replay_config_init(&cfg);
-	cfg.ram_bytes = 4096;		/* one page: no zone can be built */
+	cfg.sim.ram_bytes = 4096;		/* one page: no zone can be built */
 	rp = replay_file("replay-kmalloc.txt", NULL, &cfg);
 	for (size_t i = 0; i < replay_nr_policies(rp); i++) {
 		ck_assert_ptr_null(replay_policy_sim(rp, i));
@@ -638,7 +638,7 @@ START_TEST(bad_config)
 	cfg.nr_policies = 0;
 	ck_assert_ptr_null(replay_new(&cfg, err, sizeof err));
 	replay_config_init(&cfg);
-	cfg.cpus = 0;
+	cfg.sim.cpus = 0;
 	ck_assert_ptr_null(replay_new(&cfg, err, sizeof err));
 }
 END_TEST
@@ -658,7 +658,7 @@ START_TEST(cpu_column)
 	ck_assert_uint_eq(sim_current_cpu(replay_policy_sim(rp, 0)), 1);
 	replay_free(rp);
 	replay_config_init(&cfg);
-	cfg.cpus = 4;
+	cfg.sim.cpus = 4;
 	rp = replay_text(text, "slub", &cfg);
 	ck_assert_uint_eq(sim_current_cpu(replay_policy_sim(rp, 0)), 3);
 	replay_free(rp);
