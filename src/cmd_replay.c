@@ -50,6 +50,7 @@ static const char replay_usage[] =
 	"  --seed N              seed of the simulators' PRNG (default 1)\n"
 	"  --opt KEY=VALUE       a kmemsim.new{} option for every simulator, e.g.\n"
 	"                        --opt slub_min_objects=16 (repeatable)\n"
+	"  --kernel V            --opt kernel=V: the rules of Linux 6.1 or 6.18\n"
 	"  --format FMT          text, json, csv or html (default text)\n"
 	"  -o, --output FILE     write the report to FILE instead of standard output\n"
 	"  --callers N           rows of each call-site table (default 10)\n"
@@ -144,7 +145,8 @@ static int rpc_parse(int argc, char **argv, struct replay_opts *o)
 			if ((rc = rpc_parse_policies((char *)v, &o->cfg)) != 0)
 				return rc;
 		} else if (cmd_opt_is(a, "--ram") || cmd_opt_is(a, "--cpus") ||
-			   cmd_opt_is(a, "--seed") || cmd_opt_is(a, "--opt")) {
+			   cmd_opt_is(a, "--seed") || cmd_opt_is(a, "--opt") ||
+			   cmd_opt_is(a, "--kernel")) {
 			/* --ram X is --opt ram=X: one parser, kmemsim.new's */
 			char err[256];
 			const char *name = a + 2;

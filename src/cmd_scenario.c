@@ -52,6 +52,7 @@ const char cmd_run_usage[] =
 	"  --set KEY=VALUE     scenario parameter, seen as kmemsim.params.KEY\n"
 	"  --opt KEY=VALUE     simulator option, overriding kmemsim.new{KEY=...}\n"
 	"                      in the script (e.g. --opt slub_min_objects=16)\n"
+	"  --kernel V          --opt kernel=V: the rules of Linux 6.1 or 6.18\n"
 	"  --format FMT        text, json, csv or html (svg needs --block): run writes\n"
 	"                      the full report of each simulator, compare the table\n"
 	"                      (text) or the table and every run (json, csv, html);\n"
@@ -250,23 +251,27 @@ static int cmd_parse_one(int argc, char **argv, int *ip, struct cmd_opts *o)
 		o->params[o->rt.nr_params].key = key;
 		o->params[o->rt.nr_params].value = eq + 1;
 		o->rt.nr_params++;
-	} else if (cmd_opt_is(a, "--opt")) {
+	} else if (cmd_opt_is(a, "--opt") || cmd_opt_is(a, "--kernel")) {
 		struct sim_config scratch;	/* checked now, applied by kmemsim.new */
+		bool kernel = cmd_opt_is(a, "--kernel");	/* --opt kernel=V */
 		char err[256];
 		const char *eq;
 
 		sim_config_init(&scratch);
-		if (!(v = cmd_opt_value(argc, argv, ip, "--opt")))
-			return cmd_usage_error(o, "--opt needs KEY=VALUE%s", "");
-		if (cmd_config_set_kv(&scratch, v, err, sizeof err))
+		if (!(v = cmd_opt_value(argc, argv, ip, kernel ? "--kernel" : "--opt")))
+			return cmd_usage_error(o, "%s", kernel ? "--kernel needs 6.1 or 6.18"
+					       : "--opt needs KEY=VALUE");
+		if (kernel ? sim_config_set(&scratch, "kernel", v, err, sizeof err)
+			   : cmd_config_set_kv(&scratch, v, err, sizeof err))
 			return cmd_usage_error(o, "%s", err);
 		if (o->rt.nr_opts == CMD_MAX_PARAMS)
 			return cmd_usage_error(o, "too many --opt options%s", "");
-		eq = strchr(v, '=');
-		o->opts[o->rt.nr_opts].key = strndup(v, (size_t)(eq - v));
+		eq = kernel ? NULL : strchr(v, '=');
+		o->opts[o->rt.nr_opts].key = kernel ? strdup("kernel")
+					   : strndup(v, (size_t)(eq - v));
 		if (!o->opts[o->rt.nr_opts].key)
 			return cmd_usage_error(o, "%s", "out of memory");
-		o->opts[o->rt.nr_opts].value = eq + 1;
+		o->opts[o->rt.nr_opts].value = kernel ? v : eq + 1;
 		o->rt.nr_opts++;
 	} else if (cmd_opt_is(a, "--format")) {
 		if (!(v = cmd_opt_value(argc, argv, ip, "--format")) ||

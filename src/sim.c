@@ -104,6 +104,18 @@ bool sim_policy_known(const char *name)
 	return false;
 }
 
+/* ---- Kernel versions ---- */
+
+static const char *const sim_kernel_names[] = {
+	[SIM_KERNEL_6_1] = "6.1",
+	[SIM_KERNEL_6_18] = "6.18",
+};
+
+const char *sim_kernel_name(enum sim_kernel k)
+{
+	return (size_t)k < ARRAY_SIZE(sim_kernel_names) ? sim_kernel_names[k] : NULL;
+}
+
 /* ---- Parsing sizes and durations ---- */
 
 /* leading decimal digits; -1 if none or overflowing */
@@ -203,12 +215,15 @@ void sim_config_init(struct sim_config *cfg)
 	cfg->cpus = 2;
 	cfg->nodes = 1;
 	cfg->policy = "slub";		/* the only policy a 6.18 kernel has */
+	cfg->kernel = SIM_KERNEL_6_18;
+	cfg->smp = true;
 	cfg->ram_bytes = UINT64_C(256) << 20;
 	cfg->min_free_kbytes = -1;
 	cfg->watermark_scale_factor = 10;	/* page_alloc.c default */
 	cfg->watermark_boost_factor = 15000;	/* page_alloc.c default */
 	cfg->pcp = true;
 	cfg->thp = false;
+	cfg->pageblock_order = SIM_PAGEBLOCK_ORDER;
 	cfg->slub_min_order = 0;
 	cfg->slub_max_order = SIM_COSTLY_ORDER;	/* PAGE_ALLOC_COSTLY_ORDER */
 	cfg->slub_min_objects = 0;
@@ -230,6 +245,22 @@ static int sim_config_check(const struct sim_config *cfg, char *err,
 		snprintf(err, errlen,
 			 "nodes must be between 1 and min(%d, cpus) (got %u)",
 			 SIM_MAX_NODES, cfg->nodes);
+		return SIM_EINVAL;
+	}
+	if (!sim_kernel_name(cfg->kernel)) {
+		snprintf(err, errlen, "unknown kernel version %d (6.1, 6.18)",
+			 (int)cfg->kernel);
+		return SIM_EINVAL;
+	}
+	if (!cfg->smp && cfg->cpus != 1) {
+		/* a !CONFIG_SMP kernel runs one CPU (NR_CPUS = 1) */
+		snprintf(err, errlen, "smp = false runs 1 CPU, not %u: add cpus = 1",
+			 cfg->cpus);
+		return SIM_EINVAL;
+	}
+	if (cfg->pageblock_order < 1 || cfg->pageblock_order > SIM_MAX_ORDER) {
+		snprintf(err, errlen, "pageblock_order must be between 1 and %d (got %u)",
+			 SIM_MAX_ORDER, cfg->pageblock_order);
 		return SIM_EINVAL;
 	}
 	if (!cfg->policy || !sim_policy_known(cfg->policy)) {

@@ -54,6 +54,20 @@ const char *sim_strerror(int status);
 /* ---- Configuration ---- */
 
 /*
+ * enum sim_kernel - the kernel version whose rules apply where versions
+ * differ (option `kernel`).  In version order, so a rule that appeared in
+ * 6.18 tests `>= SIM_KERNEL_6_18`.  docs/model.md "Profiles" lists what
+ * each version changes.
+ */
+enum sim_kernel {
+	SIM_KERNEL_6_1,		/* 6.1 LTS: fixed pcp high/batch, no sheaves */
+	SIM_KERNEL_6_18,	/* 6.18: the default */
+};
+
+/** sim_kernel_name - "6.1", "6.18"; NULL for an unknown value */
+const char *sim_kernel_name(enum sim_kernel k);
+
+/*
  * struct sim_config - everything fixed when a simulator is created.
  * sim_config_init() fills in the kernel's defaults; a zero or negative value
  * documented as "default" means "compute as the kernel does at boot".
@@ -63,6 +77,8 @@ struct sim_config {
 	unsigned cpus;				/* simulated CPUs, 1..SIM_MAX_CPUS */
 	unsigned nodes;				/* NUMA nodes, 1..SIM_MAX_NODES */
 	const char *policy;			/* "slab", "slub" or "slob" */
+	enum sim_kernel kernel;			/* rules of this version (6.18) */
+	bool smp;				/* CONFIG_SMP (true); false needs cpus = 1 */
 
 	/* physical memory: either ram_bytes (x86_64 zone layout) or zone_pages */
 	uint64_t ram_bytes;			/* 0: use zone_pages */
@@ -72,6 +88,7 @@ struct sim_config {
 	unsigned watermark_boost_factor;	/* 15000 = 150% of high */
 	bool pcp;				/* per-CPU page lists on */
 	bool thp;				/* THP: khugepaged raises min_free_kbytes */
+	unsigned pageblock_order;		/* pageblock_order (x86_64: 9) */
 
 	/* slab allocators */
 	int slub_min_order;			/* slab_min_order= (0) */

@@ -35,6 +35,7 @@ enum sim_opt_ctype {		/* how the field is stored */
 	SIM_CT_BOOL,
 	SIM_CT_STR,
 	SIM_CT_ZONES,		/* zone_pages[] (and ram_bytes = 0) */
+	SIM_CT_KERNEL,		/* enum sim_kernel, by its name "6.1" */
 };
 
 struct sim_opt_row {
@@ -62,6 +63,10 @@ struct sim_opt_row {
 	  "seed of the simulator's PRNG") \
 	X("policy", STRING, STR, policy, 0, 0, \
 	  "slab allocator: slab, slub or slob") \
+	X("kernel", STRING, KERNEL, kernel, 0, 0, \
+	  "kernel version whose rules apply: 6.1 or 6.18") \
+	X("smp", BOOL, BOOL, smp, 0, 0, \
+	  "CONFIG_SMP (false: a uniprocessor kernel, needs cpus = 1)") \
 	X("min_free_kbytes", INT, LONG, min_free_kbytes, -1, INT64_C(1) << 40, \
 	  "vm.min_free_kbytes (-1: the kernel's boot-time default)") \
 	X("watermark_scale_factor", INT, UINT, watermark_scale_factor, 1, 3000, \
@@ -72,6 +77,8 @@ struct sim_opt_row {
 	  "per-CPU page lists") \
 	X("thp", BOOL, BOOL, thp, 0, 0, \
 	  "transparent huge pages (khugepaged raises min_free_kbytes)") \
+	X("pageblock_order", INT, UINT, pageblock_order, 1, SIM_MAX_ORDER, \
+	  "pages per pageblock, as an order (x86_64: 9)") \
 	X("slub_min_order", INT, INT, slub_min_order, 0, SIM_MAX_ORDER, \
 	  "SLUB slab_min_order= boot option") \
 	X("slub_max_order", INT, INT, slub_max_order, 0, SIM_MAX_ORDER, \
@@ -342,6 +349,15 @@ int sim_config_set(struct sim_config *cfg, const char *name, const char *value,
 			snprintf(err, errlen, "option 'policy': unknown slab policy '%s' (slab, slub, slob)", value);
 			return SIM_EINVAL;
 		}
+		if (r->ctype == SIM_CT_KERNEL) {
+			for (n = 0; sim_kernel_name((enum sim_kernel)n); n++)
+				if (strcmp(value, sim_kernel_name((enum sim_kernel)n)) == 0)
+					break;
+			if (!sim_kernel_name((enum sim_kernel)n)) {
+				snprintf(err, errlen, "option 'kernel': unknown kernel version '%s' (6.1, 6.18)", value);
+				return SIM_EINVAL;
+			}
+		}
 		break;
 	case SIM_OPT_ZONES:
 		if (sim_opt_zones(value, (uint64_t)o->max, cfg->zone_pages, err, errlen))
@@ -369,6 +385,9 @@ int sim_config_set(struct sim_config *cfg, const char *name, const char *value,
 		break;
 	case SIM_CT_STR:
 		*(const char **)field = value;
+		break;
+	case SIM_CT_KERNEL:
+		*(enum sim_kernel *)field = (enum sim_kernel)n;
 		break;
 	case SIM_CT_ZONES:
 		break;
@@ -405,6 +424,9 @@ int sim_config_get(const struct sim_config *cfg, const char *name, char *buf,
 	case SIM_CT_STR:
 		snprintf(buf, len, "%s", *(const char *const *)field ?
 			 *(const char *const *)field : "");
+		return SIM_OK;
+	case SIM_CT_KERNEL:
+		snprintf(buf, len, "%s", sim_kernel_name(*(const enum sim_kernel *)field));
 		return SIM_OK;
 	case SIM_CT_ZONES: {
 		size_t n = 0;

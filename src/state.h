@@ -141,6 +141,26 @@ static inline bool sim_listening(const struct sim *sim)
 	return sim->sinks != NULL;
 }
 
+/*
+ * The profile (docs/model.md "Profiles"): every layer reads the kernel
+ * version and CONFIG_SMP through these, so a rule that differs between
+ * versions has exactly one test, next to the source reference of each rule.
+ */
+static inline enum sim_kernel sim_kver(const struct sim *sim)
+{
+	return sim->cfg.kernel;
+}
+
+static inline bool sim_kver_before(const struct sim *sim, enum sim_kernel k)
+{
+	return sim->cfg.kernel < k;
+}
+
+static inline bool sim_smp(const struct sim *sim)
+{
+	return sim->cfg.smp;
+}
+
 static inline struct sim_cpu *sim_cpu_cur(struct sim *sim)
 {
 	return &sim->cpus[sim->cur_cpu];

@@ -1,0 +1,23 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
+-- Lua API tests of the kernel profiles (issue 12): the options kernel, smp
+-- and pageblock_order, and the rules each changes (docs/model.md "Profiles").
+local km = require "kmemsim"
+local expect = require "kmemsim.expect"
+
+-- the options and their defaults
+local d = km.new{}:config()
+expect.eq(d.kernel, "6.18", "default kernel")
+expect.eq(d.smp, true, "default smp")
+expect.eq(d.pageblock_order, 9, "x86_64 pageblock_order")
+
+local up = km.new{ kernel = "6.1", smp = false, cpus = 1, pageblock_order = 10 }:config()
+expect.eq(up.kernel, "6.1", "kernel 6.1")
+expect.eq(up.smp, false, "smp off")
+expect.eq(up.pageblock_order, 10, "pageblock_order 10")
+
+expect.errors(function() km.new{ kernel = "5.4" } end,
+  "unknown kernel version '5.4'", "unknown version")
+expect.errors(function() km.new{ kernel = 6.1 } end, "string expected", "version as a number")
+expect.errors(function() km.new{ smp = false } end, "add cpus = 1", "UP needs one CPU")
+expect.errors(function() km.new{ pageblock_order = 11 } end, "out of range", "pageblock_order > MAX_ORDER")
+expect.errors(function() km.new{ pageblock_order = 0 } end, "out of range", "pageblock_order 0")
