@@ -18,11 +18,16 @@
  * add up (percentiles, indices), so other simulators are counted, not
  * summed; the table shows how many there were.
  *
- * The scenario's own output (print, the simulated kernel log) is captured
- * per policy and never mixed into the table.  The text rendering is the
- * comparison alone; JSON, CSV and HTML add one run per policy: that
- * simulator's full run report plus an "output" section with what the
- * scenario printed (and an "error" section if it failed).
+ * The report opens with a headline ("In short"): the figures that differ
+ * most between the policies, in words (report_headline()), and any run
+ * that failed.  The scenario's own output (print, the simulated kernel
+ * log) is captured per policy and never mixed into the table: it follows
+ * it in its own section ("What the scenario printed": a teaching
+ * scenario's lesson), once if every policy printed the same; a scenario
+ * that sets a policy itself is flagged there.  The text rendering stops
+ * there; JSON, CSV and HTML add one run per policy: that simulator's full
+ * run report plus an "output" section with what the scenario printed (and
+ * an "error" section if it failed).
  *
  * A run that fails (a scenario error, or a policy that is not available)
  * shows its error in its column, its figures are "-", and the others are
@@ -53,6 +58,7 @@ struct cmp_run {
 	/* the first simulator, taken when it went */
 	unsigned first_id;		/* 0: none yet */
 	char used[16];			/* its policy */
+	char other[16];			/* a policy the scenario set itself, "" if none */
 	struct cmd_metrics m;
 	struct report *report;		/* its full run report (json, csv, html) */
 	bool failed;			/* host memory while building it */
@@ -76,6 +82,9 @@ static void cmp_closing(void *ud, unsigned id, struct sim *sim)
 	struct cmp_run *run = c->cur;
 	char title[160];
 
+	/* kmemsim.new{policy=...} anywhere: the scenario is policy-specific */
+	if (!run->other[0] && strcmp(sim_get_config(sim)->policy, run->policy) != 0)
+		snprintf(run->other, sizeof run->other, "%s", sim_get_config(sim)->policy);
 	if (run->first_id && run->first_id < id)
 		return;
 	report_free(run->report);
@@ -171,15 +180,15 @@ static void cmp_runs_table(struct report_section *s, struct cmp_run *runs,
 }
 
 /* "Side by side": the headline figures, one bar series per policy */
-static void cmp_figures(struct report_section *s, struct cmp_run *runs,
-			size_t n)
+static struct report_bars *cmp_figures(struct report_section *s,
+				       struct cmp_run *runs, size_t n)
 {
 	struct report_bars *b = report_bars(s, "figures",
 					    "Side by side (the first simulator of each run)");
 	double *v = calloc(n ? n : 1, sizeof *v);
 
 	if (!v)
-		return;
+		return NULL;
 	for (size_t i = 0; i < n; i++)
 		report_bars_series(b, runs[i].policy);
 	for (int k = 0; k < CMD_NR_METRICS; k++) {
@@ -190,6 +199,65 @@ static void cmp_figures(struct report_section *s, struct cmp_run *runs,
 				     cmd_metric_decimals((enum cmd_metric)k), v, n);
 	}
 	free(v);
+	return b;
+}
+
+/*
+ * "What the scenario printed": the lesson of a teaching scenario sits next
+ * to the figures, not only inside each run.  Identical output under every
+ * policy is shown once; otherwise one block per policy.  A scenario that
+ * sets a policy itself is flagged: its columns do not all show the policy
+ * they are headed by.
+ */
+static void cmp_lesson(struct report *r, struct cmp_run *runs, size_t n)
+{
+	struct report_section *s = NULL;
+	bool same = n > 1, any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *a = runs[i].output.len ? runs[i].output.data : "";
+		const char *b = runs[0].output.len ? runs[0].output.data : "";
+
+		if (*a)
+			any = true;
+		if (strcmp(a, b) != 0)
+			same = false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char note[192];
+
+		if (!runs[i].other[0])
+			continue;
+		if (!s)
+			s = report_section(r, "lesson", "What the scenario printed");
+		snprintf(note, sizeof note,
+			 "Policy-specific: under %s the scenario also ran a simulator "
+			 "with policy %s, which it set itself; run it with "
+			 "`kmemsim run --policy %s` to study that policy.\n",
+			 runs[i].policy, runs[i].other, runs[i].other);
+		{
+			char id[32];
+
+			snprintf(id, sizeof id, "policy-%s", runs[i].policy);
+			report_pre(s, id, "Note", note);
+		}
+	}
+	if (!any)
+		return;
+	if (!s)
+		s = report_section(r, "lesson", "What the scenario printed");
+	if (same) {
+		report_pre(s, "all", "Under every policy (the same text)",
+			   runs[0].output.data);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char title[64];
+
+		snprintf(title, sizeof title, "Under %s", runs[i].policy);
+		report_pre(s, runs[i].policy, title,
+			   runs[i].output.len ? runs[i].output.data : "(nothing)\n");
+	}
 }
 
 /* the per-policy run report: the simulator's, then error and output */
@@ -225,7 +293,9 @@ int cmd_compare(int argc, char **argv)
 	struct cmp_ctx c;
 	struct cmp_run *runs;
 	struct report *r;
-	struct report_section *s;
+	struct report_section *s, *hs;
+	struct report_bars *fig;
+	struct report_table *hl;
 	char title[160], list[64] = "";
 	int status = 0, rc;
 
@@ -285,9 +355,28 @@ int cmd_compare(int argc, char **argv)
 	report_meta(r, "scenario", RV_TEXT(cmd_scenario_name(&o)));
 	report_meta(r, "seed", RV_INT((int64_t)o.rt.seed));
 	report_meta(r, "policies", RV_TEXT(list));
+	hs = report_section(r, "headline", "In short");
 	s = report_section(r, "compare", "Comparison");
 	cmp_runs_table(s, runs, o.nr_policies);
-	cmp_figures(s, runs, o.nr_policies);
+	fig = cmp_figures(s, runs, o.nr_policies);
+	hl = report_headline(hs, "findings", NULL, fig,
+			     cmd_metric_name(CMD_M_SLAB_PEAK), 4);
+	/* a run that failed is news too: its figures are missing above */
+	for (size_t i = 0; i < o.nr_policies; i++) {
+		char *first, line[256];
+
+		if (runs[i].ok)
+			continue;
+		first = cmp_first_line(runs[i].error ? runs[i].error : "?");
+		snprintf(line, sizeof line, "%s failed: %s", runs[i].policy,
+			 first ? first : "?");
+		free(first);
+		REPORT_ROW(hl, RV_TEXT(line), RV_NONE(REPORT_TEXT), RV_NONE(REPORT_TEXT),
+			   RV_NONE(REPORT_TEXT), RV_NONE(REPORT_REAL),
+			   RV_NONE(REPORT_TEXT), RV_NONE(REPORT_REAL),
+			   RV_NONE(REPORT_PERCENT));
+	}
+	cmp_lesson(r, runs, o.nr_policies);
 	/* text is the comparison alone; the other formats carry every run */
 	if (c.want_reports)
 		for (size_t i = 0; i < o.nr_policies; i++) {

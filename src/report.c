@@ -243,7 +243,7 @@ static int rep_fail(struct report *r, int status, const char *fmt, ...)
 	return status;
 }
 
-static int rep_oom(struct report *r, const char *where)
+int rep_oom(struct report *r, const char *where)
 {
 	return rep_fail(r, SIM_ENOHOSTMEM, "%s: out of host memory", where);
 }

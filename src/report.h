@@ -403,6 +403,24 @@ int report_bars_category(struct report_bars *b, const char *name,
 			 const double *values, size_t n);
 
 /**
+ * report_headline - append the headline: the figures of bar group @from
+ * that differ most between its series (policies), in words and numbers
+ * @lead: the name of a category to list first whenever the series differ
+ *        in it (the command's main cost), or NULL
+ * @max: at most this many findings
+ *
+ * A table with columns finding (the sentence), metric, unit, lowest,
+ * lowest value, highest, highest value, spread; renderers show it as the
+ * report's lead (text: a list of sentences; JSON: "role": "headline").
+ * Computed from @from's values when called: add it after the bar group is
+ * complete.  Return: the table, or NULL with the report's status set.
+ */
+struct report_table *report_headline(struct report_section *s, const char *id,
+				     const char *title,
+				     const struct report_bars *from,
+				     const char *lead, size_t max);
+
+/**
  * report_memmap - append a memory map of @nr_cells cells
  * @start_pfn: pfn of cell 0
  * @cell_order: each cell is 2^@cell_order pages (0: pages,

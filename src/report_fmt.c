@@ -388,3 +388,92 @@ void rep_csv_field(struct rep_out *o, const char *s)
 	rep_puts(o, s);
 	rep_putc(o, '"');
 }
+
+/* ---- Amounts for people ---- */
+
+void rep_pick_unit(const char *unit, double maxabs, struct rep_unit *u)
+{
+	static const char *const bin[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	static const char *const tim[] = { "ns", "us", "ms", "s" };
+	unsigned k = 0;
+
+	u->div = 1;
+	u->suffix = false;
+	if (!unit)
+		unit = "";
+	if (!strcmp(unit, "bytes") || !strcmp(unit, "B")) {
+		while (k + 1 < ARRAY_SIZE(bin) && maxabs >= u->div * 1024) {
+			u->div *= 1024;
+			k++;
+		}
+		u->unit = bin[k];
+	} else if (!strcmp(unit, "ns")) {
+		while (k + 1 < ARRAY_SIZE(tim) && maxabs >= u->div * 1000) {
+			u->div *= 1000;
+			k++;
+		}
+		u->unit = tim[k];
+	} else {
+		u->unit = unit;
+		u->suffix = strcmp(unit, "%") != 0;
+	}
+}
+
+size_t rep_fmt_sig(char *buf, double v, bool suffix)
+{
+	const char *sfx = "";
+	double a = fabs(v), p = 100;
+	unsigned dec;
+	size_t n;
+
+	if (v == 0 || v != v) {
+		memcpy(buf, v == 0 ? "0" : "-", 2);
+		return 1;
+	}
+	if (suffix && a >= 1e4) {
+		double d = a >= 1e9 ? 1e9 : a >= 1e6 ? 1e6 : 1e3;
+
+		sfx = d == 1e9 ? "G" : d == 1e6 ? "M" : "k";
+		v /= d;
+		a /= d;
+	}
+	if (a >= 100)
+		dec = 0;
+	else if (a >= 10)
+		dec = 1;
+	else if (a >= 1)
+		dec = 2;
+	else
+		for (dec = 2; dec < REPORT_MAX_DECIMALS && a * p < 100; dec++)
+			p *= 10;
+	n = rep_fmt_fixed(buf, v, dec);
+	if (memchr(buf, '.', n)) {
+		while (buf[n - 1] == '0')
+			n--;
+		if (buf[n - 1] == '.')
+			n--;
+	}
+	memcpy(buf + n, sfx, strlen(sfx) + 1);
+	return n + strlen(sfx);
+}
+
+size_t rep_fmt_amount(char *buf, double v, const char *unit)
+{
+	struct rep_unit u;
+	size_t n;
+
+	rep_pick_unit(unit, fabs(v), &u);
+	if (!u.suffix && u.div == 1 && v == floor(v) && fabs(v) < 1e15)
+		n = rep_fmt_int(buf, (int64_t)v);	/* 511 ns, 96 B: exact */
+	else if (u.suffix && v == floor(v) && fabs(v) < 1e6)
+		n = rep_fmt_int(buf, (int64_t)v);	/* 11309 pages: exact */
+	else
+		n = rep_fmt_sig(buf, v / u.div, u.suffix);
+	if (*u.unit && n + strlen(u.unit) + 2 < REP_NUMBUF) {
+		if (strcmp(u.unit, "%") != 0)
+			buf[n++] = ' ';
+		memcpy(buf + n, u.unit, strlen(u.unit) + 1);
+		n += strlen(u.unit);
+	}
+	return n;
+}

@@ -8,13 +8,18 @@
  * Data tables behind each chart sit in <details> elements: HTML, not
  * script, so they fold without JavaScript.
  *
- * Layout: a header (title, kind, metadata), a table of contents, then one
- * card per section.  A compare or replay report continues with one part
- * per run (the policies), each with its own metadata and sections, so the
- * same document model reads the same way for run, compare and replay.
+ * Layout: a header (title, kind, metadata on one line), a navigation bar
+ * that stays at the top (the report's sections, then its runs), then one
+ * card per section; a section holding a headline is drawn as the lead, and
+ * builders put it first, so a 1280x720 screen opens on it.  A compare or
+ * replay report continues with one folded part per run (the policies),
+ * each with its own metadata and sections, so the same document model
+ * reads the same way for run, compare and replay.  Long preformatted text
+ * (/proc files) and the migratetype colouring of a memory map are folded
+ * too: the page is for reading the comparison first.
  *
  * Identifiers: a section is id="sec:PATH", a block id="blk:PATH", a run
- * id="run:LABEL", where PATH is the block path of report.h.  Ids in the
+ * (its <details>) id="run:LABEL", where PATH is the block path of report.h.  Ids in the
  * model are restricted to [A-Za-z0-9_.-], so these are valid HTML ids and
  * URL fragments; the SVGs carry no ids at all, so any number of them can
  * share the page.
@@ -45,7 +50,6 @@ static const char html_css[] =
 	"nav a,details summary{color:#0b5cad;text-decoration:none}\n"
 	"section.sec{background:#fff;border:1px solid #dfe3e8;border-radius:8px;"
 	"padding:10px 20px 18px;margin:18px 0}\n"
-	"section.run{border-left:4px solid #0072B2;padding-left:16px;margin:36px 0}\n"
 	"table{border-collapse:collapse;margin:4px 0 8px;font-size:.9em}\n"
 	"th,td{padding:3px 10px;border-bottom:1px solid #eaecef;text-align:left;"
 	"vertical-align:top}\n"
@@ -61,7 +65,27 @@ static const char html_css[] =
 	"details{margin:4px 0 10px}\n"
 	"summary{cursor:pointer}\n"
 	".refs{color:#57606a;font-size:.9em;margin:2px 0}\n"
-	"footer{color:#6e7781;font-size:.8em;padding-bottom:28px}\n";
+	"footer{color:#6e7781;font-size:.8em;padding-bottom:28px}\n"
+	"header{padding-top:16px}\n"
+	"table.meta{display:flex;flex-wrap:wrap;gap:0 18px;margin:0}\n"
+	"table.meta tbody,table.meta tr{display:contents}\n"
+	"table.meta th,table.meta td{display:inline;border:0;padding:0 4px 0 0}\n"
+	"nav.bar{position:sticky;top:0;z-index:1;background:#f5f6f8;"
+	"border-bottom:1px solid #dfe3e8;padding:6px 24px;max-width:1032px}\n"
+	"nav.bar a{margin-right:14px;white-space:nowrap}\n"
+	"nav.bar span{color:#57606a;margin-right:8px}\n"
+	"p.runnav a{margin-right:12px;white-space:nowrap}\n"
+	"section.lead{border:2px solid #0072B2}\n"
+	"ul.headline{margin:4px 0 6px;padding-left:20px;font-size:1.05em}\n"
+	"ul.headline li{margin:3px 0}\n"
+	"details.run{background:#fff;border:1px solid #dfe3e8;border-left:4px solid #0072B2;"
+	"border-radius:8px;padding:6px 16px;margin:18px 0}\n"
+	"details.run>summary{font-size:1.2em;font-weight:600;padding:4px 0}\n"
+	"details.run section.sec{border:0;border-top:1px solid #e1e4e8;border-radius:0;"
+	"padding:6px 0 10px;margin:6px 0}\n";
+
+/* preformatted text longer than this many lines is folded */
+#define HTML_PRE_FOLD 12
 
 /* ---- Small pieces ---- */
 
@@ -228,10 +252,15 @@ static int html_memmap(struct rep_out *o, const struct report_memmap *m)
 {
 	int rc = SIM_OK;
 
+	/* by owner in view; by migratetype folded under it */
 	for (unsigned mode = 0; rc == SIM_OK && mode < REPORT_NR_MAP_MODES; mode++) {
+		if (mode)
+			rep_puts(o, "<details><summary>The same map by migratetype</summary>\n");
 		rep_puts(o, "<figure>\n");
 		rc = rep_svg_block(o, &m->b, (enum report_map_mode)mode, false);
 		rep_puts(o, "</figure>\n");
+		if (mode)
+			rep_puts(o, "</details>\n");
 	}
 	return rc;
 }
@@ -258,14 +287,40 @@ static int html_block(struct rep_out *o, const struct rep_where *w, int level)
 		html_items(o, "kv", kv->items, kv->nitems);
 		break;
 	}
-	case REPORT_BLOCK_TABLE:
-		html_table(o, (const struct report_table *)b);
+	case REPORT_BLOCK_TABLE: {
+		const struct report_table *t = (const struct report_table *)b;
+
+		if (!t->headline) {
+			html_table(o, t);
+			break;
+		}
+		rep_puts(o, "<ul class=\"headline\">\n");
+		for (size_t r = 0; r < t->nrows; r++) {
+			if (!t->ncols || t->cells[r * t->ncols].missing)
+				continue;
+			rep_puts(o, "<li>");
+			html_text(o, t->cells[r * t->ncols].u.s);
+			rep_puts(o, "</li>\n");
+		}
+		rep_puts(o, "</ul>\n");
 		break;
-	case REPORT_BLOCK_PRE:
+	}
+	case REPORT_BLOCK_PRE: {
+		const struct report_pre *p = (const struct report_pre *)b;
+		size_t lines = 0;
+
+		for (size_t i = 0; i < p->len; i++)
+			lines += p->text[i] == '\n';
+		/* a long /proc file is there to look up, not to scroll past */
+		if (lines > HTML_PRE_FOLD)
+			rep_printf(o, "<details><summary>%zu lines</summary>\n", lines);
 		rep_puts(o, "<pre>");
-		html_text(o, ((const struct report_pre *)b)->text);
+		html_text(o, p->text);
 		rep_puts(o, "</pre>\n");
+		if (lines > HTML_PRE_FOLD)
+			rep_puts(o, "</details>\n");
 		break;
+	}
 	case REPORT_BLOCK_SERIES:
 		if (html_series(o, (const struct report_series *)b) != SIM_OK)
 			return SIM_ENOHOSTMEM;
@@ -305,18 +360,31 @@ static void html_foot(struct rep_out *o)
 		   REPORT_SCHEMA_NAME, REPORT_SCHEMA_VERSION);
 }
 
-/* the table of contents entries of @r's sections (items of an <ol>) */
-static void html_toc_sections(struct rep_out *o, const struct report *r,
-			      const char *label)
+/* the navigation bar: the report's own sections, then its runs */
+static void html_nav(struct rep_out *o, const struct report *r)
 {
+	rep_puts(o, "<nav class=\"bar\">");
 	for (size_t i = 0; i < r->nsections; i++) {
-		const struct report_section *s = r->sections[i];
-
-		rep_printf(o, "<li><a href=\"#sec:%s%s%s\">", label ? label : "",
-			   label ? "/" : "", s->id);
-		html_text(o, s->title);
-		rep_puts(o, "</a></li>\n");
+		rep_printf(o, "<a href=\"#sec:%s\">", r->sections[i]->id);
+		html_text(o, r->sections[i]->title);
+		rep_puts(o, "</a>");
 	}
+	if (r->nruns)
+		rep_puts(o, "<span>Runs:</span>");
+	for (size_t i = 0; i < r->nruns; i++)
+		rep_printf(o, "<a href=\"#run:%s\">%s</a>", r->runs[i].label,
+			   r->runs[i].label);
+	rep_puts(o, "</nav>\n");
+}
+
+/* a section holding a headline: drawn as the page's lead */
+static bool html_is_lead(const struct report_section *s)
+{
+	for (size_t j = 0; j < s->nblocks; j++)
+		if (s->blocks[j]->type == REPORT_BLOCK_TABLE &&
+		    ((const struct report_table *)s->blocks[j])->headline)
+			return true;
+	return false;
 }
 
 static int html_sections(struct rep_out *o, const struct report *r,
@@ -327,7 +395,8 @@ static int html_sections(struct rep_out *o, const struct report *r,
 
 	for (size_t i = 0; rc == SIM_OK && i < r->nsections; i++) {
 		w.section = r->sections[i];
-		rep_printf(o, "<section class=\"sec\" id=\"sec:%s%s%s\">\n<h%d>",
+		rep_printf(o, "<section class=\"sec%s\" id=\"sec:%s%s%s\">\n<h%d>",
+			   html_is_lead(w.section) ? " lead" : "",
 			   label ? label : "", label ? "/" : "", w.section->id, level);
 		html_text(o, w.section->title);
 		rep_printf(o, "</h%d>\n", level);
@@ -343,10 +412,10 @@ static int html_sections(struct rep_out *o, const struct report *r,
 static int html_render(struct rep_out *o, const struct report *r,
 		const struct rep_where *only, enum report_map_mode mode)
 {
-	(void)mode;
 	const char *title = *r->title ? r->title : "kmemsim report";
 	int rc;
 
+	(void)mode;
 	if (only) {
 		const char *bt = *only->block->title ? only->block->title : only->block->id;
 
@@ -362,29 +431,33 @@ static int html_render(struct rep_out *o, const struct report *r,
 	html_elem(o, "h1", NULL, title);
 	rep_printf(o, "<p class=\"kind\">%s report</p>\n", report_kind_name(r->kind));
 	html_items(o, "meta", r->meta, r->nmeta);
-	rep_puts(o, "</header>\n<nav>\n<strong>Contents</strong>\n<ol>\n");
-	html_toc_sections(o, r, NULL);
-	for (size_t i = 0; i < r->nruns; i++) {
-		rep_printf(o, "<li><a href=\"#run:%s\">Run %s</a>\n<ol>\n",
-			   r->runs[i].label, r->runs[i].label);
-		html_toc_sections(o, r->runs[i].report, r->runs[i].label);
-		rep_puts(o, "</ol>\n</li>\n");
-	}
-	rep_puts(o, "</ol>\n</nav>\n<main>\n");
+	rep_puts(o, "</header>\n");
+	html_nav(o, r);
+	rep_puts(o, "<main>\n");
 	rc = html_sections(o, r, NULL, 2);
+	/* each policy's full run report, folded: the comparison above is what
+	 * a reader came for; the runs are there to look things up */
 	for (size_t i = 0; rc == SIM_OK && i < r->nruns; i++) {
 		const struct report *run = r->runs[i].report;
 
-		rep_printf(o, "<section class=\"run\" id=\"run:%s\">\n<h2>Run %s",
+		rep_printf(o, "<details class=\"run\" id=\"run:%s\">\n<summary>Run %s",
 			   r->runs[i].label, r->runs[i].label);
 		if (*run->title) {
 			rep_puts(o, ": ");
 			html_text(o, run->title);
 		}
-		rep_puts(o, "</h2>\n");
+		rep_puts(o, "</summary>\n");
 		html_items(o, "meta", run->meta, run->nmeta);
+		rep_puts(o, "<p class=\"runnav\">");
+		for (size_t k = 0; k < run->nsections; k++) {
+			rep_printf(o, "<a href=\"#sec:%s/%s\">", r->runs[i].label,
+				   run->sections[k]->id);
+			html_text(o, run->sections[k]->title);
+			rep_puts(o, "</a>\n");
+		}
+		rep_puts(o, "</p>\n");
 		rc = html_sections(o, run, r->runs[i].label, 3);
-		rep_puts(o, "</section>\n");
+		rep_puts(o, "</details>\n");
 	}
 	rep_puts(o, "</main>\n");
 	html_foot(o);

@@ -72,6 +72,7 @@ struct report_table {
 	size_t ncols, colcap;
 	struct rep_value *cells;	/* nrows * ncols, row-major */
 	size_t nrows, rowcap;		/* rowcap counts rows */
+	bool headline;			/* report_headline(): findings, first column in words */
 };
 
 struct report_pre {
@@ -202,6 +203,24 @@ size_t rep_fmt_coord(char *buf, double v);
 size_t rep_fmt_bytes(char *buf, int64_t v);
 /* "750 ns", "12.5 us", "3.20 ms", "1.500 s": kmemsim.util.fmt_time */
 size_t rep_fmt_ns(char *buf, int64_t v);
+/*
+ * struct rep_unit - how one metric's numbers are shown to people: divided
+ * by @div and labelled @unit.  Bytes take binary prefixes (KiB, MiB), ns
+ * take us/ms/s, anything else keeps its unit and, when @suffix, gets
+ * k/M/G on large numbers.  Chosen once per metric from its largest
+ * magnitude, so all its numbers share one unit.
+ */
+struct rep_unit {
+	double div;
+	const char *unit;	/* a constant, or the unit given (not copied) */
+	bool suffix;
+};
+void rep_pick_unit(const char *unit, double maxabs, struct rep_unit *u);
+/* three significant digits, never fewer than a non-zero value needs to
+ * differ from zero ("0.0074"); "k"/"M"/"G" past 10^4 when @suffix */
+size_t rep_fmt_sig(char *buf, double v, bool suffix);
+/* "1.82 MiB", "98.3 us", "11309 pages", "50.3%": a value and its unit */
+size_t rep_fmt_amount(char *buf, double v, const char *unit);
 /* a value for people (text, HTML): units applied, missing is "-", text is
  * returned as it is; otherwise formatted into @buf (REP_NUMBUF bytes) */
 const char *rep_human(const struct rep_value *v, unsigned decimals, char *buf);
@@ -232,6 +251,8 @@ char rep_owner_char(enum report_owner owner);
 const char *rep_owner_label(enum report_owner owner);	/* for people: "page cache" */
 const char *rep_mt_name(unsigned mt);	/* "Unmovable", ...; NULL for none */
 const char *rep_xaxis_name(enum report_xaxis x);	/* "time_ns", "ops" */
+/* record SIM_ENOHOSTMEM as @r's first failure, at @where; returns it */
+int rep_oom(struct report *r, const char *where);
 /** report_validate - check the layout invariants above; SIM_OK or SIM_EBUG */
 int report_validate(const struct report *r);
 /** rep_find_block - the block at @path ("[run/]section/block") */

@@ -320,6 +320,8 @@ static void json_block(struct rep_out *o, int level, const struct rep_block *b)
 		break;
 	}
 	case REPORT_BLOCK_TABLE:
+		if (((const struct report_table *)b)->headline)
+			json_str_field(o, level + 1, false, "role", "headline");
 		json_table(o, level + 1, (const struct report_table *)b);
 		break;
 	case REPORT_BLOCK_PRE:

@@ -565,23 +565,102 @@ static int svg_series(struct rep_out *o, const struct report_series *ts,
 	return SIM_OK;
 }
 
+/* ---- Text layout ---- */
+
+/*
+ * Word wrap: split @s at spaces into at most @max lines of about @maxcp
+ * code points each; a word longer than a line gets a line of its own
+ * (never cut).  @start/@len receive byte offsets; returns the line count.
+ */
+static size_t svg_wrap(const char *s, size_t maxcp, size_t *start, size_t *len,
+		       size_t max)
+{
+	size_t n = 0, i = 0;
+
+	while (s[i] == ' ')
+		i++;
+	while (s[i] && n < max) {
+		size_t ls = i, last_space = 0, cp = 0, j = i;
+
+		for (; s[j]; j++) {
+			if (((unsigned char)s[j] & 0xC0) == 0x80)
+				continue;
+			if (s[j] == ' ')
+				last_space = j;
+			if (++cp > maxcp && last_space > ls)
+				break;
+		}
+		if (!s[j] || n + 1 == max) {
+			start[n] = ls;
+			len[n++] = strlen(s + ls);
+			break;
+		}
+		start[n] = ls;
+		len[n++] = last_space - ls;
+		i = last_space;
+		while (s[i] == ' ')
+			i++;
+	}
+	return n;
+}
+
+/* @s wrapped into lines @lh apart from baseline @y; returns lines drawn */
+static size_t svg_text_wrap(struct rep_out *o, double x, double y, double lh,
+			    const char *attrs, const char *s, size_t maxcp,
+			    size_t max)
+{
+	size_t st[8], ln[8], n = svg_wrap(s, maxcp, st, ln, max < 8 ? max : 8);
+
+	for (size_t k = 0; k < n; k++) {
+		char *line = strndup(s + st[k], ln[k]);
+
+		if (!line) {
+			o->buf->failed = true;
+			return n;
+		}
+		svg_text(o, x, y + lh * (double)k, attrs, line, 0);
+		free(line);
+	}
+	return n;
+}
+
 /* ---- Bar charts ---- */
 
-#define BC_TOP		70	/* first panel row */
-#define BC_PANEL_H	230
+/*
+ * One panel per metric, four to a row; every bar of a panel shares one
+ * axis that starts at zero, so heights compare within a metric.  Panels
+ * whose values are all zero (or all missing) are not drawn: one line under
+ * the chart names them ("all zero: ..."), which keeps a 29-metric chart to
+ * what differs.  Titles wrap onto up to three lines instead of being cut.
+ * Each bar carries class="bar" and data-metric / data-series attributes so
+ * a browser test can match it to the JSON of the same report.
+ */
+#define BC_TOP		62	/* first panel row */
 #define BC_PER_ROW	4
-#define BC_PLOT_LEFT	46	/* inside a panel: room for y labels */
-#define BC_PLOT_TOP	50
-#define BC_PLOT_BOTTOM	36
+#define BC_PLOT_LEFT	44	/* inside a panel: room for y labels */
+#define BC_TITLE_LH	15	/* title line height */
+#define BC_PLOT_H	120
+#define BC_BELOW	30	/* series names under the bars */
+#define BC_TITLE_LINES	3
+#define BC_BOLD_W	0.68	/* bold glyph width / font size (estimate) */
+
+static size_t bc_title_cp(double pw)
+{
+	double n = (pw - 10) / (12 * BC_BOLD_W);
+
+	return n < 4 ? 4 : (size_t)n;
+}
 
 static void bc_panel(struct rep_out *o, const struct report_bars *b, size_t c,
-		     double px, double py, double pw)
+		     double px, double py, double pw, size_t title_lines)
 {
 	const struct rep_category *cat = &b->cats[c];
 	double left = px + BC_PLOT_LEFT, right = px + pw - 10;
-	double top = py + BC_PLOT_TOP, bottom = py + BC_PANEL_H - BC_PLOT_BOTTOM;
+	double top = py + (double)title_lines * BC_TITLE_LH + 32;
+	double bottom = top + BC_PLOT_H;
 	double vmin = 0, vmax = 0, slot = (right - left) / (double)b->nseries;
 	struct rep_scale s;
+	struct rep_unit u;
 	char label[REP_NUMBUF];
 
 	for (size_t i = 0; i < b->nseries; i++) {
@@ -590,14 +669,20 @@ static void bc_panel(struct rep_out *o, const struct report_bars *b, size_t c,
 			vmax = fmax(vmax, cat->values[i]);
 		}
 	}
-	rep_nice_scale(vmin, vmax, 4, &s);
+	rep_pick_unit(cat->unit, fmax(fabs(vmin), fabs(vmax)), &u);
+	/* a percentage axis spans at least one point, so 0.007 % against
+	 * 0.002 % looks like the noise it is, not like a threefold gap */
+	if (!strcmp(cat->unit, "%") && vmax < 1 && vmin >= 0)
+		vmax = 1;
+	rep_nice_scale(vmin / u.div, vmax / u.div, 4, &s);
 #define BC_Y(v) (bottom - ((v) - s.lo) / (s.hi - s.lo) * (bottom - top))
-	svg_text(o, px + pw / 2, py + 16, "text-anchor=\"middle\" font-weight=\"bold\"",
-		 cat->name, svg_fit(pw - 8, 12));
-	if (*cat->unit)
-		svg_text(o, px + pw / 2, py + 30,
+	svg_text_wrap(o, px + pw / 2, py + 14, BC_TITLE_LH,
+		      "class=\"ptitle\" text-anchor=\"middle\" font-weight=\"bold\"",
+		      cat->name, bc_title_cp(pw), BC_TITLE_LINES);
+	if (*u.unit)
+		svg_text(o, px + pw / 2, top - 16,
 			 "text-anchor=\"middle\" font-size=\"11\" fill=\"#555555\"",
-			 cat->unit, svg_fit(pw - 8, 11));
+			 u.unit, 0);
 	for (int64_t k = s.kmin; k <= s.kmax; k++) {
 		double y = BC_Y((double)k * s.step);
 
@@ -616,49 +701,132 @@ static void bc_panel(struct rep_out *o, const struct report_bars *b, size_t c,
 			svg_text(o, cx, y0 - 4, "text-anchor=\"middle\" font-size=\"10\" "
 				 "fill=\"#777777\"", "n/a", 0);
 		} else {
-			double y1 = BC_Y(v);
+			double y1 = BC_Y(v / u.div);
 
-			svg_rect(o, cx - bw / 2, fmin(y0, y1), bw, fabs(y1 - y0),
-				 rep_palette[i % REP_NR_COLOURS]);
-			rep_fmt_fixed(label, v, cat->decimals);
+			rep_puts(o, "<rect class=\"bar\"");
+			svg_xy(o, "x", cx - bw / 2, "y", fmin(y0, y1));
+			svg_xy(o, "width", bw, "height", fabs(y1 - y0));
+			rep_puts(o, " data-metric=\"");
+			rep_xml_text(o, cat->name);
+			rep_puts(o, "\" data-series=\"");
+			rep_xml_text(o, b->series[i]);
+			rep_printf(o, "\" fill=\"%s\"/>\n", rep_palette[i % REP_NR_COLOURS]);
+			rep_fmt_sig(label, v / u.div, u.suffix);
 			svg_text(o, cx, v < 0 ? y1 + 12 : y1 - 4,
-				 "text-anchor=\"middle\" font-size=\"10\"", label, 0);
+				 "class=\"value\" text-anchor=\"middle\" font-size=\"10\"",
+				 label, 0);
 		}
 		svg_text(o, cx, bottom + 14, "text-anchor=\"middle\" font-size=\"10\" "
-			 "fill=\"#333333\"", b->series[i], svg_fit(slot, 10));
+			 "fill=\"#333333\"", b->series[i], 0);
 	}
 #undef BC_Y
+}
+
+/* does category @c have a value other than zero (or any value at all)? */
+static bool bc_drawn(const struct rep_category *cat, size_t n, bool *any)
+{
+	bool nonzero = false;
+
+	*any = false;
+	for (size_t i = 0; i < n; i++) {
+		if (cat->values[i] != cat->values[i])
+			continue;
+		*any = true;
+		if (cat->values[i] != 0)
+			nonzero = true;
+	}
+	return nonzero;
+}
+
+/* "all zero: a, b, c" under the panels; returns the height used */
+static double bc_folded(struct rep_out *o, const struct report_bars *b,
+			bool want_any, double y, bool draw)
+{
+	struct report_buf t = REPORT_BUF_INIT;
+	struct rep_out to = { &t };
+	size_t n = 0, st[64], ln[64], lines;
+	double h;
+
+	rep_puts(&to, want_any ? "all zero: " : "no value: ");
+	for (size_t c = 0; c < b->ncats; c++) {
+		bool any;
+
+		if (bc_drawn(&b->cats[c], b->nseries, &any) || any != want_any)
+			continue;
+		rep_puts(&to, n++ ? ", " : "");
+		rep_puts(&to, b->cats[c].name);
+	}
+	if (!n || t.failed) {
+		if (t.failed)
+			o->buf->failed = true;
+		report_buf_release(&t);
+		return 0;
+	}
+	lines = svg_wrap(t.data, svg_fit(SVG_W - 40, 12), st, ln, 64);
+	h = (double)lines * 16 + 4;
+	if (draw)
+		svg_text_wrap(o, 20, y + 12, 16, "class=\"folded\" fill=\"#555555\"",
+			      t.data, svg_fit(SVG_W - 40, 12), 64);
+	report_buf_release(&t);
+	return h;
 }
 
 static int svg_bars(struct rep_out *o, const struct report_bars *b,
 		    bool xml_decl)
 {
-	size_t per_row = b->ncats < BC_PER_ROW ? (b->ncats ? b->ncats : 1) : BC_PER_ROW;
-	size_t rows = (b->ncats + per_row - 1) / per_row;
-	double pw = (SVG_W - 20.0) / (double)per_row, lx = 20;
-	int h = BC_TOP + (int)(rows ? rows : 1) * BC_PANEL_H + 8;
+	size_t *shown = malloc((b->ncats ? b->ncats : 1) * sizeof *shown);
+	size_t nshown = 0, per_row, rows, title_lines = 1;
+	double pw, lx = 20, panel_h, y;
 	const char *title = *b->b.title ? b->b.title : b->b.id;
+	int h;
+
+	if (!shown)
+		return SIM_ENOHOSTMEM;
+	for (size_t c = 0; c < b->ncats; c++) {
+		bool any;
+
+		if (bc_drawn(&b->cats[c], b->nseries, &any))
+			shown[nshown++] = c;
+	}
+	per_row = nshown < BC_PER_ROW ? (nshown ? nshown : 1) : BC_PER_ROW;
+	rows = (nshown + per_row - 1) / per_row;
+	pw = (SVG_W - 20.0) / (double)per_row;
+	for (size_t k = 0; k < nshown; k++) {
+		size_t st[BC_TITLE_LINES], ln[BC_TITLE_LINES];
+		size_t n = svg_wrap(b->cats[shown[k]].name, bc_title_cp(pw), st, ln,
+				    BC_TITLE_LINES);
+
+		if (n > title_lines)
+			title_lines = n;
+	}
+	panel_h = (double)title_lines * BC_TITLE_LH + 32 + BC_PLOT_H + BC_BELOW;
+	y = BC_TOP + (double)rows * panel_h;
+	h = (int)ceil(y + bc_folded(o, b, true, y, false) +
+		      bc_folded(o, b, false, y, false) + 8);
+	if (!nshown)
+		h += 30;
 
 	svg_open(o, SVG_W, h, title, xml_decl);
-	svg_text(o, 20, 24, "font-size=\"15\" font-weight=\"bold\"", title,
-		 svg_fit(SVG_W - 40, 15));
+	svg_text_wrap(o, 20, 24, 18, "class=\"ctitle\" font-size=\"15\" font-weight=\"bold\"",
+		      title, svg_fit(SVG_W - 40, 15 * 1.1), 1);
 	/* legend: one swatch per series, left to right */
 	for (size_t i = 0; i < b->nseries; i++) {
 		size_t w = rep_utf8_width(b->series[i]);
 
-		if (w > 24)
-			w = 24;
-		svg_rect(o, lx, 38, 12, 12, rep_palette[i % REP_NR_COLOURS]);
-		svg_text(o, lx + 17, 48, "", b->series[i], 24);
+		svg_rect(o, lx, 36, 12, 12, rep_palette[i % REP_NR_COLOURS]);
+		svg_text(o, lx + 17, 46, "", b->series[i], 0);
 		lx += 17 + (double)w * 12 * SVG_CHAR_W + 18;
 	}
-	for (size_t c = 0; c < b->ncats; c++)
-		bc_panel(o, b, c, 10 + pw * (double)(c % per_row),
-			 BC_TOP + (double)(c / per_row) * BC_PANEL_H, pw);
+	for (size_t k = 0; k < nshown; k++)
+		bc_panel(o, b, shown[k], 10 + pw * (double)(k % per_row),
+			 BC_TOP + (double)(k / per_row) * panel_h, pw, title_lines);
 	if (!b->ncats)
-		svg_text(o, SVG_W / 2.0, BC_TOP + 40, "text-anchor=\"middle\" "
+		svg_text(o, SVG_W / 2.0, BC_TOP + 20, "text-anchor=\"middle\" "
 			 "fill=\"#777777\"", "no metrics", 0);
+	y += bc_folded(o, b, true, y, true);
+	bc_folded(o, b, false, y, true);
 	rep_puts(o, "</svg>\n");
+	free(shown);
 	return SIM_OK;
 }
 

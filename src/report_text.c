@@ -445,8 +445,17 @@ static int text_block(struct rep_out *o, const struct rep_block *b)
 		text_items(o, kv->items, kv->nitems);
 		return SIM_OK;
 	}
-	case REPORT_BLOCK_TABLE:
-		return text_table(o, (const struct report_table *)b);
+	case REPORT_BLOCK_TABLE: {
+		const struct report_table *t = (const struct report_table *)b;
+
+		if (!t->headline)
+			return text_table(o, t);
+		/* the findings, one sentence each */
+		for (size_t r = 0; r < t->nrows; r++)
+			if (t->ncols && !t->cells[r * t->ncols].missing)
+				rep_printf(o, "* %s\n", t->cells[r * t->ncols].u.s);
+		return SIM_OK;
+	}
 	case REPORT_BLOCK_PRE:
 		text_pre(o, (const struct report_pre *)b);
 		return SIM_OK;
@@ -510,9 +519,9 @@ static int text_report(struct rep_out *o, const struct report *r,
 static int text_render(struct rep_out *o, const struct report *r,
 		const struct rep_where *only, enum report_map_mode mode)
 {
-	(void)mode;
 	int rc;
 
+	(void)mode;
 	if (only)
 		return text_block(o, only->block);
 	rc = text_report(o, r, NULL);

@@ -4,11 +4,11 @@
 -- Golden: `kmemsim compare` on a small mixed workload: a dentry-like and an
 -- inode-like cache plus a kmalloc mix, churned, then half freed.  The
 -- side-by-side table is pinned; the scenario's own output is captured per
--- policy and must not appear in it.
+-- policy and must not appear in it, only in its own section after it.
 local km = require "kmemsim"
 local ops = tonumber(km.params.ops or "6000")
 
-print("captured, never printed by compare: " .. km.policy)
+print("captured, never in the table: " .. km.policy)
 local sim = km.new{ ram = "64M", cpus = 2 }
 local dentry = sim:cache_create("dentry", 192,
   { flags = "SLAB_HWCACHE_ALIGN|SLAB_RECLAIM_ACCOUNT" })

@@ -1506,7 +1506,9 @@ START_TEST(test_html_wellformed)
 	ck_assert_uint_eq(xcount(&x, "script"), 0);
 	ck_assert_uint_eq(xcount(&x, "link"), 0);
 	ck_assert_uint_eq(xcount(&x, "img"), 0);
-	ck_assert_uint_eq(xcount(&x, "section"), 1 + 3 * (1 + 4));
+	/* the comparison's section, then each run folded in a <details> */
+	ck_assert_uint_eq(xcount(&x, "section"), 1 + 3 * 4);
+	ck_assert_ptr_nonnull(strstr(html, "<details class=\"run\" id=\"run:slub\">"));
 	/* nothing external: no URL other than the SVG namespace */
 	ck_assert_uint_eq(count_str(html, "http"), count_str(html, "http://www.w3.org/2000/svg"));
 	ck_assert_ptr_nonnull(strstr(html, "id=\"blk:slub/timeline/free\""));
