@@ -1,31 +1,195 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cmd.h - kmemsim commands that live outside main.c
+/* cmd.h - the commands of kmemsim: one table row each
  *
- * Each command gets main()'s argument vector from its own name on
- * (argv[0] is "replay", ...), parses its options, writes its output and
- * returns the process exit status: 0 ok, 1 the command failed, 2 usage
- * error.  main.c only dispatches; one line per command here.
+ * A command is one file, src/cmd_NAME.c, that defines a `const struct cmd
+ * cmd_NAME` (its name, synopsis, one-line summary, description, option
+ * table and entry point) and one row in KMEMSIM_COMMANDS (main.c).  From
+ * the option table alone come:
+ *   - the parser (cmd_getopt(): getopt_long, so --opt=value, --opt value,
+ *     -oFILE, -o FILE, unique abbreviations and "--" all work, options and
+ *     operands may be mixed), with one error style for every command;
+ *   - `kmemsim COMMAND --help` and `kmemsim help COMMAND`;
+ *   - the shell completion (`kmemsim complete`, cmd_complete.c);
+ *   - and, through tests/man-sync.sh, the check that docs/kmemsim.1 lists
+ *     exactly these options.
+ *
+ * The entry point gets the argument vector from the command's own name on
+ * (argv[0] is "run") and returns the process exit status: CMD_EXIT_OK,
+ * CMD_EXIT_FAILED (the command failed: a scenario error, an unreadable
+ * trace, an unwritable output) or CMD_EXIT_USAGE (a bad command line).
  */
 #ifndef SIM_CMD_H
 #define SIM_CMD_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <getopt.h>
 
-/* kmemsim replay TRACE|- [options]: cmd_replay.c, docs/replay.md */
-int cmd_replay(int argc, char **argv);
-/* kmemsim run [FILE.lua|-] [options]: cmd_run.c, docs/reports.md */
-int cmd_run(int argc, char **argv);
-/* kmemsim compare [FILE.lua|-] [options]: cmd_compare.c, docs/reports.md */
-int cmd_compare(int argc, char **argv);
-/* the usage of run and compare (--help), cmd_scenario.c */
-extern const char cmd_run_usage[];
+#include "simdefs.h"
 
-/* option parsing shared by the commands (cmd_scenario.c) */
-/* "--name=value" or "--name value": the value, or NULL if absent */
-const char *cmd_opt_value(int argc, char **argv, int *i, const char *name);
-/* @arg is --name or --name=... */
-bool cmd_opt_is(const char *arg, const char *name);
+#define CMD_EXIT_OK	0
+#define CMD_EXIT_FAILED	1	/* the command failed */
+#define CMD_EXIT_USAGE	2	/* a bad command line */
+
+/* ---- Option tables ---- */
+
+enum cmd_arg {
+	CMD_ARG_NONE,		/* --unsafe */
+	CMD_ARG_REQUIRED,	/* --seed N, --seed=N, -o FILE, -oFILE */
+	CMD_ARG_OPTIONAL,	/* --explain, --explain=N (never a separate word) */
+};
+
+/* what an option's value (or a command's operand) is: for the completion */
+enum cmd_value {
+	CMD_V_TEXT,		/* anything: no completion */
+	CMD_V_FILE,
+	CMD_V_DIR,
+	CMD_V_POLICY,		/* slab, slub, slob */
+	CMD_V_POLICIES,		/* a comma-separated list of them */
+	CMD_V_FORMAT,		/* text, json, csv, html, svg */
+	CMD_V_SIMOPT,		/* KEY=VALUE, KEY a kmemsim.new{} option */
+	CMD_V_KERNEL,		/* a kernel profile: 6.1, 6.18 */
+	CMD_V_PARAM,		/* KEY=VALUE, a scenario parameter (GFP flags complete) */
+	CMD_V_SCENARIO,		/* a bundled scenario's name or a file */
+	CMD_V_COMMAND,		/* a command's name */
+};
+
+/*
+ * Keys: an option's short letter, or for a long-only option a number
+ * from CMD_K_LONG on.  The common ones are here so that every command
+ * spells them alike; a command numbers its own from CMD_K_OWN on.
+ */
+enum cmd_key {
+	CMD_K_HELP = 'h',
+	CMD_K_OUTPUT = 'o',
+	CMD_K_LONG = 256,
+	CMD_K_SEED,
+	CMD_K_POLICY,
+	CMD_K_POLICIES,
+	CMD_K_SET,
+	CMD_K_OPT,
+	CMD_K_FORMAT,
+	CMD_K_BLOCK,
+	CMD_K_SAMPLE,
+	CMD_K_MAX_STEPS,
+	CMD_K_UNSAFE,
+	CMD_K_LUA_PATH,
+	CMD_K_KERNEL,
+	CMD_K_OWN = 1024,
+};
+
+/*
+ * struct cmd_option - one option of a command
+ * @name: the long name without "--"
+ * @key: the short letter ('o' gives -o too) or a long-only key (cmd_key)
+ * @argname: how --help names the value ("N", "FILE"); NULL with CMD_ARG_NONE
+ * @help: what it does, for --help: lines separated by '\n', no final one
+ */
+struct cmd_option {
+	const char *name;
+	int key;
+	enum cmd_arg arg;
+	const char *argname;
+	enum cmd_value value;
+	const char *help;
+};
+
+/* the options every command that has them describes alike */
+#define CMD_OPT_SEED \
+	{ "seed", CMD_K_SEED, CMD_ARG_REQUIRED, "N", CMD_V_TEXT, \
+	  "seed of the simulator PRNG and math.random (default 1);\n" \
+	  "decimal or 0x hexadecimal, never octal" }
+#define CMD_OPT_SIMOPT \
+	{ "opt", CMD_K_OPT, CMD_ARG_REQUIRED, "KEY=VALUE", CMD_V_SIMOPT, \
+	  "a kmemsim.new{} option for every simulator, over the\n" \
+	  "script's own (e.g. slub_min_objects=16); repeatable" }
+#define CMD_OPT_KERNEL \
+	{ "kernel", CMD_K_KERNEL, CMD_ARG_REQUIRED, "V", CMD_V_KERNEL, \
+	  "--opt kernel=V: the rules of Linux 6.1 or 6.18" }
+#define CMD_OPT_OUTPUT \
+	{ "output", CMD_K_OUTPUT, CMD_ARG_REQUIRED, "FILE", CMD_V_FILE, \
+	  "write the report to FILE instead of standard output\n" \
+	  "(- is standard output)" }
+
+/* ---- Commands ---- */
+
+struct cmd {
+	const char *name;		/* "run" */
+	const char *synopsis;		/* after "kmemsim run ": "[FILE.lua|-] [options]" */
+	const char *summary;		/* one line, for kmemsim --help and `list` */
+	const char *description;	/* paragraphs, for COMMAND --help */
+	const char *exit_status;	/* "0 ok, 1 ..., 2 usage error" */
+	const struct cmd_option *options;	/* ends with { NULL } (no -h/--help: implied) */
+	enum cmd_value operand;		/* what the operands are (completion) */
+	bool hidden;			/* not in --help nor the manual (complete) */
+	int (*main)(const struct cmd *cmd, int argc, char **argv);
+};
+
+/* the command table (main.c), in --help order, NULL-terminated */
+extern const struct cmd *const kmemsim_commands[];
+
+/** cmd_find - the command called @name (hidden ones too), or NULL */
+const struct cmd *cmd_find(const char *name);
+
+/** cmd_usage - print @cmd's --help page on @f: synopsis, description, options */
+void cmd_usage(const struct cmd *cmd, FILE *f);
+/** cmd_main_usage - print kmemsim --help on @f: the commands */
+void cmd_main_usage(FILE *f);
+
+/**
+ * cmd_error - print "kmemsim CMD: <message>" and "Try 'kmemsim help CMD'."
+ * on stderr (printf-style)
+ * Return: CMD_EXIT_USAGE, so a parser can `return cmd_error(...)`.
+ */
+int cmd_error(const struct cmd *cmd, const char *fmt, ...)
+	sim_printf_like(2, 3);
+
+/* ---- Parsing ---- */
+
+#define CMD_MAX_OPTIONS	64
+
+/*
+ * struct cmd_getopt - the state of one command line's parse
+ * @arg: after cmd_getopt() returned a key: the option's value, or NULL
+ * @spelled: how the option was written ("--seed", "-o"), for messages
+ * @optind: after CMD_GETOPT_END: the first operand is argv[optind]
+ *          (getopt_long moves operands after the options)
+ */
+struct cmd_getopt {
+	const struct cmd *cmd;
+	int argc;
+	char **argv;
+	const char *arg;
+	char spelled[64];
+	int optind;
+	struct option longopts[CMD_MAX_OPTIONS + 2];
+	char shortopts[3 * CMD_MAX_OPTIONS + 4];
+};
+
+#define CMD_GETOPT_END		(-1)	/* no more options */
+#define CMD_GETOPT_HELP		(-2)	/* --help was printed: exit 0 */
+#define CMD_GETOPT_ERROR	(-3)	/* the error was printed: exit 2 */
+
+/** cmd_getopt_init - start parsing @argv (argv[0] is the command's name) */
+void cmd_getopt_init(struct cmd_getopt *g, const struct cmd *cmd, int argc,
+		     char **argv);
+/**
+ * cmd_getopt - the next option
+ * Return: its key (g->arg holds its value), or CMD_GETOPT_END,
+ * CMD_GETOPT_HELP (--help/-h, the usage is printed on stdout) or
+ * CMD_GETOPT_ERROR (unknown, ambiguous or missing value: said on stderr).
+ */
+int cmd_getopt(struct cmd_getopt *g);
+/** cmd_option_of - the row of @key in @cmd's option table, or NULL */
+const struct cmd_option *cmd_option_of(const struct cmd *cmd, int key);
+
+/* ---- Shared values ---- */
+
+/** cmd_parse_u64 - a non-negative decimal or 0x integer ("010" is ten) */
+int cmd_parse_u64(const char *s, uint64_t *out);
+
 /*
  * cmd_config_set_kv - apply "KEY=VALUE" (--opt) to @cfg through
  * sim_config_set(); 0, or -1 with the reason in @err

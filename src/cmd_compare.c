@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_compare.c - the `kmemsim compare` command
  *
- *   kmemsim compare [FILE.lua|-] [--policies slab,slub,slob] [--seed N]
- *                   [--set k=v]... [--format text|json|csv|html] [-o FILE]
- *                   [--block PATH] [--sample N|T|auto|off] [--max-steps N]
- *                   [--unsafe] [--lua-path DIR]
+ *   kmemsim compare [FILE.lua|SCENARIO|-] [options] (options: cmp_options)
  *
  * Runs the same scenario once per policy.  Each run gets a fresh Lua state
  * and therefore fresh simulators, the same seed (kmemsim.seed, math.random
@@ -287,7 +284,46 @@ static struct report *cmp_run_report(const struct cmd_opts *o,
 	return r;
 }
 
-int cmd_compare(int argc, char **argv)
+static const struct cmd_option cmp_options[] = {
+	CMD_OPT_SEED,
+	{ "policies", CMD_K_POLICIES, CMD_ARG_REQUIRED, "LIST", CMD_V_POLICIES,
+	  "the policies, comma-separated, in order (default\n"
+	  "slab,slub,slob)" },
+	CMD_OPT_SET,
+	CMD_OPT_SIMOPT,
+	CMD_OPT_KERNEL,
+	{ "format", CMD_K_FORMAT, CMD_ARG_REQUIRED, "FMT", CMD_V_FORMAT,
+	  "text (the table), json, csv or html (the table and every\n"
+	  "run), svg (one --block); default: from -o's extension,\n"
+	  "else text" },
+	CMD_OPT_OUTPUT,
+	CMD_OPT_BLOCK,
+	CMD_OPT_SAMPLE,
+	CMD_OPT_MAX_STEPS,
+	CMD_OPT_UNSAFE,
+	CMD_OPT_LUA_PATH,
+	{ NULL }
+};
+
+static int cmp_main(const struct cmd *cmd, int argc, char **argv);
+
+const struct cmd cmd_compare = {
+	.name = "compare",
+	.synopsis = "[FILE.lua|SCENARIO|-] [options]",
+	.summary = "run a scenario under SLAB, SLUB and SLOB, side by side",
+	.description =
+		"Runs the scenario once per policy, each in a fresh simulator with the\n"
+		"same seed, and prints the headline figures side by side.  Every\n"
+		"simulator is sampled (--sample auto) unless --sample off.\n"
+		CMD_SCENARIO_OPERAND,
+	.exit_status = "0 ok, 1 a scenario error in any policy's run or the\n"
+		       "report could not be written, 2 usage error",
+	.options = cmp_options,
+	.operand = CMD_V_SCENARIO,
+	.main = cmp_main,
+};
+
+static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 {
 	struct cmd_opts o;
 	struct cmp_ctx c;
@@ -299,7 +335,7 @@ int cmd_compare(int argc, char **argv)
 	char title[160], list[64] = "";
 	int status = 0, rc;
 
-	rc = cmd_parse(argc, argv, CMD_COMPARE, &o);
+	rc = cmd_parse(cmd, argc, argv, CMD_COMPARE, &o);
 	if (rc != 0) {
 		cmd_opts_free(&o);
 		return rc < 0 ? 0 : rc;

@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_replay.c - the `kmemsim replay` command
  *
- *   kmemsim replay TRACE|- [--policies slab,slub,slob] [--ram SIZE]
- *                  [--cpus N] [--format text|json|csv|html] [-o FILE]
- *                  [--callers N] [--series FILE.csv] [--series-interval T]
- *                  [--progress | --no-progress]
+ *   kmemsim replay TRACE|- [options]                 (options: rpc_options)
  *
  * The command is glue: it parses options, opens the trace (trace.h reads
  * files, "-", .gz and .xz), hands it to the replay engine (replay.h),
@@ -30,38 +27,68 @@
 #include "replay.h"
 #include "trace.h"
 
-#define EXIT_FAILED 1
-#define EXIT_USAGE 2
+#define EXIT_FAILED CMD_EXIT_FAILED
+#define EXIT_USAGE CMD_EXIT_USAGE
 
 #define CMD_MAX_CALLERS	100000u
 
-static const char replay_usage[] =
-	"usage: kmemsim replay TRACE|- [options]\n"
-	"\n"
-	"Replays a kernel kmem trace (ftrace text, trace-cmd report or perf\n"
-	"script output; .gz and .xz are read directly; - reads standard input)\n"
-	"under the SLAB, SLUB and SLOB policies in one pass, and reports what\n"
-	"the workload would have cost under each.\n"
-	"\n"
-	"options:\n"
-	"  --policies LIST       comma-separated: slab,slub,slob (default all three)\n"
-	"  --ram SIZE            simulated RAM per policy (default 4G)\n"
-	"  --cpus N              simulated CPUs; trace CPU c runs on c %% N (default 2)\n"
-	"  --seed N              seed of the simulators' PRNG (default 1)\n"
-	"  --opt KEY=VALUE       a kmemsim.new{} option for every simulator, e.g.\n"
-	"                        --opt slub_min_objects=16 (repeatable)\n"
-	"  --kernel V            --opt kernel=V: the rules of Linux 6.1 or 6.18\n"
-	"  --format FMT          text, json, csv or html (default text)\n"
-	"  -o, --output FILE     write the report to FILE instead of standard output\n"
-	"  --callers N           rows of each call-site table (default 10)\n"
-	"  --series FILE.csv     write slab pages per policy over trace time to FILE\n"
-	"  --series-interval T   sample period of the series in trace time:\n"
-	"                        500us, 10ms (default), 1s, or nanoseconds\n"
-	"  --progress            progress on stderr even when it is not a terminal\n"
-	"  --no-progress         no progress, even on a terminal\n"
-	"\n"
-	"exit status: 0 ok, 1 the trace could not be read or the output written,\n"
-	"2 usage error\n";
+enum {
+	RPC_K_RAM = CMD_K_OWN,
+	RPC_K_CPUS,
+	RPC_K_CALLERS,
+	RPC_K_SERIES,
+	RPC_K_SERIES_INTERVAL,
+	RPC_K_PROGRESS,
+	RPC_K_NO_PROGRESS,
+};
+
+static const struct cmd_option rpc_options[] = {
+	{ "policies", CMD_K_POLICIES, CMD_ARG_REQUIRED, "LIST", CMD_V_POLICIES,
+	  "comma-separated: slab,slub,slob (default all three)" },
+	{ "ram", RPC_K_RAM, CMD_ARG_REQUIRED, "SIZE", CMD_V_TEXT,
+	  "simulated RAM per policy (default 4G)" },
+	{ "cpus", RPC_K_CPUS, CMD_ARG_REQUIRED, "N", CMD_V_TEXT,
+	  "simulated CPUs; trace CPU c runs on c % N (default 2)" },
+	{ "seed", CMD_K_SEED, CMD_ARG_REQUIRED, "N", CMD_V_TEXT,
+	  "seed of the simulators' PRNG (default 1)" },
+	CMD_OPT_SIMOPT,
+	CMD_OPT_KERNEL,
+	{ "format", CMD_K_FORMAT, CMD_ARG_REQUIRED, "FMT", CMD_V_FORMAT,
+	  "text, json, csv or html (default text)" },
+	CMD_OPT_OUTPUT,
+	{ "callers", RPC_K_CALLERS, CMD_ARG_REQUIRED, "N", CMD_V_TEXT,
+	  "rows of each call-site table (default 10)" },
+	{ "series", RPC_K_SERIES, CMD_ARG_REQUIRED, "FILE.csv", CMD_V_FILE,
+	  "write slab pages per policy over trace time to FILE" },
+	{ "series-interval", RPC_K_SERIES_INTERVAL, CMD_ARG_REQUIRED, "T", CMD_V_TEXT,
+	  "sample period of the series in trace time:\n"
+	  "500us, 10ms (default), 1s, or nanoseconds" },
+	{ "progress", RPC_K_PROGRESS, CMD_ARG_NONE, NULL, CMD_V_TEXT,
+	  "progress on stderr even when it is not a terminal" },
+	{ "no-progress", RPC_K_NO_PROGRESS, CMD_ARG_NONE, NULL, CMD_V_TEXT,
+	  "no progress, even on a terminal" },
+	{ NULL }
+};
+
+static int rpc_main(const struct cmd *cmd, int argc, char **argv);
+
+const struct cmd cmd_replay = {
+	.name = "replay",
+	.synopsis = "TRACE|- [options]",
+	.summary = "replay a kernel kmem trace under each policy",
+	.description =
+		"Replays a kernel kmem trace (ftrace text, trace-cmd report or perf\n"
+		"script output; .gz and .xz are read directly; - reads standard input)\n"
+		"under the SLAB, SLUB and SLOB policies in one pass, and reports what\n"
+		"the workload would have cost under each.  docs/replay.md explains\n"
+		"how to record a trace.",
+	.exit_status = "0 ok, 1 the trace could not be read (the report of\n"
+		       "what was read is still written) or the output could not\n"
+		       "be written, 2 usage error",
+	.options = rpc_options,
+	.operand = CMD_V_FILE,
+	.main = rpc_main,
+};
 
 struct replay_opts {
 	const char *trace;
@@ -73,14 +100,6 @@ struct replay_opts {
 };
 
 /* ---- Option values ---- */
-
-static int rpc_usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "kmemsim replay: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'kmemsim replay --help'.\n");
-	return EXIT_USAGE;
-}
 
 /* digits, then an optional unit from @units (name, shift or multiplier) */
 static int rpc_parse_uint(const char **pp, uint64_t *out)
@@ -101,107 +120,112 @@ static int rpc_parse_uint(const char **pp, uint64_t *out)
 }
 
 /* "slab,slub": fills cfg->policies (pointing into @list, which is argv) */
-static int rpc_parse_policies(char *list, struct replay_config *cfg)
+static int rpc_parse_policies(const struct cmd *cmd, char *list,
+			      struct replay_config *cfg)
 {
 	char *save = NULL, *tok;
 
 	cfg->nr_policies = 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!sim_policy_known(tok))
-			return rpc_usage("unknown policy '%s' (slab, slub, slob)", tok);
+			return cmd_error(cmd, "unknown policy '%s' (slab, slub, slob)", tok);
 		for (size_t i = 0; i < cfg->nr_policies; i++)
 			if (strcmp(cfg->policies[i], tok) == 0)
-				return rpc_usage("policy '%s' given twice", tok);
+				return cmd_error(cmd, "policy '%s' given twice", tok);
 		if (cfg->nr_policies == REPLAY_MAX_POLICIES)
-			return rpc_usage("%s", "too many policies");
+			return cmd_error(cmd, "too many policies");
 		cfg->policies[cfg->nr_policies++] = tok;
 	}
 	if (!cfg->nr_policies)
-		return rpc_usage("%s", "--policies needs at least one policy");
+		return cmd_error(cmd, "--policies needs at least one policy");
+	return 0;
+}
+
+static int rpc_parse_one(struct cmd_getopt *g, int key, struct replay_opts *o)
+{
+	const struct cmd *cmd = g->cmd;
+	const char *v = g->arg;
+	char err[256];
+	uint64_t n;
+
+	switch (key) {
+	case CMD_K_POLICIES:
+		return rpc_parse_policies(cmd, (char *)v, &o->cfg);
+	case RPC_K_RAM:
+	case RPC_K_CPUS:
+	case CMD_K_SEED:
+	case CMD_K_KERNEL:
+		/* --ram X is --opt ram=X: one parser, kmemsim.new's */
+		if (sim_config_set(&o->cfg.sim, g->spelled + 2, v, err, sizeof err))
+			return cmd_error(cmd, "%s", err);
+		break;
+	case CMD_K_OPT:
+		if (cmd_config_set_kv(&o->cfg.sim, v, err, sizeof err))
+			return cmd_error(cmd, "%s", err);
+		break;
+	case CMD_K_FORMAT:
+		if (report_format_parse(v, &o->format) != SIM_OK ||
+		    o->format == REPORT_FMT_SVG)
+			return cmd_error(cmd, "unknown format '%s' (text, json, csv, html)", v);
+		break;
+	case CMD_K_OUTPUT:
+		if (!*v)
+			return cmd_error(cmd, "%s needs a file name", g->spelled);
+		o->output = v;
+		break;
+	case RPC_K_CALLERS:
+		if (rpc_parse_uint(&v, &n) || *v || n > CMD_MAX_CALLERS)
+			return cmd_error(cmd, "--callers needs a number from 0 to 100000");
+		o->cfg.callers = (unsigned)n;
+		break;
+	case RPC_K_SERIES_INTERVAL:
+		if (sim_parse_duration(v, true, &n) || n == 0)
+			return cmd_error(cmd, "--series-interval needs a duration like 10ms");
+		o->cfg.series_interval_ns = n;
+		break;
+	case RPC_K_SERIES:
+		if (!*v)
+			return cmd_error(cmd, "--series needs a file name");
+		o->series = v;
+		break;
+	case RPC_K_PROGRESS:
+		o->progress = 1;
+		break;
+	case RPC_K_NO_PROGRESS:
+		o->progress = 0;
+		break;
+	default:	/* a row without a case: a bug, said as such */
+		return cmd_error(cmd, "option %s is not handled", g->spelled);
+	}
 	return 0;
 }
 
 /* Return: 0 to go on, -1 after --help, or the usage exit status */
-static int rpc_parse(int argc, char **argv, struct replay_opts *o)
+static int rpc_parse(const struct cmd *cmd, int argc, char **argv,
+		     struct replay_opts *o)
 {
-	const char *v;
-	uint64_t n;
+	struct cmd_getopt g;
+	int key, rc;
 
 	memset(o, 0, sizeof *o);
 	replay_config_init(&o->cfg);
 	o->format = REPORT_FMT_TEXT;
 	o->progress = -1;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(replay_usage, stdout);
+	cmd_getopt_init(&g, cmd, argc, argv);
+	while ((key = cmd_getopt(&g)) != CMD_GETOPT_END) {
+		if (key == CMD_GETOPT_HELP)
 			return -1;
-		} else if (cmd_opt_is(a, "--policies")) {
-			int rc;
-
-			if (!(v = cmd_opt_value(argc, argv, &i, "--policies")))
-				return rpc_usage("%s", "--policies needs a list");
-			if ((rc = rpc_parse_policies((char *)v, &o->cfg)) != 0)
-				return rc;
-		} else if (cmd_opt_is(a, "--ram") || cmd_opt_is(a, "--cpus") ||
-			   cmd_opt_is(a, "--seed") || cmd_opt_is(a, "--opt") ||
-			   cmd_opt_is(a, "--kernel")) {
-			/* --ram X is --opt ram=X: one parser, kmemsim.new's */
-			char err[256];
-			const char *name = a + 2;
-			size_t nlen = strcspn(name, "=");
-			char key[32];
-
-			snprintf(key, sizeof key, "--%.*s", (int)nlen, name);
-			if (!(v = cmd_opt_value(argc, argv, &i, key)))
-				return rpc_usage("%s needs a value", key);
-			if (strcmp(key, "--opt") == 0
-			    ? cmd_config_set_kv(&o->cfg.sim, v, err, sizeof err)
-			    : sim_config_set(&o->cfg.sim, key + 2, v, err, sizeof err))
-				return rpc_usage("%s", err);
-		} else if (cmd_opt_is(a, "--format")) {
-			if (!(v = cmd_opt_value(argc, argv, &i, "--format")))
-				return rpc_usage("%s", "--format needs text, json, csv or html");
-			if (report_format_parse(v, &o->format) != SIM_OK ||
-			    o->format == REPORT_FMT_SVG)
-				return rpc_usage("unknown format '%s' (text, json, csv, html)", v);
-		} else if (strcmp(a, "-o") == 0 || cmd_opt_is(a, "--output")) {
-			if (strcmp(a, "-o") == 0)
-				v = i + 1 < argc ? argv[++i] : NULL;
-			else
-				v = cmd_opt_value(argc, argv, &i, "--output");
-			if (!v || !*v)
-				return rpc_usage("%s", "-o needs a file name");
-			o->output = v;
-		} else if (cmd_opt_is(a, "--callers")) {
-			if (!(v = cmd_opt_value(argc, argv, &i, "--callers")) ||
-			    rpc_parse_uint(&v, &n) || *v || n > CMD_MAX_CALLERS)
-				return rpc_usage("%s", "--callers needs a number from 0 to 100000");
-			o->cfg.callers = (unsigned)n;
-		} else if (cmd_opt_is(a, "--series-interval")) {
-			if (!(v = cmd_opt_value(argc, argv, &i, "--series-interval")) ||
-			    sim_parse_duration(v, true, &n) || n == 0)
-				return rpc_usage("%s", "--series-interval needs a duration like 10ms");
-			o->cfg.series_interval_ns = n;
-		} else if (cmd_opt_is(a, "--series")) {
-			if (!(v = cmd_opt_value(argc, argv, &i, "--series")) || !*v)
-				return rpc_usage("%s", "--series needs a file name");
-			o->series = v;
-		} else if (strcmp(a, "--progress") == 0) {
-			o->progress = 1;
-		} else if (strcmp(a, "--no-progress") == 0) {
-			o->progress = 0;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			return rpc_usage("unknown option '%s'", a);
-		} else if (!o->trace) {
-			o->trace = a;
-		} else {
-			return rpc_usage("unexpected argument '%s'", a);
-		}
+		if (key == CMD_GETOPT_ERROR)
+			return EXIT_USAGE;
+		if ((rc = rpc_parse_one(&g, key, o)) != 0)
+			return rc;
 	}
-	if (!o->trace)
-		return rpc_usage("%s", "missing TRACE (a file, or - for standard input)");
+	if (g.optind >= argc)
+		return cmd_error(cmd, "missing TRACE (a file, or - for standard input)");
+	o->trace = argv[g.optind];
+	if (g.optind + 1 < argc)
+		return cmd_error(cmd, "unexpected argument '%s' (one trace at a time)",
+				 argv[g.optind + 1]);
 	if (o->series && !o->cfg.series_interval_ns)
 		o->cfg.series_interval_ns = REPLAY_DEFAULT_SERIES_NS;
 	if (!o->series)
@@ -297,7 +321,7 @@ static int rpc_render(const struct report *r, enum report_format fmt,
 
 /* ---- The command ---- */
 
-int cmd_replay(int argc, char **argv)
+static int rpc_main(const struct cmd *cmd, int argc, char **argv)
 {
 	struct replay_opts o;
 	struct rpc_progress pg = { 0 };
@@ -307,7 +331,7 @@ int cmd_replay(int argc, char **argv)
 	char err[512];
 	int rc, status = 0;
 
-	rc = rpc_parse(argc, argv, &o);
+	rc = rpc_parse(cmd, argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
 	if (o.progress == 1 || (o.progress < 0 && isatty(STDERR_FILENO))) {

@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_run.c - the `kmemsim run` command
  *
- *   kmemsim run [FILE.lua|-] [--seed N] [--policy P] [--set k=v]...
- *               [--format text|json|csv|html|svg] [-o FILE] [--block PATH]
- *               [--report | --no-report] [--sample N|T|auto|off]
- *               [--max-steps N] [--explain[=N]] [--unsafe] [--lua-path DIR]
+ *   kmemsim run [FILE.lua|SCENARIO|-] [options]     (options: run_options)
  *
  * Runs the scenario once.  What is printed at the end:
  *   - nothing more, if the script printed anything itself (it has its own
@@ -197,7 +194,54 @@ static struct report *run_full_report(struct run_ctx *c)
 	return r;
 }
 
-int cmd_run(int argc, char **argv)
+static const struct cmd_option run_options[] = {
+	CMD_OPT_SEED,
+	{ "policy", CMD_K_POLICY, CMD_ARG_REQUIRED, "P", CMD_V_POLICY,
+	  "default slab policy of kmemsim.new: slab, slub or slob\n"
+	  "(default slub)" },
+	CMD_OPT_SET,
+	CMD_OPT_SIMOPT,
+	CMD_OPT_KERNEL,
+	{ "format", CMD_K_FORMAT, CMD_ARG_REQUIRED, "FMT", CMD_V_FORMAT,
+	  "write the full report of each simulator as text, json,\n"
+	  "csv, html or svg (svg needs --block); default: from -o's\n"
+	  "extension, else text" },
+	CMD_OPT_OUTPUT,
+	CMD_OPT_BLOCK,
+	{ "report", CMD_K_REPORT, CMD_ARG_NONE, NULL, CMD_V_TEXT,
+	  "print the short end-of-run report even if the script\n"
+	  "printed something" },
+	{ "no-report", CMD_K_NO_REPORT, CMD_ARG_NONE, NULL, CMD_V_TEXT,
+	  "never print the short end-of-run report" },
+	CMD_OPT_SAMPLE,
+	CMD_OPT_MAX_STEPS,
+	{ "explain", CMD_K_EXPLAIN, CMD_ARG_OPTIONAL, "N", CMD_V_TEXT,
+	  "narrate each operation (only the first N) step by step" },
+	CMD_OPT_UNSAFE,
+	CMD_OPT_LUA_PATH,
+	{ NULL }
+};
+
+static int run_main(const struct cmd *cmd, int argc, char **argv);
+
+const struct cmd cmd_run = {
+	.name = "run",
+	.synopsis = "[FILE.lua|SCENARIO|-] [options]",
+	.summary = "run a Lua scenario against one simulated kernel",
+	.description =
+		"Runs a Lua scenario against a simulated Linux kernel memory allocator\n"
+		"(buddy allocator, GFP semantics, and the SLAB, SLUB or SLOB policy).\n"
+		"If the script prints nothing, a short end-of-run report of each\n"
+		"simulator follows; --format, -o or --block write the full report.\n"
+		CMD_SCENARIO_OPERAND,
+	.exit_status = "0 ok, 1 scenario error or the report could not be\n"
+		       "written, 2 usage error",
+	.options = run_options,
+	.operand = CMD_V_SCENARIO,
+	.main = run_main,
+};
+
+static int run_main(const struct cmd *cmd, int argc, char **argv)
 {
 	struct cmd_opts o;
 	struct run_ctx c;
@@ -206,7 +250,7 @@ int cmd_run(int argc, char **argv)
 	bool ok, to_stdout;
 	int status = 0, rc;
 
-	rc = cmd_parse(argc, argv, CMD_RUN, &o);
+	rc = cmd_parse(cmd, argc, argv, CMD_RUN, &o);
 	if (rc != 0) {
 		cmd_opts_free(&o);
 		return rc < 0 ? 0 : rc;

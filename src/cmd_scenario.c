@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lua.h>
 #include <lauxlib.h>
@@ -33,103 +34,7 @@
 
 #define CMD_DEFAULT_SCENARIO	"scenarios/default.lua"
 
-const char cmd_run_usage[] =
-	"usage: kmemsim run [FILE.lua|-] [options]\n"
-	"       kmemsim compare [FILE.lua|-] [options]\n"
-	"       kmemsim replay TRACE|- [options]   (see kmemsim replay --help)\n"
-	"       kmemsim --help | --version\n"
-	"\n"
-	"Runs a Lua scenario against a simulated Linux kernel memory allocator\n"
-	"(buddy allocator, GFP semantics, and the SLAB, SLUB or SLOB policy).\n"
-	"`compare` runs it once per policy, each in a fresh simulator with the\n"
-	"same seed, and prints the figures side by side.  Without FILE the\n"
-	"bundled default scenario runs; `-` reads the scenario from standard input.\n"
-	"\n"
-	"options:\n"
-	"  --seed N            seed of the simulator PRNG and math.random (default 1)\n"
-	"  --policy P          run: default slab policy: slab, slub or slob (default slub)\n"
-	"  --policies LIST     compare: comma-separated (default slab,slub,slob)\n"
-	"  --set KEY=VALUE     scenario parameter, seen as kmemsim.params.KEY\n"
-	"  --opt KEY=VALUE     simulator option, overriding kmemsim.new{KEY=...}\n"
-	"                      in the script (e.g. --opt slub_min_objects=16)\n"
-	"  --kernel V          --opt kernel=V: the rules of Linux 6.1 or 6.18\n"
-	"  --format FMT        text, json, csv or html (svg needs --block): run writes\n"
-	"                      the full report of each simulator, compare the table\n"
-	"                      (text) or the table and every run (json, csv, html);\n"
-	"                      default: from -o's extension, else text\n"
-	"  -o, --output FILE   write the report to FILE instead of standard output\n"
-	"  --block PATH        only that block of the report (e.g. memory/map)\n"
-	"  --report            run: print the short end-of-run report even if the\n"
-	"                      script printed something\n"
-	"  --no-report         run: never print it\n"
-	"  --sample S          time series: every N operations, every T of virtual\n"
-	"                      time (500us, 10ms, 1s), auto (adaptive; the default\n"
-	"                      with --format, -o and compare) or off\n"
-	"  --max-steps N       stop a runaway script after N VM instructions\n"
-	"  --explain[=N]       run: narrate each operation (only the first N) step by step\n"
-	"  --unsafe            give the script io, os and debug\n"
-	"  --lua-path DIR      load kmemsim.* modules from DIR/kmemsim/ first\n"
-	"                      (also $KMEMSIM_LUA_PATH)\n"
-	"\n"
-	"exit status: 0 ok, 1 scenario error (compare: in any policy's run),\n"
-	"2 usage error\n";
-
 /* ---- Argument parsing ---- */
-
-static int cmd_usage_error(const struct cmd_opts *o, const char *fmt,
-			   const char *arg)
-{
-	fprintf(stderr, "kmemsim %s: ", o->kind == CMD_COMPARE ? "compare" : "run");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'kmemsim --help'.\n");
-	return CMD_EXIT_USAGE;
-}
-
-/* a non-negative decimal (or 0x) integer: "010" is ten, never octal */
-static int cmd_parse_u64(const char *s, uint64_t *out)
-{
-	int64_t v;
-
-	if (*s < '0' || *s > '9' || sim_parse_int(s, &v) != SIM_OK)
-		return -1;
-	*out = (uint64_t)v;
-	return 0;
-}
-
-const char *cmd_opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] == '\0' && *i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
-
-bool cmd_opt_is(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
-}
-
-int cmd_config_set_kv(struct sim_config *cfg, const char *kv, char *err,
-		      size_t errlen)
-{
-	const char *eq = strchr(kv, '=');
-	char key[64];
-
-	if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof key) {
-		snprintf(err, errlen, "--opt needs KEY=VALUE, got '%s'", kv);
-		return -1;
-	}
-	memcpy(key, kv, (size_t)(eq - kv));
-	key[eq - kv] = '\0';
-	return sim_config_set(cfg, key, eq + 1, err, errlen) == SIM_OK ? 0 : -1;
-}
 
 /* "auto", "off", "1000" (operations), "500us", "10ms", "1.5s", "250ns" */
 static int cmd_parse_sample(const char *s, struct cmd_opts *o)
@@ -162,23 +67,24 @@ static int cmd_parse_sample(const char *s, struct cmd_opts *o)
 }
 
 /* "slab,slub": o->policies point into @list (argv) */
-static int cmd_parse_policies(char *list, struct cmd_opts *o)
+static int cmd_parse_policies(const struct cmd *cmd, char *list,
+			      struct cmd_opts *o)
 {
 	char *save = NULL, *tok;
 
 	o->nr_policies = 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!sim_policy_known(tok))
-			return cmd_usage_error(o, "unknown policy '%s' (slab, slub, slob)", tok);
+			return cmd_error(cmd, "unknown policy '%s' (slab, slub, slob)", tok);
 		for (size_t i = 0; i < o->nr_policies; i++)
 			if (strcmp(o->policies[i], tok) == 0)
-				return cmd_usage_error(o, "policy '%s' given twice", tok);
+				return cmd_error(cmd, "policy '%s' given twice", tok);
 		if (o->nr_policies == CMD_MAX_POLICIES)
-			return cmd_usage_error(o, "%s", "too many policies");
+			return cmd_error(cmd, "too many policies");
 		o->policies[o->nr_policies++] = tok;
 	}
 	if (!o->nr_policies)
-		return cmd_usage_error(o, "%s", "--policies needs at least one policy");
+		return cmd_error(cmd, "--policies needs at least one policy");
 	return 0;
 }
 
@@ -217,111 +123,112 @@ static char *cmd_dir_of(const char *file)
 	return strndup(file, (size_t)(slash - file));
 }
 
-static int cmd_parse_one(int argc, char **argv, int *ip, struct cmd_opts *o)
+/* "KEY=VALUE" into @kv, the key copied (free() it) */
+static int cmd_parse_kv(const struct cmd *cmd, const char *spelled,
+			const char *v, struct lsim_param *kv)
 {
-	const char *a = argv[*ip], *v;
-	bool run = o->kind == CMD_RUN;
+	const char *eq = strchr(v, '=');
 
-	if (cmd_opt_is(a, "--seed")) {
-		if (!(v = cmd_opt_value(argc, argv, ip, "--seed")) ||
-		    cmd_parse_u64(v, &o->rt.seed))
-			return cmd_usage_error(o, "--seed needs a non-negative integer%s", "");
-	} else if (run && cmd_opt_is(a, "--policy")) {
-		if (!(v = cmd_opt_value(argc, argv, ip, "--policy")))
-			return cmd_usage_error(o, "--policy needs a value%s", "");
+	if (!eq || eq == v)
+		return cmd_error(cmd, "%s needs KEY=VALUE, got '%s'", spelled, v);
+	kv->key = strndup(v, (size_t)(eq - v));
+	if (!kv->key)
+		return cmd_error(cmd, "out of host memory");
+	kv->value = eq + 1;
+	return 0;
+}
+
+static int cmd_parse_one(struct cmd_getopt *g, int key, struct cmd_opts *o)
+{
+	const struct cmd *cmd = g->cmd;
+	const char *v = g->arg;
+
+	switch (key) {
+	case CMD_K_SEED:
+		if (cmd_parse_u64(v, &o->rt.seed))
+			return cmd_error(cmd, "--seed needs a non-negative integer, got '%s'", v);
+		break;
+	case CMD_K_POLICY:
 		if (!sim_policy_known(v))
-			return cmd_usage_error(o, "unknown policy '%s' (slab, slub, slob)", v);
+			return cmd_error(cmd, "unknown policy '%s' (slab, slub, slob)", v);
 		o->rt.policy = v;
-	} else if (!run && cmd_opt_is(a, "--policies")) {
-		if (!(v = cmd_opt_value(argc, argv, ip, "--policies")))
-			return cmd_usage_error(o, "--policies needs a list%s", "");
-		return cmd_parse_policies((char *)v, o);
-	} else if (cmd_opt_is(a, "--set")) {
-		const char *eq;
-		char *key;
-
-		if (!(v = cmd_opt_value(argc, argv, ip, "--set")) ||
-		    !(eq = strchr(v, '=')) || eq == v)
-			return cmd_usage_error(o, "--set needs KEY=VALUE%s", "");
+		break;
+	case CMD_K_POLICIES:
+		return cmd_parse_policies(cmd, (char *)v, o);
+	case CMD_K_SET:
 		if (o->rt.nr_params == CMD_MAX_PARAMS)
-			return cmd_usage_error(o, "too many --set options%s", "");
-		key = strndup(v, (size_t)(eq - v));
-		if (!key)
-			return cmd_usage_error(o, "%s", "out of memory");
-		o->params[o->rt.nr_params].key = key;
-		o->params[o->rt.nr_params].value = eq + 1;
+			return cmd_error(cmd, "too many --set options");
+		if (cmd_parse_kv(cmd, g->spelled, v, &o->params[o->rt.nr_params]))
+			return CMD_EXIT_USAGE;
 		o->rt.nr_params++;
-	} else if (cmd_opt_is(a, "--opt") || cmd_opt_is(a, "--kernel")) {
+		break;
+	case CMD_K_OPT:
+	case CMD_K_KERNEL: {
 		struct sim_config scratch;	/* checked now, applied by kmemsim.new */
-		bool kernel = cmd_opt_is(a, "--kernel");	/* --opt kernel=V */
 		char err[256];
-		const char *eq;
 
 		sim_config_init(&scratch);
-		if (!(v = cmd_opt_value(argc, argv, ip, kernel ? "--kernel" : "--opt")))
-			return cmd_usage_error(o, "%s", kernel ? "--kernel needs 6.1 or 6.18"
-					       : "--opt needs KEY=VALUE");
-		if (kernel ? sim_config_set(&scratch, "kernel", v, err, sizeof err)
-			   : cmd_config_set_kv(&scratch, v, err, sizeof err))
-			return cmd_usage_error(o, "%s", err);
+		if (key == CMD_K_KERNEL	/* --kernel V is --opt kernel=V */
+		    ? sim_config_set(&scratch, "kernel", v, err, sizeof err)
+		    : cmd_config_set_kv(&scratch, v, err, sizeof err))
+			return cmd_error(cmd, "%s", err);
 		if (o->rt.nr_opts == CMD_MAX_PARAMS)
-			return cmd_usage_error(o, "too many --opt options%s", "");
-		eq = kernel ? NULL : strchr(v, '=');
-		o->opts[o->rt.nr_opts].key = kernel ? strdup("kernel")
-					   : strndup(v, (size_t)(eq - v));
-		if (!o->opts[o->rt.nr_opts].key)
-			return cmd_usage_error(o, "%s", "out of memory");
-		o->opts[o->rt.nr_opts].value = kernel ? v : eq + 1;
-		o->rt.nr_opts++;
-	} else if (cmd_opt_is(a, "--format")) {
-		if (!(v = cmd_opt_value(argc, argv, ip, "--format")) ||
-		    report_format_parse(v, &o->format) != SIM_OK)
-			return cmd_usage_error(o, "--format needs text, json, csv, html or svg%s", "");
-		o->format_set = true;
-	} else if (strcmp(a, "-o") == 0 || cmd_opt_is(a, "--output")) {
-		if (strcmp(a, "-o") == 0)
-			v = *ip + 1 < argc ? argv[++*ip] : NULL;
-		else
-			v = cmd_opt_value(argc, argv, ip, "--output");
-		if (!v || !*v)
-			return cmd_usage_error(o, "%s needs a file name", a);
-		o->output = v;
-	} else if (cmd_opt_is(a, "--block")) {
-		if (!(v = cmd_opt_value(argc, argv, ip, "--block")) || !*v)
-			return cmd_usage_error(o, "--block needs a block path%s", "");
-		o->block = v;
-	} else if (run && strcmp(a, "--report") == 0) {
-		o->report = 1;
-	} else if (run && strcmp(a, "--no-report") == 0) {
-		o->report = 0;
-	} else if (cmd_opt_is(a, "--sample")) {
-		if (!(v = cmd_opt_value(argc, argv, ip, "--sample")) ||
-		    cmd_parse_sample(v, o))
-			return cmd_usage_error(o, "--sample needs N (operations), a duration "
-					       "(500us, 10ms, 1s), auto or off%s", "");
-	} else if (cmd_opt_is(a, "--max-steps")) {
-		if (!(v = cmd_opt_value(argc, argv, ip, "--max-steps")) ||
-		    cmd_parse_u64(v, &o->rt.max_steps))
-			return cmd_usage_error(o, "--max-steps needs a non-negative integer%s", "");
-	} else if (run && cmd_opt_is(a, "--explain")) {
-		if (a[9] == '=') {
-			if (cmd_parse_u64(a + 10, &o->rt.explain) || !o->rt.explain)
-				return cmd_usage_error(o, "--explain=N needs a positive integer%s", "");
-		} else {
-			o->rt.explain = UINT64_MAX;
+			return cmd_error(cmd, "too many --opt options");
+		if (key == CMD_K_KERNEL) {
+			o->opts[o->rt.nr_opts].key = strdup("kernel");
+			o->opts[o->rt.nr_opts].value = v;
+			if (!o->opts[o->rt.nr_opts].key)
+				return cmd_error(cmd, "out of host memory");
+		} else if (cmd_parse_kv(cmd, g->spelled, v, &o->opts[o->rt.nr_opts])) {
+			return CMD_EXIT_USAGE;
 		}
-	} else if (strcmp(a, "--unsafe") == 0) {
+		o->rt.nr_opts++;
+		break;
+	}
+	case CMD_K_FORMAT:
+		if (report_format_parse(v, &o->format) != SIM_OK)
+			return cmd_error(cmd, "unknown format '%s' (text, json, csv, html, svg)", v);
+		o->format_set = true;
+		break;
+	case CMD_K_OUTPUT:
+		if (!*v)
+			return cmd_error(cmd, "%s needs a file name", g->spelled);
+		o->output = v;
+		break;
+	case CMD_K_BLOCK:
+		if (!*v)
+			return cmd_error(cmd, "--block needs a block path");
+		o->block = v;
+		break;
+	case CMD_K_REPORT:
+		o->report = 1;
+		break;
+	case CMD_K_NO_REPORT:
+		o->report = 0;
+		break;
+	case CMD_K_SAMPLE:
+		if (cmd_parse_sample(v, o))
+			return cmd_error(cmd, "--sample needs N (operations), a duration "
+					 "(500us, 10ms, 1s), auto or off; got '%s'", v);
+		break;
+	case CMD_K_MAX_STEPS:
+		if (cmd_parse_u64(v, &o->rt.max_steps))
+			return cmd_error(cmd, "--max-steps needs a non-negative integer, got '%s'", v);
+		break;
+	case CMD_K_EXPLAIN:
+		if (!v)
+			o->rt.explain = UINT64_MAX;
+		else if (cmd_parse_u64(v, &o->rt.explain) || !o->rt.explain)
+			return cmd_error(cmd, "--explain=N needs a positive integer, got '%s'", v);
+		break;
+	case CMD_K_UNSAFE:
 		o->rt.unsafe = true;
-	} else if (cmd_opt_is(a, "--lua-path")) {
-		if (!(v = cmd_opt_value(argc, argv, ip, "--lua-path")))
-			return cmd_usage_error(o, "--lua-path needs a directory%s", "");
+		break;
+	case CMD_K_LUA_PATH:
 		o->rt.lua_path = v;
-	} else if (a[0] == '-' && a[1] != '\0') {
-		return cmd_usage_error(o, "unknown option '%s'", a);
-	} else if (!o->file) {
-		o->file = a;
-	} else {
-		return cmd_usage_error(o, "unexpected argument '%s'", a);
+		break;
+	default:	/* a row without a case: a bug, said as such */
+		return cmd_error(cmd, "option %s is not handled", g->spelled);
 	}
 	return 0;
 }
@@ -349,8 +256,12 @@ static int cmd_read_stdin(struct cmd_opts *o)
 	}
 }
 
-int cmd_parse(int argc, char **argv, enum cmd_kind kind, struct cmd_opts *o)
+int cmd_parse(const struct cmd *cmd, int argc, char **argv, enum cmd_kind kind,
+	      struct cmd_opts *o)
 {
+	struct cmd_getopt g;
+	int key;
+
 	memset(o, 0, sizeof *o);
 	o->kind = kind;
 	o->rt.seed = 1;
@@ -362,29 +273,40 @@ int cmd_parse(int argc, char **argv, enum cmd_kind kind, struct cmd_opts *o)
 	o->format = REPORT_FMT_TEXT;
 	o->report = -1;
 	sim_sample_opts_init(&o->sample);
-	for (int i = 1; i < argc; i++) {
+	cmd_getopt_init(&g, cmd, argc, argv);
+	while ((key = cmd_getopt(&g)) != CMD_GETOPT_END) {
 		int rc;
 
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(cmd_run_usage, stdout);
+		if (key == CMD_GETOPT_HELP)
 			return -1;
-		}
-		rc = cmd_parse_one(argc, argv, &i, o);
+		if (key == CMD_GETOPT_ERROR)
+			return CMD_EXIT_USAGE;
+		rc = cmd_parse_one(&g, key, o);
 		if (rc)
 			return rc;
 	}
+	if (g.optind < argc)
+		o->file = argv[g.optind];
+	if (g.optind + 1 < argc)
+		return cmd_error(cmd, "unexpected argument '%s' (one scenario at a time)",
+				 argv[g.optind + 1]);
 	if (kind == CMD_COMPARE && !o->nr_policies)
 		for (size_t i = 0; sim_policy_name(i) && i < CMD_MAX_POLICIES; i++)
 			o->policies[o->nr_policies++] = sim_policy_name(i);
 	if (!o->format_set && o->output)
 		o->format_set = cmd_format_of(o->output, &o->format);
 	if (o->format == REPORT_FMT_SVG && !o->block)
-		return cmd_usage_error(o, "an SVG is one chart: --block PATH names it%s", "");
-	o->script_dir = cmd_dir_of(o->file);
+		return cmd_error(cmd, "an SVG is one chart: --block PATH names it");
+	/* no FILE: the default; a name that is no file: a bundled scenario */
+	if (!o->file)
+		o->bundled = cmd_bundled_scenario("default");
+	else if (strcmp(o->file, "-") != 0 && access(o->file, F_OK) != 0)
+		o->bundled = cmd_bundled_scenario(o->file);
+	o->script_dir = cmd_dir_of(o->bundled ? NULL : o->file);
 	if (!o->script_dir)
-		return cmd_usage_error(o, "%s", "out of memory");
+		return cmd_error(cmd, "out of host memory");
 	if (o->file && strcmp(o->file, "-") == 0 && cmd_read_stdin(o))
-		return cmd_usage_error(o, "%s", "cannot read the scenario from standard input");
+		return cmd_error(cmd, "cannot read the scenario from standard input");
 	o->rt.script_dir = o->script_dir;
 	return 0;
 }
@@ -405,11 +327,107 @@ void cmd_opts_free(struct cmd_opts *o)
 
 const char *cmd_scenario_name(const struct cmd_opts *o)
 {
+	if (o->bundled)
+		return o->bundled->name;
 	if (!o->file)
 		return CMD_DEFAULT_SCENARIO;
 	if (strcmp(o->file, "-") == 0)
 		return "stdin";
 	return o->file;
+}
+
+/* ---- Bundled scenarios ---- */
+
+#define CMD_SCENARIO_DIR "scenarios/"
+
+const struct lsim_embedded *cmd_bundled_scenario(const char *name)
+{
+	char full[256];
+	size_t n = strlen(name);
+
+	if (strncmp(name, CMD_SCENARIO_DIR, strlen(CMD_SCENARIO_DIR)) == 0)
+		name += strlen(CMD_SCENARIO_DIR);
+	n = strlen(name);
+	if (!n || strchr(name, '/'))
+		return NULL;
+	snprintf(full, sizeof full, CMD_SCENARIO_DIR "%s%s", name,
+		 n > 4 && strcmp(name + n - 4, ".lua") == 0 ? "" : ".lua");
+	for (const struct lsim_embedded *m = lsim_embedded; m->name; m++)
+		if (strcmp(m->name, full) == 0)
+			return m;
+	return NULL;
+}
+
+/* the listing order: the default first, then by name */
+static int cmd_bundled_cmp(const struct lsim_embedded *a,
+			   const struct lsim_embedded *b)
+{
+	bool da = strcmp(a->name, CMD_DEFAULT_SCENARIO) == 0;
+	bool db = strcmp(b->name, CMD_DEFAULT_SCENARIO) == 0;
+
+	if (da != db)
+		return da ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+const struct lsim_embedded *cmd_bundled_next(const struct lsim_embedded *prev)
+{
+	const struct lsim_embedded *best = NULL;
+
+	for (const struct lsim_embedded *m = lsim_embedded; m->name; m++) {
+		if (strncmp(m->name, CMD_SCENARIO_DIR, strlen(CMD_SCENARIO_DIR)) != 0)
+			continue;
+		if (prev && cmd_bundled_cmp(m, prev) <= 0)
+			continue;
+		if (!best || cmd_bundled_cmp(m, best) < 0)
+			best = m;
+	}
+	return best;
+}
+
+const char *cmd_bundled_name(const struct lsim_embedded *m, char *buf,
+			     size_t len)
+{
+	const char *base = m->name + strlen(CMD_SCENARIO_DIR);
+
+	snprintf(buf, len, "%.*s", (int)(strlen(base) - 4), base);	/* no .lua */
+	return buf;
+}
+
+const char *cmd_bundled_summary(const struct lsim_embedded *m, char *buf,
+				size_t len)
+{
+	const char *p = (const char *)m->src, *end = p + m->len;
+
+	buf[0] = '\0';
+	/* the first "-- " line that is not the SPDX tag nor a "#!" line */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (n > 3 && strncmp(p, "-- ", 3) == 0 &&
+		    strncmp(p, "-- SPDX-License-Identifier", 26) != 0) {
+			const char *sp;
+			size_t word;
+
+			p += 3;
+			n -= 3;
+			/* "-- scenarios/NAME.lua: what it is": what it is */
+			sp = memchr(p, ' ', n);
+			word = sp ? (size_t)(sp - p) : n;
+			if (word > 5 && strncmp(p + word - 5, ".lua:", 5) == 0 &&
+			    word < n) {
+				p += word + 1;
+				n -= word + 1;
+			}
+			snprintf(buf, len, "%.*s", (int)n, p);
+			return buf;
+		}
+		if (n && p[0] != '#' && strncmp(p, "--", 2) != 0)
+			break;		/* code: the header comment is over */
+		p += n + 1;
+	}
+	return buf;
 }
 
 /* ---- Running a scenario (lua.c's pmain/docall/msghandler) ---- */
@@ -432,12 +450,12 @@ static int cmd_msghandler(lua_State *L)
 static int cmd_load(lua_State *L, const struct cmd_opts *o)
 {
 	const char *file = o->file;
+	int status;
 
+	if (o->bundled)
+		return luaL_loadbufferx(L, (const char *)o->bundled->src,
+					o->bundled->len, o->bundled->chunkname, "t");
 	if (file == NULL) {
-		for (const struct lsim_embedded *m = lsim_embedded; m->name; m++)
-			if (strcmp(m->name, CMD_DEFAULT_SCENARIO) == 0)
-				return luaL_loadbufferx(L, (const char *)m->src,
-							m->len, m->chunkname, "t");
 		lua_pushliteral(L, "the default scenario is not embedded");
 		return LUA_ERRFILE;
 	}
@@ -452,7 +470,11 @@ static int cmd_load(lua_State *L, const struct cmd_opts *o)
 			}
 		return luaL_loadbufferx(L, text, len, "=stdin", "t");
 	}
-	return luaL_loadfilex(L, file, "t");
+	status = luaL_loadfilex(L, file, "t");
+	if (status == LUA_ERRFILE && !strchr(file, '/'))
+		lua_pushfstring(L, "%s (and no bundled scenario '%s': kmemsim list)",
+				lua_tostring(L, -1), file);
+	return status;
 }
 
 static int cmd_pmain(lua_State *L)

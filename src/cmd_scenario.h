@@ -19,9 +19,8 @@
 
 #include "lsimaux.h"
 #include "sim.h"
+#include "cmd.h"
 
-#define CMD_EXIT_FAILED	1	/* a scenario failed, or the output could not be written */
-#define CMD_EXIT_USAGE	2
 #define CMD_MAX_PARAMS	64
 #define CMD_MAX_POLICIES 8
 
@@ -32,6 +31,45 @@ enum cmd_kind {
 	CMD_RUN,
 	CMD_COMPARE,
 };
+
+/* the keys of run's and compare's own options (cmd.h has the common ones) */
+enum {
+	CMD_K_REPORT = CMD_K_OWN,
+	CMD_K_NO_REPORT,
+	CMD_K_EXPLAIN,
+};
+
+/*
+ * The option rows run and compare share, described alike; each command's
+ * table (cmd_run.c, cmd_compare.c) lists them in its own order.
+ */
+#define CMD_OPT_SET \
+	{ "set", CMD_K_SET, CMD_ARG_REQUIRED, "KEY=VALUE", CMD_V_PARAM, \
+	  "scenario parameter, seen as kmemsim.params.KEY;\n" \
+	  "repeatable" }
+#define CMD_OPT_BLOCK \
+	{ "block", CMD_K_BLOCK, CMD_ARG_REQUIRED, "PATH", CMD_V_TEXT, \
+	  "only that block of the report (e.g. memory/map)" }
+#define CMD_OPT_SAMPLE \
+	{ "sample", CMD_K_SAMPLE, CMD_ARG_REQUIRED, "S", CMD_V_TEXT, \
+	  "time series: every N operations, every T of virtual\n" \
+	  "time (500us, 10ms, 1s), auto (adaptive) or off" }
+#define CMD_OPT_MAX_STEPS \
+	{ "max-steps", CMD_K_MAX_STEPS, CMD_ARG_REQUIRED, "N", CMD_V_TEXT, \
+	  "stop a runaway script after N Lua VM instructions" }
+#define CMD_OPT_UNSAFE \
+	{ "unsafe", CMD_K_UNSAFE, CMD_ARG_NONE, NULL, CMD_V_TEXT, \
+	  "give the script io, os and debug" }
+#define CMD_OPT_LUA_PATH \
+	{ "lua-path", CMD_K_LUA_PATH, CMD_ARG_REQUIRED, "DIR", CMD_V_DIR, \
+	  "load kmemsim.* modules from DIR/kmemsim/ first\n" \
+	  "(also $KMEMSIM_LUA_PATH)" }
+
+/* what FILE may be, and what it does by default, in both synopses */
+#define CMD_SCENARIO_OPERAND \
+	"FILE is a Lua scenario, the name of a bundled scenario (kmemsim list:\n" \
+	"default, 01-my-cache, ...; a file of that name comes first) or - for\n" \
+	"standard input.  Without FILE the bundled default scenario runs."
 
 /*
  * struct cmd_opts - the parsed command line of run or compare
@@ -44,7 +82,8 @@ enum cmd_kind {
  */
 struct cmd_opts {
 	enum cmd_kind kind;
-	const char *file;		/* NULL: the embedded default scenario */
+	const char *file;		/* as given; NULL: the default scenario */
+	const struct lsim_embedded *bundled;	/* the bundled scenario run, if any */
 	struct lsim_runtime rt;
 	struct lsim_param params[CMD_MAX_PARAMS];
 	struct lsim_param opts[CMD_MAX_PARAMS];	/* --opt KEY=VALUE */
@@ -67,11 +106,30 @@ struct cmd_opts {
  * Return: 0 to go on, -1 after printing --help, or CMD_EXIT_USAGE after
  * printing the error.  Release with cmd_opts_free() in every case.
  */
-int cmd_parse(int argc, char **argv, enum cmd_kind kind, struct cmd_opts *o);
+int cmd_parse(const struct cmd *cmd, int argc, char **argv, enum cmd_kind kind,
+	      struct cmd_opts *o);
 void cmd_opts_free(struct cmd_opts *o);
 
-/** cmd_scenario_name - what reports call the scenario: FILE, "stdin" or the default's path */
+/** cmd_scenario_name - what reports call the scenario: FILE, "stdin" or the bundled one's path */
 const char *cmd_scenario_name(const struct cmd_opts *o);
+
+/* ---- Bundled scenarios (embedded in the binary, installed too) ---- */
+
+/**
+ * cmd_bundled_scenario - the bundled scenario called @name: "default",
+ * "default.lua" or "scenarios/default.lua"; NULL if none
+ */
+const struct lsim_embedded *cmd_bundled_scenario(const char *name);
+/** cmd_bundled_next - the bundled scenario after @prev (NULL: the first), in name order */
+const struct lsim_embedded *cmd_bundled_next(const struct lsim_embedded *prev);
+/** cmd_bundled_name - @m's short name ("01-my-cache") into @buf */
+const char *cmd_bundled_name(const struct lsim_embedded *m, char *buf, size_t len);
+/**
+ * cmd_bundled_summary - @m's one-line description, from its header
+ * comment ("-- scenarios/NAME.lua: DESCRIPTION") into @buf; "" if none
+ */
+const char *cmd_bundled_summary(const struct lsim_embedded *m, char *buf,
+				size_t len);
 
 /* ---- Running a scenario ---- */
 

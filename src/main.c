@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* main.c - the kmemsim command: dispatch
+/* main.c - the kmemsim command: the table of commands, and dispatch
  *
- *   kmemsim run [FILE.lua|-] [options]        cmd_run.c
- *   kmemsim compare [FILE.lua|-] [options]    cmd_compare.c
- *   kmemsim replay TRACE|- [options]          cmd_replay.c
+ *   kmemsim COMMAND [options] [operands]
  *   kmemsim --help | --version
  *
+ * Every command is one file, src/cmd_NAME.c, defining `const struct cmd
+ * cmd_NAME` (cmd.h: its synopsis, options, help and entry point), and one
+ * row of KMEMSIM_COMMANDS below; --help, `kmemsim help`, the shell
+ * completion and the manual's sync test all read this table.
+ *
  * Each command parses its own options and returns the exit status (cmd.h):
- * 0 ok, 1 scenario error (or the command failed), 2 usage error.  run and
- * compare share the scenario runner (cmd_scenario.c), whose skeleton is
- * lua.c's: the scenario runs inside one protected call with a message
- * handler that adds a traceback, so an error prints "kmemsim: FILE:LINE:
- * message" plus the traceback.  The engine never prints and never exits.
+ * 0 ok, 1 the command failed, 2 usage error.  The scenario runner
+ * (cmd_scenario.c) follows lua.c: the scenario runs inside one protected
+ * call with a message handler that adds a traceback.  The engine never
+ * prints and never exits.
  */
 #include "config.h"
 
@@ -20,33 +22,64 @@
 
 #include <lua.h>
 
+#include "sim.h"
 #include "cmd.h"
 
-#define EXIT_USAGE 2
+/* the commands, in the order kmemsim --help lists them */
+#define KMEMSIM_COMMANDS(X) \
+	X(run)		/* cmd_run.c: one scenario */ \
+	X(compare)	/* cmd_compare.c: one scenario under each policy */ \
+	X(replay)	/* cmd_replay.c: a kernel trace under each policy */ \
+	X(list)		/* cmd_list.c: the bundled scenarios */ \
+	X(help)		/* cmd_help.c: a command's options */ \
+	X(complete)	/* cmd_complete.c: the shell completion (hidden) */
+
+#define KMEMSIM_DECLARE(name) extern const struct cmd cmd_##name;
+KMEMSIM_COMMANDS(KMEMSIM_DECLARE)
+#undef KMEMSIM_DECLARE
+
+const struct cmd *const kmemsim_commands[] = {
+#define KMEMSIM_ROW(name) &cmd_##name,
+	KMEMSIM_COMMANDS(KMEMSIM_ROW)
+#undef KMEMSIM_ROW
+	NULL
+};
 
 int main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *name = argc > 1 ? argv[1] : NULL;
+	const char *names[64], *hint;
+	const struct cmd *cmd;
+	size_t n = 0;
 
-	if (!cmd) {
+	if (!name) {
 		fprintf(stderr, "kmemsim: missing command\nTry 'kmemsim --help'.\n");
-		return EXIT_USAGE;
+		return CMD_EXIT_USAGE;
 	}
-	if (strcmp(cmd, "--version") == 0) {
+	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
 		printf("kmemsim %s (Lua %s.%s)\n", PACKAGE_VERSION,
 		       LUA_VERSION_MAJOR, LUA_VERSION_MINOR);
-		return 0;
+		return CMD_EXIT_OK;
 	}
-	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-		fputs(cmd_run_usage, stdout);
-		return 0;
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		cmd_main_usage(stdout);
+		return CMD_EXIT_OK;
 	}
-	if (strcmp(cmd, "run") == 0)
-		return cmd_run(argc - 1, argv + 1);		/* cmd_run.c */
-	if (strcmp(cmd, "compare") == 0)
-		return cmd_compare(argc - 1, argv + 1);	/* cmd_compare.c */
-	if (strcmp(cmd, "replay") == 0)
-		return cmd_replay(argc - 1, argv + 1);	/* cmd_replay.c */
-	fprintf(stderr, "kmemsim: unknown command '%s'\nTry 'kmemsim --help'.\n", cmd);
-	return EXIT_USAGE;
+	cmd = cmd_find(name);
+	if (cmd)
+		return cmd->main(cmd, argc - 1, argv + 1);
+	for (const struct cmd *const *c = kmemsim_commands; *c && n < 64; c++)
+		if (!(*c)->hidden)
+			names[n++] = (*c)->name;
+	hint = name[0] != '-' ? sim_suggest(name, names, n) : NULL;
+	if (hint)
+		fprintf(stderr, "kmemsim: unknown command '%s' (did you mean '%s'?)\n",
+			name, hint);
+	else if (name[0] == '-')
+		fprintf(stderr, "kmemsim: '%s' before a command; options follow "
+			"the command (kmemsim run %s ...)\n", name, name);
+	else
+		fprintf(stderr, "kmemsim: unknown command '%s'\n", name);
+	fprintf(stderr, "Try 'kmemsim --help'.\n");
+	return CMD_EXIT_USAGE;
 }

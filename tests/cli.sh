@@ -106,5 +106,65 @@ expect_grep "$tmp/err" "at most 4T" "replay --ram names the limit"
 # the default scenario runs with no FILE
 expect_exit 0 "default scenario" "$km" run
 
+# ---- the command line (issue 19): getopt_long syntax, per-command help ----
+expect_exit 0 "kmemsim --help" "$km" --help
+for c in run compare replay list help; do
+	expect_grep "$tmp/out" "^  $c  " "--help lists the command $c"
+done
+if grep -q "^  complete " "$tmp/out"; then fail "--help lists the hidden complete"; else pass "complete is hidden"; fi
+for c in run compare replay list help; do
+	expect_exit 0 "$c --help" "$km" $c --help
+	expect_grep "$tmp/out" "^usage: kmemsim $c " "$c --help is $c's usage"
+	cp "$tmp/out" "$tmp/help-$c"
+	expect_exit 0 "help $c" "$km" help $c
+	if cmp -s "$tmp/out" "$tmp/help-$c"; then pass "help $c = $c --help"; else fail "help $c differs from $c --help"; fi
+done
+# each page has that command's options only
+expect_grep "$tmp/help-run" "^  --policy P" "run --help has --policy"
+if grep -q -- "--policies" "$tmp/help-run"; then fail "run --help shows compare's --policies"; else pass "run --help: no --policies"; fi
+expect_grep "$tmp/help-compare" "^  --policies LIST" "compare --help has --policies"
+if grep -q -- "--explain\|--no-report" "$tmp/help-compare"; then fail "compare --help shows run's options"; else pass "compare --help: run's own options absent"; fi
+expect_grep "$tmp/help-replay" "c % N" "replay --help prints %, not %%"
+if grep -q -- "--sample\|--explain" "$tmp/help-replay"; then fail "replay --help shows run's options"; else pass "replay --help: its options only"; fi
+expect_exit 2 "help of an unknown command" "$km" help frob
+expect_exit 2 "a misspelt command" "$km" rnn
+expect_grep "$tmp/err" "did you mean 'run'" "a misspelt command gets a suggestion"
+expect_exit 2 "a misspelt option" "$km" run --polcy=slab
+expect_grep "$tmp/err" "did you mean '--policy'" "a misspelt option gets a suggestion"
+expect_exit 2 "an ambiguous abbreviation" "$km" run --se 3
+expect_grep "$tmp/err" "ambiguous option '--se' (--seed, --set)" "ambiguity names the candidates"
+expect_exit 2 "a value where none is taken" "$km" run --unsafe=yes
+expect_exit 2 "a missing value" "$km" run "$tmp/d.lua" --seed
+expect_grep "$tmp/err" "^kmemsim run: --seed needs a value (N)" "the missing value is named"
+expect_exit 2 "two scenarios" "$km" run "$tmp/d.lua" "$tmp/s.lua"
+# --opt=value, --opt value, an abbreviation, -oFILE, -o FILE: all the same
+"$km" run "$tmp/d.lua" --seed=7 >"$tmp/a" 2>&1
+"$km" run --seed 7 "$tmp/d.lua" >"$tmp/b" 2>&1
+"$km" run --see=7 "$tmp/d.lua" >"$tmp/c" 2>&1
+if cmp -s "$tmp/a" "$tmp/b" && cmp -s "$tmp/a" "$tmp/c"; then pass "--seed=7, --seed 7, --see=7 agree"; else fail "--seed spellings differ"; fi
+expect_exit 0 "-oFILE" "$km" run "$tmp/d.lua" --no-report "-o$tmp/r1.json"
+expect_exit 0 "-o FILE" "$km" run "$tmp/d.lua" --no-report -o "$tmp/r2.json"
+if cmp -s "$tmp/r1.json" "$tmp/r2.json" && grep -q '"schema"' "$tmp/r1.json"; then pass "-oFILE = -o FILE (JSON by extension)"; else fail "-oFILE and -o FILE differ"; fi
+# "--" ends the options: a scenario whose name starts with a dash
+echo 'print("dash ok")' >"$tmp/-dash.lua"
+(cd "$tmp" && "$km" run -- -dash.lua) >"$tmp/out" 2>&1
+expect_grep "$tmp/out" "^dash ok$" "-- then a file named -dash.lua"
+# bundled scenarios: listed with their header line, run by name from anywhere
+expect_exit 0 "list" "$km" list
+for f in "$srcdir"/scenarios/*.lua; do
+	n=$(basename "$f" .lua)
+	d=$(sed -n 's/^-- scenarios\/[^ ]*\.lua: //p' "$f" | head -1)
+	if [ -n "$d" ] && grep -qF "$n  " "$tmp/out" && grep -qF "$d" "$tmp/out"; then
+		pass "list: $n with its description"
+	else fail "list lacks $n or '$d'"; fi
+done
+(cd / && "$km" run 01-my-cache --seed=1) >"$tmp/a" 2>&1
+"$km" run "$srcdir/scenarios/01-my-cache.lua" --seed=1 >"$tmp/b" 2>&1
+if cmp -s "$tmp/a" "$tmp/b"; then pass "run 01-my-cache from / = the file"; else fail "run 01-my-cache from / differs from the file"; diff "$tmp/a" "$tmp/b" | head; fi
+(cd / && "$km" run default.lua --no-report --format json) >"$tmp/a" 2>&1
+expect_grep "$tmp/a" '"scenario": "scenarios/default.lua"' "run default.lua from / is the bundled default"
+expect_exit 1 "a name that is neither file nor bundled" "$km" run no-such-scenario
+expect_grep "$tmp/err" "kmemsim list" "the error points at kmemsim list"
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
