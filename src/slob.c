@@ -68,6 +68,39 @@
  * block; its array slot is reserved before anything changes, and running
  * out of host memory there is fatal, as for the common registry.
  *
+ * The list index.  The kernel walks a list page by page; on a big heap
+ * that walk is most of an allocation (the list grows with the heap, and
+ * every page before the first fit is looked at), and a simulator that
+ * repeated it would be quadratic in the heap.  kmemsim charges the walk
+ * the kernel does but finds its end without doing it.  Each list is a
+ * circular sequence of pages, and only insertions and deletions change it:
+ * list_rotate_to_front() moves the list's head, not the pages, and
+ * list_add() inserts just before the head.  So each list is kept as its
+ * head plus a treap (a binary tree in list order, heap-ordered by a fixed
+ * hash of the slab id) whose in-order sequence, read from the head round
+ * to the page before it, IS the kernel's list.  Every node (struct
+ * slob_node, 32 bytes, indexed by slab id) copies its page's free units,
+ * free blocks and largest free block, and sums up its subtree: pages,
+ * free blocks, max and min free units, largest block; a parallel
+ * struct slob_hist counts the subtree's pages and their free blocks by
+ * class of free units (see slob_learn: the classes' boundaries are request
+ * sizes the list has served).  A walk from the head (slob_walk_list) then
+ * skips whole subtrees: one whose pages all lack a block as big as the
+ * request adds its pages to the pages checked and, from its histogram,
+ * its pages with enough units to the misses and their free blocks to the
+ * blocks examined -- exactly what the kernel's walk over them costs -- and
+ * only a page whose largest block fits is tried for real, by the same
+ * slob_page_alloc the kernel's walk runs (it can still miss: alignment).
+ *
+ * Bound: a walk visits O(log n) subtrees plus the pages tried for real,
+ * and, for a request size that is not a class boundary, the pages of its
+ * own class in the subtrees it counts (expected O(log n) node visits per
+ * visited page, n pages on the list); an update (a page's free space
+ * changed, a page in or out) is O(log n) expected.  The charges -- pages
+ * checked, misses, blocks examined, and so the clock -- are the kernel
+ * walk's, whichever way they are found; the validator recomputes every
+ * sum.
+ *
  * Costs (cost.h): every slob_alloc and slob_free takes the global slob_lock
  * and is a slow path (COST_SLAB_SLOWPATH); each page whose free units are
  * checked and each free block examined by first fit or by the free-list
@@ -87,7 +120,11 @@
  *     free blocks are sorted, inside the page and never touch (coalesced);
  *     free blocks + live registry blocks tile the page exactly (2048 units);
  *     0 < units < 2048 and on the list it names, or units == 0 and on none;
- *   every list: nr == its length, links consistent, every page names it;
+ *   every list: its treap's links are consistent (parent/child), each
+ *     node's priority <= its parent's, each page on it names it; every
+ *     node's copies equal its page (free units, free blocks, largest
+ *     block) and its sums and histogram equal its page's plus its
+ *     children's; the head is a page of the tree, SLOB_NIL iff empty;
  *   nr_pages == pages on the lists + full pages; page objects are counted
  *     in nr_whole / whole_pages.
  */
@@ -172,7 +209,6 @@ struct slob_free {
 
 /* struct slab's SLOB fields (the private area of the descriptor) */
 struct slob_page {
-	uint32_t prev, next;		/* on its size list (slab ids) */
 	uint32_t all_prev, all_next;	/* every SLOB page, newest first */
 	uint16_t units;			/* sp->units: free units in the page */
 	uint8_t list;			/* enum slob_list_id */
@@ -180,14 +216,48 @@ struct slob_page {
 	struct slob_free *free;		/* sp->freelist, as a sorted array */
 };
 
-struct slob_list {
-	uint32_t head, tail;		/* slab ids, SLOB_NIL if empty */
-	uint32_t nr;			/* pages on the list */
+/*
+ * struct slob_node - a listed heap page in the index of its size list
+ * (see "The list index" in the essay).  Indexed by slab id; the fields
+ * below the links copy the page (slob_idx_sync) or sum up the subtree
+ * (slob_idx_pull), so that a search reads this array only.
+ */
+struct slob_node {
+	uint32_t left, right, parent;	/* slab ids, SLOB_NIL: none */
+	uint32_t size;			/* pages in the subtree */
+	uint32_t sum_free;		/* free blocks of the subtree's pages */
+	uint16_t units, nr_free, big;	/* the page: free units, free blocks, largest block */
+	uint16_t max_units, min_units;	/* over the subtree */
+	uint16_t max_big;		/* largest free block in the subtree */
+};
+_Static_assert(sizeof(struct slob_node) == 32, "two nodes per host cache line");
+
+/*
+ * Classes of free units, per list: the list's class boundaries are request
+ * sizes (in units) it has seen, the first SLOB_NR_CLASSES - 1 distinct
+ * ones; class c holds the pages with at least boundary c and fewer than
+ * boundary c + 1 free units (class 0: fewer than the smallest boundary).
+ * A request whose size is a boundary knows from a histogram exactly which
+ * pages have the units for it.
+ */
+#define SLOB_NR_CLASSES	32
+
+/* struct slob_hist - a subtree's pages by class of free units (by slab id) */
+struct slob_hist {
+	uint32_t cnt[SLOB_NR_CLASSES];	/* pages */
+	uint32_t blk[SLOB_NR_CLASSES];	/* their free blocks */
 };
 
-/* the per-simulator state: the three lists and the books */
+/* the per-simulator state: the three lists (as indexes) and the books */
 struct slob_state {
-	struct slob_list lists[SLOB_NR_LISTS];
+	uint32_t root[SLOB_NR_LISTS];	/* each list's index; SLOB_NIL: empty */
+	uint32_t head[SLOB_NR_LISTS];	/* each list's head page; SLOB_NIL: empty */
+	struct slob_node *node;		/* by slab id */
+	struct slob_hist *hist;		/* by slab id */
+	uint32_t cap_node;		/* entries in both */
+	uint8_t cls[SLOB_NR_LISTS][SLOB_PAGE_UNITS + 1];	/* class of a number of units */
+	uint16_t bound[SLOB_NR_LISTS][SLOB_NR_CLASSES - 1];	/* class boundaries, ascending */
+	uint8_t nr_bounds[SLOB_NR_LISTS];
 	uint32_t all;			/* newest SLOB page (any kind) */
 	uint64_t nr_pages;		/* heap pages (listed + full) */
 	uint64_t nr_full;		/* heap pages without free units */
@@ -243,65 +313,386 @@ static int slob_reserve(struct slob_page *p, unsigned need)
 	return SIM_OK;
 }
 
-/* ---- The page lists ---- */
+/* ---- The list index ---- */
 
-/* list_add(): at the head */
-static void slob_list_add(const struct sim *sim, struct slob_state *st,
-			  struct slab *slab, unsigned l)
+static inline struct slob_node *nd(struct slob_state *st, uint32_t id)
 {
-	struct slob_list *lst = &st->lists[l];
-	struct slob_page *p = sp(slab);
+	return &st->node[id];
+}
 
-	p->list = (uint8_t)l;
-	p->prev = SLOB_NIL;
-	p->next = lst->head;
-	if (lst->head != SLOB_NIL)
-		sp(slob_slab(sim, lst->head))->prev = slab->id;
+/*
+ * The treap priority of the page with slab id @id: a fixed mix of the id,
+ * so that priorities look random (the tree stays balanced in expectation)
+ * and cost no memory.  A page keeps its id while it is listed.
+ */
+static inline uint32_t slob_idx_prio(uint32_t id)
+{
+	uint32_t x = id + 0x9e3779b9U;
+
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	x ^= x >> 16;
+	return x;
+}
+
+static inline uint32_t slob_idx_size(const struct slob_state *st, uint32_t id)
+{
+	return id == SLOB_NIL ? 0 : st->node[id].size;
+}
+
+/* what a node sums up over its subtree */
+struct slob_sums {
+	uint32_t size, sum_free;
+	uint16_t max_units, min_units, max_big;
+};
+
+static inline void slob_sums_add(struct slob_sums *r, const struct slob_node *m)
+{
+	r->size += m->size;
+	r->sum_free += m->sum_free;
+	r->max_units = SIM_MAX(r->max_units, m->max_units);
+	r->min_units = SIM_MIN(r->min_units, m->min_units);
+	r->max_big = SIM_MAX(r->max_big, m->max_big);
+}
+
+/* the sums of node @n from its own page and its children's sums */
+static inline struct slob_sums slob_idx_sums(const struct slob_state *st,
+					     const struct slob_node *n)
+{
+	struct slob_sums r = { 1, n->nr_free, n->units, n->units, n->big };
+
+	if (n->left != SLOB_NIL)
+		slob_sums_add(&r, &st->node[n->left]);
+	if (n->right != SLOB_NIL)
+		slob_sums_add(&r, &st->node[n->right]);
+	return r;
+}
+
+static inline bool slob_sums_same(const struct slob_sums *r, const struct slob_node *n)
+{
+	return r->size == n->size && r->sum_free == n->sum_free &&
+	       r->max_units == n->max_units && r->min_units == n->min_units &&
+	       r->max_big == n->max_big;
+}
+
+static inline void slob_sums_set(struct slob_node *n, const struct slob_sums *r)
+{
+	n->size = r->size;
+	n->sum_free = r->sum_free;
+	n->max_units = r->max_units;
+	n->min_units = r->min_units;
+	n->max_big = r->max_big;
+}
+
+/* the histogram of @x: its own page plus its children's (list @l) */
+static void slob_hist_pull(struct slob_state *st, unsigned l, uint32_t x)
+{
+	const struct slob_node *n = nd(st, x);
+	struct slob_hist *h = &st->hist[x];
+	const struct slob_hist *a = n->left != SLOB_NIL ? &st->hist[n->left] : NULL;
+	const struct slob_hist *b = n->right != SLOB_NIL ? &st->hist[n->right] : NULL;
+	unsigned c = st->cls[l][n->units];
+
+	for (unsigned k = 0; k < SLOB_NR_CLASSES; k++) {
+		h->cnt[k] = (a ? a->cnt[k] : 0) + (b ? b->cnt[k] : 0);
+		h->blk[k] = (a ? a->blk[k] : 0) + (b ? b->blk[k] : 0);
+	}
+	h->cnt[c]++;
+	h->blk[c] += n->nr_free;
+}
+
+/* @x and its histogram from its page and its children (list @l) */
+static inline void slob_idx_pull(struct slob_state *st, unsigned l, uint32_t x)
+{
+	struct slob_sums r = slob_idx_sums(st, nd(st, x));
+
+	slob_sums_set(nd(st, x), &r);
+	slob_hist_pull(st, l, x);
+}
+
+/* add @sign times a page of @units units and @nr_free blocks to the
+ * histograms of @x and its ancestors (list @l) */
+static void slob_hist_add(struct slob_state *st, unsigned l, uint32_t x,
+			  unsigned units, unsigned nr_free, int sign)
+{
+	unsigned c = st->cls[l][units];
+
+	for (; x != SLOB_NIL; x = nd(st, x)->parent) {
+		st->hist[x].cnt[c] += (uint32_t)sign;
+		st->hist[x].blk[c] += (uint32_t)(sign * (int)nr_free);
+	}
+}
+
+/*
+ * @x changed: the sums of it and of its ancestors, up to the first node
+ * whose sums come out as they were (nothing above it can change then).
+ */
+static void slob_idx_fix(struct slob_state *st, uint32_t x)
+{
+	while (x != SLOB_NIL) {
+		struct slob_node *n = nd(st, x);
+		struct slob_sums r = slob_idx_sums(st, n);
+
+		if (slob_sums_same(&r, n))
+			return;
+		slob_sums_set(n, &r);
+		x = n->parent;
+	}
+}
+
+/* all of @a's pages, then all of @b's, as one tree of list @l (its parent unset) */
+static uint32_t slob_idx_merge(struct slob_state *st, unsigned l, uint32_t a,
+			       uint32_t b)
+{
+	if (a == SLOB_NIL)
+		return b;
+	if (b == SLOB_NIL)
+		return a;
+	if (slob_idx_prio(a) >= slob_idx_prio(b)) {
+		uint32_t r = slob_idx_merge(st, l, nd(st, a)->right, b);
+
+		nd(st, a)->right = r;
+		nd(st, r)->parent = a;
+		slob_idx_pull(st, l, a);
+		return a;
+	} else {
+		uint32_t m = slob_idx_merge(st, l, a, nd(st, b)->left);
+
+		nd(st, b)->left = m;
+		nd(st, m)->parent = b;
+		slob_idx_pull(st, l, b);
+		return b;
+	}
+}
+
+/* make @c the child of @p where @old was (@p SLOB_NIL: the root of list @l) */
+static void slob_idx_replace(struct slob_state *st, unsigned l, uint32_t p,
+			     uint32_t old, uint32_t c)
+{
+	if (p == SLOB_NIL)
+		st->root[l] = c;
+	else if (nd(st, p)->left == old)
+		nd(st, p)->left = c;
 	else
-		lst->tail = slab->id;
-	lst->head = slab->id;
-	lst->nr++;
+		nd(st, p)->right = c;
+	if (c != SLOB_NIL)
+		nd(st, c)->parent = p;
+}
+
+/* a tree rotation lifting @x above its parent (order and sums kept) */
+static void slob_idx_lift(struct slob_state *st, unsigned l, uint32_t x)
+{
+	struct slob_node *n = nd(st, x);
+	uint32_t p = n->parent, g = nd(st, p)->parent, c;
+
+	if (nd(st, p)->left == x) {
+		c = n->right;
+		nd(st, p)->left = c;
+		n->right = p;
+	} else {
+		c = n->left;
+		nd(st, p)->right = c;
+		n->left = p;
+	}
+	if (c != SLOB_NIL)
+		nd(st, c)->parent = p;
+	slob_idx_replace(st, l, g, p, x);
+	nd(st, p)->parent = x;
+	slob_idx_pull(st, l, p);
+	slob_idx_pull(st, l, x);
+}
+
+/* in-order iteration: the first page of the tree of list @l, the one after @x */
+static uint32_t slob_idx_first(const struct slob_state *st, unsigned l)
+{
+	uint32_t x = st->root[l];
+
+	while (x != SLOB_NIL && st->node[x].left != SLOB_NIL)
+		x = st->node[x].left;
+	return x;
+}
+
+static uint32_t slob_idx_next(const struct slob_state *st, uint32_t x)
+{
+	uint32_t p;
+
+	if (st->node[x].right != SLOB_NIL) {
+		for (x = st->node[x].right; st->node[x].left != SLOB_NIL;)
+			x = st->node[x].left;
+		return x;
+	}
+	for (p = st->node[x].parent; p != SLOB_NIL && st->node[p].right == x;
+	     x = p, p = st->node[p].parent)
+		;
+	return p;
+}
+
+/* the page after @x in the circular order of list @l */
+static uint32_t slob_idx_after(const struct slob_state *st, unsigned l, uint32_t x)
+{
+	uint32_t y = slob_idx_next(st, x);
+
+	return y != SLOB_NIL ? y : slob_idx_first(st, l);
+}
+
+/* the page's free units and blocks, and its largest block, into its node */
+static void slob_idx_values(struct slob_state *st, const struct slab *slab)
+{
+	struct slob_page *p = slab_priv((struct slab *)slab);
+	struct slob_node *n = nd(st, slab->id);
+	unsigned big = 0;
+
+	for (unsigned i = 0; i < p->nr_free; i++)
+		big = SIM_MAX(big, (unsigned)p->free[i].units);
+	n->units = p->units;
+	n->nr_free = p->nr_free;
+	n->big = (uint16_t)big;
+}
+
+/*
+ * A listed page changed (an allocation or a free in it): update the index.
+ * The number of pages does not change, so no size does; the page moves
+ * from one class to another in every histogram up to the root and the
+ * change in free blocks is added to every sum, while the maxima and minima
+ * are recomputed up to the first node where they stay as they were.
+ */
+static void slob_idx_sync(struct slob_state *st, const struct slab *slab)
+{
+	const unsigned l = sp((struct slab *)slab)->list;
+	uint32_t x = slab->id;
+	struct slob_node *n = nd(st, x);
+	const unsigned a = st->cls[l][n->units], fa = n->nr_free;
+	unsigned b, fb;
+	bool extremes = true;
+
+	slob_idx_values(st, slab);
+	b = st->cls[l][n->units];
+	fb = n->nr_free;
+	if (a == b && fa == fb) {
+		/* the histograms and the sums stay: only the extremes may move */
+		for (; x != SLOB_NIL; x = nd(st, x)->parent) {
+			struct slob_sums r = slob_idx_sums(st, nd(st, x));
+
+			if (slob_sums_same(&r, nd(st, x)))
+				return;
+			slob_sums_set(nd(st, x), &r);
+		}
+		return;
+	}
+	for (; x != SLOB_NIL; x = nd(st, x)->parent) {
+		struct slob_hist *h = &st->hist[x];
+
+		n = nd(st, x);
+		h->cnt[a]--;
+		h->blk[a] -= fa;
+		h->cnt[b]++;
+		h->blk[b] += fb;
+		n->sum_free += fb - fa;
+		if (extremes) {
+			struct slob_sums r = slob_idx_sums(st, n);
+
+			extremes = r.max_units != n->max_units || r.min_units != n->min_units ||
+				   r.max_big != n->max_big;
+			n->max_units = r.max_units;
+			n->min_units = r.min_units;
+			n->max_big = r.max_big;
+		}
+	}
+}
+
+/* room in the node array for slab id @id; SIM_ENOHOSTMEM leaves it as it was */
+static int slob_idx_reserve(struct slob_state *st, uint32_t id)
+{
+	uint32_t cap = st->cap_node ? st->cap_node : 64;
+	struct slob_node *n;
+	struct slob_hist *h;
+
+	if (id < st->cap_node)
+		return SIM_OK;
+	while (cap <= id)
+		cap = cap > UINT32_MAX / 2 ? UINT32_MAX : cap * 2;
+	h = sim_xrealloc(st->hist, (size_t)cap * sizeof *h);
+	if (!h)
+		return SIM_ENOHOSTMEM;
+	st->hist = h;
+	n = sim_xrealloc(st->node, (size_t)cap * sizeof *n);
+	if (!n)
+		return SIM_ENOHOSTMEM;	/* the bigger hist array is harmless */
+	st->node = n;
+	st->cap_node = cap;
+	return SIM_OK;
+}
+
+/*
+ * list_add(): @slab becomes the head of list @l.  In the circular order it
+ * goes just before the old head: as the last page of the old head's left
+ * subtree, then lifted while its priority beats its parent's (a treap
+ * insertion).  The node array has room for it.
+ */
+static void slob_list_add(struct slob_state *st, struct slab *slab, unsigned l)
+{
+	const uint32_t x = slab->id, prio = slob_idx_prio(x);
+	struct slob_node *n = nd(st, x);
+	uint32_t h = st->head[l];
+
+	sp(slab)->list = (uint8_t)l;
+	n->left = n->right = n->parent = SLOB_NIL;
+	slob_idx_values(st, slab);
+	slob_idx_pull(st, l, x);
+	st->head[l] = x;
+	if (h == SLOB_NIL) {
+		st->root[l] = x;
+		return;
+	}
+	if (nd(st, h)->left == SLOB_NIL) {
+		nd(st, h)->left = x;
+	} else {
+		for (h = nd(st, h)->left; nd(st, h)->right != SLOB_NIL;)
+			h = nd(st, h)->right;
+		nd(st, h)->right = x;
+	}
+	n->parent = h;
+	while (n->parent != SLOB_NIL && slob_idx_prio(n->parent) < prio)
+		slob_idx_lift(st, l, x);
+	/* the nodes lifted over are below @x now; the rest gain the page */
+	slob_hist_add(st, l, n->parent, n->units, n->nr_free, 1);
+	slob_idx_fix(st, n->parent);
 }
 
 /* list_del(): the page leaves its list and counts as full (or is going) */
-static void slob_list_del(const struct sim *sim, struct slob_state *st,
-			  struct slab *slab)
+static void slob_list_del(struct slob_state *st, struct slab *slab)
 {
 	struct slob_page *p = sp(slab);
-	struct slob_list *lst = &st->lists[p->list];
+	const unsigned l = p->list;
+	const uint32_t x = slab->id, par = nd(st, x)->parent;
 
-	if (p->prev != SLOB_NIL)
-		sp(slob_slab(sim, p->prev))->next = p->next;
-	else
-		lst->head = p->next;
-	if (p->next != SLOB_NIL)
-		sp(slob_slab(sim, p->next))->prev = p->prev;
-	else
-		lst->tail = p->prev;
-	lst->nr--;
-	p->prev = p->next = SLOB_NIL;
+	if (st->head[l] == x) {
+		/* the next page becomes the head; the list's only page: empty */
+		st->head[l] = slob_idx_after(st, l, x);
+		if (st->head[l] == x)
+			st->head[l] = SLOB_NIL;
+	}
+	slob_hist_add(st, l, par, nd(st, x)->units, nd(st, x)->nr_free, -1);
+	slob_idx_replace(st, l, par, x,
+			 slob_idx_merge(st, l, nd(st, x)->left, nd(st, x)->right));
+	slob_idx_fix(st, par);
 	p->list = SLOB_FULL;
 }
 
 /*
  * list_rotate_to_front(): @slab becomes the head; the pages before it
- * move, in order, behind the old tail (a rotation of the circular list).
+ * move, in order, behind the old tail.  In the circular order of the index
+ * nothing moves: only the head does.
  */
-static void slob_list_rotate(const struct sim *sim, struct slob_state *st,
-			     struct slab *slab)
+static void slob_list_rotate(struct slob_state *st, struct slab *slab)
 {
-	struct slob_page *p = sp(slab);
-	struct slob_list *lst = &st->lists[p->list];
-	uint32_t old_head = lst->head, old_tail = lst->tail, before = p->prev;
+	unsigned l = sp(slab)->list;
 
-	if (before == SLOB_NIL)
+	if (st->head[l] == slab->id)
 		return;		/* already first */
-	sp(slob_slab(sim, before))->next = SLOB_NIL;
-	sp(slob_slab(sim, old_tail))->next = old_head;
-	sp(slob_slab(sim, old_head))->prev = old_tail;
-	p->prev = SLOB_NIL;
-	lst->head = slab->id;
-	lst->tail = before;
+	st->head[l] = slab->id;
 	st->stat[SLOB_ROTATIONS]++;
 }
 
@@ -411,13 +802,19 @@ static struct slab *slob_new_page(struct sim *sim, struct slob_state *st,
 		free(blocks);
 		return NULL;
 	}
+	if (slob_idx_reserve(st, slab->id) != SIM_OK) {
+		free(blocks);
+		slab_free_pages(sim, slab);
+		sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
+		return NULL;
+	}
 	p = sp(slab);
 	p->free = blocks;
 	p->cap_free = 4;
 	p->nr_free = 1;
 	p->free[0] = (struct slob_free){ 0, (uint16_t)SLOB_PAGE_UNITS };
 	p->units = (uint16_t)SLOB_PAGE_UNITS;
-	slob_list_add(sim, st, slab, l);
+	slob_list_add(st, slab, l);
 	slob_all_add(sim, st, slab);
 	st->nr_pages++;
 	st->stat[SLOB_PAGE_NEW]++;
@@ -425,6 +822,232 @@ static struct slab *slob_new_page(struct sim *sim, struct slob_state *st,
 	SIM_NOTE(sim, "slob: new page at pfn %llu added at the head of the %s list",
 		 (unsigned long long)slab->pfn, slob_list_names[l]);
 	return slab;
+}
+
+/* the histograms of the subtree @x of list @l, recomputed bottom up */
+static void slob_hist_rebuild(struct slob_state *st, unsigned l, uint32_t x)
+{
+	if (x == SLOB_NIL)
+		return;
+	slob_hist_rebuild(st, l, nd(st, x)->left);
+	slob_hist_rebuild(st, l, nd(st, x)->right);
+	slob_hist_pull(st, l, x);
+}
+
+/*
+ * slob_learn - make @units a class boundary of list @l if it is not one
+ * and a class is left: the classes of the list and its histograms are
+ * recomputed (O(pages), at most SLOB_NR_CLASSES - 1 times per list).
+ */
+static void slob_learn(struct slob_state *st, unsigned l, unsigned units)
+{
+	unsigned nb = st->nr_bounds[l], i = nb, c = 0;
+
+	if (st->cls[l][units] != st->cls[l][units - 1] || nb == SLOB_NR_CLASSES - 1)
+		return;
+	while (i > 0 && st->bound[l][i - 1] > units) {
+		st->bound[l][i] = st->bound[l][i - 1];
+		i--;
+	}
+	st->bound[l][i] = (uint16_t)units;
+	st->nr_bounds[l] = (uint8_t)++nb;
+	for (unsigned u = 0; u <= SLOB_PAGE_UNITS; u++) {
+		while (c < nb && st->bound[l][c] <= u)
+			c++;
+		st->cls[l][u] = (uint8_t)c;
+	}
+	slob_hist_rebuild(st, l, st->root[l]);
+}
+
+/* what a search of a list found on its way (struct slob_walk) */
+struct slob_walk {
+	unsigned units, align, align_offset;	/* the request */
+	unsigned list;		/* the list walked */
+	uint64_t pages;		/* pages whose free units were checked */
+	uint64_t misses;	/* of them: enough units, but no block fitted */
+	uint64_t blocks;	/* the free blocks of misses without a big enough block */
+	int32_t b;		/* the block found, -1: none yet */
+	bool oom;		/* no host memory to try a page */
+};
+
+/*
+ * slob_walk_page - the walk reaches page @x: its free units are checked
+ * and, if there are enough, slob_page_alloc runs.  A page whose largest
+ * block is too small is a miss without looking (every block is examined
+ * in vain: they are counted); else the page is tried for real.
+ * Return: true if the request was served from @x (block in @w->b).
+ */
+static bool slob_walk_page(struct sim *sim, struct slob_state *st, uint32_t x,
+			   struct slob_walk *w)
+{
+	const struct slob_node *n = nd(st, x);
+	struct slab *slab;
+
+	w->pages++;
+	if (n->units < w->units)
+		return false;		/* not enough room on this page */
+	if (n->big < w->units) {
+		w->misses++;
+		w->blocks += n->nr_free;
+		return false;
+	}
+	slab = slob_slab(sim, x);
+	if (slob_reserve(sp(slab), sp(slab)->nr_free + 1u) != SIM_OK) {
+		w->oom = true;
+		return false;
+	}
+	/* slob_page_alloc charges the blocks it examines */
+	w->b = slob_page_alloc(sim, st, slab, w->units, w->align, w->align_offset);
+	if (w->b >= 0)
+		return true;
+	w->misses++;
+	return false;
+}
+
+/* the pages of class @c in subtree @x with enough units: misses */
+static void slob_walk_class(struct slob_state *st, unsigned l, uint32_t x,
+			    unsigned c, struct slob_walk *w)
+{
+	while (x != SLOB_NIL && st->hist[x].cnt[c]) {
+		const struct slob_node *n = nd(st, x);
+
+		if (n->max_units < w->units)
+			return;
+		if (n->min_units >= w->units) {
+			w->misses += st->hist[x].cnt[c];
+			w->blocks += st->hist[x].blk[c];
+			return;
+		}
+		slob_walk_class(st, l, n->left, c, w);
+		if (n->units >= w->units && st->cls[l][n->units] == c) {
+			w->misses++;
+			w->blocks += n->nr_free;
+		}
+		x = n->right;
+	}
+}
+
+/*
+ * slob_walk_none - the walk over the subtree @x of list @l, in which no
+ * page has a block as big as the request: every page is checked, and
+ * every page with enough units is a miss whose blocks are all examined.
+ * Those are counted from the histograms; only the pages of the request's
+ * own class need a look.
+ */
+static void slob_walk_none(struct slob_state *st, unsigned l, uint32_t x,
+			   struct slob_walk *w)
+{
+	const struct slob_node *n = nd(st, x);
+	const struct slob_hist *h = &st->hist[x];
+	unsigned c;
+	bool exact;
+
+	w->pages += n->size;
+	if (n->max_units < w->units)
+		return;			/* not enough room on any */
+	if (n->min_units >= w->units) {
+		w->misses += n->size;	/* every page a miss */
+		w->blocks += n->sum_free;
+		return;
+	}
+	c = st->cls[l][w->units];
+	/* a request at a boundary: its whole class has the units, else only
+	 * the classes above it do and its own class needs a look */
+	exact = st->cls[l][w->units - 1] != c;
+	for (unsigned k = exact ? c : c + 1; k < SLOB_NR_CLASSES; k++) {
+		w->misses += h->cnt[k];
+		w->blocks += h->blk[k];
+	}
+	if (!exact)
+		slob_walk_class(st, l, x, c, w);
+}
+
+/*
+ * slob_walk_tree - the walk over every page of the subtree @x, in order.
+ * A subtree whose pages all lack the units, or all have the units but no
+ * block as big as the request, is counted as a whole.
+ * Return: the page found, or SLOB_NIL (also when @w->oom is set).
+ */
+static uint32_t slob_walk_tree(struct sim *sim, struct slob_state *st, uint32_t x,
+			       struct slob_walk *w)
+{
+	while (x != SLOB_NIL) {
+		const struct slob_node *n = nd(st, x);
+
+		if (n->max_big < w->units) {
+			slob_walk_none(st, w->list, x, w);	/* no fit in here */
+			return SLOB_NIL;
+		}
+		if (n->left != SLOB_NIL) {
+			uint32_t found = slob_walk_tree(sim, st, n->left, w);
+
+			if (found != SLOB_NIL || w->oom)
+				return found;
+		}
+		if (slob_walk_page(sim, st, x, w))
+			return x;
+		if (w->oom)
+			return SLOB_NIL;
+		x = nd(st, x)->right;	/* a loop, not a call */
+	}
+	return SLOB_NIL;
+}
+
+/*
+ * slob_walk_before - the walk over the pages before the subtree of @x (in
+ * the tree's order): those of each ancestor reached from its right, the
+ * ancestor's left subtree and then the ancestor, top down.
+ */
+static uint32_t slob_walk_before(struct sim *sim, struct slob_state *st, uint32_t x,
+				 struct slob_walk *w)
+{
+	uint32_t p = nd(st, x)->parent, found;
+
+	if (p == SLOB_NIL)
+		return SLOB_NIL;
+	found = slob_walk_before(sim, st, p, w);
+	if (found != SLOB_NIL || w->oom || nd(st, p)->right != x)
+		return found;
+	found = slob_walk_tree(sim, st, nd(st, p)->left, w);
+	if (found != SLOB_NIL || w->oom)
+		return found;
+	return slob_walk_page(sim, st, p, w) ? p : SLOB_NIL;
+}
+
+/*
+ * slob_walk_list - the walk of list @l from its head: the head, the rest
+ * of the tree after it (the head's right subtree, then each ancestor
+ * reached from its left with its right subtree), then round from the
+ * tree's first page up to the head.
+ */
+static uint32_t slob_walk_list(struct sim *sim, struct slob_state *st, unsigned l,
+			       struct slob_walk *w)
+{
+	const uint32_t h = st->head[l];
+	uint32_t x, p, found;
+
+	if (h == SLOB_NIL)
+		return SLOB_NIL;
+	if (slob_walk_page(sim, st, h, w))
+		return h;
+	if (w->oom)
+		return SLOB_NIL;
+	found = slob_walk_tree(sim, st, nd(st, h)->right, w);
+	for (x = h; found == SLOB_NIL && !w->oom &&
+	     (p = nd(st, x)->parent) != SLOB_NIL; x = p) {
+		if (nd(st, p)->left != x)
+			continue;
+		if (slob_walk_page(sim, st, p, w))
+			return p;
+		if (!w->oom)
+			found = slob_walk_tree(sim, st, nd(st, p)->right, w);
+	}
+	if (found != SLOB_NIL || w->oom)
+		return found;
+	found = slob_walk_before(sim, st, h, w);
+	if (found != SLOB_NIL || w->oom)
+		return found;
+	return slob_walk_tree(sim, st, nd(st, h)->left, w);
 }
 
 /*
@@ -439,41 +1062,37 @@ static int32_t slob_alloc(struct sim *sim, size_t size, gfp_t gfp,
 	struct slob_state *st = slob_state(sim);
 	const unsigned units = (unsigned)SLOB_UNITS(size);
 	const unsigned l = slob_list_of(size);
+	struct slob_walk w = { units, align, align_offset, l, 0, 0, 0, -1, false };
 	struct slab *slab = NULL;
-	int32_t b = -1;
+	uint32_t id;
+	int32_t b;
 
 	sim_charge(sim, COST_SLAB_SLOWPATH);	/* slob_lock, the list walk */
 	st->stat[SLOB_ALLOC]++;
+	slob_learn(st, l, units);
 	/* iterate through each partially free page, try to find room */
-	for (uint32_t id = st->lists[l].head; id != SLOB_NIL;) {
-		struct slab *s2 = slob_slab(sim, id);
-		struct slob_page *p = sp(s2);
-
-		id = p->next;
-		st->stat[SLOB_PAGES_SCANNED]++;
-		sim_charge(sim, COST_SLOB_BLOCK);
-		if (p->units < units)
-			continue;	/* not enough room on this page */
-		if (slob_reserve(p, p->nr_free + 1u) != SIM_OK) {
-			sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
-			return -1;
-		}
-		b = slob_page_alloc(sim, st, s2, units, align, align_offset);
-		if (b < 0) {
-			st->stat[SLOB_PAGE_MISS]++;
-			continue;
-		}
-		slab = s2;
-		if (p->units == 0) {
-			slob_list_del(sim, st, slab);	/* full: leaves the list */
+	id = slob_walk_list(sim, st, l, &w);
+	/* the walk in virtual time: each page checked, each block of a miss */
+	st->stat[SLOB_PAGES_SCANNED] += w.pages;
+	st->stat[SLOB_PAGE_MISS] += w.misses;
+	st->stat[SLOB_BLOCKS_SCANNED] += w.blocks;
+	sim_charge(sim, (sim_time_t)COST_SLOB_BLOCK * (w.pages + w.blocks));
+	if (w.oom) {
+		sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
+		return -1;
+	}
+	b = w.b;
+	if (id != SLOB_NIL) {
+		slab = slob_slab(sim, id);
+		if (sp(slab)->units == 0) {
+			slob_list_del(st, slab);	/* full: leaves the list */
 			st->nr_full++;
 		} else {
+			slob_idx_sync(st, slab);
 			/* start the next search here (Knuth vol 1, 2.5) */
-			slob_list_rotate(sim, st, slab);
+			slob_list_rotate(st, slab);
 		}
-		break;
-	}
-	if (!slab) {
+	} else {
 		/* not enough space: must allocate a new page */
 		slab = slob_new_page(sim, st, gfp, l);
 		if (!slab)
@@ -481,8 +1100,10 @@ static int32_t slob_alloc(struct sim *sim, size_t size, gfp_t gfp,
 		b = slob_page_alloc(sim, st, slab, units, align, align_offset);
 		SIM_BUG_ON(b < 0);	/* cache_init rejected what no page can hold */
 		if (sp(slab)->units == 0) {
-			slob_list_del(sim, st, slab);
+			slob_list_del(st, slab);
 			st->nr_full++;
+		} else {
+			slob_idx_sync(st, slab);
 		}
 	}
 	SIM_NOTE(sim, "slob: %zu bytes (%u units) at offset %d of pfn %llu, %u units left there",
@@ -498,7 +1119,7 @@ static void slob_free_page(struct sim *sim, struct slob_state *st, struct slab *
 	struct slob_page *p = sp(slab);
 
 	if (p->list < SLOB_NR_LISTS)
-		slob_list_del(sim, st, slab);
+		slob_list_del(st, slab);
 	else
 		st->nr_full--;
 	slob_all_del(sim, st, slab);
@@ -542,7 +1163,7 @@ static void slob_free(struct sim *sim, struct slab *slab, unsigned b,
 		p->nr_free = 1;
 		p->free[0] = (struct slob_free){ (uint16_t)b, (uint16_t)units };
 		st->nr_full--;
-		slob_list_add(sim, st, slab, l);
+		slob_list_add(st, slab, l);
 		st->stat[SLOB_FULL_TO_LIST]++;
 		SIM_NOTE(sim, "slob: full page at pfn %llu gets %u units back, head of the %s list",
 			 (unsigned long long)slab->pfn, units, slob_list_names[l]);
@@ -585,6 +1206,7 @@ static void slob_free(struct sim *sim, struct slab *slab, unsigned b,
 		p->free[i] = (struct slob_free){ (uint16_t)b, (uint16_t)units };
 		p->nr_free++;
 	}
+	slob_idx_sync(st, slab);
 }
 
 /* ---- kmem_cache emulation ---- */
@@ -1009,12 +1631,14 @@ static void slob_dump(const struct sim *sim, const struct kmem_cache *s,
 	struct slob_out o = { { fn, ud }, sim, s, 0 };
 
 	for (unsigned l = 0; l < SLOB_NR_LISTS; l++) {
-		slab_textf(&o.text, "%s: %u pages\n", slob_list_names[l], st->lists[l].nr);
-		for (uint32_t id = st->lists[l].head; id != SLOB_NIL;) {
-			struct slab *slab = slob_slab(sim, id);
-
-			id = sp(slab)->next;
-			slob_dump_page(&o, slab);
+		slab_textf(&o.text, "%s: %u pages\n", slob_list_names[l],
+			   slob_idx_size(st, st->root[l]));
+		/* in list order: from the head, round the circle */
+		for (uint32_t id = st->head[l]; id != SLOB_NIL;) {
+			slob_dump_page(&o, slob_slab(sim, id));
+			id = slob_idx_after(st, l, id);
+			if (id == st->head[l])
+				break;
 		}
 	}
 	slab_textf(&o.text, "full: %llu pages\n", (unsigned long long)st->nr_full);
@@ -1072,6 +1696,61 @@ static bool slob_check_page(const struct slab *slab, const struct slob_page *p)
 }
 
 /*
+ * slob_idx_check - the index invariants of the subtree @x of list @l, whose
+ * parent is @parent: links, priorities, the copies of each page and the
+ * sums; *@n counts its pages.  Recursion depth is the tree's height.
+ */
+static bool slob_idx_check(const struct sim *sim, const struct slob_state *st,
+			   unsigned l, uint32_t x, uint32_t parent, uint32_t *n)
+{
+	const struct slob_node *v;
+	struct slob_sums want;
+	struct slab *slab;
+	const struct slob_page *p;
+	unsigned big = 0;
+
+	if (x == SLOB_NIL)
+		return true;
+	if (x >= st->cap_node || ++*n > st->cap_node)
+		return false;	/* out of the array, or a cycle */
+	v = &st->node[x];
+	slab = slob_slab(sim, x);
+	p = sp(slab);
+	if (v->parent != parent || p->list != l || p->units == 0 ||
+	    p->units >= SLOB_PAGE_UNITS || !slob_check_page(slab, p))
+		return false;
+	if (parent != SLOB_NIL && slob_idx_prio(parent) < slob_idx_prio(x))
+		return false;
+	for (unsigned i = 0; i < p->nr_free; i++)
+		big = SIM_MAX(big, (unsigned)p->free[i].units);
+	if (v->units != p->units || v->nr_free != p->nr_free || v->big != big)
+		return false;
+	if (!slob_idx_check(sim, st, l, v->left, x, n) ||
+	    !slob_idx_check(sim, st, l, v->right, x, n))
+		return false;
+	/* the histogram: the page's class plus the children's */
+	for (unsigned k = 0; k < SLOB_NR_CLASSES; k++) {
+		uint32_t cnt = k == st->cls[l][v->units], blk = cnt ? v->nr_free : 0;
+
+		for (unsigned c = 0; c < 2; c++) {
+			uint32_t ch = c ? v->right : v->left;
+
+			if (ch != SLOB_NIL) {
+				cnt += st->hist[ch].cnt[k];
+				blk += st->hist[ch].blk[k];
+			}
+		}
+		if (cnt != st->hist[x].cnt[k] || blk != st->hist[x].blk[k])
+			return false;
+	}
+	/* the sums, recomputed from the children (checked already) */
+	want = slob_idx_sums(st, v);
+	return want.size == v->size && want.sum_free == v->sum_free &&
+	       want.max_units == v->max_units && want.min_units == v->min_units &&
+	       want.max_big == v->max_big;
+}
+
+/*
  * slob_validate - the invariants of the essay over the whole heap; @s is
  * not needed (may be NULL): SLOB has no per-cache structures.
  */
@@ -1082,22 +1761,32 @@ static bool slob_validate(const struct sim *sim, const struct kmem_cache *s)
 
 	(void)s;
 	for (unsigned l = 0; l < SLOB_NR_LISTS; l++) {
-		uint32_t prev = SLOB_NIL, n = 0;
+		uint32_t n = 0, k = 0;
 
-		for (uint32_t id = st->lists[l].head; id != SLOB_NIL;) {
-			struct slab *slab = slob_slab(sim, id);
-			const struct slob_page *p = sp(slab);
-
-			if (p->list != l || p->prev != prev || p->units == 0 ||
-			    p->units >= SLOB_PAGE_UNITS || !slob_check_page(slab, p))
-				return false;
-			if (++n > st->lists[l].nr)
-				return false;
-			prev = id;
-			id = p->next;
-		}
-		if (n != st->lists[l].nr || st->lists[l].tail != prev)
+		if (!slob_idx_check(sim, st, l, st->root[l], SLOB_NIL, &n))
 			return false;
+		if (n != slob_idx_size(st, st->root[l]))
+			return false;
+		/* in-order iteration visits the same pages */
+		for (uint32_t id = slob_idx_first(st, l); id != SLOB_NIL;
+		     id = slob_idx_next(st, id))
+			if (++k > n)
+				return false;
+		if (k != n)
+			return false;
+		/* the head is a page of this tree, and there is one if the tree is not empty */
+		if ((st->head[l] == SLOB_NIL) != (st->root[l] == SLOB_NIL))
+			return false;
+		if (st->head[l] != SLOB_NIL) {
+			uint32_t r = st->head[l], up = 0;
+
+			if (r >= st->cap_node)
+				return false;
+			while (st->node[r].parent != SLOB_NIL && ++up <= n)
+				r = st->node[r].parent;
+			if (r != st->root[l] || sp(slob_slab(sim, st->head[l]))->list != l)
+				return false;
+		}
 		listed += n;
 	}
 	for (uint32_t id = st->all, prev = SLOB_NIL; id != SLOB_NIL;) {
@@ -1136,7 +1825,7 @@ static int slob_init(struct sim *sim)
 	if (!st)
 		return SIM_ENOHOSTMEM;
 	for (unsigned l = 0; l < SLOB_NR_LISTS; l++)
-		st->lists[l].head = st->lists[l].tail = SLOB_NIL;
+		st->root[l] = st->head[l] = SLOB_NIL;	/* cls[][]: all class 0 */
 	st->all = SLOB_NIL;
 	slab_set_policy_state(sim, st);
 	return SIM_OK;
@@ -1156,6 +1845,8 @@ static void slob_exit(struct sim *sim)
 		free(sp(slab)->free);
 		sp(slab)->free = NULL;
 	}
+	free(st->node);
+	free(st->hist);
 	free(st);
 	slab_set_policy_state(sim, NULL);
 }

@@ -742,6 +742,197 @@ START_TEST(test_search_cost)
 }
 END_TEST
 
+/* ---- The list index against the kernel's walk ---- */
+
+/*
+ * The oracle: the kernel's slob_alloc walk done by hand over the heap as
+ * the dump shows it (each list in search order, each page's free blocks
+ * in address order), with first fit and alignment as in slob_page_alloc:
+ * pages checked, misses (enough units, no fitting block) and blocks
+ * examined, and where the object lands.  The policy finds its first fit
+ * through an index instead of walking; its counters must say the same.
+ */
+struct walk_page {
+	sim_addr_t base;
+	unsigned units;
+	unsigned nr;
+	unsigned off[1100], len[1100];	/* free blocks, bytes */
+};
+
+struct heap_dump {
+	char *text;
+	size_t n, cap;
+};
+
+static void heap_write(void *ud, const char *s, size_t n)
+{
+	struct heap_dump *d = ud;
+
+	if (d->n + n + 1 > d->cap) {
+		d->cap = (d->n + n + 1) * 2;
+		d->text = realloc(d->text, d->cap);
+		ck_assert_ptr_nonnull(d->text);
+	}
+	memcpy(d->text + d->n, s, n);
+	d->n += n;
+	d->text[d->n] = '\0';
+}
+
+struct walk_want {
+	uint64_t pages, misses, blocks;
+	sim_addr_t at;		/* the block (not the object), 0: a new page */
+};
+
+/* the walk of list @name ("small", ...) for @units units, @align, @offset */
+static struct walk_want walk_by_hand(const struct sim *sim, const char *name,
+				     unsigned units, unsigned align, unsigned offset)
+{
+	static struct heap_dump d;
+	static struct walk_page pg;
+	struct walk_want w = { 0, 0, 0, 0 };
+	char key[32];
+	const char *p;
+
+	d.n = 0;
+	slab_policy(sim)->dump(sim, NULL, heap_write, &d);
+	snprintf(key, sizeof key, "%s: ", name);
+	p = strstr(d.text, key);
+	ck_assert_ptr_nonnull(p);
+	p = strchr(p, '\n') + 1;
+	while (strncmp(p, "  0x", 4) == 0) {
+		unsigned long long base;
+		char *e;
+
+		base = strtoull(p + 2, &e, 16);
+		pg.base = base;
+		pg.units = (unsigned)strtoul(e + 1, &e, 10);
+		pg.nr = 0;
+		p = e + 2;		/* past "):" */
+		while (*p == ' ') {
+			unsigned o = (unsigned)strtoul(p + 1, &e, 10);
+			unsigned n = (unsigned)strtoul(e + 1, &e, 10);
+
+			if (strncmp(e, " free", 5) == 0 && (e[5] == ' ' || e[5] == '\n')) {
+				ck_assert_uint_lt(pg.nr, 1100);
+				pg.off[pg.nr] = o;
+				pg.len[pg.nr] = n;
+				pg.nr++;
+			}
+			p = strpbrk(e, " \n");
+			while (*p == ' ' && p[1] != '\0' && !(p[1] >= '0' && p[1] <= '9'))
+				p = strpbrk(p + 1, " \n");	/* past the block's description */
+		}
+		p++;
+		if (w.at)
+			continue;	/* found: the rest is parsed, not walked */
+		w.pages++;
+		if (pg.units < units)
+			continue;
+		for (unsigned i = 0; i < pg.nr; i++) {
+			sim_addr_t cur = pg.base + pg.off[i];
+			sim_addr_t aligned = cur;
+			unsigned delta;
+
+			w.blocks++;
+			if (align)
+				aligned = ((cur + offset + align - 1) & ~(sim_addr_t)(align - 1)) - offset;
+			delta = (unsigned)(aligned - cur) / 2;
+			if (pg.len[i] / 2 >= units + delta) {
+				w.at = aligned;
+				break;
+			}
+		}
+		if (!w.at)
+			w.misses++;
+	}
+	return w;
+}
+
+static uint64_t heap_stat(const struct sim *sim, const char *name)
+{
+	return heap(sim, name);
+}
+
+START_TEST(test_index_matches_walk)
+{
+	/* kmalloc sizes: every list, odd and power-of-two (aligned) sizes */
+	static const unsigned sizes[] = {
+		8, 24, 40, 64, 100, 128, 200, 300, 256, 500, 512, 700,
+		1000, 1024, 1500, 2000, 2048, 3000,
+	};
+	struct sim *sim = mk();
+	struct kmem_cache *maple, *dentry;
+	struct kmem_cache_args args = { .align = 256 };
+	sim_addr_t live[400] = { 0 };
+	struct kmem_cache *owner[400] = { NULL };
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	maple = kmem_cache_create(sim, "maple", 256, &args, 0);
+	dentry = kmem_cache_create(sim, "dentry", 192, NULL, SLAB_HWCACHE_ALIGN);
+	ck_assert(maple && dentry);
+	for (int op = 0; op < 3000; op++) {
+		unsigned k;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		k = (unsigned)(x % 400);
+		if (live[k]) {
+			if (owner[k])
+				ck_assert_int_eq(kmem_cache_free(sim, owner[k], live[k]), SIM_OK);
+			else
+				ck_assert_int_eq(kfree(sim, live[k]), SIM_OK);
+			live[k] = 0;
+		} else {
+			unsigned pick = (unsigned)((x >> 20) % (ARRAY_SIZE(sizes) + 2));
+			uint64_t p0 = heap_stat(sim, "slob_pages_scanned");
+			uint64_t m0 = heap_stat(sim, "slob_page_misses");
+			uint64_t b0 = heap_stat(sim, "slob_blocks_scanned");
+			struct walk_want w;
+			sim_addr_t a, block;
+
+			if (pick >= ARRAY_SIZE(sizes)) {
+				/* a cache: its size, its alignment, no header */
+				struct kmem_cache *c = pick == ARRAY_SIZE(sizes) ? maple : dentry;
+
+				w = walk_by_hand(sim, c->size < 256 ? "small" : "medium",
+						 (c->size + 1) / 2, c->align, 0);
+				a = kmem_cache_alloc(sim, c, GFP_KERNEL);
+				block = a;
+				owner[k] = c;
+			} else {
+				/* kmalloc: size + 8 (the header), aligned to 8 or the
+				 * size itself for a power of two, block + 8 aligned */
+				unsigned sz = sizes[pick], need = sz + 8;
+				unsigned align = (sz & (sz - 1)) == 0 && sz > 8 ? sz : 8;
+
+				if (need >= SIM_PAGE_SIZE)
+					continue;	/* large kmalloc: pages, no list */
+				w = walk_by_hand(sim, need < 256 ? "small" :
+						 need < 1024 ? "medium" : "large",
+						 (need + 1) / 2, align, 8);
+				a = kmalloc(sim, sz, GFP_KERNEL);
+				block = a - 8;
+				owner[k] = NULL;
+			}
+			ck_assert(a != SIM_ADDR_NONE);
+			live[k] = a;
+			ck_assert_uint_eq(heap_stat(sim, "slob_pages_scanned") - p0, w.pages);
+			ck_assert_uint_eq(heap_stat(sim, "slob_page_misses") - m0, w.misses);
+			/* a new page: its first block is examined too */
+			ck_assert_uint_eq(heap_stat(sim, "slob_blocks_scanned") - b0,
+					  w.blocks + (w.at ? 0 : 1));
+			if (w.at)
+				ck_assert_uint_eq(block, w.at);
+		}
+		if (op % 151 == 0)
+			valid(sim);
+	}
+	valid(sim);
+	sim_free(sim);
+}
+END_TEST
+
 /* ---- Suite ---- */
 
 static Suite *slob_suite(void)
@@ -759,6 +950,7 @@ static Suite *slob_suite(void)
 	tcase_add_test(tc, test_cache_emulation);
 	tcase_add_test(tc, test_krealloc_header);
 	tcase_add_test(tc, test_search_cost);
+	tcase_add_test(tc, test_index_matches_walk);
 	suite_add_tcase(s, tc);
 	return s;
 }
