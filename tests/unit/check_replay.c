@@ -585,8 +585,7 @@ START_TEST(simulated_oom)
 		ck_assert_uint_eq(st->allocs + st->alloc_fails, 100);
 		ck_assert_uint_eq(st->free_errors, 0);
 		ck_assert_uint_eq(st->live_objects, 0);
-		/* SLUB's large kmallocs go straight back to the page allocator
-		 * (SLAB keeps some free kmalloc-1M slabs) */
+		/* SLUB's large kmallocs go straight back to the page allocator */
 		if (strcmp(replay_policy_name(rp, i), "slub") == 0)
 			ck_assert_uint_eq(replay_policy_slab_pages(rp, i), 0);
 	}
