@@ -433,7 +433,7 @@ static void remove_partial(const struct sim *sim, struct slub_node *n,
 
 /* ---- Slabs from and to the page allocator ---- */
 
-/* allocate_slab(): order oo with NOWARN|NORETRY, then the min order */
+/* allocate_slab(): order oo with NOWARN|NORETRY, then always s->min with the caller's flags */
 static struct slab *new_slab(struct sim *sim, struct kmem_cache *s, gfp_t flags)
 {
 	struct slub_cache *sc = slub_cache(s);
@@ -453,7 +453,13 @@ static struct slab *new_slab(struct sim *sim, struct kmem_cache *s, gfp_t flags)
 		alloc_gfp = (alloc_gfp | __GFP_NOMEMALLOC) & ~(gfp_t)__GFP_RECLAIM;
 	slab = slab_new_pages(sim, s, order, alloc_gfp, SLAB_KIND_SLOTS,
 			      s->red_left_pad, s->size, objects);
-	if (!slab && order != s->min_order) {
+	if (!slab) {
+		/*
+		 * Always a second try, at s->min with the caller's own flags:
+		 * the first one had __GFP_NORETRY (and no reclaim at all when
+		 * the order was higher), so even at the same order this one
+		 * may reclaim, compact and retry as the caller allows.
+		 */
 		order = s->min_order;
 		objects = s->min_objects;
 		slab = slab_new_pages(sim, s, order, flags, SLAB_KIND_SLOTS,
