@@ -14,7 +14,10 @@
  * The simulator userdata owns its struct sim: __gc and __close free the host
  * memory (that changes no simulation state anyone can observe).  Handles to
  * things inside a simulator (caches, pools) keep the simulator userdata
- * alive through a user value, whatever the collection order.
+ * alive through a user value, whatever the collection order.  The rules
+ * that keep a binding from using a freed simulator are in lsimaux.h
+ * ("Lifetime rules"): closing is refused while one of the simulator's
+ * callbacks runs, and from a __gc finalizer.
  *
  * Methods are grouped by layer; each binding file adds its own to the one
  * method table (lsim_open_*_methods), this file has the core ones: time,
@@ -32,6 +35,37 @@
 static struct lsim_sim *lsim_tosimud(lua_State *L, int arg)
 {
 	return luaL_checkudata(L, arg, LSIM_SIM_MT);
+}
+
+struct lsim_sim *lsim_tosim(lua_State *L, int arg)
+{
+	return lsim_tosimud(L, arg);
+}
+
+/*
+ * Inside a __gc finalizer the collector refuses every request (lua_gc()
+ * answers -1): the one way a C function can tell it runs in one.  The
+ * collector runs finalizers at moments that depend on host memory, so a
+ * simulator touched from one would make the run non-deterministic -- and
+ * the binding it interrupted may hold the simulator's state.
+ */
+static bool lsim_in_finalizer(lua_State *L)
+{
+	return lua_gc(L, LUA_GCISRUNNING) < 0;
+}
+
+int lsim_call_pinned(lua_State *L, struct lsim_sim *s, const char *what,
+		     int nargs, int nresults)
+{
+	const char *outer = s->busy_in;
+	int status;
+
+	s->busy++;
+	s->busy_in = what;
+	status = lua_pcall(L, nargs, nresults, 0);
+	s->busy--;
+	s->busy_in = outer;
+	return status;
 }
 
 /* the scenario location for bug reports: first Lua frame outside lua/kmemsim/ */
@@ -60,7 +94,10 @@ struct sim *lsim_checksim(lua_State *L, int arg)
 	struct lsim_sim *s = lsim_tosimud(L, arg);
 
 	if (!s->sim)
-		luaL_error(L, "attempt to use a closed simulator");
+		luaL_error(L, "sim#%d: simulator is closed", (int)s->id);
+	if (lsim_in_finalizer(L))
+		luaL_error(L, "sim#%d cannot be used from a __gc finalizer "
+			   "(collection times are not deterministic)", (int)s->id);
 	/* bugs reported during this call name the caller's line */
 	sim_set_where(s->sim, lsim_where_hook, L);
 	return s->sim;
@@ -131,15 +168,44 @@ static int lsim_sim_explain(lua_State *L)
 	return 0;
 }
 
+/* free the engine's simulator (host memory only) */
+static void lsim_release(struct lsim_sim *s)
+{
+	if (!s->sim)
+		return;
+	/* the command line's last look, before the state goes (reads only) */
+	if (s->rt && s->rt->sim_closing)
+		s->rt->sim_closing(s->rt->sim_closing_ud, s->id, s->sim);
+	sim_free(s->sim);
+	s->sim = NULL;
+}
+
+/* sim:close() and __close: refused while the simulator is in use */
 static int lsim_sim_close(lua_State *L)
 {
 	struct lsim_sim *s = lsim_tosimud(L, 1);
 
-	/* the command line's last look, before the state goes (reads only) */
-	if (s->sim && s->rt && s->rt->sim_closing)
-		s->rt->sim_closing(s->rt->sim_closing_ud, s->id, s->sim);
-	sim_free(s->sim);
-	s->sim = NULL;
+	if (!s->sim)
+		return 0;
+	if (s->busy)
+		return luaL_error(L, "sim#%d cannot be closed inside its own %s "
+				  "(close it after that returns)", (int)s->id,
+				  s->busy_in);
+	if (lsim_in_finalizer(L))
+		return luaL_error(L, "sim#%d cannot be closed from a __gc finalizer "
+				  "(collection times are not deterministic)", (int)s->id);
+	lsim_release(s);
+	return 0;
+}
+
+/*
+ * __gc: nothing can reach the simulator any more, so nothing is using it
+ * (a running callback keeps it on the stack); lua_close() ends every run
+ * after the last protected call returned.
+ */
+static int lsim_sim_gc(lua_State *L)
+{
+	lsim_release(lsim_tosimud(L, 1));
 	return 0;
 }
 
@@ -171,7 +237,7 @@ static lua_Integer lsim_optint(lua_State *L, int idx, const char *key,
 	lua_Integer v = def;
 	int isnum;
 
-	if (lua_getfield(L, idx, key) != LUA_TNIL) {
+	if (lsimL_rawfield(L, idx, key) != LUA_TNIL) {
 		v = lua_tointegerx(L, -1, &isnum);
 		if (!isnum)
 			luaL_error(L, "option '%s': integer expected, got %s", key,
@@ -238,7 +304,7 @@ static const char *lsim_opt_text(lua_State *L, const struct sim_option *o)
 		for (size_t z = 0; lsim_zone_names[z]; z++) {
 			char what[48];
 
-			if (lua_getfield(L, t, lsim_zone_names[z]) == LUA_TNIL) {
+			if (lsimL_rawfield(L, t, lsim_zone_names[z]) == LUA_TNIL) {
 				lua_pop(L, 1);
 				continue;
 			}
@@ -286,7 +352,7 @@ static int lsim_new(lua_State *L)
 	lsimL_checkoptions(L, 1, sim_option_names());
 	/* the script's options, in the table's documented order (ram, zones, ...) */
 	for (size_t i = 0; (o = sim_option(i)) != NULL; i++) {
-		if (lua_getfield(L, 1, o->name) != LUA_TNIL)
+		if (lsimL_rawfield(L, 1, o->name) != LUA_TNIL)
 			lsim_opt_set(L, &cfg, o->name, lsim_opt_text(L, o), "");
 		lua_settop(L, 1);
 	}
@@ -365,16 +431,25 @@ static int lsim_sim_advance(lua_State *L)
 
 /* ---- CPUs, contexts and scopes ---- */
 
-/* call the function at @fn with no arguments, then run @undo, then rethrow */
-static int lsim_call_scoped(lua_State *L, int fn, struct sim *sim,
+/*
+ * Call the function at @fn with no arguments, then run @undo, then rethrow.
+ * The simulator at 1 is pinned meanwhile (it cannot be closed), and the
+ * scope ends where it began: on the CPU it was opened on, whatever CPU the
+ * function switched to (contexts and scopes are per CPU).
+ */
+static int lsim_call_scoped(lua_State *L, int fn, const char *what,
 			    void (*undo)(struct sim *, unsigned), unsigned arg)
 {
+	struct lsim_sim *s = lsim_tosimud(L, 1);
+	struct sim *sim = s->sim;
+	unsigned cpu = sim_current_cpu(sim);
 	int base = lua_gettop(L);
 	int status;
 
 	luaL_checktype(L, fn, LUA_TFUNCTION);
 	lua_pushvalue(L, fn);
-	status = lua_pcall(L, 0, LUA_MULTRET, 0);
+	status = lsim_call_pinned(L, s, what, 0, LUA_MULTRET);
+	sim_set_cpu(sim, cpu);
 	undo(sim, arg);
 	if (status != LUA_OK)
 		return lua_error(L);
@@ -392,54 +467,55 @@ static void lsim_undo_cpu(struct sim *sim, unsigned old)
 	sim_set_cpu(sim, old);
 }
 
-static int lsim_in_context(lua_State *L, enum sim_context ctx)
+static int lsim_in_context(lua_State *L, enum sim_context ctx,
+			   const char *what)
 {
 	struct sim *sim = lsim_checksim(L, 1);
 
 	luaL_checktype(L, 2, LUA_TFUNCTION);
 	if (sim_context_push(sim, ctx) != SIM_OK)
 		return luaL_error(L, "%s", sim_last_reason(sim));
-	return lsim_call_scoped(L, 2, sim, lsim_undo_context, 0);
+	return lsim_call_scoped(L, 2, what, lsim_undo_context, 0);
 }
 
 static int lsim_sim_atomic(lua_State *L)
 {
-	return lsim_in_context(L, SIM_CTX_ATOMIC);
+	return lsim_in_context(L, SIM_CTX_ATOMIC, "sim:atomic()");
 }
 
 static int lsim_sim_softirq(lua_State *L)
 {
-	return lsim_in_context(L, SIM_CTX_SOFTIRQ);
+	return lsim_in_context(L, SIM_CTX_SOFTIRQ, "sim:softirq()");
 }
 
 static int lsim_sim_irq(lua_State *L)
 {
-	return lsim_in_context(L, SIM_CTX_HARDIRQ);
+	return lsim_in_context(L, SIM_CTX_HARDIRQ, "sim:irq()");
 }
 
-static int lsim_in_scope(lua_State *L, unsigned flags)
+static int lsim_in_scope(lua_State *L, unsigned flags, const char *what)
 {
 	struct sim *sim = lsim_checksim(L, 1);
 	unsigned old;
 
 	luaL_checktype(L, 2, LUA_TFUNCTION);
 	old = sim_scope_save(sim, flags);
-	return lsim_call_scoped(L, 2, sim, sim_scope_restore, old);
+	return lsim_call_scoped(L, 2, what, sim_scope_restore, old);
 }
 
 static int lsim_sim_memalloc(lua_State *L)
 {
-	return lsim_in_scope(L, SIM_SCOPE_MEMALLOC);
+	return lsim_in_scope(L, SIM_SCOPE_MEMALLOC, "sim:memalloc()");
 }
 
 static int lsim_sim_noio(lua_State *L)
 {
-	return lsim_in_scope(L, SIM_SCOPE_NOIO);
+	return lsim_in_scope(L, SIM_SCOPE_NOIO, "sim:noio()");
 }
 
 static int lsim_sim_nofs(lua_State *L)
 {
-	return lsim_in_scope(L, SIM_SCOPE_NOFS);
+	return lsim_in_scope(L, SIM_SCOPE_NOFS, "sim:nofs()");
 }
 
 static int lsim_sim_on_cpu(lua_State *L)
@@ -456,8 +532,9 @@ static int lsim_sim_on_cpu(lua_State *L)
 		sim_set_cpu(sim, (unsigned)cpu);
 		return 0;
 	}
+	luaL_checktype(L, 3, LUA_TFUNCTION);
 	sim_set_cpu(sim, (unsigned)cpu);
-	return lsim_call_scoped(L, 3, sim, lsim_undo_cpu, old);
+	return lsim_call_scoped(L, 3, "sim:on_cpu()", lsim_undo_cpu, old);
 }
 
 static int lsim_sim_cpu(lua_State *L)
@@ -555,7 +632,7 @@ static int lsim_sim_sample(lua_State *L)
 	luaL_checktype(L, 2, LUA_TTABLE);
 	lua_settop(L, 2);
 	lsimL_checkoptions(L, 2, valid);
-	lua_getfield(L, 2, "every");		/* stack index 3 */
+	lsimL_rawfield(L, 2, "every");		/* stack index 3 */
 	switch (lua_type(L, 3)) {
 	case LUA_TNIL:
 		break;
@@ -748,7 +825,7 @@ int luaopen_kmemsim(lua_State *L)
 	};
 	static const luaL_Reg metameth[] = {
 		{ "__index", NULL },
-		{ "__gc", lsim_sim_close },
+		{ "__gc", lsim_sim_gc },
 		{ "__close", lsim_sim_close },
 		{ "__tostring", lsim_sim_tostring },
 		{ NULL, NULL },
@@ -757,6 +834,8 @@ int luaopen_kmemsim(lua_State *L)
 
 	luaL_newmetatable(L, LSIM_SIM_MT);
 	luaL_setfuncs(L, metameth, 0);
+	lua_pushliteral(L, LSIM_SIM_MT);	/* protected, as lsimL_newmeta's */
+	lua_setfield(L, -2, "__metatable");
 	lua_newtable(L);
 	lsim_open_core_methods(L);
 	lsim_open_layer_methods(L);

@@ -110,34 +110,6 @@ static sim_time_t lgfp_checktime(lua_State *L, int arg)
 	return 0;
 }
 
-/* a cache argument: a cache userdata (by its :name()) or a cache name */
-static sim_cache_t lgfp_checkcache(lua_State *L, struct sim *sim, int idx)
-{
-	sim_cache_t c;
-	const char *name;
-
-	idx = lua_absindex(L, idx);
-	if (lua_type(L, idx) == LUA_TUSERDATA) {
-		if (luaL_getmetafield(L, idx, "__name") == LUA_TNIL ||
-		    strcmp(lua_tostring(L, -1), "kmemsim.cache") != 0)
-			luaL_error(L, "cache expected, got %s", luaL_typename(L, idx));
-		lua_pop(L, 1);
-		lua_getfield(L, idx, "name");
-		lua_pushvalue(L, idx);
-		lua_call(L, 1, 1);
-	} else {
-		lua_pushvalue(L, idx);
-	}
-	name = lua_tostring(L, -1);
-	if (!name)
-		luaL_error(L, "cache expected (a cache or its name)");
-	c = sim_cache_find(sim, name);
-	if (c == SIM_CACHE_NONE)
-		luaL_error(L, "no cache called '%s'", name);
-	lua_pop(L, 1);
-	return c;
-}
-
 /* the simulator behind a child handle at @arg (user value 1) */
 static struct sim *lgfp_parent(lua_State *L, int arg)
 {
@@ -202,7 +174,7 @@ static uint64_t lgfp_optpages(lua_State *L, int idx, const char *key)
 {
 	uint64_t v = 0;
 
-	if (lua_getfield(L, idx, key) != LUA_TNIL) {
+	if (lsimL_rawfield(L, idx, key) != LUA_TNIL) {
 		lua_Integer n;
 		int isnum;
 
@@ -347,10 +319,10 @@ static int lgfp_sim_task(lua_State *L)
 
 	luaL_checktype(L, 2, LUA_TTABLE);
 	lsimL_checkoptions(L, 2, opts);
-	if (lua_getfield(L, 2, "name") != LUA_TNIL)
+	if (lsimL_rawfield(L, 2, "name") != LUA_TNIL)
 		name = luaL_checkstring(L, -1);
 	lua_pop(L, 1);
-	if (lua_getfield(L, 2, "oom_score_adj") != LUA_TNIL) {
+	if (lsimL_rawfield(L, 2, "oom_score_adj") != LUA_TNIL) {
 		int isnum;
 
 		adj = lua_tointegerx(L, -1, &isnum);
@@ -435,11 +407,14 @@ static int lgfp_task_run(lua_State *L)
 	sim_pid_t prev;
 
 	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_settop(L, 2);
+	lua_getiuservalue(L, 1, 1);	/* 3: the simulator, pinned meanwhile */
 	if (sim_task_enter(sim, t->pid, &prev) != SIM_OK)
 		return luaL_error(L, "task:run: %s", sim_last_reason(sim));
 	base = lua_gettop(L);
 	lua_pushvalue(L, 2);
-	status = lua_pcall(L, 0, LUA_MULTRET, 0);
+	status = lsim_call_pinned(L, lsim_tosim(L, 3), "task:run()", 0,
+				  LUA_MULTRET);
 	sim_task_leave(sim, prev);
 	if (status != LUA_OK)
 		return lua_error(L);
@@ -491,19 +466,19 @@ static int lgfp_sim_mempool_create(lua_State *L)
 	luaL_argcheck(L, min_nr >= 0 && min_nr <= (1 << 20), 2, "min_nr out of range (0..1048576)");
 	luaL_checktype(L, 3, LUA_TTABLE);
 	lsimL_checkoptions(L, 3, opts);
-	if (lua_getfield(L, 3, "cache") != LUA_TNIL) {
+	if (lsimL_rawfield(L, 3, "cache") != LUA_TNIL) {
 		b.kind = SIM_MEMPOOL_SLAB;
-		b.cache = lgfp_checkcache(L, sim, -1);
+		b.cache = lsimL_checkcache(L, 1, -1);
 		kinds++;
 	}
 	lua_pop(L, 1);
-	if (lua_getfield(L, 3, "kmalloc") != LUA_TNIL) {
+	if (lsimL_rawfield(L, 3, "kmalloc") != LUA_TNIL) {
 		b.kind = SIM_MEMPOOL_KMALLOC;
 		b.size = lsimL_tosize(L, -1, "option 'kmalloc'", UINT64_C(1) << 32);
 		kinds++;
 	}
 	lua_pop(L, 1);
-	if (lua_getfield(L, 3, "order") != LUA_TNIL) {
+	if (lsimL_rawfield(L, 3, "order") != LUA_TNIL) {
 		lua_Integer o = luaL_checkinteger(L, -1);
 
 		if (o < 0 || o > 10)
@@ -601,6 +576,18 @@ static int lgfp_pool_destroy(lua_State *L)
 	return 0;
 }
 
+/* __close: a pool of a closed simulator has nothing left to destroy */
+static int lgfp_pool_close(lua_State *L)
+{
+	struct lgfp_pool *p = luaL_checkudata(L, 1, LSIM_MEMPOOL_MT);
+
+	lua_getiuservalue(L, 1, 1);
+	if (!lsim_tosim(L, -1)->sim)
+		p->destroyed = true;
+	lua_pop(L, 1);
+	return lgfp_pool_destroy(L);
+}
+
 static int lgfp_pool_tostring(lua_State *L)
 {
 	struct lgfp_pool *p = luaL_checkudata(L, 1, LSIM_MEMPOOL_MT);
@@ -629,17 +616,17 @@ static int lgfp_sim_shrinker(lua_State *L)
 
 	luaL_checktype(L, 2, LUA_TTABLE);
 	lsimL_checkoptions(L, 2, opts);
-	if (lua_getfield(L, 2, "name") != LUA_TNIL)
+	if (lsimL_rawfield(L, 2, "name") != LUA_TNIL)
 		name = luaL_checkstring(L, -1);
 	lua_pop(L, 1);
-	if (lua_getfield(L, 2, "cache") == LUA_TNIL)
+	if (lsimL_rawfield(L, 2, "cache") == LUA_TNIL)
 		return luaL_error(L, "shrinker: option 'cache' is required");
-	c = lgfp_checkcache(L, sim, -1);
+	c = lsimL_checkcache(L, 1, -1);
 	lua_pop(L, 1);
-	if (lua_getfield(L, 2, "fs") != LUA_TNIL && lua_toboolean(L, -1))
+	if (lsimL_rawfield(L, 2, "fs") != LUA_TNIL && lua_toboolean(L, -1))
 		flags |= SIM_SHRINKER_FS;
 	lua_pop(L, 1);
-	if (lua_getfield(L, 2, "seeks") != LUA_TNIL)
+	if (lsimL_rawfield(L, 2, "seeks") != LUA_TNIL)
 		seeks = luaL_checkinteger(L, -1);
 	lua_pop(L, 1);
 	if (seeks < 0 || seeks > 1000)
@@ -955,7 +942,7 @@ void lsim_open_gfp_methods(lua_State *L)
 		{ NULL, NULL },
 	};
 	static const luaL_Reg pool_metameth[] = {
-		{ "__close", lgfp_pool_destroy },
+		{ "__close", lgfp_pool_close },
 		{ "__tostring", lgfp_pool_tostring },
 		{ NULL, NULL },
 	};

@@ -135,6 +135,50 @@ static int lsim_math_randomseed(lua_State *L)
 
 /* ---- Guards ---- */
 
+/*
+ * A guard checks its arguments, then calls the standard function it wraps
+ * (upvalue 1).  An error that function raises itself (a bad argument)
+ * would name no line and call it '?', because its caller is the guard, a C
+ * function; the message handler below (upvalue 2 of the guard) rewrites
+ * such a message as if the script had called the function directly.
+ * Errors from deeper down (a chunk that load() runs, gsub's callback) are
+ * left as they are.
+ */
+static int lsim_guard_msgh(lua_State *L)
+{
+	lua_Debug ar;
+	const char *msg = lua_tostring(L, 1);
+
+	if (!msg || !lua_getstack(L, 1, &ar) || !lua_getinfo(L, "f", &ar))
+		return 1;
+	if (!lua_rawequal(L, -1, lua_upvalueindex(1))) {	/* from deeper */
+		lua_settop(L, 1);
+		return 1;
+	}
+	lua_settop(L, 1);
+	/* level 0 this handler, 1 the function, 2 the guard, 3 the script */
+	luaL_where(L, 3);
+	lua_pushfstring(L, " to '%s' ", lua_tostring(L, lua_upvalueindex(2)));
+	luaL_gsub(L, msg, " to '?' ", lua_tostring(L, -1));
+	lua_remove(L, -2);
+	lua_concat(L, 2);
+	return 1;
+}
+
+/* call the wrapped function with the guard's arguments; its results */
+static int lsim_guard_call(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	lua_pushvalue(L, lua_upvalueindex(2));	/* the message handler */
+	lua_insert(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 2);
+	if (lua_pcall(L, n, LUA_MULTRET, 1) != LUA_OK)
+		return lua_error(L);
+	return lua_gettop(L) - 1;
+}
+
 /* load(chunk, name, mode, env) with mode forced to text */
 static int lsim_load(lua_State *L)
 {
@@ -146,14 +190,11 @@ static int lsim_load(lua_State *L)
 		if (strchr(mode, 'b'))
 			return luaL_error(L, "binary chunks are not allowed in the sandbox");
 	}
-	lua_pushvalue(L, lua_upvalueindex(1));	/* original load */
-	lua_insert(L, 1);	/* load, chunk, name, mode, env */
 	if (top < 3)
 		lua_settop(L, 4);
 	lua_pushliteral(L, "t");
-	lua_replace(L, 4);
-	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-	return lua_gettop(L);
+	lua_replace(L, 3);
+	return lsim_guard_call(L);
 }
 
 static int lsim_collectgarbage(lua_State *L)
@@ -163,41 +204,80 @@ static int lsim_collectgarbage(lua_State *L)
 	if (strcmp(opt, "count") == 0)
 		return luaL_error(L, "collectgarbage(\"count\") is not available "
 				  "in the sandbox (host memory is not deterministic)");
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-	return lua_gettop(L);
+	return lsim_guard_call(L);
 }
 
-/* string.format without %p (host addresses) */
+/*
+ * setmetatable without __gc: the collector runs finalizers at moments that
+ * depend on host memory (so anything they did would make runs differ),
+ * with the instruction budget's hook off, and possibly in the middle of a
+ * binding.  A <close> variable is the deterministic way to clean up.
+ */
+static int lsim_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE &&
+	    lsimL_rawfield(L, 2, "__gc") != LUA_TNIL)
+		return luaL_error(L, "__gc finalizers are not available in the sandbox "
+				  "(they run when the host's collector decides; use a "
+				  "<close> variable)");
+	lua_settop(L, 2);
+	return lsim_guard_call(L);
+}
+
+#define LSIM_TOSTRING_KEY "kmemsim.tostring"	/* registry: the sandbox's tostring */
+
+/*
+ * string.format without host addresses: no %p anywhere in the format (the
+ * whole string, past any \0), and %s of a table, function, thread or
+ * userdata goes through the sandbox's tostring ("table#3"), never
+ * luaL_tolstring's "table: 0x...".
+ */
 static int lsim_string_format(lua_State *L)
 {
-	const char *fmt = luaL_checkstring(L, 1);
+	size_t len;
+	const char *fmt = luaL_checklstring(L, 1, &len);
+	const char *end = fmt + len;
+	int arg = 1;
 
-	for (const char *p = strchr(fmt, '%'); p; p = strchr(p + 1, '%')) {
-		const char *q = p + 1;
-
-		if (*q == '%') {
-			p = q;
+	for (const char *p = fmt; p < end; p++) {
+		if (*p != '%')
 			continue;
-		}
-		while (*q && strchr("-+ #0123456789.", *q))
-			q++;
-		if (*q == 'p')
+		if (++p < end && *p == '%')
+			continue;
+		while (p < end && strchr("-+ #0123456789.", *p) && *p)
+			p++;
+		arg++;
+		if (p >= end)
+			break;	/* the wrapped format names the error */
+		if (*p == 'p')
 			return luaL_error(L, "string.format('%%p') is not available "
 					  "in the sandbox (host addresses)");
+		if (*p == 's') {
+			int t = lua_type(L, arg);
+
+			if (t == LUA_TTABLE || t == LUA_TFUNCTION ||
+			    t == LUA_TTHREAD || t == LUA_TUSERDATA ||
+			    t == LUA_TLIGHTUSERDATA) {
+				lua_getfield(L, LUA_REGISTRYINDEX, LSIM_TOSTRING_KEY);
+				lua_pushvalue(L, arg);
+				lua_call(L, 1, 1);
+				if (!lua_isstring(L, -1))
+					return luaL_error(L, "'__tostring' must return a string");
+				lua_replace(L, arg);
+			}
+		}
 	}
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-	return lua_gettop(L);
+	return lsim_guard_call(L);
 }
 
-/* wrap global/table field `name` of the table at -1 with closure f(orig) */
+/* replace field `name` of the table at -1 by guard @f around the original */
 static void lsim_wrap(lua_State *L, const char *name, lua_CFunction f)
 {
-	lua_getfield(L, -1, name);
-	lua_pushcclosure(L, f, 1);
+	lua_getfield(L, -1, name);		/* the original */
+	lua_pushvalue(L, -1);
+	lua_pushstring(L, name);
+	lua_pushcclosure(L, lsim_guard_msgh, 2);
+	lua_pushcclosure(L, f, 2);
 	lua_setfield(L, -2, name);
 }
 
@@ -356,6 +436,7 @@ static int lsim_init_state(lua_State *L)
 		lua_setfield(L, -2, "loadfile");
 		lsim_wrap(L, "load", lsim_load);
 		lsim_wrap(L, "collectgarbage", lsim_collectgarbage);
+		lsim_wrap(L, "setmetatable", lsim_setmetatable);
 	}
 	lua_getfield(L, -1, "math");
 	lua_pushcfunction(L, lsim_math_random);
@@ -375,10 +456,12 @@ static int lsim_init_state(lua_State *L)
 	lua_setfield(L, -2, "kmemsim");
 	lua_pop(L, 1);
 
-	/* deterministic pairs() and tostring() */
+	/* deterministic next(), pairs() and tostring() */
 	lua_getglobal(L, "require");
 	lua_pushliteral(L, "kmemsim.sandbox");
-	lua_call(L, 1, 0);
+	lua_call(L, 1, 1);
+	lua_getfield(L, -1, "tostring");
+	lua_setfield(L, LUA_REGISTRYINDEX, LSIM_TOSTRING_KEY);
 	return 0;
 }
 

@@ -137,6 +137,37 @@ static struct lsim_cache *lslab_tocache(lua_State *L, int arg)
 	return luaL_checkudata(L, arg, LSIM_CACHE_MT);
 }
 
+sim_cache_t lsimL_checkcache(lua_State *L, int simarg, int idx)
+{
+	struct sim *sim = lsim_checksim(L, simarg);
+	struct lsim_cache *c;
+	sim_cache_t h;
+	bool same;
+
+	idx = lua_absindex(L, idx);
+	simarg = lua_absindex(L, simarg);
+	if (lua_type(L, idx) == LUA_TSTRING) {
+		const char *name = lua_tostring(L, idx);
+
+		h = sim_cache_find(sim, name);
+		if (h == SIM_CACHE_NONE)
+			luaL_error(L, "no cache called '%s'", name);
+		return h;
+	}
+	c = luaL_testudata(L, idx, LSIM_CACHE_MT);
+	if (!c)
+		luaL_error(L, "cache expected (a cache or its name), got %s",
+			   luaL_typename(L, idx));
+	lua_getiuservalue(L, idx, 1);
+	same = lua_rawequal(L, -1, simarg);
+	lua_pop(L, 1);
+	if (!same)
+		luaL_error(L, "the cache belongs to another simulator");
+	if (c->closed || !sim_cache_usable(sim, c->h))
+		luaL_error(L, "attempt to use a destroyed cache");
+	return c->h;
+}
+
 /*
  * the simulator of the cache at @arg and its handle, or an error; @usable:
  * the cache must not have been destroyed (info and stats of a cache that
@@ -342,7 +373,7 @@ static int lslab_cache_name(lua_State *L)
 static void lslab_push_fields(lua_State *L, const struct sim_field *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (lua_getfield(L, -1, f[i].name) == LUA_TNIL) {
+		if (lsimL_rawfield(L, -1, f[i].name) == LUA_TNIL) {
 			lua_pop(L, 1);
 			lslab_setint(L, f[i].name, (lua_Integer)f[i].value);
 		} else {
@@ -459,10 +490,10 @@ static int lslab_cache_create(lua_State *L)
 	if (!lua_isnoneornil(L, 4)) {
 		luaL_checktype(L, 4, LUA_TTABLE);
 		lsimL_checkoptions(L, 4, valid);
-		if (lua_getfield(L, 4, "align") != LUA_TNIL)
+		if (lsimL_rawfield(L, 4, "align") != LUA_TNIL)
 			o.align = (unsigned)lsimL_tosize(L, -1, "option 'align'", 1u << 22);
 		lua_pop(L, 1);
-		switch (lua_getfield(L, 4, "flags")) {
+		switch (lsimL_rawfield(L, 4, "flags")) {
 		case LUA_TNIL:
 			break;
 		case LUA_TNUMBER:
@@ -482,14 +513,14 @@ static int lslab_cache_create(lua_State *L)
 					  luaL_typename(L, -1));
 		}
 		lua_pop(L, 1);
-		if (lua_getfield(L, 4, "ctor") != LUA_TNIL) {
+		if (lsimL_rawfield(L, 4, "ctor") != LUA_TNIL) {
 			if (!lua_isboolean(L, -1))
 				return luaL_error(L, "option 'ctor': boolean expected, got %s",
 						  luaL_typename(L, -1));
 			o.ctor = lua_toboolean(L, -1);
 		}
 		lua_pop(L, 1);
-		if (lua_getfield(L, 4, "sheaf_capacity") != LUA_TNIL)
+		if (lsimL_rawfield(L, 4, "sheaf_capacity") != LUA_TNIL)
 			o.sheaf_capacity = (unsigned)lsimL_tosize(L, -1,
 						"option 'sheaf_capacity'", 1024);
 		lua_pop(L, 1);

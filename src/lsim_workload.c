@@ -36,8 +36,13 @@
 #define LSIM_WL_MT	"kmemsim.workload"
 #define LSIM_WL_COUNTER	"kmemsim.workload.count"
 
-/* user values of a workload userdata */
-enum { UV_SIM = 1, UV_DESC, UV_RESULTS, NR_UV = UV_RESULTS };
+/*
+ * User values of a workload userdata.  UV_STREAMS is a private copy of the
+ * streams' names and weights taken when the engine was made: phases name
+ * streams through it, so a script that changes desc.streams afterwards
+ * cannot make a phase disagree with the engine's streams.
+ */
+enum { UV_SIM = 1, UV_DESC, UV_RESULTS, UV_STREAMS, NR_UV = UV_STREAMS };
 
 struct lsim_wl {
 	struct sim_wl *w;	/* NULL once closed */
@@ -85,7 +90,7 @@ static void *lwl_alloc(struct lwl_scratch *sc, size_t bytes)
 static int lwl_field(lua_State *L, int idx, const char *key, int type,
 		     const char *where, bool optional)
 {
-	int t = lua_getfield(L, idx, key);
+	int t = lsimL_rawfield(L, idx, key);
 
 	if (t == LUA_TNIL && optional)
 		return LUA_TNIL;
@@ -152,7 +157,7 @@ static gfp_t lwl_gfp(lua_State *L, int idx, const char *key, const char *where,
 	size_t len;
 	const char *s;
 
-	switch (lua_getfield(L, idx, key)) {
+	switch (lsimL_rawfield(L, idx, key)) {
 	case LUA_TNIL:
 		break;
 	case LUA_TNUMBER: {
@@ -184,7 +189,7 @@ static size_t lwl_array(lua_State *L, int idx, const char *key, const char *wher
 
 	if (lwl_field(L, idx, key, LUA_TTABLE, where, optional) == LUA_TNIL)
 		return 0;
-	n = (size_t)luaL_len(L, -1);
+	n = (size_t)lua_rawlen(L, -1);
 	if (n > max)
 		luaL_error(L, "%s.%s: more than %d entries", where, key, (int)max);
 	return n;
@@ -273,7 +278,7 @@ static void lwl_read_stream(struct lwl_scratch *sc, struct sim *sim, int idx,
 		snprintf(tw, sizeof tw, "%s.targets[%zu]", where, k + 1);
 		if (!lua_istable(L, -1))
 			luaL_error(L, "%s: table expected", tw);
-		if (lua_getfield(L, -1, "cache") == LUA_TSTRING) {
+		if (lsimL_rawfield(L, -1, "cache") == LUA_TSTRING) {
 			const char *name = lua_tostring(L, -1);
 
 			tg[k].cache = sim_cache_find(sim, name);
@@ -313,7 +318,7 @@ static bool lwl_read_contexts(struct lwl_scratch *sc, int idx, const char *where
 	gfp_t kernel = 0;
 	size_t n;
 
-	if (lua_getfield(L, t, "contexts") == LUA_TNIL) {
+	if (lsimL_rawfield(L, t, "contexts") == LUA_TNIL) {
 		lua_pop(L, 1);
 		return false;
 	}
@@ -349,7 +354,7 @@ static bool lwl_read_cpus(struct lwl_scratch *sc, struct sim *sim, int idx,
 	char w[128];
 	size_t n;
 
-	switch (lua_getfield(L, t, "cpus")) {
+	switch (lsimL_rawfield(L, t, "cpus")) {
 	case LUA_TNIL:
 		lua_pop(L, 1);
 		return false;
@@ -407,7 +412,7 @@ static void lwl_read_phase(struct lwl_scratch *sc, struct sim *sim, int idx,
 	/* ramp and steady arrive at the workload's rate unless they say */
 	lua_getiuservalue(L, desc, UV_DESC);
 	ph->rate = lwl_num(L, lua_gettop(L), "rate", "desc", 0);
-	if (lua_getfield(L, -1, "poisson") != LUA_TNIL && !lua_isboolean(L, -1))
+	if (lsimL_rawfield(L, -1, "poisson") != LUA_TNIL && !lua_isboolean(L, -1))
 		luaL_error(L, "desc.poisson: boolean expected");
 	ph->poisson = lua_toboolean(L, -1);
 	lua_pop(L, 2);
@@ -415,7 +420,7 @@ static void lwl_read_phase(struct lwl_scratch *sc, struct sim *sim, int idx,
 		ph->rate = 0;
 	ph->rate = lwl_num(L, t, "rate", where, ph->rate);
 	ph->rate_from = lwl_num(L, t, "rate_from", where, ph->rate / 10);
-	if (lua_getfield(L, t, "poisson") != LUA_TNIL) {
+	if (lsimL_rawfield(L, t, "poisson") != LUA_TNIL) {
 		if (!lua_isboolean(L, -1))
 			luaL_error(L, "phase.poisson: boolean expected");
 		ph->poisson = lua_toboolean(L, -1);
@@ -430,12 +435,12 @@ static void lwl_read_phase(struct lwl_scratch *sc, struct sim *sim, int idx,
 		ph->fraction = 1;
 
 	if (lwl_field(L, t, "streams", LUA_TTABLE, where, true) != LUA_TNIL) {
-		size_t ns, nl = (size_t)luaL_len(L, -1);
+		size_t ns, nl = (size_t)lua_rawlen(L, -1);
 		uint64_t *wt;
 
-		lua_getiuservalue(L, desc, UV_DESC);
-		lua_getfield(L, -1, "streams");
-		ns = (size_t)luaL_len(L, -1);
+		lua_pushnil(L);		/* the stack as below, with UV_STREAMS */
+		lua_getiuservalue(L, desc, UV_STREAMS);
+		ns = (size_t)lua_rawlen(L, -1);
 		wt = lwl_alloc(sc, ns * sizeof *wt);
 		for (size_t k = 0; k < nl; k++) {
 			const char *want;
@@ -449,7 +454,7 @@ static void lwl_read_phase(struct lwl_scratch *sc, struct sim *sim, int idx,
 				bool same;
 
 				lua_rawgeti(L, -2, (lua_Integer)i + 1);
-				lua_getfield(L, -1, "name");
+				lsimL_rawfield(L, -1, "name");
 				same = lua_tostring(L, -1) && strcmp(lua_tostring(L, -1), want) == 0;
 				lua_pop(L, 1);
 				if (same) {
@@ -476,14 +481,14 @@ static void lwl_read_phase(struct lwl_scratch *sc, struct sim *sim, int idx,
 		size_t ns, known = 0, keys = 0;
 		uint64_t *wt;
 
-		lua_getiuservalue(L, desc, UV_DESC);
-		lua_getfield(L, -1, "streams");
-		ns = (size_t)luaL_len(L, -1);
+		lua_pushnil(L);
+		lua_getiuservalue(L, desc, UV_STREAMS);
+		ns = (size_t)lua_rawlen(L, -1);
 		wt = lwl_alloc(sc, ns * sizeof *wt);
 		for (size_t i = 0; i < ns; i++) {
 			lua_rawgeti(L, -1, (lua_Integer)i + 1);
-			lua_getfield(L, -1, "name");
-			if (lua_gettable(L, -5) != LUA_TNIL) {	/* weights[name] */
+			lsimL_rawfield(L, -1, "name");
+			if (lua_rawget(L, -5) != LUA_TNIL) {	/* weights[name] */
 				lua_Integer v;
 				int isint;
 
@@ -595,7 +600,7 @@ static void lwl_push_phase(lua_State *L, const struct sim_wl_stats *st,
 	lua_createtable(L, 0, 16);
 	lua_pushstring(L, sim_wl_phase_kind_name(ph->kind));
 	lua_setfield(L, -2, "kind");
-	if (lua_getfield(L, phtable, "name") != LUA_TSTRING) {
+	if (lsimL_rawfield(L, phtable, "name") != LUA_TSTRING) {
 		lua_pop(L, 1);
 		lua_pushstring(L, sim_wl_phase_kind_name(ph->kind));
 	}
@@ -660,7 +665,7 @@ static void lwl_push_stats(lua_State *L, int ud, struct lsim_wl *u)
 
 	/* a copy of the phase list, so the caller may keep or change it */
 	lua_getiuservalue(L, ud, UV_RESULTS);
-	n = luaL_len(L, -1);
+	n = (lua_Integer)lua_rawlen(L, -1);
 	lua_createtable(L, (int)n, 0);
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_rawgeti(L, -2, i);
@@ -701,14 +706,19 @@ static void lwl_run_one(lua_State *L, int ud, struct lsim_wl *u, int phidx)
 	/* append to the results list */
 	lua_getiuservalue(L, ud, UV_RESULTS);
 	lua_pushvalue(L, -2);
-	lua_rawseti(L, -2, luaL_len(L, -2) + 1);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 	lua_pop(L, 1);
 	/* desc.on_phase(w, results) */
 	lua_getiuservalue(L, ud, UV_DESC);
-	if (lua_getfield(L, -1, "on_phase") == LUA_TFUNCTION) {
+	if (lsimL_rawfield(L, -1, "on_phase") == LUA_TFUNCTION) {
 		lua_pushvalue(L, ud);
 		lua_pushvalue(L, -4);
-		lua_call(L, 2, 0);
+		lua_getiuservalue(L, ud, UV_SIM);	/* pinned meanwhile */
+		lua_insert(L, -4);
+		if (lsim_call_pinned(L, lsim_tosim(L, -4), "on_phase callback",
+				     2, 0) != LUA_OK)
+			lua_error(L);
+		lua_pop(L, 1);
 		lwl_check(L, ud);	/* the callback may have closed it */
 	} else {
 		lua_pop(L, 1);
@@ -724,8 +734,8 @@ static int lwl_run(lua_State *L)
 
 	lua_settop(L, 1);
 	lua_getiuservalue(L, 1, UV_DESC);
-	lua_getfield(L, -1, "phases");
-	nphases = lua_istable(L, -1) ? luaL_len(L, -1) : 0;
+	lsimL_rawfield(L, -1, "phases");
+	nphases = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 0;
 	if (nphases == 0)
 		return luaL_error(L, "workload#%d has no phases (give it phases, "
 				  "or run some with w:run_phase())", (int)u->id);
@@ -792,7 +802,7 @@ static int lwl_name(lua_State *L)
 {
 	lwl_check(L, 1);
 	lua_getiuservalue(L, 1, UV_DESC);
-	if (lua_getfield(L, -1, "name") != LUA_TSTRING) {
+	if (lsimL_rawfield(L, -1, "name") != LUA_TSTRING) {
 		lua_pop(L, 1);
 		lua_pushliteral(L, "workload");
 	}
@@ -909,7 +919,7 @@ static int lwl_new(lua_State *L)
 	lwl_read_cpus(&sc, sim, 2, "desc", &cfg.mix);
 	cfg.free_any_cpu = lwl_option(L, 2, "free_cpu", "desc", "same",
 				      (const char *const[]){ "same", "any", NULL }) == 1;
-	if (lua_getfield(L, 2, "phases") != LUA_TNIL && !lua_istable(L, -1))
+	if (lsimL_rawfield(L, 2, "phases") != LUA_TNIL && !lua_istable(L, -1))
 		return luaL_error(L, "desc.phases: table expected");
 	lua_pop(L, 1);
 
@@ -932,6 +942,16 @@ static int lwl_new(lua_State *L)
 	lua_setiuservalue(L, -2, UV_DESC);
 	lua_newtable(L);
 	lua_setiuservalue(L, -2, UV_RESULTS);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_createtable(L, 0, 2);
+		lua_pushstring(L, streams[i].name);
+		lua_setfield(L, -2, "name");
+		lua_pushinteger(L, (lua_Integer)streams[i].weight);
+		lua_setfield(L, -2, "weight");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setiuservalue(L, -2, UV_STREAMS);
 	return 1;
 }
 

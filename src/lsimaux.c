@@ -191,6 +191,17 @@ void lsimL_checkoptions(lua_State *L, int idx, const char *const valid[])
 	lua_error(L);
 }
 
+int lsimL_rawfield(lua_State *L, int idx, const char *key)
+{
+	if (!lua_istable(L, idx)) {	/* a field of a non-table is nil */
+		lua_pushnil(L);
+		return LUA_TNIL;
+	}
+	idx = lua_absindex(L, idx);
+	lua_pushstring(L, key);
+	return lua_rawget(L, idx);
+}
+
 /* ---- Userdata types ---- */
 
 void lsimL_newmeta(lua_State *L, const char *name, const luaL_Reg *metameth,
@@ -204,5 +215,8 @@ void lsimL_newmeta(lua_State *L, const char *name, const luaL_Reg *metameth,
 	lua_newtable(L);
 	luaL_setfuncs(L, meth, 0);
 	lua_setfield(L, -2, "__index");
+	/* getmetatable() gives the name: no script can reach the methods */
+	lua_pushstring(L, name);
+	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
 }

@@ -122,21 +122,54 @@ int lsimL_pushstatus(lua_State *L, struct sim *sim, int status);
 void lsimL_checkoptions(lua_State *L, int idx, const char *const valid[]);
 
 /**
+ * lsimL_rawfield - push t[@key] of the table at @idx without metamethods
+ * (lua_getfield's raw twin; nil if @idx is not a table); returns its type.  Bindings read option
+ * tables with it: a binding that holds engine state never runs script code.
+ */
+int lsimL_rawfield(lua_State *L, int idx, const char *key);
+
+/**
  * lsimL_newmeta - register the metatable @name of a userdata type (liolib's
  * createmeta): @metameth on the metatable, @meth as its __index table.
+ * The metatable is protected: getmetatable() on the userdata gives @name.
  * Idempotent: a second call with the same name changes nothing.
  */
 void lsimL_newmeta(lua_State *L, const char *name, const luaL_Reg *metameth,
 		   const luaL_Reg *meth);
 
+/**
+ * lsimL_checkcache - a cache argument at @idx for the simulator at @simarg:
+ * a cache handle of that simulator, or a cache name.  Read from the handle
+ * itself, never through a method a script could replace.  Raises on
+ * anything else, a destroyed cache or another simulator's cache.
+ */
+sim_cache_t lsimL_checkcache(lua_State *L, int simarg, int idx);
+
 /* ---- The simulator userdata ("kmemsim.sim") ---- */
 
 #define LSIM_SIM_MT "kmemsim.sim"
 
+/*
+ * Lifetime rules.  The engine's struct sim is freed by sim:close(), <close>
+ * or collection; a binding never keeps it past a call back into Lua:
+ *  - callbacks (sim:atomic(fn), on_cpu(i, fn), task:run(fn), on_phase, ...)
+ *    run through lsim_call_pinned(), which marks the simulator busy: closing
+ *    it meanwhile is refused with an error, so the scope can be undone after;
+ *  - option tables are read raw (lsimL_rawfield), so no __index or __len
+ *    metamethod of the script's runs in the middle of a binding;
+ *  - the sandbox has no __gc finalizers (setmetatable refuses them), and a
+ *    simulator is never usable from one (lsim_checksim refuses), so the
+ *    collector cannot run script code that changes a simulator mid-call;
+ *  - kmemsim's metatables are protected (__metatable): a script cannot
+ *    replace a method with its own function.
+ * A handle of a closed simulator raises "sim#N: simulator is closed".
+ */
 struct lsim_sim {
 	struct sim *sim;	/* NULL once closed */
 	unsigned id;		/* 1, 2, ... in creation order */
 	struct lsim_runtime *rt;
+	unsigned busy;		/* callbacks of this simulator now running */
+	const char *busy_in;	/* the innermost one ("sim:atomic()") */
 	bool explaining;	/* the narration sink is attached */
 	uint64_t explain_left;	/* operations still to narrate */
 	bool explain_muted;	/* the limit was reached mid-run */
@@ -144,6 +177,19 @@ struct lsim_sim {
 
 /** lsim_checksim - the open simulator at @arg (and arm the bug-location hook) */
 struct sim *lsim_checksim(lua_State *L, int arg);
+
+/** lsim_tosim - the simulator userdata at @arg, open or closed (or an error) */
+struct lsim_sim *lsim_tosim(lua_State *L, int arg);
+
+/**
+ * lsim_call_pinned - lua_pcall() with the simulator @s marked busy: a
+ * callback cannot close it (sim:close() raises), so the caller may still
+ * use s->sim afterwards.  @what names the callback in that error.
+ * Return: lua_pcall()'s status; on error the message is on the stack (the
+ * caller undoes its scope, then lua_error()s).
+ */
+int lsim_call_pinned(lua_State *L, struct lsim_sim *s, const char *what,
+		     int nargs, int nresults);
 
 /*
  * Method registration: each binding file adds its methods to the simulator's

@@ -554,7 +554,7 @@ function M.compile(sim, spec)
     if not okc then fail(err) end
     local okc, cfg = pcall(function() return sim:config() end)
     if not okc then
-      if tostring(cfg):find("closed simulator", 1, true) then fail("attempt to use a closed simulator") end
+      if tostring(cfg):find("simulator is closed", 1, true) then fail((cfg:gsub("^.-:%d+: ", ""))) end
       fail("workload: a simulator (from kmemsim.new) expected, got " .. type(sim))
     end
     local ncpus = cfg.cpus

@@ -67,6 +67,6 @@ expect.eq(sim:dmesg(), "", "empty log")
 
 -- closed simulators are a clear error
 sim:close()
-expect.errors(function() sim:now() end, "closed simulator", "use after close")
+expect.errors(function() sim:now() end, "simulator is closed", "use after close")
 expect.match(tostring(sim), "closed", "tostring after close")
 print("api_core: ok")

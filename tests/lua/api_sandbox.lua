@@ -22,10 +22,34 @@ expect.match(err, "binary", "bytecode message")
 expect.eq(type(require "kmemsim.util"), "table", "embedded module")
 expect.errors(function() require "socket" end, "not found", "no C modules")
 
--- no host addresses
+-- no host addresses, by any path
 expect.errors(function() return ("%p"):format({}) end, "not available", "%p refused")
+expect.errors(function() return ("\0%p"):format({}) end, "not available", "%p after a \\0 refused")
+expect.errors(function() return ("%d %5p"):format(1, {}) end, "not available", "%5p refused")
 expect.match(tostring({}), "^table#%d+$", "stable table identity")
 expect.match(tostring(print), "^function#%d+$", "stable function identity")
+expect.match(tostring(coroutine.create(print)), "^thread#%d+$", "stable thread identity")
+local km = require "kmemsim"
+local sim = km.new{ ram = "16M" }
+expect.match(tostring(sim), "^sim<slub>#%d+$", "simulator identity")
+expect.match(tostring(sim:task{}), "^task", "task identity")
+local tbl = {}
+expect.eq(("%s"):format(tbl), tostring(tbl), "%s of a table")
+expect.eq(("[%10s]"):format(tbl), ("[%10s]"):format(tostring(tbl)), "%10s of a table")
+expect.eq(("%s|%s"):format(print, sim), tostring(print) .. "|" .. tostring(sim), "%s of a function, a userdata")
+expect.eq(("%s %d %s"):format(1, 2, "x"), "1 2 x", "format otherwise unchanged")
+expect.eq(("%5.1f%%"):format(12.345), " 12.3%", "%% and precision")
+for _, v in ipairs { tostring({}), tostring(print), ("%s"):format({}), tostring(sim),
+  tostring(setmetatable({}, { __name = "thing" })) } do
+  expect.eq(v:find("0x"), nil, "no address in " .. v)
+end
+expect.match(tostring(setmetatable({}, { __name = "thing" })), "^thing#%d+$", "__name kept")
+expect.eq(tostring(setmetatable({}, { __tostring = function() return "mine" end })), "mine", "__tostring honoured")
+-- a wrapped standard function still names the line and itself
+local ok, err = pcall(function() return string.format("%d", "x") end)
+expect.match(err, "^[^:]*api_sandbox.lua:%d+: bad argument #2 to 'format'", "format error location")
+ok, err = pcall(function() return load(nil) end)
+expect.match(err, "^[^:]*api_sandbox.lua:%d+: bad argument #1 to 'load'", "load error location")
 expect.errors(function() collectgarbage("count") end, "not available", "gc count refused")
 collectgarbage()
 
@@ -36,11 +60,41 @@ math.randomseed(1)
 expect.eq(math.random(1, 1000000), a, "reseeding repeats")
 expect.errors(function() math.random(5, 1) end, "interval is empty", "empty interval")
 
--- pairs order is defined
+-- pairs and next visit keys in one defined order
 local t = {}
 for _, k in ipairs { "delta", "alpha", "charlie", "bravo" } do t[k] = true end
 t[10], t[2] = true, true
+t[false], t[true] = 1, 2
+local f1, f2 = {}, function() end
+t[f1], t[f2] = 3, 4
+local want = { "2", "10", "alpha", "bravo", "charlie", "delta", "false", "true",
+  tostring(f1), tostring(f2) }
 local order = {}
 for k in pairs(t) do order[#order + 1] = tostring(k) end
-expect.same(order, { "2", "10", "alpha", "bravo", "charlie", "delta" }, "pairs order")
+expect.same(order, want, "pairs order")
+order = {}
+for k in next, t do order[#order + 1] = tostring(k) end
+expect.same(order, want, "next order")
+order = {}
+local k = next(t)
+while k ~= nil do order[#order + 1] = tostring(k); k = next(t, k) end
+expect.same(order, want, "next(t, k) by hand")
+expect.eq(next({}), nil, "next of an empty table")
+expect.eq(select("#", next({})), 1, "next of an empty table: one nil")
+expect.errors(function() next(nil) end, "table expected", "next(nil)")
+-- clearing fields while traversing is allowed, as with Lua's next
+local big = {}
+for i = 1, 200 do big["k" .. i] = i end
+local seen = 0
+for key in pairs(big) do big[key] = nil; seen = seen + 1 end
+expect.eq(seen, 200, "clearing while traversing visits every key")
+expect.eq(next(big), nil, "all cleared")
+-- the same order whatever the insertion order (string hashes are seeded)
+local a, b = {}, {}
+for i = 1, 50 do a["s" .. i] = i end
+for i = 50, 1, -1 do b["s" .. i] = i end
+local oa, ob = {}, {}
+for key in next, a do oa[#oa + 1] = key end
+for key in next, b do ob[#ob + 1] = key end
+expect.same(oa, ob, "order independent of insertion")
 print("api_sandbox: ok")

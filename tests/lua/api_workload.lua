@@ -219,7 +219,7 @@ end
 local s3 = km.new{ ram = "64M" }
 local w3 = wl.new(s3, { streams = { { kmalloc = 64 } }, ops = 10 })
 s3:close()
-expect.errors(function() w3:run() end, "closed simulator", "closed simulator")
+expect.errors(function() w3:run() end, "simulator is closed", "closed simulator")
 local s4 = km.new{ ram = "64M" }
 local c4 = s4:cache_create("gone", 64)
 local w4 = wl.new(s4, { streams = { { cache = c4 } }, ops = 10 })
