@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <getopt.h>
+#include <sys/types.h>
 
 #include "simdefs.h"
 
@@ -186,6 +187,15 @@ int cmd_getopt(struct cmd_getopt *g);
 const struct cmd_option *cmd_option_of(const struct cmd *cmd, int key);
 
 /* ---- Shared values ---- */
+
+/*
+ * cmd_record_spawn - replay --record: record COMMAND (cmd_record.c) in a
+ * child process streaming plain text into *fd (read it to EOF, then reap
+ * *pid: its exit status is record's), COMMAND's standard output going to
+ * stderr if asked; -1 with a message printed when it could not start
+ */
+int cmd_record_spawn(char *const *argv, bool cmd_stdout_to_stderr, pid_t *pid,
+		     int *fd);
 
 /** cmd_parse_u64 - a non-negative decimal or 0x integer ("010" is ten) */
 int cmd_parse_u64(const char *s, uint64_t *out);

@@ -116,12 +116,13 @@
  *
  * The reader
  * ----------
- * struct trace_reader cuts an input into lines: a file (plain, or gzip/xz
- * recognised by their magic bytes and decoded with zlib/liblzma when
- * configured), "-" for standard input, or a memory buffer (zero copy).  It
- * keeps one 1 MiB buffer, returns lines as pointers into it, returns a last
- * line without '\n', cuts lines longer than TRACE_LINE_MAX (binary junk)
- * and reports progress in input bytes against the file size.
+ * struct trace_reader cuts an input into lines.  The bytes come from
+ * trace_input.c, which detects the format by its magic bytes and decodes
+ * it (text, gzip, xz, zstd, bzip2, trace-cmd's trace.dat printed as
+ * ftrace lines) into chunks it lends.  A line wholly inside a chunk is
+ * returned in place; a line that straddles two chunks is gathered in a
+ * carry buffer; a last line without '\n' is returned like any other;
+ * lines longer than TRACE_LINE_MAX (binary junk) are cut and counted.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -130,23 +131,13 @@
 #define _POSIX_C_SOURCE 200809L	/* open, read, fstat, ssize_t */
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#ifdef HAVE_ZLIB
-#include <zlib.h>
-#endif
-#ifdef HAVE_LIBLZMA
-#include <lzma.h>
-#endif
 
 #include "gfp.h"
 #include "trace.h"
+#include "trace_input.h"
 
 /* ---- Tunables ---- */
 
@@ -155,13 +146,7 @@
 #define TRACE_ARENA_BLOCK	(64u * 1024u)
 /* Initial hash slots per string kind (power of two; grows when half full). */
 #define TRACE_STRTAB_SLOTS	64u
-/* Reader buffer: big enough that read() and the decoders run in large
- * chunks; must be at least 2 * TRACE_LINE_MAX so that a compacted buffer
- * always has room for more input. */
-#define TRACE_READ_BUF		(1024u * 1024u)
-#define TRACE_READ_IN		(256u * 1024u)	/* compressed input chunk */
 
-_Static_assert(TRACE_READ_BUF >= 2 * TRACE_LINE_MAX, "reader buffer too small");
 
 /* ---- String interning ---- */
 
@@ -1213,360 +1198,158 @@ int trace_parse_next(struct trace_parser *p, struct trace_reader *r,
 
 /* ---- Reader ---- */
 
-enum { TRACE_COMP_NONE, TRACE_COMP_GZIP, TRACE_COMP_XZ };
-
+/*
+ * Lines are cut out of the chunks trace_input_pull() lends.  A line that
+ * lies whole inside a chunk is returned in place (no copy: this is the
+ * common case, all but one line per chunk); a line that straddles chunks
+ * is gathered in @carry, at most TRACE_LINE_MAX bytes of it.
+ */
 struct trace_reader {
-	int fd;			/* -1 for a memory buffer */
-	bool close_fd;
-	int comp;		/* TRACE_COMP_* */
-	char *buf;		/* decoded text; [head, tail) not yet returned */
-	const char *mem;	/* memory source (buf is NULL then) */
-	size_t cap, head, tail;
-	unsigned char *in;	/* compressed input [in_head, in_tail) */
-	size_t in_head, in_tail;
-	bool in_eof;		/* the file has no more bytes */
-	bool eof;		/* no more decoded bytes will come */
-	bool dec_done;		/* the decoder saw the end of its last stream */
+	struct trace_input *in;	/* owned */
+	const char *cur, *end;	/* the unread part of the current chunk */
+	char *carry;		/* a line begun in an earlier chunk */
+	size_t carry_len;
+	bool carry_out;		/* carry was handed out: empty it first */
 	bool skipping;		/* dropping the rest of an overlong line */
+	bool eof;		/* the input has no more chunks */
 	bool failed;
-	uint64_t lineno, consumed, total, overlong;
-	char err[192];
-#ifdef HAVE_ZLIB
-	z_stream zs;
-	bool zs_live;
-#endif
-#ifdef HAVE_LIBLZMA
-	lzma_stream xs;
-	bool xs_live;
-#endif
+	uint64_t lineno, overlong;
+	char err[TRACE_READER_ERR_MAX];
 };
 
-static void trace_seterr(char *err, size_t errlen, const char *what,
-			 const char *path, int errnum)
+/* append [s, s + n) to the carry, keeping at most TRACE_LINE_MAX bytes;
+ * true when it had to cut (the line is overlong) */
+static bool trace_carry(struct trace_reader *r, const char *s, size_t n)
 {
-	if (err && errlen)
-		snprintf(err, errlen, "%s%s%s%s%s", what, path ? " " : "",
-			 path ? path : "", errnum ? ": " : "",
-			 errnum ? strerror(errnum) : "");
+	size_t room = TRACE_LINE_MAX - r->carry_len;
+	bool cut = n > room;
+
+	if (cut)
+		n = room;
+	memcpy(r->carry + r->carry_len, s, n);
+	r->carry_len += n;
+	return cut;
 }
 
-static int trace_reader_fail(struct trace_reader *r, const char *what, int errnum)
+static int trace_reader_fail(struct trace_reader *r)
 {
 	if (!r->failed)
-		trace_seterr(r->err, sizeof r->err, what, NULL, errnum);
+		snprintf(r->err, sizeof r->err, "%s", trace_input_error(r->in));
 	r->failed = true;
 	return TRACE_READ_ERROR;
 }
 
-/* read() into [dst, dst + n); retries EINTR; -1 on error. */
-static ssize_t trace_read_fd(int fd, void *dst, size_t n)
-{
-	ssize_t got;
-
-	do
-		got = read(fd, dst, n);
-	while (got < 0 && errno == EINTR);
-	return got;
-}
-
-#if defined(HAVE_ZLIB) || defined(HAVE_LIBLZMA)
-/* Refill the compressed input when it is empty; false on I/O error. */
-static bool trace_fill_in(struct trace_reader *r)
-{
-	ssize_t got;
-
-	if (r->in_head < r->in_tail || r->in_eof)
-		return true;
-	got = trace_read_fd(r->fd, r->in, TRACE_READ_IN);
-	if (got < 0)
-		return false;
-	r->in_head = 0;
-	r->in_tail = (size_t)got;
-	r->consumed += (uint64_t)got;
-	if (got == 0)
-		r->in_eof = true;
-	return true;
-}
-#endif
-
-/*
- * Append decoded bytes to buf[tail, cap).
- * Return: bytes added (> 0), 0 at end of input, TRACE_READ_ERROR.
- */
-static int trace_fill(struct trace_reader *r)
-{
-	size_t room = r->cap - r->tail;
-	ssize_t got;
-
-	if (r->dec_done)
-		return 0;
-	if (r->comp == TRACE_COMP_NONE) {
-		got = trace_read_fd(r->fd, r->buf + r->tail, room);
-		if (got < 0)
-			return trace_reader_fail(r, "read error", errno);
-		r->consumed += (uint64_t)got;
-		r->tail += (size_t)got;
-		return got > 0 ? 1 : 0;
-	}
-#ifdef HAVE_ZLIB
-	if (r->comp == TRACE_COMP_GZIP) {
-		for (;;) {
-			int zrc;
-			size_t before = r->tail;
-
-			if (!trace_fill_in(r))
-				return trace_reader_fail(r, "read error", errno);
-			if (r->in_head == r->in_tail && r->in_eof)
-				return trace_reader_fail(r, "gzip: unexpected end of input", 0);
-			r->zs.next_in = r->in + r->in_head;
-			r->zs.avail_in = (uInt)(r->in_tail - r->in_head);
-			r->zs.next_out = (Bytef *)r->buf + r->tail;
-			r->zs.avail_out = (uInt)room;
-			zrc = inflate(&r->zs, Z_NO_FLUSH);
-			r->in_head = r->in_tail - r->zs.avail_in;
-			r->tail = r->cap - r->zs.avail_out;
-			if (zrc == Z_STREAM_END) {
-				/* another gzip member may follow */
-				if (!trace_fill_in(r))
-					return trace_reader_fail(r, "read error", errno);
-				if (r->in_head == r->in_tail && r->in_eof) {
-					r->dec_done = true;
-					return r->tail > before ? 1 : 0;
-				}
-				if (inflateReset(&r->zs) != Z_OK)
-					return trace_reader_fail(r, "gzip: reset failed", 0);
-			} else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
-				return trace_reader_fail(r, r->zs.msg ? r->zs.msg :
-							 "gzip: corrupt data", 0);
-			}
-			if (r->tail > before)
-				return 1;
-		}
-	}
-#endif
-#ifdef HAVE_LIBLZMA
-	if (r->comp == TRACE_COMP_XZ) {
-		for (;;) {
-			lzma_ret xrc;
-			size_t before = r->tail;
-
-			if (!trace_fill_in(r))
-				return trace_reader_fail(r, "read error", errno);
-			r->xs.next_in = r->in + r->in_head;
-			r->xs.avail_in = r->in_tail - r->in_head;
-			r->xs.next_out = (uint8_t *)r->buf + r->tail;
-			r->xs.avail_out = room;
-			xrc = lzma_code(&r->xs, r->in_eof ? LZMA_FINISH : LZMA_RUN);
-			r->in_head = r->in_tail - r->xs.avail_in;
-			r->tail = r->cap - r->xs.avail_out;
-			if (xrc == LZMA_STREAM_END) {
-				r->dec_done = true;
-				return r->tail > before ? 1 : 0;
-			}
-			if (xrc != LZMA_OK)
-				return trace_reader_fail(r, xrc == LZMA_MEM_ERROR ?
-					"xz: out of memory" : "xz: corrupt or truncated data", 0);
-			if (r->tail > before)
-				return 1;
-		}
-	}
-#endif
-	return trace_reader_fail(r, "no decoder", 0);
-}
-
 int trace_reader_next(struct trace_reader *r, const char **line, size_t *len)
 {
-	const char *base = r->buf ? r->buf : r->mem;
-
 	if (r->failed)
 		return TRACE_READ_ERROR;
+	if (r->carry_out) {
+		r->carry_out = false;
+		r->carry_len = 0;
+	}
 	for (;;) {
-		const char *start = base + r->head;
-		size_t avail = r->tail - r->head;
-		const char *nl = memchr(start, '\n', avail);
+		size_t avail = (size_t)(r->end - r->cur);
+		const char *nl = avail ? memchr(r->cur, '\n', avail) : NULL;
 		int rc;
 
 		if (nl) {
+			const char *start = r->cur;
 			size_t n = (size_t)(nl - start);
 
-			r->head += n + 1;
-			if (r->skipping) {
+			r->cur = nl + 1;
+			if (r->skipping) {		/* the end of an overlong line */
 				r->skipping = false;
 				continue;
 			}
-			if (n > TRACE_LINE_MAX) {
-				n = TRACE_LINE_MAX;
-				r->overlong++;
+			if (r->carry_len) {		/* the end of a straddling line */
+				if (trace_carry(r, start, n))
+					r->overlong++;
+				r->carry_out = true;
+				*line = r->carry;
+				*len = r->carry_len;
+			} else {
+				if (n > TRACE_LINE_MAX) {
+					n = TRACE_LINE_MAX;
+					r->overlong++;
+				}
+				*line = start;
+				*len = n;
 			}
-			*line = start;
-			*len = n;
 			r->lineno++;
 			return 1;
 		}
-		if (avail >= TRACE_LINE_MAX && !r->eof) {
-			/* no '\n' in sight: hand out a cut line, drop the rest */
-			if (r->skipping) {
-				r->head = r->tail;
-			} else {
-				r->head += TRACE_LINE_MAX;
-				r->skipping = true;
-				r->overlong++;
-				*line = start;
-				*len = TRACE_LINE_MAX;
-				r->lineno++;
-				return 1;
-			}
+		/* no '\n' in the rest of this chunk: keep it for the next one */
+		r->cur = r->end;
+		if (avail && !r->skipping && trace_carry(r, r->end - avail, avail)) {
+			/* overlong: hand out what fits now, drop the rest */
+			r->skipping = true;
+			r->overlong++;
+			r->carry_out = true;
+			*line = r->carry;
+			*len = r->carry_len;
+			r->lineno++;
+			return 1;
 		}
 		if (r->eof) {
-			if (avail == 0 || r->skipping) {
-				r->head = r->tail;
+			if (!r->carry_len || r->skipping) {
+				r->skipping = false;
+				r->carry_len = 0;
 				return 0;
 			}
 			/* the last line has no '\n' */
-			r->head = r->tail;
-			*line = start;
-			*len = avail > TRACE_LINE_MAX ? TRACE_LINE_MAX : avail;
-			if (avail > TRACE_LINE_MAX)
-				r->overlong++;
+			r->carry_out = true;
+			*line = r->carry;
+			*len = r->carry_len;
 			r->lineno++;
 			return 1;
 		}
-		/* compact, then decode more */
-		if (r->head) {
-			memmove(r->buf, r->buf + r->head, avail);
-			r->tail = avail;
-			r->head = 0;
-		}
-		rc = trace_fill(r);
+		rc = trace_input_pull(r->in, &r->cur, &avail);
 		if (rc < 0)
-			return rc;
-		if (rc == 0)
+			return trace_reader_fail(r);
+		if (rc == 0) {
 			r->eof = true;
+			r->cur = r->end = NULL;
+		} else {
+			r->end = r->cur + avail;
+		}
 	}
 }
 
-static struct trace_reader *trace_reader_alloc(void)
+struct trace_reader *trace_reader_open_input(struct trace_input *in)
 {
-	struct trace_reader *r = calloc(1, sizeof *r);
+	struct trace_reader *r;
 
+	if (!in)
+		return NULL;
+	r = calloc(1, sizeof *r);
 	if (r)
-		r->fd = -1;
+		r->carry = malloc(TRACE_LINE_MAX);
+	if (!r || !r->carry) {
+		free(r);
+		trace_input_close(in);
+		return NULL;
+	}
+	r->in = in;
 	return r;
 }
 
 struct trace_reader *trace_reader_open_mem(const char *buf, size_t len)
 {
-	struct trace_reader *r = trace_reader_alloc();
-
-	if (!r)
-		return NULL;
-	r->mem = buf ? buf : "";
-	r->tail = len;
-	r->cap = len;
-	r->total = len;
-	r->eof = true;
-	return r;
+	return trace_reader_open_input(trace_input_open_mem(buf, len));
 }
 
 struct trace_reader *trace_reader_open(const char *path, char *err,
 				       size_t errlen)
 {
-	static const unsigned char gz_magic[2] = { 0x1f, 0x8b };
-	static const unsigned char xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+	struct trace_input *in = trace_input_open(path, err, errlen);
 	struct trace_reader *r;
-	struct stat sb;
-	size_t have = 0;
 
-	if (err && errlen)
-		err[0] = '\0';
-	r = trace_reader_alloc();
-	if (!r) {
-		trace_seterr(err, errlen, "out of memory", NULL, 0);
+	if (!in)
 		return NULL;
-	}
-	if (strcmp(path, "-") == 0) {
-		r->fd = STDIN_FILENO;
-	} else {
-		r->fd = open(path, O_RDONLY);
-		if (r->fd < 0) {
-			trace_seterr(err, errlen, "cannot open", path, errno);
-			free(r);
-			return NULL;
-		}
-		r->close_fd = true;
-	}
-	if (fstat(r->fd, &sb) == 0 && S_ISREG(sb.st_mode))
-		r->total = (uint64_t)sb.st_size;
-	r->cap = TRACE_READ_BUF;
-	r->buf = malloc(r->cap);
-	r->in = malloc(TRACE_READ_IN);
-	if (!r->buf || !r->in) {
-		trace_seterr(err, errlen, "out of memory", NULL, 0);
-		goto fail;
-	}
-
-	/* read enough to see a magic number (a pipe may give less at once) */
-	while (have < sizeof xz_magic) {
-		ssize_t got = trace_read_fd(r->fd, r->in + have, TRACE_READ_IN - have);
-
-		if (got < 0) {
-			trace_seterr(err, errlen, "cannot read", path, errno);
-			goto fail;
-		}
-		if (got == 0) {
-			r->in_eof = true;
-			break;
-		}
-		have += (size_t)got;
-		r->consumed += (uint64_t)got;
-	}
-	r->in_tail = have;
-	if (have >= sizeof xz_magic && memcmp(r->in, xz_magic, sizeof xz_magic) == 0) {
-		r->comp = TRACE_COMP_XZ;
-#ifdef HAVE_LIBLZMA
-		{
-			lzma_stream init = LZMA_STREAM_INIT;
-
-			r->xs = init;
-			if (lzma_stream_decoder(&r->xs, UINT64_MAX,
-						LZMA_CONCATENATED) != LZMA_OK) {
-				trace_seterr(err, errlen, "xz: decoder setup failed", NULL, 0);
-				goto fail;
-			}
-			r->xs_live = true;
-		}
-#else
-		trace_seterr(err, errlen, "xz input but built without liblzma:", path, 0);
-		goto fail;
-#endif
-	} else if (have >= sizeof gz_magic &&
-		   memcmp(r->in, gz_magic, sizeof gz_magic) == 0) {
-		r->comp = TRACE_COMP_GZIP;
-#ifdef HAVE_ZLIB
-		if (inflateInit2(&r->zs, 15 + 32) != Z_OK) {
-			trace_seterr(err, errlen, "gzip: decoder setup failed", NULL, 0);
-			goto fail;
-		}
-		r->zs_live = true;
-#else
-		trace_seterr(err, errlen, "gzip input but built without zlib:", path, 0);
-		goto fail;
-#endif
-	} else {
-		/* plain text: what was read is text already */
-		r->comp = TRACE_COMP_NONE;
-		memcpy(r->buf, r->in, have);
-		r->tail = have;
-		free(r->in);
-		r->in = NULL;
-		r->in_tail = 0;
-		if (r->in_eof)
-			r->eof = true;
-	}
+	r = trace_reader_open_input(in);
+	if (!r && err && errlen)
+		snprintf(err, errlen, "%s: out of memory", path);
 	return r;
-fail:
-	trace_reader_close(r);
-	return NULL;
 }
 
 uint64_t trace_reader_lineno(const struct trace_reader *r)
@@ -1577,10 +1360,7 @@ uint64_t trace_reader_lineno(const struct trace_reader *r)
 void trace_reader_progress(const struct trace_reader *r, uint64_t *done,
 			   uint64_t *total)
 {
-	if (done)
-		*done = r->buf ? r->consumed : r->head;
-	if (total)
-		*total = r->total;
+	trace_input_progress(r->in, done, total);
 }
 
 uint64_t trace_reader_overlong(const struct trace_reader *r)
@@ -1593,22 +1373,17 @@ const char *trace_reader_error(const struct trace_reader *r)
 	return r->err;
 }
 
+struct trace_input *trace_reader_input(const struct trace_reader *r)
+{
+	return r->in;
+}
+
 void trace_reader_close(struct trace_reader *r)
 {
 	if (!r)
 		return;
-#ifdef HAVE_ZLIB
-	if (r->zs_live)
-		inflateEnd(&r->zs);
-#endif
-#ifdef HAVE_LIBLZMA
-	if (r->xs_live)
-		lzma_end(&r->xs);
-#endif
-	if (r->close_fd && r->fd >= 0)
-		close(r->fd);
-	free(r->buf);
-	free(r->in);
+	trace_input_close(r->in);
+	free(r->carry);
 	free(r);
 }
 

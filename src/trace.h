@@ -13,7 +13,9 @@
  *            read before it, in nanoseconds
  *
  * The four parts, in the order data flows through them:
- *   struct trace_reader   input bytes -> lines (file, .gz, .xz, stdin, memory)
+ *   struct trace_input    input bytes -> chunks of text (trace_input.h: format
+ *                         detection, .gz .xz .zst .bz2, trace.dat)
+ *   struct trace_reader   chunks -> lines
  *   struct trace_parser   lines -> struct trace_event, plus statistics
  *   trace_events_sort()   an array of events -> timestamp order (stable)
  *   struct trace_reorder  the same, streaming, with a bounded time window
@@ -138,6 +140,7 @@ struct trace_problem {
 };
 
 struct trace_parser;	/* interning tables, statistics; opaque */
+struct trace_input;	/* trace_input.h */
 struct trace_reader;	/* an input being cut into lines; opaque */
 struct trace_reorder;	/* a streaming reorder buffer; opaque */
 
@@ -246,26 +249,39 @@ const char *trace_type_name(unsigned type);
 
 /**
  * trace_reader_open - open a trace for reading lines
- * @path: a file, or "-" for standard input.  Compression is recognised by
- *        its magic bytes, not the name: gzip needs HAVE_ZLIB, xz needs
- *        HAVE_LIBLZMA (from config.h), otherwise it is an error.
+ * @path: a file, or "-" for standard input.  The format is recognised by
+ *        its magic bytes, not the name (trace_input_open(): text, gzip, xz,
+ *        zstd, bzip2, trace.dat; perf.data and other binaries refused).
  * @err: on failure, why (may be NULL)
  * @errlen: size of @err
  *
- * Return: the reader, or NULL with @err filled (cannot open, unsupported
- * compression, host OOM).  Nothing stays allocated or open on failure.
+ * Return: the reader, or NULL with @err filled (cannot open, a format that
+ * is refused or not built in, host OOM).  Nothing stays allocated or open
+ * on failure.
  */
 struct trace_reader *trace_reader_open(const char *path, char *err,
 				       size_t errlen);
 
 /**
+ * trace_reader_open_input - read lines out of an open input
+ * @in: taken over: closed with the reader, or at once on failure
+ *
+ * Return: the reader, or NULL on host OOM (or when @in is NULL).
+ */
+struct trace_reader *trace_reader_open_input(struct trace_input *in);
+
+/**
  * trace_reader_open_mem - read lines out of a plain-text memory buffer
  *
- * Lines point into @buf, which must outlive the reader (no copy is made).
+ * Lines point into @buf, which must outlive the reader (no copy is made,
+ * except of a last line without '\n').
  *
  * Return: the reader, or NULL on host OOM.
  */
 struct trace_reader *trace_reader_open_mem(const char *buf, size_t len);
+
+/** trace_reader_input - the reader's input: its format, name, size */
+struct trace_input *trace_reader_input(const struct trace_reader *r);
 
 /**
  * trace_reader_next - the next line
@@ -376,6 +392,8 @@ void trace_reorder_free(struct trace_reorder *q);
 #define TRACE_LINE_NOMEM	(-2)
 /* trace_reader_next() / trace_parse_next() failure */
 #define TRACE_READ_ERROR	(-3)
+
+#define TRACE_READER_ERR_MAX	320	/* bytes of trace_reader_error() */
 
 #define TRACE_CPU_UNKNOWN	UINT16_MAX	/* line had no [CPU] column */
 
