@@ -16,6 +16,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 #include "cmd.h"
 #include "replay.h"
 #include "trace.h"
+#include "trace_input.h"
 
 #define EXIT_FAILED CMD_EXIT_FAILED
 #define EXIT_USAGE CMD_EXIT_USAGE
@@ -40,6 +43,7 @@ enum {
 	RPC_K_SERIES_INTERVAL,
 	RPC_K_PROGRESS,
 	RPC_K_NO_PROGRESS,
+	RPC_K_RECORD,
 };
 
 static const struct cmd_option rpc_options[] = {
@@ -67,6 +71,9 @@ static const struct cmd_option rpc_options[] = {
 	  "progress on stderr even when it is not a terminal" },
 	{ "no-progress", RPC_K_NO_PROGRESS, CMD_ARG_NONE, NULL, CMD_V_TEXT,
 	  "no progress, even on a terminal" },
+	{ "record", RPC_K_RECORD, CMD_ARG_NONE, NULL, CMD_V_TEXT,
+	  "record COMMAND (after --, as root) and replay it as it\n"
+	  "comes: no TRACE, no file (see kmemsim record --help)" },
 	{ NULL }
 };
 
@@ -74,17 +81,21 @@ static int rpc_main(const struct cmd *cmd, int argc, char **argv);
 
 const struct cmd cmd_replay = {
 	.name = "replay",
-	.synopsis = "TRACE|- [options]",
+	.synopsis = "TRACE|- [options]  |  --record [options] -- COMMAND [ARGS...]",
 	.summary = "replay a kernel kmem trace under each policy",
 	.description =
 		"Replays a kernel kmem trace (ftrace text, trace-cmd report or perf\n"
-		"script output; .gz and .xz are read directly; - reads standard input)\n"
-		"under the SLAB, SLUB and SLOB policies in one pass, and reports what\n"
-		"the workload would have cost under each.  docs/replay.md explains\n"
-		"how to record a trace.",
+		"script output, or trace-cmd's binary trace.dat; .gz, .xz, .zst and\n"
+		".bz2 are read directly, told by their first bytes; - reads standard\n"
+		"input) under the SLAB, SLUB and SLOB policies in one pass, and\n"
+		"reports what the workload would have cost under each.  Input with no\n"
+		"kmem event is refused, saying what it held.  --record records\n"
+		"COMMAND's kmem events (as root) and replays them as they come.\n"
+		"docs/replay.md explains how to record a trace.",
 	.exit_status = "0 ok, 1 the trace could not be read (the report of\n"
-		       "what was read is still written) or the output could not\n"
-		       "be written, 2 usage error",
+		       "what was read is still written), held no kmem event, could\n"
+		       "not be recorded, or the output could not be written; 2 usage\n"
+		       "error, including option values the simulators cannot take",
 	.options = rpc_options,
 	.operand = CMD_V_FILE,
 	.main = rpc_main,
@@ -92,6 +103,8 @@ const struct cmd cmd_replay = {
 
 struct replay_opts {
 	const char *trace;
+	bool record;			/* --record: argv holds COMMAND */
+	char **argv;
 	const char *output;
 	const char *series;
 	enum report_format format;
@@ -194,6 +207,9 @@ static int rpc_parse_one(struct cmd_getopt *g, int key, struct replay_opts *o)
 	case RPC_K_NO_PROGRESS:
 		o->progress = 0;
 		break;
+	case RPC_K_RECORD:
+		o->record = true;
+		break;
 	default:	/* a row without a case: a bug, said as such */
 		return cmd_error(cmd, "option %s is not handled", g->spelled);
 	}
@@ -220,12 +236,24 @@ static int rpc_parse(const struct cmd *cmd, int argc, char **argv,
 		if ((rc = rpc_parse_one(&g, key, o)) != 0)
 			return rc;
 	}
-	if (g.optind >= argc)
-		return cmd_error(cmd, "missing TRACE (a file, or - for standard input)");
-	o->trace = argv[g.optind];
-	if (g.optind + 1 < argc)
-		return cmd_error(cmd, "unexpected argument '%s' (one trace at a time)",
-				 argv[g.optind + 1]);
+	if (o->record) {
+		/* COMMAND comes after "--" (getopt stops there); before it,
+		 * getopt would have taken COMMAND's options for ours */
+		if (g.optind >= argc)
+			return cmd_error(cmd, "--record needs a COMMAND: kmemsim replay "
+					 "--record -- COMMAND [ARGS]");
+		if (strcmp(argv[g.optind - 1], "--") != 0)
+			return cmd_error(cmd, "--record replays what it records: no TRACE "
+					 "('%s'); put COMMAND after --", argv[g.optind]);
+		o->argv = argv + g.optind;
+	} else {
+		if (g.optind >= argc)
+			return cmd_error(cmd, "missing TRACE (a file, or - for standard input)");
+		o->trace = argv[g.optind];
+		if (g.optind + 1 < argc)
+			return cmd_error(cmd, "unexpected argument '%s' (one trace at a time)",
+					 argv[g.optind + 1]);
+	}
 	if (o->series && !o->cfg.series_interval_ns)
 		o->cfg.series_interval_ns = REPLAY_DEFAULT_SERIES_NS;
 	if (!o->series)
@@ -319,7 +347,114 @@ static int rpc_render(const struct report *r, enum report_format fmt,
 	return rc == SIM_OK ? 0 : EXIT_FAILED;
 }
 
+/* ---- No kmem events: say what the input held instead ---- */
+
+struct rpc_other {
+	uint32_t id;
+	uint64_t n;
+};
+
+static int rpc_other_cmp(const void *a, const void *b)
+{
+	const struct rpc_other *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;	/* first seen first */
+}
+
+/* "found 1234 sched_switch, 56 sched_wakeup events" and the like */
+static void rpc_no_events(struct replay *rp, struct trace_reader *rd,
+			  const char *name)
+{
+	const struct trace_parser *p = replay_parser(rp);
+	const struct trace_stats *st = trace_parser_stats(p);
+	const struct trace_input *in = trace_reader_input(rd);
+	uint32_t nev = trace_string_count(p, TRACE_STR_EVENT);
+	char what[512] = "no event of any tracepoint";
+	size_t n = 0;
+
+	if (trace_input_bytes(in) == 0) {
+		fprintf(stderr, "kmemsim replay: %s is empty: there is no trace in it\n", name);
+		return;
+	}
+	if (st->lines == 0) {
+		fprintf(stderr, "kmemsim replay: %s (%s) holds no text: no kmem events\n",
+			name, trace_input_format_name(trace_input_format(in)));
+		return;
+	}
+	if (nev > 1) {
+		struct rpc_other *o = calloc(nev, sizeof *o);
+		uint32_t k = 0;
+
+		for (uint32_t id = 1; o && id < nev; id++) {
+			o[k].id = id;
+			o[k++].n = trace_other_count(p, id);
+		}
+		if (o) {
+			qsort(o, k, sizeof *o, rpc_other_cmp);
+			for (uint32_t i = 0; i < k && i < 4 && n < sizeof what - 100; i++)
+				n += (size_t)snprintf(what + n, sizeof what - n, "%s%llu %s events",
+						      i ? ", " : "", (unsigned long long)o[i].n,
+						      trace_string(p, TRACE_STR_EVENT, o[i].id));
+			if (k > 4)
+				snprintf(what + n, sizeof what - n, " and events of %u "
+					 "other tracepoints", k - 4);
+			free(o);
+		}
+	}
+	if (trace_input_binary(in))
+		fprintf(stderr, "kmemsim replay: %s looks like binary data, not trace "
+			"text (NUL or control bytes at its start): %llu lines, no kmem "
+			"events\n", name, (unsigned long long)st->lines);
+	else
+		fprintf(stderr, "kmemsim replay: %s: no kmem events: found %s in %llu "
+			"lines (%llu malformed, %llu headers or blank)\n", name, what,
+			(unsigned long long)st->lines, (unsigned long long)st->malformed,
+			(unsigned long long)st->skipped);
+	if (trace_parser_problem(p, 0) && !trace_input_binary(in)) {
+		const struct trace_problem *pr = trace_parser_problem(p, 0);
+
+		fprintf(stderr, "kmemsim replay: %s:%llu: %s: %s\n", name,
+			(unsigned long long)pr->lineno, pr->reason, pr->excerpt);
+	}
+	fprintf(stderr, "kmemsim replay: record the kmem events with `kmemsim record -- "
+		"COMMAND` (as root), or enable events/kmem in tracefs\n");
+}
+
 /* ---- The command ---- */
+
+/* the simulators are built before any input is read: a value they refuse
+ * (--ram past what the host or the pfn width allows) is a usage error */
+static int rpc_new(const struct replay_opts *o, struct replay **out)
+{
+	char err[512];
+	struct replay *rp = replay_new(&o->cfg, err, sizeof err);
+	bool refused = false;
+
+	*out = NULL;
+	if (!rp) {
+		fprintf(stderr, "kmemsim replay: cannot build %zu simulators of %llu MiB "
+			"of RAM each: %s\n", o->cfg.nr_policies,
+			(unsigned long long)(o->cfg.sim.ram_bytes >> 20), err);
+		return EXIT_FAILED;
+	}
+	for (size_t i = 0; i < replay_nr_policies(rp); i++)
+		if (replay_policy_unavailable(rp, i)) {
+			fprintf(stderr, "kmemsim replay: policy %s is unavailable: %s\n",
+				replay_policy_name(rp, i),
+				replay_policy_unavailable(rp, i));
+			refused = true;
+		}
+	if (refused) {
+		fprintf(stderr, "Try a smaller --ram or fewer --cpus; "
+			"'kmemsim replay --help'.\n");
+		replay_free(rp);
+		return EXIT_USAGE;
+	}
+	*out = rp;
+	return 0;
+}
 
 static int rpc_main(const struct cmd *cmd, int argc, char **argv)
 {
@@ -328,8 +463,10 @@ static int rpc_main(const struct cmd *cmd, int argc, char **argv)
 	struct trace_reader *rd;
 	struct replay *rp;
 	struct report *r;
-	char err[512];
-	int rc, status = 0;
+	char err[512], name[256];
+	const char *shown;
+	pid_t recorder = 0;
+	int rc, status = 0, rec_status = 0;
 
 	rc = rpc_parse(cmd, argc, argv, &o);
 	if (rc != 0)
@@ -340,26 +477,56 @@ static int rpc_main(const struct cmd *cmd, int argc, char **argv)
 		o.cfg.progress = rpc_progress_fn;
 		o.cfg.progress_ud = &pg;
 	}
-	rp = replay_new(&o.cfg, err, sizeof err);
-	if (!rp) {
-		fprintf(stderr, "kmemsim replay: %s\n", err);
-		return EXIT_FAILED;
+	rc = rpc_new(&o, &rp);
+	if (rc != 0)
+		return rc;
+	if (o.record) {
+		int fd;
+		size_t n = (size_t)snprintf(name, sizeof name, "kmemsim record --");
+
+		for (char **a = o.argv; *a && n < sizeof name; a++)
+			n += (size_t)snprintf(name + n, sizeof name - n, " %s", *a);
+		if (cmd_record_spawn(o.argv, !o.output || strcmp(o.output, "-") == 0,
+				     &recorder, &fd) != 0) {
+			replay_free(rp);
+			return EXIT_FAILED;
+		}
+		/* Ctrl-C stops the recording (the recorder tears down and
+		 * closes the pipe); the replay reports what was recorded */
+		signal(SIGINT, SIG_IGN);
+		rd = trace_reader_open_input(trace_input_open_fd(fd, true, name, err,
+								 sizeof err));
+		if (!rd)
+			fprintf(stderr, "kmemsim replay: %s\n",
+				err[0] ? err : sim_strerror(SIM_ENOHOSTMEM));
+		shown = name;
+	} else {
+		rd = trace_reader_open(o.trace, err, sizeof err);
+		if (!rd)
+			fprintf(stderr, "kmemsim replay: %s\n", err);
+		shown = o.trace;
 	}
-	for (size_t i = 0; i < replay_nr_policies(rp); i++)
-		if (replay_policy_unavailable(rp, i))
-			fprintf(stderr, "kmemsim replay: policy %s is unavailable: %s\n",
-				replay_policy_name(rp, i),
-				replay_policy_unavailable(rp, i));
-	rd = trace_reader_open(o.trace, err, sizeof err);
 	if (!rd) {
-		fprintf(stderr, "kmemsim replay: %s\n", err);
+		if (recorder > 0)
+			waitpid(recorder, NULL, 0);	/* it sees EPIPE and tears down */
 		replay_free(rp);
 		return EXIT_FAILED;
 	}
 	rc = replay_run(rp, rd);
+	if (recorder > 0) {
+		int st = 0;
+
+		while (waitpid(recorder, &st, 0) < 0 && errno == EINTR)
+			;
+		rec_status = WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_FAILED;
+		signal(SIGINT, SIG_DFL);
+	}
 	if (rc == SIM_ERR) {
-		fprintf(stderr, "kmemsim replay: %s: %s (the report covers what was read)\n",
-			o.trace, trace_reader_error(rd));
+		bool none = trace_parser_stats(replay_parser(rp))->events == 0;
+
+		fprintf(stderr, "kmemsim replay: %s: %s%s\n", shown, trace_reader_error(rd),
+			none ? " (no kmem event before it)" :
+			" (the report covers what was read)");
 		status = EXIT_FAILED;
 	} else if (rc != SIM_OK) {
 		fprintf(stderr, "kmemsim replay: %s\n", sim_strerror(rc));
@@ -367,8 +534,19 @@ static int rpc_main(const struct cmd *cmd, int argc, char **argv)
 		replay_free(rp);
 		return EXIT_FAILED;
 	}
+	if (trace_parser_stats(replay_parser(rp))->events == 0) {
+		/* nothing to report: say what was there instead (unless
+		 * reading failed, or a recorder that failed said why) */
+		if (rc == SIM_OK && !(recorder > 0 && rec_status != 0))
+			rpc_no_events(rp, rd, shown);
+		trace_reader_close(rd);
+		replay_free(rp);
+		return EXIT_FAILED;
+	}
 	trace_reader_close(rd);
-	r = replay_report(rp, o.trace);
+	if (rec_status != 0)
+		status = EXIT_FAILED;	/* the recorder said why (COMMAND failed) */
+	r = replay_report(rp, shown);
 	if (!r) {
 		fprintf(stderr, "kmemsim replay: %s\n", sim_strerror(SIM_ENOHOSTMEM));
 		replay_free(rp);

@@ -229,6 +229,8 @@ static int rec_events(struct rec *r)
 	const char *s = list;
 
 	snprintf(path, sizeof path, "%s/events/kmem", r->dir);
+	if (stat(path, &sb) != 0 && (errno == EACCES || errno == EPERM))
+		return rec_denied(r, path, errno);
 	if (stat(path, &sb) != 0)
 		return rec_fail(r, "this kernel has no kmem tracepoints (%s is missing): "
 				"it needs CONFIG_TRACEPOINTS and CONFIG_EVENT_TRACING%s",

@@ -817,14 +817,31 @@ static bool trace_known_other(struct trace_parser *p, const char *s,
 	const char *t, *te;
 	uint64_t v;
 
-	if (trace_has_prefix(q, e, "CPU:")) {	/* CPU:1 [LOST 42 EVENTS] */
+	/* trace-cmd report of several buffers puts "buffer: " first */
+	te = trace_token_end(q, e);
+	if (te > q + 1 && te[-1] == ':' && !trace_has_prefix(q, e, "CPU:")) {
+		t = trace_skip_blanks(te, e);
+		if (trace_has_prefix(t, e, "CPU:"))
+			q = t;
+	}
+	if (trace_has_prefix(q, e, "CPU:")) {
 		t = memchr(q, '[', (size_t)(e - q));
 		if (t && trace_has_prefix(t, e, "[LOST ")) {
+			/* trace_pipe, trace: CPU:1 [LOST 42 EVENTS] */
 			t += 6;
 			te = trace_token_end(t, e);
 			if (trace_dec(t, te, &v))
 				p->st.lost_events += v;
 			return true;
+		}
+		if (t && t + 1 < e && trace_isdigit(t[1])) {
+			/* trace-cmd report: CPU:0 [14909 EVENTS DROPPED] */
+			te = trace_token_end(t + 1, e);
+			if (trace_dec(t + 1, te, &v) &&
+			    trace_has_prefix(trace_skip_blanks(te, e), e, "EVENTS DROPPED]")) {
+				p->st.lost_events += v;
+				return true;
+			}
 		}
 		return false;
 	}

@@ -56,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifdef HAVE_ZLIB
@@ -175,7 +176,9 @@ struct trace_input {
 	size_t mem_len;
 	bool done;		/* the decoder has handed out everything */
 	bool failed;
+	bool defer_fail;	/* fail at the next decode (after this chunk) */
 	bool sniffed;		/* the first chunk was looked at */
+	size_t pending;		/* the first chunk, decoded at open, not yet pulled */
 	bool binary;
 	uint64_t raw_bytes;	/* bytes read from fd (or the memory length) */
 	uint64_t total;		/* file size, 0 when unknown */
@@ -218,6 +221,20 @@ static int tin_fail(struct trace_input *in, const char *what, int errnum)
 			 errnum ? ": " : "", errnum ? strerror(errnum) : "");
 	in->failed = true;
 	return TRACE_READ_ERROR;
+}
+
+/* An error after @have bytes were decoded: hand those out first, fail on
+ * the next call (every event before a corruption is replayed). */
+static long tin_fail_after(struct trace_input *in, size_t have, const char *what,
+			   int errnum)
+{
+	if (!have)
+		return tin_fail(in, what, errnum);
+	if (!in->err[0])
+		snprintf(in->err, sizeof in->err, "%s%s%s", what,
+			 errnum ? ": " : "", errnum ? strerror(errnum) : "");
+	in->defer_fail = true;
+	return (long)have;
 }
 
 /* ---- Raw bytes ---- */
@@ -285,9 +302,9 @@ static long tin_gzip(struct trace_input *in)
 		int zrc;
 
 		if (!tin_fill_in(in))
-			return tin_fail(in, "read error", errno);
+			return tin_fail_after(in, have, "read error", errno);
 		if (in->in_head == in->in_tail && in->in_eof)
-			return tin_fail(in, "gzip: truncated input (the file ends inside a stream)", 0);
+			return tin_fail_after(in, have, "gzip: truncated input (the file ends inside a stream)", 0);
 		in->zs.next_in = in->in + in->in_head;
 		in->zs.avail_in = (uInt)(in->in_tail - in->in_head);
 		in->zs.next_out = (Bytef *)in->out + have;
@@ -298,13 +315,13 @@ static long tin_gzip(struct trace_input *in)
 		if (zrc == Z_STREAM_END) {
 			/* another gzip member may follow */
 			if (!tin_fill_in(in))
-				return tin_fail(in, "read error", errno);
+				return tin_fail_after(in, have, "read error", errno);
 			if (in->in_head == in->in_tail && in->in_eof)
 				in->done = true;
 			else if (inflateReset(&in->zs) != Z_OK)
-				return tin_fail(in, "gzip: decoder reset failed", 0);
+				return tin_fail_after(in, have, "gzip: decoder reset failed", 0);
 		} else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
-			return tin_fail(in, in->zs.msg ? in->zs.msg : "gzip: corrupt data", 0);
+			return tin_fail_after(in, have, in->zs.msg ? in->zs.msg : "gzip: corrupt data", 0);
 		}
 	}
 	return (long)have;
@@ -320,7 +337,7 @@ static long tin_xz(struct trace_input *in)
 		lzma_ret xrc;
 
 		if (!tin_fill_in(in))
-			return tin_fail(in, "read error", errno);
+			return tin_fail_after(in, have, "read error", errno);
 		in->xs.next_in = in->in + in->in_head;
 		in->xs.avail_in = in->in_tail - in->in_head;
 		in->xs.next_out = (uint8_t *)in->out + have;
@@ -331,7 +348,7 @@ static long tin_xz(struct trace_input *in)
 		if (xrc == LZMA_STREAM_END)
 			in->done = true;
 		else if (xrc != LZMA_OK)
-			return tin_fail(in, xrc == LZMA_MEM_ERROR ? "xz: out of memory" :
+			return tin_fail_after(in, have, xrc == LZMA_MEM_ERROR ? "xz: out of memory" :
 					"xz: corrupt or truncated data", 0);
 	}
 	return (long)have;
@@ -349,10 +366,10 @@ static long tin_zstd(struct trace_input *in)
 		size_t zrc;
 
 		if (!tin_fill_in(in))
-			return tin_fail(in, "read error", errno);
+			return tin_fail_after(in, have, "read error", errno);
 		if (in->in_head == in->in_tail && in->in_eof) {
 			if (in->zd_last != 0)
-				return tin_fail(in, "zstd: truncated input (the file ends inside a frame)", 0);
+				return tin_fail_after(in, have, "zstd: truncated input (the file ends inside a frame)", 0);
 			in->done = true;
 			break;
 		}
@@ -367,7 +384,7 @@ static long tin_zstd(struct trace_input *in)
 			char msg[160];
 
 			snprintf(msg, sizeof msg, "zstd: %s", ZSTD_getErrorName(zrc));
-			return tin_fail(in, msg, 0);
+			return tin_fail_after(in, have, msg, 0);
 		}
 		in->zd_last = zrc;
 		in->in_head = ib.pos;
@@ -386,9 +403,9 @@ static long tin_bzip2(struct trace_input *in)
 		int brc;
 
 		if (!tin_fill_in(in))
-			return tin_fail(in, "read error", errno);
+			return tin_fail_after(in, have, "read error", errno);
 		if (in->in_head == in->in_tail && in->in_eof)
-			return tin_fail(in, "bzip2: truncated input (the file ends inside a stream)", 0);
+			return tin_fail_after(in, have, "bzip2: truncated input (the file ends inside a stream)", 0);
 		in->bs.next_in = (char *)in->in + in->in_head;
 		in->bs.avail_in = (unsigned)(in->in_tail - in->in_head);
 		in->bs.next_out = in->out + have;
@@ -401,17 +418,17 @@ static long tin_bzip2(struct trace_input *in)
 			BZ2_bzDecompressEnd(&in->bs);
 			in->bs_live = false;
 			if (!tin_fill_in(in))
-				return tin_fail(in, "read error", errno);
+				return tin_fail_after(in, have, "read error", errno);
 			if (in->in_head == in->in_tail && in->in_eof) {
 				in->done = true;
 			} else {
 				memset(&in->bs, 0, sizeof in->bs);
 				if (BZ2_bzDecompressInit(&in->bs, 0, 0) != BZ_OK)
-					return tin_fail(in, "bzip2: decoder setup failed", 0);
+					return tin_fail_after(in, have, "bzip2: decoder setup failed", 0);
 				in->bs_live = true;
 			}
 		} else if (brc != BZ_OK) {
-			return tin_fail(in, brc == BZ_MEM_ERROR ? "bzip2: out of memory" :
+			return tin_fail_after(in, have, brc == BZ_MEM_ERROR ? "bzip2: out of memory" :
 					"bzip2: corrupt data", 0);
 		}
 	}
@@ -437,6 +454,32 @@ static void tin_dat_close(struct tin_dat *d)
 	memset(d, 0, sizeof *d);
 }
 
+/*
+ * Whether libtracecmd can open @path without crashing.  libtracecmd 1.3
+ * (trace-cmd 3.1) dies with SIGSEGV inside tracecmd_open() on a trace.dat
+ * cut inside its ring-buffer data (its error path frees a half-built
+ * handle), so the first open is tried in a child process: one fork and a
+ * header parse, a few milliseconds.  Once open, reading records is safe:
+ * the open checked every CPU's data extent against the file.
+ * Return: 0 when the child opened it, -1 otherwise.
+ */
+static int tin_dat_probe(const char *path, int flags)
+{
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 0;		/* cannot probe: take the risk */
+	if (pid == 0)
+		_exit(tracecmd_open(path, flags) ? 0 : 3);	/* no cleanup needed */
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 /* Open @path (a seekable file) and prime one record per (buffer, CPU). */
 static int tin_dat_open(struct tin_dat *d, const char *path, char *msg, size_t msglen)
 {
@@ -446,6 +489,10 @@ static int tin_dat_open(struct tin_dat *d, const char *path, char *msg, size_t m
 
 	/* the library reports problems on stderr; kmemsim reports its own */
 	tracecmd_set_loglevel(TEP_LOG_NONE);
+	if (tin_dat_probe(path, flags) != 0) {
+		snprintf(msg, msglen, "libtracecmd cannot open it: truncated or corrupt");
+		return -1;
+	}
 	top = tracecmd_open(path, flags);
 	if (!top) {
 		snprintf(msg, msglen, "libtracecmd cannot read it (corrupt, truncated, or "
@@ -578,6 +625,104 @@ static long tin_tracedat(struct trace_input *in)
 }
 #endif
 
+static const struct tin_magic *tin_match(const unsigned char *b, size_t n)
+{
+	for (size_t i = 0; i < sizeof tin_magics / sizeof tin_magics[0]; i++) {
+		const struct tin_magic *m = &tin_magics[i];
+
+		if (n < m->len || memcmp(b, m->magic, m->len) != 0)
+			continue;
+		if (m->fmt == TRACE_INPUT_BZIP2 && (n < 4 || b[3] < '1' || b[3] > '9'))
+			continue;
+		return m;
+	}
+	return NULL;
+}
+
+/* Look at the first chunk of text: binary hint, compressed binary formats. */
+static int tin_sniff(struct trace_input *in, const char *p, size_t n)
+{
+	size_t look = n < TRACE_INPUT_SNIFF ? n : TRACE_INPUT_SNIFF, ctrl = 0;
+	const struct tin_magic *m;
+
+	in->sniffed = true;
+	for (size_t i = 0; i < look; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == 0) {
+			in->binary = true;
+			break;
+		}
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' &&
+		     c != '\v') || c == 0x7f)
+			ctrl++;
+	}
+	if (ctrl * TRACE_INPUT_CTRL_RATIO > look)
+		in->binary = true;
+	if (in->fmt == TRACE_INPUT_TEXT || in->fmt == TRACE_INPUT_TRACEDAT)
+		return 0;
+	m = tin_match((const unsigned char *)p, n);
+	if (m && (m->fmt < 0 || m->fmt == TRACE_INPUT_TRACEDAT)) {
+		char msg[300];
+
+		if (m->fmt == TRACE_INPUT_TRACEDAT)
+			snprintf(msg, sizeof msg, "a %s-compressed trace.dat: decompress "
+				 "it to a file first (libtracecmd reads only files)",
+				 tin_format_names[in->fmt]);
+		else
+			snprintf(msg, sizeof msg, "%s-compressed data that %s",
+				 tin_format_names[in->fmt], m->what);
+		return tin_fail(in, msg, 0);
+	}
+	return 0;
+}
+
+/* decode the next chunk into in->out: bytes (> 0), 0 at the end, or
+ * TRACE_READ_ERROR */
+static long tin_decode(struct trace_input *in)
+{
+	long n;
+
+	if (in->defer_fail) {
+		in->failed = true;
+		return TRACE_READ_ERROR;
+	}
+	switch (in->fmt) {
+	case TRACE_INPUT_TEXT:
+		n = tin_text(in);
+		break;
+#ifdef HAVE_ZLIB
+	case TRACE_INPUT_GZIP:
+		n = tin_gzip(in);
+		break;
+#endif
+#ifdef HAVE_LIBLZMA
+	case TRACE_INPUT_XZ:
+		n = tin_xz(in);
+		break;
+#endif
+#ifdef HAVE_LIBZSTD
+	case TRACE_INPUT_ZSTD:
+		n = tin_zstd(in);
+		break;
+#endif
+#ifdef HAVE_LIBBZ2
+	case TRACE_INPUT_BZIP2:
+		n = tin_bzip2(in);
+		break;
+#endif
+#ifdef HAVE_LIBTRACECMD
+	case TRACE_INPUT_TRACEDAT:
+		n = tin_tracedat(in);
+		break;
+#endif
+	default:
+		n = tin_fail(in, "no decoder", 0);
+		break;
+	}
+	return n;
+}
+
 /* ---- Opening ---- */
 
 static struct trace_input *tin_alloc(const char *name)
@@ -595,19 +740,6 @@ static struct trace_input *tin_alloc(const char *name)
 	return in;
 }
 
-static const struct tin_magic *tin_match(const unsigned char *b, size_t n)
-{
-	for (size_t i = 0; i < sizeof tin_magics / sizeof tin_magics[0]; i++) {
-		const struct tin_magic *m = &tin_magics[i];
-
-		if (n < m->len || memcmp(b, m->magic, m->len) != 0)
-			continue;
-		if (m->fmt == TRACE_INPUT_BZIP2 && (n < 4 || b[3] < '1' || b[3] > '9'))
-			continue;
-		return m;
-	}
-	return NULL;
-}
 
 /* set up the decoder of in->fmt; -1 with @err filled */
 static int tin_decoder_init(struct trace_input *in, char *err, size_t errlen)
@@ -753,6 +885,18 @@ struct trace_input *trace_input_open_fd(int fd, bool close_fd, const char *name,
 	}
 	if (tin_decoder_init(in, err, errlen) != 0)
 		goto fail;
+	/* decode the first chunk now: what a compressed file holds (a
+	 * trace.dat, a perf.data, garbage) is known before anything runs */
+	{
+		long n = tin_decode(in);
+
+		if (n < 0 || (n > 0 && tin_sniff(in, in->out, (size_t)n) != 0)) {
+			if (err && errlen)
+				snprintf(err, errlen, "%s: %s", in->name, in->err);
+			goto fail;
+		}
+		in->pending = (size_t)n;
+	}
 	return in;
 fail:
 	trace_input_close(in);
@@ -789,44 +933,6 @@ struct trace_input *trace_input_open_mem(const char *buf, size_t len)
 
 /* ---- Reading ---- */
 
-/* Look at the first chunk of text: binary hint, compressed binary formats. */
-static int tin_sniff(struct trace_input *in, const char *p, size_t n)
-{
-	size_t look = n < TRACE_INPUT_SNIFF ? n : TRACE_INPUT_SNIFF, ctrl = 0;
-	const struct tin_magic *m;
-
-	in->sniffed = true;
-	for (size_t i = 0; i < look; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == 0) {
-			in->binary = true;
-			break;
-		}
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' &&
-		     c != '\v') || c == 0x7f)
-			ctrl++;
-	}
-	if (ctrl * TRACE_INPUT_CTRL_RATIO > look)
-		in->binary = true;
-	if (in->fmt == TRACE_INPUT_TEXT || in->fmt == TRACE_INPUT_TRACEDAT)
-		return 0;
-	m = tin_match((const unsigned char *)p, n);
-	if (m && (m->fmt < 0 || m->fmt == TRACE_INPUT_TRACEDAT)) {
-		char msg[300];
-
-		if (m->fmt == TRACE_INPUT_TRACEDAT)
-			snprintf(msg, sizeof msg, "a %s-compressed trace.dat: decompress "
-				 "it to a file first (libtracecmd reads only files)",
-				 tin_format_names[in->fmt]);
-		else
-			snprintf(msg, sizeof msg, "%s-compressed data that %s",
-				 tin_format_names[in->fmt], m->what);
-		return tin_fail(in, msg, 0);
-	}
-	return 0;
-}
-
 int trace_input_pull(struct trace_input *in, const char **chunk, size_t *len)
 {
 	long n;
@@ -845,39 +951,13 @@ int trace_input_pull(struct trace_input *in, const char **chunk, size_t *len)
 			tin_sniff(in, in->mem, in->mem_len);
 		return 1;
 	}
-	switch (in->fmt) {
-	case TRACE_INPUT_TEXT:
-		n = tin_text(in);
-		break;
-#ifdef HAVE_ZLIB
-	case TRACE_INPUT_GZIP:
-		n = tin_gzip(in);
-		break;
-#endif
-#ifdef HAVE_LIBLZMA
-	case TRACE_INPUT_XZ:
-		n = tin_xz(in);
-		break;
-#endif
-#ifdef HAVE_LIBZSTD
-	case TRACE_INPUT_ZSTD:
-		n = tin_zstd(in);
-		break;
-#endif
-#ifdef HAVE_LIBBZ2
-	case TRACE_INPUT_BZIP2:
-		n = tin_bzip2(in);
-		break;
-#endif
-#ifdef HAVE_LIBTRACECMD
-	case TRACE_INPUT_TRACEDAT:
-		n = tin_tracedat(in);
-		break;
-#endif
-	default:
-		n = tin_fail(in, "no decoder", 0);
-		break;
+	if (in->pending) {
+		*chunk = in->out;
+		*len = in->pending;
+		in->pending = 0;
+		return 1;
 	}
+	n = tin_decode(in);
 	if (n < 0)
 		return TRACE_READ_ERROR;
 	if (n == 0)
