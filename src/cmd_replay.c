@@ -447,8 +447,8 @@ static int rpc_new(const struct replay_opts *o, struct replay **out)
 			refused = true;
 		}
 	if (refused) {
-		fprintf(stderr, "Try a smaller --ram or fewer --cpus; "
-			"'kmemsim replay --help'.\n");
+		fprintf(stderr, "The simulators cannot be built with these options "
+			"(--ram, --cpus, --opt); see 'kmemsim replay --help'.\n");
 		replay_free(rp);
 		return EXIT_USAGE;
 	}

@@ -107,8 +107,8 @@ for z in zstd bzip2; do
 done
 
 # option values checked before anything runs (the trace need not exist)
-refused 2 "at most 17592186036224 bytes" "--ram 16T names the limit" "$km" replay --ram 16T no-such-trace
-refused 2 "at least 16M" "--ram 1M" "$km" replay --ram 1M no-such-trace
+refused 2 "at most" "--ram 16T names the limit" "$km" replay --ram 16T no-such-trace
+refused 2 "below one pageblock" "--ram 1M names the limit" "$km" replay --ram 1M no-such-trace
 if "$km" replay --ram 16T "$tmp/empty.txt" 2>&1 | grep -q "is empty"; then
 	fail "--ram checked after the input was read"
 else pass "--ram checked before the input is read"; fi
