@@ -221,12 +221,16 @@ static int rpc_parse(const struct cmd *cmd, int argc, char **argv,
 		     struct replay_opts *o)
 {
 	struct cmd_getopt g;
-	int key, rc;
+	int key, rc, dashdash;
 
 	memset(o, 0, sizeof *o);
 	replay_config_init(&o->cfg);
 	o->format = REPORT_FMT_TEXT;
 	o->progress = -1;
+	/* where "--" is, before getopt moves the operands around: what
+	 * follows it is --record's COMMAND, and nothing may come before */
+	for (dashdash = 1; dashdash < argc && strcmp(argv[dashdash], "--"); dashdash++)
+		;
 	cmd_getopt_init(&g, cmd, argc, argv);
 	while ((key = cmd_getopt(&g)) != CMD_GETOPT_END) {
 		if (key == CMD_GETOPT_HELP)
@@ -242,7 +246,7 @@ static int rpc_parse(const struct cmd *cmd, int argc, char **argv,
 		if (g.optind >= argc)
 			return cmd_error(cmd, "--record needs a COMMAND: kmemsim replay "
 					 "--record -- COMMAND [ARGS]");
-		if (strcmp(argv[g.optind - 1], "--") != 0)
+		if (argc - g.optind > argc - 1 - dashdash || dashdash == argc)
 			return cmd_error(cmd, "--record replays what it records: no TRACE "
 					 "('%s'); put COMMAND after --", argv[g.optind]);
 		o->argv = argv + g.optind;
