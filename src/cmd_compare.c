@@ -284,6 +284,64 @@ static struct report *cmp_run_report(const struct cmd_opts *o,
 	return r;
 }
 
+/* the zones of the runs' free-page charts ("timeline/free-ZONE") */
+struct cmp_zones {
+	const char *prefix;		/* "slab/timeline/free-" */
+	char names[8][32];
+	size_t n;
+};
+
+static void cmp_zone_block(void *ud, const char *path,
+			   enum report_block_type type)
+{
+	struct cmp_zones *z = ud;
+	size_t pl = strlen(z->prefix);
+
+	if (type != REPORT_BLOCK_SERIES || strncmp(path, z->prefix, pl) != 0 ||
+	    z->n >= ARRAY_SIZE(z->names))
+		return;
+	snprintf(z->names[z->n++], sizeof z->names[0], "%s", path + pl);
+}
+
+/*
+ * "Over time": the policies overlaid on one time axis, from the runs'
+ * own series: slab pages (all caches), free pages and the unusable index
+ * of each zone, with the watermarks as reference lines.
+ */
+static void cmp_over_time(struct report *r, const char *first_label)
+{
+	struct report_section *s;
+	struct cmp_zones z = { NULL, { "" }, 0 };
+	char prefix[64];
+
+	if (!first_label)
+		return;
+	snprintf(prefix, sizeof prefix, "%s/timeline/free-", first_label);
+	z.prefix = prefix;
+	report_foreach_block(r, cmp_zone_block, &z);
+	s = report_section(r, "overtime", "Over time, policies overlaid");
+	report_overlay(s, "slab", "Slab pages (all caches) by policy", r,
+		       "timeline/slab", NULL);
+	for (size_t i = 0; i < z.n; i++) {
+		char id[64], path[64], title[96];
+
+		snprintf(id, sizeof id, "free-%s", z.names[i]);
+		snprintf(path, sizeof path, "timeline/free-%s", z.names[i]);
+		snprintf(title, sizeof title, "Free pages in zone %s by policy",
+			 z.names[i]);
+		report_overlay(s, id, title, r, path, "free");
+	}
+	for (size_t i = 0; i < z.n; i++) {
+		char id[64], title[96];
+
+		snprintf(id, sizeof id, "unusable-%s", z.names[i]);
+		snprintf(title, sizeof title,
+			 "Unusable free space index, zone %s, by policy", z.names[i]);
+		report_overlay(s, id, title, r, "timeline/unusable", z.names[i]);
+	}
+}
+
+
 static const struct cmd_option cmp_options[] = {
 	CMD_OPT_SEED,
 	{ "policies", CMD_K_POLICIES, CMD_ARG_REQUIRED, "LIST", CMD_V_POLICIES,
@@ -414,13 +472,19 @@ static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 	}
 	cmp_lesson(r, runs, o.nr_policies);
 	/* text is the comparison alone; the other formats carry every run */
-	if (c.want_reports)
+	if (c.want_reports) {
+		const char *first = NULL;
+
 		for (size_t i = 0; i < o.nr_policies; i++) {
 			struct report *run = cmp_run_report(&o, &runs[i]);
 
 			if (!run || report_add_run(r, runs[i].policy, run) != SIM_OK)
 				report_free(run);
+			else if (!first)
+				first = runs[i].policy;
 		}
+		cmp_over_time(r, first);
+	}
 	if (!cmd_write_report(r, o.format, o.block, o.output))
 		status = CMD_EXIT_FAILED;
 	report_free(r);

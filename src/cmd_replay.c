@@ -258,9 +258,12 @@ static int rpc_parse(const struct cmd *cmd, int argc, char **argv,
 			return cmd_error(cmd, "unexpected argument '%s' (one trace at a time)",
 					 argv[g.optind + 1]);
 	}
-	if (o->series && !o->cfg.series_interval_ns)
+	/* the series over trace time: for --series, and in every report that
+	 * draws or carries it (JSON, CSV, HTML: the policies overlaid on one
+	 * time axis); the text report stays a summary */
+	if ((o->series || o->format != REPORT_FMT_TEXT) && !o->cfg.series_interval_ns)
 		o->cfg.series_interval_ns = REPLAY_DEFAULT_SERIES_NS;
-	if (!o->series)
+	if (!o->series && o->format == REPORT_FMT_TEXT)
 		o->cfg.series_interval_ns = 0;
 	return 0;
 }

@@ -1209,10 +1209,12 @@ sim_addr_t replay_sim_addr(const struct replay *rp, size_t i, uint64_t ptr)
 
 /*
  * The document (docs/replay.md lists every field):
+ *   headline   the figures that differ most between the policies, in
+ *              words (report_headline() over the policies' figures)
+ *   policies   status of each policy, then the figures side by side
  *   input      what was read: lines, events per type, skipped, other
  *              events, malformed lines quoted with their numbers
  *   trace      facts about the trace itself (unmatched frees, ...)
- *   policies   status of each policy, then the figures side by side
  *   fidelity   kmalloc size classes and cache slot sizes against the trace
  *   callers    top call sites by bytes and by waste
  *   series     slab pages over trace time (only with a series interval)
@@ -1332,7 +1334,7 @@ struct rp_figures {
 	double v[REPLAY_MAX_POLICIES];
 };
 
-static void rp_report_policies(struct replay *rp, struct report *r)
+static struct report_bars *rp_report_policies(struct replay *rp, struct report *r)
 {
 	struct report_section *s = report_section(r, "policies",
 						  "The policies side by side");
@@ -1411,6 +1413,7 @@ static void rp_report_policies(struct replay *rp, struct report *r)
 	RP_BAR("refused frees", "", 0, p->st.free_errors);
 	RP_BAR("simulated-kernel bugs", "", 0, sim_nr_bugs(p->sim));
 #undef RP_BAR
+	return b;
 }
 
 /* kmalloc mismatches of one policy, most frequent first */
@@ -1675,6 +1678,8 @@ static struct report *rp_report_run(struct replay *rp, size_t i)
 struct report *replay_report(struct replay *rp, const char *input)
 {
 	struct report *r;
+	struct report_section *hs;
+	struct report_bars *fig;
 	char title[512], pol[64] = "";
 
 	snprintf(title, sizeof title, "Trace replay: %s", input);
@@ -1689,9 +1694,12 @@ struct report *replay_report(struct replay *rp, const char *input)
 	report_meta(r, "cpus", RV_INT(rp->cfg.sim.cpus));
 	report_meta(r, "ram", RV_BYTES((int64_t)rp->cfg.sim.ram_bytes));
 	report_meta(r, "seed", RV_INT((int64_t)rp->cfg.sim.seed));
+	/* the headline and the policies first: what a reader came for */
+	hs = report_section(r, "headline", "In short");
+	fig = rp_report_policies(rp, r);
+	report_headline(hs, "findings", NULL, fig, "peak slab pages", 4);
 	rp_report_input(rp, r, input);
 	rp_report_trace(rp, r);
-	rp_report_policies(rp, r);
 	rp_report_fidelity(rp, r);
 	rp_report_callers(rp, r);
 	if (rp->cfg.series_interval_ns)

@@ -421,6 +421,21 @@ struct report_table *report_headline(struct report_section *s, const char *id,
 				     const char *lead, size_t max);
 
 /**
+ * report_overlay - append a time series with one line per run of @r
+ * @path: the series in each run ("section/block")
+ * @line: the line of it to take, or NULL for the sum of all its lines
+ *
+ * The runs' lines share one x axis (the union of their samples; a run's
+ * last sample holds until its next) and one y scale; reference lines are
+ * kept when every run has the same.  Call it once @r's runs are added.
+ * Return: the series; NULL when no run has that series (nothing is added)
+ * or on failure (the report's status set).
+ */
+struct report_series *report_overlay(struct report_section *s, const char *id,
+				     const char *title, const struct report *r,
+				     const char *path, const char *line);
+
+/**
  * report_memmap - append a memory map of @nr_cells cells
  * @start_pfn: pfn of cell 0
  * @cell_order: each cell is 2^@cell_order pages (0: pages,

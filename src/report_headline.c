@@ -113,7 +113,12 @@ static void hl_sentence(struct rep_out *o, const struct report_bars *b,
 		rep_printf(o, "%s%s %s", k ? ", " : "", b->series[ord[k]], num);
 	}
 	if (lo == 0 && hi > 0) {
-		rep_printf(o, " (%s has none)", b->series[p->lo]);
+		size_t zeros = 0;
+
+		rep_puts(o, " (");
+		for (size_t k = 0; k < n && cat->values[ord[k]] == 0; k++)
+			rep_printf(o, "%s%s", zeros++ ? " and " : "", b->series[ord[k]]);
+		rep_printf(o, " %s none)", zeros > 1 ? "have" : "has");
 	} else if (lo > 0 && hi / lo >= 2) {
 		rep_fmt_sig(num, hi / lo, false);
 		rep_printf(o, " (%s %sx %s)", b->series[p->hi], num,

@@ -75,6 +75,7 @@ static const char html_css[] =
 	"nav.bar a{margin-right:14px;white-space:nowrap}\n"
 	"nav.bar span{color:#57606a;margin-right:8px}\n"
 	"p.runnav a{margin-right:12px;white-space:nowrap}\n"
+	"p.folded{color:#57606a}\n"
 	"section.lead{border:2px solid #0072B2}\n"
 	"ul.headline{margin:4px 0 6px;padding-left:20px;font-size:1.05em}\n"
 	"ul.headline li{margin:3px 0}\n"
@@ -367,14 +368,29 @@ static void html_nav(struct rep_out *o, const struct report *r)
 	for (size_t i = 0; i < r->nsections; i++) {
 		rep_printf(o, "<a href=\"#sec:%s\">", r->sections[i]->id);
 		html_text(o, r->sections[i]->title);
-		rep_puts(o, "</a>");
+		rep_puts(o, "</a>\n");
 	}
 	if (r->nruns)
-		rep_puts(o, "<span>Runs:</span>");
+		rep_puts(o, "<span>Runs:</span>\n");
 	for (size_t i = 0; i < r->nruns; i++)
-		rep_printf(o, "<a href=\"#run:%s\">%s</a>", r->runs[i].label,
+		rep_printf(o, "<a href=\"#run:%s\">%s</a>\n", r->runs[i].label,
 			   r->runs[i].label);
 	rep_puts(o, "</nav>\n");
+}
+
+/* a time series whose every value is zero (and no reference line): a
+ * chart of it says less than its name in a list */
+static bool html_all_zero(const struct rep_block *b)
+{
+	const struct report_series *ts = (const struct report_series *)b;
+
+	if (b->type != REPORT_BLOCK_SERIES || ts->nrefs || !ts->nsamples)
+		return false;
+	for (size_t l = 0; l < ts->nlines; l++)
+		for (size_t i = 0; i < ts->nsamples; i++)
+			if (ts->lines[l].y[i] == ts->lines[l].y[i] && ts->lines[l].y[i] != 0)
+				return false;
+	return true;
 }
 
 /* a section holding a headline: drawn as the page's lead */
@@ -401,6 +417,23 @@ static int html_sections(struct rep_out *o, const struct report *r,
 		html_text(o, w.section->title);
 		rep_printf(o, "</h%d>\n", level);
 		for (size_t j = 0; rc == SIM_OK && j < w.section->nblocks; j++) {
+			size_t k = j;
+
+			/* a run of charts with nothing but zeros: one line */
+			while (k < w.section->nblocks && html_all_zero(w.section->blocks[k]))
+				k++;
+			if (k > j) {
+				rep_puts(o, "<p class=\"folded\">all zero: ");
+				for (size_t z = j; z < k; z++) {
+					const struct rep_block *zb = w.section->blocks[z];
+
+					rep_puts(o, z > j ? "; " : "");
+					html_text(o, *zb->title ? zb->title : zb->id);
+				}
+				rep_puts(o, "</p>\n");
+				j = k - 1;
+				continue;
+			}
 			w.block = w.section->blocks[j];
 			rc = html_block(o, &w, level + 1);
 		}

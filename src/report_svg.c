@@ -327,6 +327,65 @@ static void svg_rect(struct rep_out *o, double x, double y, double w, double h,
 	rep_printf(o, " fill=\"%s\"/>\n", fill);
 }
 
+/* ---- Text layout ---- */
+
+/*
+ * Word wrap: split @s at spaces into at most @max lines of about @maxcp
+ * code points each; a word longer than a line gets a line of its own
+ * (never cut).  @start/@len receive byte offsets; returns the line count.
+ */
+static size_t svg_wrap(const char *s, size_t maxcp, size_t *start, size_t *len,
+		       size_t max)
+{
+	size_t n = 0, i = 0;
+
+	while (s[i] == ' ')
+		i++;
+	while (s[i] && n < max) {
+		size_t ls = i, last_space = 0, cp = 0, j = i;
+
+		for (; s[j]; j++) {
+			if (((unsigned char)s[j] & 0xC0) == 0x80)
+				continue;
+			if (s[j] == ' ')
+				last_space = j;
+			if (++cp > maxcp && last_space > ls)
+				break;
+		}
+		if (!s[j] || n + 1 == max) {
+			start[n] = ls;
+			len[n++] = strlen(s + ls);
+			break;
+		}
+		start[n] = ls;
+		len[n++] = last_space - ls;
+		i = last_space;
+		while (s[i] == ' ')
+			i++;
+	}
+	return n;
+}
+
+/* @s wrapped into lines @lh apart from baseline @y; returns lines drawn */
+static size_t svg_text_wrap(struct rep_out *o, double x, double y, double lh,
+			    const char *attrs, const char *s, size_t maxcp,
+			    size_t max)
+{
+	size_t st[8], ln[8], n = svg_wrap(s, maxcp, st, ln, max < 8 ? max : 8);
+
+	for (size_t k = 0; k < n; k++) {
+		char *line = strndup(s + st[k], ln[k]);
+
+		if (!line) {
+			o->buf->failed = true;
+			return n;
+		}
+		svg_text(o, x, y + lh * (double)k, attrs, line, 0);
+		free(line);
+	}
+	return n;
+}
+
 /* ---- Line charts ---- */
 
 /* plot area and legend of a line chart */
@@ -336,7 +395,9 @@ static void svg_rect(struct rep_out *o, double x, double y, double w, double h,
 #define LC_BOTTOM	304
 #define LC_LEGEND_X	604
 #define LC_ROW		18
-#define LC_REF_GAP	12	/* vertical room of a reference label */
+#define LC_REF_GAP	13	/* vertical room of a reference label */
+#define LC_REF_X	(LC_RIGHT + 8)	/* reference labels, right of the plot */
+#define LC_FEW_LINES	4	/* up to this many lines: widths stagger */
 
 struct lc_map {
 	struct rep_scale xs, ys;
@@ -355,11 +416,19 @@ static double lc_py(const struct lc_map *m, double y)
 		(LC_BOTTOM - LC_TOP);
 }
 
-static void lc_style(struct rep_out *o, size_t i)
+/*
+ * Line @i of @n: colour and dash by index.  With a few lines (policies
+ * overlaid) the earlier ones are drawn wider, so where the policies agree
+ * every line still shows around the one drawn over it.
+ */
+static void lc_style(struct rep_out *o, size_t i, size_t n)
 {
 	const char *dash = svg_dashes[(i / REP_NR_COLOURS) % ARRAY_SIZE(svg_dashes)];
+	double w = n <= LC_FEW_LINES ? 2 + 1.2 * (double)(n - 1 - i) : 2;
 
-	rep_printf(o, " stroke=\"%s\" stroke-width=\"2\"", rep_palette[i % REP_NR_COLOURS]);
+	rep_printf(o, " stroke=\"%s\" stroke-width=\"", rep_palette[i % REP_NR_COLOURS]);
+	svg_num(o, w);
+	rep_putc(o, '"');
 	if (dash)
 		rep_printf(o, " stroke-dasharray=\"%s\"", dash);
 }
@@ -440,7 +509,7 @@ static void lc_plot_line(struct rep_out *o, const struct report_series *ts,
 				   rep_palette[l % REP_NR_COLOURS]);
 		} else {
 			rep_puts(o, "<polyline fill=\"none\" stroke-linejoin=\"round\"");
-			lc_style(o, l);
+			lc_style(o, l, ts->nlines);
 			rep_puts(o, " points=\"");
 			for (size_t k = i; k < j; k++) {
 				if (k > i)
@@ -462,7 +531,8 @@ static int svg_series(struct rep_out *o, const struct report_series *ts,
 	double ymin = 0, ymax = 0, xmax;
 	const char *xunit = "";
 	int h = LC_BOTTOM + 56;
-	bool any = false;
+	bool any = false, legend_below;
+	size_t legend_rows = 0;
 
 	/* bounds: every present sample and every reference line */
 	for (size_t l = 0; l < ts->nlines; l++) {
@@ -487,21 +557,40 @@ static int svg_series(struct rep_out *o, const struct report_series *ts,
 		xunit = rep_time_unit(xmax, &m.per_unit);
 	rep_nice_scale(ts->nsamples ? (double)ts->x[0] / m.per_unit : 0,
 		       xmax / m.per_unit, 6, &m.xs);
-	if (LC_TOP + (int)ts->nlines * LC_ROW + 16 > h)
+	/* the legend goes right of the plot, or under it when the right
+	 * margin holds reference labels */
+	legend_below = ts->nrefs > 0;
+	if (legend_below) {
+		double lx = LC_LEFT;
+
+		legend_rows = ts->nlines ? 1 : 0;
+		for (size_t l = 0; l < ts->nlines; l++) {
+			double w = 28 + (double)rep_utf8_width(ts->lines[l].name) * 12 * SVG_CHAR_W + 18;
+
+			if (lx + w > SVG_W - 10 && lx > LC_LEFT) {
+				legend_rows++;
+				lx = LC_LEFT;
+			}
+			lx += w;
+		}
+		h += (int)legend_rows * LC_ROW;
+	} else if (LC_TOP + (int)ts->nlines * LC_ROW + 16 > h) {
 		h = LC_TOP + (int)ts->nlines * LC_ROW + 16;
+	}
 
 	svg_open(o, SVG_W, h, *ts->b.title ? ts->b.title : ts->b.id, xml_decl);
-	svg_text(o, LC_LEFT, 24, "font-size=\"15\" font-weight=\"bold\"",
-		 *ts->b.title ? ts->b.title : ts->b.id, svg_fit(SVG_W - LC_LEFT, 15));
+	svg_text_wrap(o, LC_LEFT, 24, 18, "class=\"ctitle\" font-size=\"15\" font-weight=\"bold\"",
+		      *ts->b.title ? ts->b.title : ts->b.id, 200, 1);
 	lc_axes(o, ts, &m, xunit);
 	for (size_t l = 0; l < ts->nlines; l++)
 		lc_plot_line(o, ts, &m, l);
 	if (!any)
 		svg_text(o, (LC_LEFT + LC_RIGHT) / 2.0, (LC_TOP + LC_BOTTOM) / 2.0,
 			 "text-anchor=\"middle\" fill=\"#777777\"", "no samples", 0);
-	/* reference lines above the data, labelled inside the right end;
-	 * labels are kept LC_REF_GAP apart from the top down so close
-	 * watermarks stay readable */
+	/* reference lines (watermarks) across the plot, labelled in the right
+	 * margin at their height; labels are kept LC_REF_GAP apart (pushed
+	 * down, then up from the x axis) and joined to their line by a short
+	 * leader when moved, so close watermarks never print on each other */
 	if (ts->nrefs) {
 		size_t *ord = malloc(ts->nrefs * sizeof *ord);
 		double *ly = malloc(ts->nrefs * sizeof *ly);
@@ -525,22 +614,30 @@ static int svg_series(struct rep_out *o, const struct report_series *ts,
 			ord[k] = i;
 		}
 		for (size_t k = 0; k < ts->nrefs; k++) {
-			ly[k] = lc_py(&m, ts->refs[ord[k]].y) - 4;
+			ly[k] = lc_py(&m, ts->refs[ord[k]].y) + 4;
 			if (k > 0 && ly[k] < ly[k - 1] + LC_REF_GAP)
 				ly[k] = ly[k - 1] + LC_REF_GAP;
 		}
+		for (size_t k = ts->nrefs; k-- > 0;) {
+			double lim = k + 1 < ts->nrefs ? ly[k + 1] - LC_REF_GAP : LC_BOTTOM;
+
+			if (ly[k] > lim)
+				ly[k] = lim;
+		}
 		for (size_t k = 0; k < ts->nrefs; k++) {
 			const struct rep_ref *ref = &ts->refs[ord[k]];
+			double y = lc_py(&m, ref->y);
 			char num[REP_NUMBUF];
 			struct report_buf b = REPORT_BUF_INIT;
 			struct rep_out t = { &b };
 
+			svg_line(o, LC_RIGHT, y, LC_REF_X - 2, ly[k] - 4,
+				 "stroke=\"#555555\" stroke-width=\"0.8\"");
 			rep_fmt_fixed(num, ref->y, ts->y_decimals);
 			rep_printf(&t, "%s %s", ref->name, num);
 			if (!b.failed)
-				svg_text(o, LC_RIGHT - 4, ly[k],
-					 "text-anchor=\"end\" font-size=\"11\" fill=\"#333333\" "
-					 "stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"",
+				svg_text(o, LC_REF_X, ly[k],
+					 "class=\"ref\" font-size=\"11\" fill=\"#333333\"",
 					 b.data, 0);
 			else
 				o->buf->failed = true;
@@ -550,78 +647,35 @@ static int svg_series(struct rep_out *o, const struct report_series *ts,
 		free(ly);
 	}
 	/* legend */
-	for (size_t l = 0; l < ts->nlines; l++) {
-		double y = LC_TOP + 6 + (double)l * LC_ROW;
+	{
+		double lx = LC_LEFT, ly = LC_BOTTOM + 64;
 
-		rep_puts(o, "<line");
-		svg_xy(o, "x1", LC_LEGEND_X, "y1", y);
-		svg_xy(o, "x2", LC_LEGEND_X + 22, "y2", y);
-		lc_style(o, l);
-		rep_puts(o, "/>\n");
-		svg_text(o, LC_LEGEND_X + 28, y + 4, "", ts->lines[l].name,
-			 svg_fit(SVG_W - LC_LEGEND_X - 32, 12));
+		for (size_t l = 0; l < ts->nlines; l++) {
+			double x, y, w = 28 + (double)rep_utf8_width(ts->lines[l].name) *
+				12 * SVG_CHAR_W + 18;
+
+			if (legend_below) {
+				if (lx + w > SVG_W - 10 && lx > LC_LEFT) {
+					lx = LC_LEFT;
+					ly += LC_ROW;
+				}
+				x = lx;
+				y = ly;
+				lx += w;
+			} else {
+				x = LC_LEGEND_X;
+				y = LC_TOP + 6 + (double)l * LC_ROW;
+			}
+			rep_puts(o, "<line");
+			svg_xy(o, "x1", x, "y1", y);
+			svg_xy(o, "x2", x + 22, "y2", y);
+			lc_style(o, l, ts->nlines);
+			rep_puts(o, "/>\n");
+			svg_text(o, x + 28, y + 4, "", ts->lines[l].name, 0);
+		}
 	}
 	rep_puts(o, "</svg>\n");
 	return SIM_OK;
-}
-
-/* ---- Text layout ---- */
-
-/*
- * Word wrap: split @s at spaces into at most @max lines of about @maxcp
- * code points each; a word longer than a line gets a line of its own
- * (never cut).  @start/@len receive byte offsets; returns the line count.
- */
-static size_t svg_wrap(const char *s, size_t maxcp, size_t *start, size_t *len,
-		       size_t max)
-{
-	size_t n = 0, i = 0;
-
-	while (s[i] == ' ')
-		i++;
-	while (s[i] && n < max) {
-		size_t ls = i, last_space = 0, cp = 0, j = i;
-
-		for (; s[j]; j++) {
-			if (((unsigned char)s[j] & 0xC0) == 0x80)
-				continue;
-			if (s[j] == ' ')
-				last_space = j;
-			if (++cp > maxcp && last_space > ls)
-				break;
-		}
-		if (!s[j] || n + 1 == max) {
-			start[n] = ls;
-			len[n++] = strlen(s + ls);
-			break;
-		}
-		start[n] = ls;
-		len[n++] = last_space - ls;
-		i = last_space;
-		while (s[i] == ' ')
-			i++;
-	}
-	return n;
-}
-
-/* @s wrapped into lines @lh apart from baseline @y; returns lines drawn */
-static size_t svg_text_wrap(struct rep_out *o, double x, double y, double lh,
-			    const char *attrs, const char *s, size_t maxcp,
-			    size_t max)
-{
-	size_t st[8], ln[8], n = svg_wrap(s, maxcp, st, ln, max < 8 ? max : 8);
-
-	for (size_t k = 0; k < n; k++) {
-		char *line = strndup(s + st[k], ln[k]);
-
-		if (!line) {
-			o->buf->failed = true;
-			return n;
-		}
-		svg_text(o, x, y + lh * (double)k, attrs, line, 0);
-		free(line);
-	}
-	return n;
 }
 
 /* ---- Bar charts ---- */
@@ -676,12 +730,15 @@ static void bc_panel(struct rep_out *o, const struct report_bars *b, size_t c,
 		vmax = 1;
 	rep_nice_scale(vmin / u.div, vmax / u.div, 4, &s);
 #define BC_Y(v) (bottom - ((v) - s.lo) / (s.hi - s.lo) * (bottom - top))
+	rep_puts(o, "<g class=\"panel\" data-metric=\"");
+	rep_xml_text(o, cat->name);
+	rep_puts(o, "\">\n");
 	svg_text_wrap(o, px + pw / 2, py + 14, BC_TITLE_LH,
 		      "class=\"ptitle\" text-anchor=\"middle\" font-weight=\"bold\"",
 		      cat->name, bc_title_cp(pw), BC_TITLE_LINES);
 	if (*u.unit)
 		svg_text(o, px + pw / 2, top - 16,
-			 "text-anchor=\"middle\" font-size=\"11\" fill=\"#555555\"",
+			 "class=\"unit\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555555\"",
 			 u.unit, 0);
 	for (int64_t k = s.kmin; k <= s.kmax; k++) {
 		double y = BC_Y((double)k * s.step);
@@ -719,6 +776,7 @@ static void bc_panel(struct rep_out *o, const struct report_bars *b, size_t c,
 		svg_text(o, cx, bottom + 14, "text-anchor=\"middle\" font-size=\"10\" "
 			 "fill=\"#333333\"", b->series[i], 0);
 	}
+	rep_puts(o, "</g>\n");
 #undef BC_Y
 }
 
