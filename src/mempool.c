@@ -226,6 +226,18 @@ static void mempool_tick(struct sim *sim, void *arg)
 	mempool_run_deferred(sim);
 }
 
+/* sim_timer_add_quiet()'s question: nothing to do before the first delayed
+ * free is due (nor at all in the middle of an allocation) */
+static sim_time_t mempool_tick_quiet(struct sim *sim, void *arg)
+{
+	const struct mempool_state *ms = sim->reclaim->mempool;
+
+	(void)arg;
+	if (sim->reclaim->alloc_depth || !ms || !ms->nr_deferred)
+		return SIM_TIME_NEVER;
+	return ms->deferred[0].due;
+}
+
 static int mempool_defer(struct sim *sim, struct mempool *pool, sim_addr_t addr,
 			 sim_time_t delay)
 {
@@ -237,8 +249,9 @@ static int mempool_defer(struct sim *sim, struct mempool *pool, sim_addr_t addr,
 	size_t i;
 
 	if (!ms->timer) {
-		int rc = sim_timer_add(sim, MEMPOOL_TICK_NS, MEMPOOL_TICK_NS,
-				       mempool_tick, NULL);
+		int rc = sim_timer_add_quiet(sim, MEMPOOL_TICK_NS, MEMPOOL_TICK_NS,
+					     mempool_tick, mempool_tick_quiet,
+					     NULL, NULL);
 
 		if (rc != SIM_OK)
 			return sim_set_reason(sim, rc, "out of host memory");

@@ -385,16 +385,23 @@ void pgalloc_drain_all_pages(struct sim *sim, struct zone *only)
 	}
 }
 
+/* the high decay_pcp_high() leaves: 1/8 less, down to high_min */
+static int pcp_decayed_high(const struct per_cpu_pages *pcp)
+{
+	if (pcp->high <= pcp->high_min)
+		return pcp->high;
+	return SIM_MAX(SIM_MAX(pcp->count - (pcp->batch << PCP_BATCH_SCALE_MAX),
+			       pcp->high - (pcp->high >> 3)),
+		       pcp->high_min);
+}
+
 /* decay_pcp_high(): shrink an idle CPU's high by 1/8 and drain the excess */
 static void pcp_decay_high(struct sim *sim, struct zone *z, unsigned cpu)
 {
 	struct per_cpu_pages *pcp = &z->pcp[cpu];
 	int batch = pcp->batch, to_drain;
 
-	if (pcp->high > pcp->high_min)
-		pcp->high = SIM_MAX(SIM_MAX(pcp->count - (batch << PCP_BATCH_SCALE_MAX),
-					    pcp->high - (pcp->high >> 3)),
-				    pcp->high_min);
+	pcp->high = pcp_decayed_high(pcp);
 	to_drain = pcp->count - pcp->high;
 	while (to_drain > 0) {
 		int n = SIM_MIN(to_drain, batch);
@@ -415,6 +422,36 @@ static void pgalloc_vmstat_work(struct sim *sim, void *arg)
 			for (int zi = 0; zi < SIM_NR_ZONES; zi++)
 				if (pg->nodes[nid].zones[zi].pcp)
 					pcp_decay_high(sim, &pg->nodes[nid].zones[zi], cpu);
+}
+
+/*
+ * sim_timer_add_quiet()'s question for vmstat_update: an expiry does
+ * nothing once every list's high has stopped decaying (at high_min, or
+ * where 1/8 rounds to nothing) and no list holds more than its high.  The
+ * decay converges in a few dozen seconds, so a long idle stretch is
+ * crossed at once.
+ */
+static sim_time_t pgalloc_vmstat_quiet(struct sim *sim, void *arg)
+{
+	const struct pgalloc_state *pg = sim->pg;
+
+	(void)arg;
+	for (unsigned nid = 0; nid < pg->nr_nodes; nid++) {
+		for (int zi = 0; zi < SIM_NR_ZONES; zi++) {
+			const struct zone *z = &pg->nodes[nid].zones[zi];
+
+			if (!z->pcp)
+				continue;
+			for (unsigned cpu = 0; cpu < pg->nr_cpus; cpu++) {
+				const struct per_cpu_pages *pcp = &z->pcp[cpu];
+				int high = pcp_decayed_high(pcp);
+
+				if (high != pcp->high || pcp->count > high)
+					return 0;
+			}
+		}
+	}
+	return SIM_TIME_NEVER;
 }
 
 /* ---- Allocation ---- */
@@ -1680,8 +1717,9 @@ int pgalloc_init(struct sim *sim, char *err, size_t errlen)
 		zone_set_min_free_kbytes(pg, cfg->min_free_kbytes);
 	sim->now = 0;	/* boot is free of charge */
 	if (pg->pcp_enabled) {
-		rc = sim_timer_add(sim, PGALLOC_VMSTAT_INTERVAL,
-				   PGALLOC_VMSTAT_INTERVAL, pgalloc_vmstat_work, NULL);
+		rc = sim_timer_add_quiet(sim, PGALLOC_VMSTAT_INTERVAL,
+					 PGALLOC_VMSTAT_INTERVAL, pgalloc_vmstat_work,
+					 pgalloc_vmstat_quiet, NULL, NULL);
 		if (rc != SIM_OK)
 			return rc;
 	}

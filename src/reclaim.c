@@ -928,6 +928,24 @@ static void reclaim_tick(struct sim *sim, void *arg)
 	}
 }
 
+/*
+ * sim_timer_add_quiet()'s question for the background work: a tick does
+ * nothing while no node's kswapd or kcompactd has been woken (a kswapd
+ * paying off its debt is awake too).  Only an allocation wakes them, so
+ * an idle machine crosses any stretch of time at once.
+ */
+static sim_time_t reclaim_tick_quiet(struct sim *sim, void *arg)
+{
+	(void)arg;
+	if (!sim->reclaim->slowpath)
+		return SIM_TIME_NEVER;
+	for (unsigned nid = 0; nid < sim->pg->nr_nodes; nid++)
+		if (sim->pg->nodes[nid].kswapd_wake ||
+		    rnode(sim, nid)->kswapd.kcompactd_wake)
+			return 0;
+	return SIM_TIME_NEVER;
+}
+
 /* ---- Page cache, drop_caches, sync ---- */
 
 int sim_page_cache_add(struct sim *sim, uint64_t clean, uint64_t dirty,
@@ -1151,7 +1169,8 @@ int reclaim_init(struct sim *sim, char *err, size_t errlen)
 	rc = oom_init(sim);
 	if (rc != SIM_OK)
 		return rc;
-	return sim_timer_add(sim, KSWAPD_TICK_NS, KSWAPD_TICK_NS, reclaim_tick, NULL);
+	return sim_timer_add_quiet(sim, KSWAPD_TICK_NS, KSWAPD_TICK_NS, reclaim_tick,
+				   reclaim_tick_quiet, NULL, NULL);
 }
 
 void reclaim_destroy(struct sim *sim)

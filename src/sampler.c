@@ -331,6 +331,18 @@ static void sampler_timer(struct sim *sim, void *arg)
 		sampler_due(sim, sim->sampler);
 }
 
+/* sim_timer_add_quiet()'s question: the timer only samples at next_ns (in
+ * time mode; in operation mode, time passing never makes a sample due) */
+static sim_time_t sampler_timer_quiet(struct sim *sim, void *arg)
+{
+	const struct sampler *sp = sim->sampler;
+
+	(void)arg;
+	if (!sp || sp->every_ops || sp->failed)
+		return SIM_TIME_NEVER;
+	return sp->next_ns;
+}
+
 /* ---- Public API ---- */
 
 int sim_sample_start(struct sim *sim, const struct sim_sample_opts *o)
@@ -385,8 +397,9 @@ int sim_sample_start(struct sim *sim, const struct sim_sample_opts *o)
 		sp->next_ns = (sim->now / sp->every_ns + 1) * sp->every_ns;
 		/* the timer samples idle stretches (sim_advance); it is never
 		 * removed, so it checks that the sampler is still there */
-		if (sim_timer_add(sim, sp->next_ns - sim->now, sp->every_ns,
-				  sampler_timer, NULL) != SIM_OK) {
+		if (sim_timer_add_quiet(sim, sp->next_ns - sim->now, sp->every_ns,
+					sampler_timer, sampler_timer_quiet, NULL,
+					NULL) != SIM_OK) {
 			sampler_free(sp);
 			return SIM_ENOHOSTMEM;
 		}

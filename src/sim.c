@@ -411,8 +411,12 @@ sim_time_t sim_now(const struct sim *sim)
 	return sim->now;
 }
 
-int sim_timer_add(struct sim *sim, sim_time_t first, sim_time_t period,
-		  void (*fn)(struct sim *sim, void *arg), void *arg)
+int sim_timer_add_quiet(struct sim *sim, sim_time_t first, sim_time_t period,
+			void (*fn)(struct sim *sim, void *arg),
+			sim_time_t (*quiet)(struct sim *sim, void *arg),
+			void (*skip)(struct sim *sim, void *arg, sim_time_t first,
+				     sim_time_t period, uint64_t n),
+			void *arg)
 {
 	struct sim_timer *t;
 
@@ -427,12 +431,20 @@ int sim_timer_add(struct sim *sim, sim_time_t first, sim_time_t period,
 		sim->cap_timers = cap;
 	}
 	t = &sim->timers[sim->nr_timers++];
-	t->due = sim->now + first;
+	t->due = first > SIM_TIME_NEVER - sim->now ? SIM_TIME_NEVER : sim->now + first;
 	t->period = period;
 	t->seq = sim->timer_seq++;
 	t->fn = fn;
+	t->quiet = quiet;
+	t->skip = skip;
 	t->arg = arg;
 	return SIM_OK;
+}
+
+int sim_timer_add(struct sim *sim, sim_time_t first, sim_time_t period,
+		  void (*fn)(struct sim *sim, void *arg), void *arg)
+{
+	return sim_timer_add_quiet(sim, first, period, fn, NULL, NULL, arg);
 }
 
 /* the timer due first, ties by registration order; NULL if none by @limit */
@@ -443,7 +455,7 @@ static struct sim_timer *sim_timer_next(struct sim *sim, sim_time_t limit)
 	for (size_t i = 0; i < sim->nr_timers; i++) {
 		struct sim_timer *t = &sim->timers[i];
 
-		if (t->due > limit)
+		if (t->due > limit || t->due == SIM_TIME_NEVER)
 			continue;
 		if (!best || t->due < best->due ||
 		    (t->due == best->due && t->seq < best->seq))
@@ -452,11 +464,102 @@ static struct sim_timer *sim_timer_next(struct sim *sim, sim_time_t limit)
 	return best;
 }
 
+/* the first expiry of @t at or after @when (SIM_TIME_NEVER if beyond the clock) */
+static sim_time_t sim_timer_first_at(const struct sim_timer *t, sim_time_t when)
+{
+	uint64_t k;
+
+	if (when <= t->due)
+		return t->due;
+	if (when == SIM_TIME_NEVER)
+		return SIM_TIME_NEVER;
+	k = (when - t->due - 1) / t->period + 1;	/* ceil, without overflow */
+	if (k > (SIM_TIME_NEVER - 1 - t->due) / t->period)
+		return SIM_TIME_NEVER;
+	return t->due + k * t->period;
+}
+
+/* the time an expiry of @t due now would run at: timers run late when the
+ * work before them charged time past their expiry */
+static sim_time_t sim_timer_runs_at(const struct sim *sim, const struct sim_timer *t)
+{
+	return t->due > sim->now ? t->due : sim->now;
+}
+
+/* skip @t's expiries before @next (every one up to @target if @next is
+ * SIM_TIME_NEVER: the clock stops short of it), letting @skip account */
+static void sim_timer_skip_to(struct sim *sim, struct sim_timer *t,
+			      sim_time_t next, sim_time_t target)
+{
+	uint64_t k;
+
+	if (next <= t->due)
+		return;
+	if (next == SIM_TIME_NEVER)
+		k = target >= t->due ? (target - t->due) / t->period + 1 : 0;
+	else
+		k = (next - t->due) / t->period;
+	if (t->skip) {
+		/* expiries behind the clock would all have run at now */
+		while (k && t->due < sim->now && t->due <= SIM_TIME_NEVER - t->period) {
+			t->skip(sim, t->arg, sim->now, t->period, 1);
+			t->due += t->period;
+			k--;
+		}
+		if (k)
+			t->skip(sim, t->arg, t->due, t->period, k);
+	}
+	t->due = next;
+}
+
+/*
+ * The next expiry due is quiet: skip every expiry that would do nothing.
+ *
+ * Each timer says from when on it could work (@quiet); T is the earliest
+ * expiry, over all timers, at or after that time.  Every expiry before T
+ * is idle by its timer's own word, and since idle expiries change nothing,
+ * nothing else can happen before T either: so they are all skipped at once
+ * (@skip keeps what they would have counted) and at T a timer that may work
+ * fires as usual.  When no timer would work by @target, every expiry up to
+ * @target is skipped and the later ones are left alone: the caller may
+ * change the state before the clock gets there.  Cost O(timers), whatever
+ * the length of the stretch.
+ */
+static void sim_timer_fast_forward(struct sim *sim, sim_time_t target)
+{
+	sim_time_t T = SIM_TIME_NEVER;
+
+	for (size_t i = 0; i < sim->nr_timers; i++) {
+		struct sim_timer *t = &sim->timers[i];
+		sim_time_t q, first;
+
+		if (t->due == SIM_TIME_NEVER)
+			continue;
+		q = t->quiet ? t->quiet(sim, t->arg) : 0;
+		first = q <= sim_timer_runs_at(sim, t) ? t->due : sim_timer_first_at(t, q);
+		if (first < T)
+			T = first;
+	}
+	for (size_t i = 0; i < sim->nr_timers; i++) {
+		struct sim_timer *t = &sim->timers[i];
+
+		if (T > target) {
+			if (t->due <= target)
+				sim_timer_skip_to(sim, t, sim_timer_first_at(t, target + 1),
+						  target);
+		} else if (t->due < T) {
+			sim_timer_skip_to(sim, t, sim_timer_first_at(t, T), target);
+		}
+	}
+}
+
 void sim_advance(struct sim *sim, sim_time_t ns)
 {
-	sim_time_t target = sim->now + ns;
+	sim_time_t target;
 	struct sim_timer *t;
 
+	/* the clock saturates one short of SIM_TIME_NEVER (584 years) */
+	target = ns >= SIM_TIME_NEVER - 1 - sim->now ? SIM_TIME_NEVER - 1 : sim->now + ns;
 	if (sim->in_advance) {
 		/* a timer's work may sleep: just move the clock */
 		sim->now = target;
@@ -464,9 +567,20 @@ void sim_advance(struct sim *sim, sim_time_t ns)
 	}
 	sim->in_advance = true;
 	while ((t = sim_timer_next(sim, target)) != NULL) {
+		if (t->quiet && !sim->timer_step &&
+		    t->quiet(sim, t->arg) > sim_timer_runs_at(sim, t)) {
+			sim_time_t due = t->due;
+
+			sim_timer_fast_forward(sim, target);
+			/* @t idle at T itself and first in line there: skip that one */
+			if (t->due == due)
+				sim_timer_skip_to(sim, t, sim_timer_first_at(t, due + 1),
+						  target);
+			continue;
+		}
 		if (t->due > sim->now)
 			sim->now = t->due;
-		t->due += t->period;
+		t->due = sim_timer_first_at(t, t->due + 1);
 		t->fn(sim, t->arg);
 	}
 	if (sim->now < target)

@@ -228,6 +228,9 @@ sim_time_t sim_now(const struct sim *sim);
  *
  * Periodic kernel work due in the interval (kswapd, pcp decay, SLAB's
  * cache_reap, ...) runs in time order, ties in registration order.
+ * Stretches where every piece of it would be idle are crossed in
+ * O(number of timers), whatever their length, with exactly the result of
+ * running each expiry.  The clock saturates at UINT64_MAX - 1 ns.
  */
 void sim_advance(struct sim *sim, sim_time_t ns);
 

@@ -885,6 +885,78 @@ static void cache_reap_timer(struct sim *sim, void *arg)
 	sim_set_cpu(sim, saved);
 }
 
+/*
+ * sim_timer_add_quiet()'s question for cache_reap: an expiry does nothing
+ * but move each cache's per-node deadline (next_reap) and the alien round
+ * robin when the CPU's arrays, the node's shared and alien arrays and its
+ * free slab lists are empty and no refill touched slabs_free since the
+ * last reap.  cache_reap_skip() moves those two exactly as the expiries
+ * would; the rest of a quiet expiry is a no-op.
+ */
+static sim_time_t cache_reap_quiet(struct sim *sim, void *arg)
+{
+	unsigned cpu = (unsigned)(uintptr_t)arg, node;
+
+	if (cpu >= sim_nr_cpus(sim))
+		return SIM_TIME_NEVER;
+	node = slab_cpu_node(sim, cpu);
+	for (size_t i = 0; i < slab_nr_caches(sim); i++) {
+		const struct slab_cache *sc = slab_cache(slab_cache_at(sim, i));
+		const struct kmem_cache_node *n = &sc->node[node];
+
+		if (sc->cpu[cpu].avail || n->shared.avail || n->free_touched ||
+		    n->free.head != SLAB_NIL)
+			return 0;
+		for (unsigned a = 0; a < SIM_MAX_NODES; a++)
+			if (n->alien[a].avail)
+				return 0;
+	}
+	return SIM_TIME_NEVER;
+}
+
+/* the jiffies of cache_reap's expiries: a whole number apart */
+_Static_assert(REAPTIMEOUT_AC % SLAB_TICK_NSEC == 0, "reap period in whole jiffies");
+
+/*
+ * @nr quiet expiries of @cpu's cache_reap at @first, @first + @period, ...:
+ * at each, a node deadline that has passed moves to jiffies +
+ * REAPTIMEOUT_NODE.  With expiry k at jiffy j0 + k * pj, the first update
+ * is at the first k0 whose jiffy reaches the deadline and the next ones
+ * every m = ceil(REAPTIMEOUT_NODE / pj) expiries, so the deadline after
+ * @nr expiries is j(klast) + REAPTIMEOUT_NODE with klast the last of
+ * k0, k0 + m, ... below @nr.  (Several CPUs of one node share the
+ * deadline and expire together; applying this per CPU gives the same
+ * result, as a second pass over the same expiries moves nothing.)
+ */
+static void cache_reap_skip(struct sim *sim, void *arg, sim_time_t first,
+			    sim_time_t period, uint64_t nr)
+{
+	unsigned cpu = (unsigned)(uintptr_t)arg, node;
+	struct slab_global *g;
+	uint64_t j0 = first / SLAB_TICK_NSEC, pj = period / SLAB_TICK_NSEC;
+	uint64_t m, jlast;
+
+	if (cpu >= sim_nr_cpus(sim) || nr == 0)
+		return;
+	g = slab_global(sim);
+	node = slab_cpu_node(sim, cpu);
+	if (pj == 0)
+		pj = 1;		/* never: the period is REAPTIMEOUT_AC */
+	m = SIM_DIV_ROUND_UP((uint64_t)REAPTIMEOUT_NODE, pj);
+	jlast = j0 + pj * (nr - 1);
+	for (size_t i = 0; i < slab_nr_caches(sim); i++) {
+		struct kmem_cache_node *n = &slab_cache(slab_cache_at(sim, i))->node[node];
+		uint64_t k0, klast;
+
+		if (n->next_reap > jlast)
+			continue;	/* no expiry reaches the deadline */
+		k0 = n->next_reap <= j0 ? 0 : SIM_DIV_ROUND_UP(n->next_reap - j0, pj);
+		klast = k0 + m * ((nr - 1 - k0) / m);
+		n->next_reap = j0 + pj * klast + REAPTIMEOUT_NODE;
+	}
+	g->reap_node[cpu] = (unsigned)((g->reap_node[cpu] + nr % g->nr_nodes) % g->nr_nodes);
+}
+
 /* drain_cpu_caches(): every CPU's array (on that CPU), aliens, shared arrays */
 static void drain_cpu_caches(struct sim *sim, struct kmem_cache *s)
 {
@@ -1667,8 +1739,9 @@ static int slab_op_init(struct sim *sim)
 	slab_set_policy_state(sim, g);
 	/* start_cpu_timer(): one deferrable reap work per CPU, CPU order */
 	for (unsigned cpu = 0; cpu < g->nr_cpus; cpu++) {
-		int rc = sim_timer_add(sim, REAP_FIRST, REAPTIMEOUT_AC, cache_reap_timer,
-				       (void *)(uintptr_t)cpu);
+		int rc = sim_timer_add_quiet(sim, REAP_FIRST, REAPTIMEOUT_AC,
+					     cache_reap_timer, cache_reap_quiet,
+					     cache_reap_skip, (void *)(uintptr_t)cpu);
 
 		if (rc != SIM_OK)
 			return rc;

@@ -29,11 +29,22 @@ struct sim_cpu {
 	unsigned scope;			/* SIM_SCOPE_* of the current task */
 };
 
+#define SIM_TIME_NEVER	UINT64_MAX	/* a time the clock never reaches */
+
+/*
+ * A periodic timer.  @quiet and @skip (both optional, see
+ * sim_timer_add_quiet()) let sim_advance() cross long stretches in
+ * O(timers): every expiry before @quiet's answer is known to do nothing
+ * but what @skip accounts for, so it need not run.
+ */
 struct sim_timer {
-	sim_time_t due;			/* next expiry, virtual ns */
+	sim_time_t due;			/* next expiry, virtual ns (SIM_TIME_NEVER: none) */
 	sim_time_t period;		/* re-armed this far after each expiry */
 	uint32_t seq;			/* registration order, breaks ties */
 	void (*fn)(struct sim *sim, void *arg);
+	sim_time_t (*quiet)(struct sim *sim, void *arg);
+	void (*skip)(struct sim *sim, void *arg, sim_time_t first,
+		     sim_time_t period, uint64_t n);
 	void *arg;
 };
 
@@ -77,6 +88,7 @@ struct sim {
 	size_t nr_timers, cap_timers;
 	uint32_t timer_seq;
 	bool in_advance;		/* timers don't nest sim_advance */
+	bool timer_step;		/* tests: fire every expiry, no fast-forward */
 
 	struct sim_sink *sinks;		/* NULL when none: one branch per event */
 	size_t nr_sinks;
@@ -114,6 +126,29 @@ int sim_set_reason(struct sim *sim, int status, const char *fmt, ...)
  */
 int sim_timer_add(struct sim *sim, sim_time_t first, sim_time_t period,
 		  void (*fn)(struct sim *sim, void *arg), void *arg);
+/**
+ * sim_timer_add_quiet - sim_timer_add() for work that is often idle
+ * @quiet: the earliest virtual time at which an expiry could do anything
+ *         (change any state, counter, log line or event, or the clock),
+ *         given that nothing else changes first; an expiry before it does
+ *         nothing at all, except what @skip accounts for.  Returning a
+ *         time <= the expiry's means "it may work now"; SIM_TIME_NEVER means
+ *         "idle until something else happens".
+ * @skip: may be NULL.  Called instead of @n expiries at @first, @first +
+ *        @period, ...: it must leave the timer's own state exactly as those
+ *        expiries would have (a deadline kept in jiffies, a round robin).
+ *        It may change nothing another timer's @quiet or work reads.
+ *
+ * With these, sim_advance() crosses a stretch where every timer is quiet
+ * in O(number of timers), whatever its length, with the same result as
+ * firing every expiry (the determinism tests compare both ways).
+ */
+int sim_timer_add_quiet(struct sim *sim, sim_time_t first, sim_time_t period,
+			void (*fn)(struct sim *sim, void *arg),
+			sim_time_t (*quiet)(struct sim *sim, void *arg),
+			void (*skip)(struct sim *sim, void *arg, sim_time_t first,
+				     sim_time_t period, uint64_t n),
+			void *arg);
 void sim_event_emit(struct sim *sim, enum sim_event_type type, uint64_t a,
 		    uint64_t b, uint64_t c, uint64_t d, const char *str);
 /** sim_note - narrate a step for --explain (formatting only when listened to) */
