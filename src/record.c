@@ -144,6 +144,7 @@ struct rec {
 };
 
 #define REC_BUF		(256u * 1024u)
+#define REC_TURN	(4u * REC_BUF)	/* bytes read between deadline/signal checks */
 
 static int rec_fail(struct rec *r, const char *fmt, const char *a, const char *b)
 {
@@ -384,10 +385,19 @@ static int rec_flush_lines(struct rec *r)
 	return 0;
 }
 
-/* read trace_pipe until it is empty (EAGAIN); -1 on a read or write error */
-static int rec_drain(struct rec *r)
+/*
+ * Read trace_pipe until it is empty (EAGAIN), or until @limit bytes were
+ * read (0: no limit); -1 on a read or write error.  While tracing is on,
+ * a busy machine -- and the recorder's own writes, which allocate -- can
+ * refill the pipe as fast as it is read, so the recording loop reads a
+ * bounded amount per turn and still sees its deadline and signals; only
+ * the last drain, with tracing_on already 0, reads to the end.
+ */
+static int rec_drain(struct rec *r, size_t limit)
 {
-	for (;;) {
+	size_t done = 0;
+
+	while (!limit || done < limit) {
 		ssize_t got = read(r->pipe_fd, r->buf + r->have, REC_BUF - r->have);
 
 		if (got < 0) {
@@ -400,9 +410,11 @@ static int rec_drain(struct rec *r)
 		if (got == 0)
 			return 0;
 		r->have += (size_t)got;
+		done += (size_t)got;
 		if (rec_flush_lines(r) != 0)
 			return -1;
 	}
+	return 0;
 }
 
 /* ---- The command ---- */
@@ -582,7 +594,7 @@ static int rec_loop(struct rec *r)
 		}
 		if (poll(pf, 2, timeout) < 0 && errno != EINTR)
 			return rec_fail(r, "poll: %s%s", strerror(errno), NULL);
-		if (rec_drain(r) != 0)
+		if (rec_drain(r, REC_TURN) != 0)
 			return -1;
 		if (rec_signals_read(r))
 			return 0;
@@ -688,7 +700,7 @@ int record_run(const struct record_config *cfg, struct record_result *res,
 	/* stop, then take everything the buffer still holds */
 	if (tracefs_instance_file_write(r.inst, "tracing_on", "0") < 0 && rc == 0)
 		rc = rec_denied(&r, "tracing_on", errno ? errno : EIO);
-	if (rec_drain(&r) != 0)
+	if (rec_drain(&r, 0) != 0)
 		rc = -1;
 	if (r.have) {	/* a last line without '\n' (cannot happen with trace_pipe) */
 		r.buf[r.have++] = '\n';
