@@ -51,6 +51,7 @@ struct cmp_run {
 	bool ok;			/* the scenario ran to its end */
 	char *error;			/* else why (with traceback) */
 	struct report_buf output;	/* what the scenario printed */
+	struct report_buf aliases;	/* slabinfo -a of the first simulator */
 	unsigned nr_sims;		/* simulators it created */
 	/* the first simulator, taken when it went */
 	unsigned first_id;		/* 0: none yet */
@@ -90,6 +91,9 @@ static void cmp_closing(void *ud, unsigned id, struct sim *sim)
 	snprintf(run->used, sizeof run->used, "%s", sim_get_config(sim)->policy);
 	sim_sample_now(sim);
 	cmd_metrics_collect(sim, &run->m);
+	run->aliases.len = 0;
+	if (sim_slab_aliases(sim, cmp_capture, &run->aliases) != SIM_OK)
+		run->aliases.len = 0;
 	if (!c->want_reports)
 		return;
 	snprintf(title, sizeof title, "%s: %s", run->policy, cmd_scenario_name(c->o));
@@ -197,6 +201,35 @@ static struct report_bars *cmp_figures(struct report_section *s,
 	}
 	free(v);
 	return b;
+}
+
+/*
+ * "Merged caches": which caches the first simulator of each run merged
+ * (slabinfo -a), since a merged cache's figures hold its aliases' objects
+ * too.  The same under every policy: shown once.
+ */
+static void cmp_aliases(struct report *r, struct cmp_run *runs, size_t n)
+{
+	struct report_section *s = report_section(r, "aliases",
+						  "Merged caches (slabinfo -a)");
+	bool same = true;
+
+	for (size_t i = 1; i < n; i++) {
+		const char *a = runs[i].aliases.len ? runs[i].aliases.data : "";
+		const char *b = runs[0].aliases.len ? runs[0].aliases.data : "";
+
+		if (strcmp(a, b) != 0)
+			same = false;
+	}
+	for (size_t i = 0; i < (same ? 1 : n) && i < n; i++) {
+		char title[64];
+
+		snprintf(title, sizeof title, same ? "Under every policy" : "Under %s",
+			 runs[i].policy);
+		report_pre(s, same ? "all" : runs[i].policy, title,
+			   runs[i].aliases.len ? runs[i].aliases.data
+					       : "(no cache was merged into another)\n");
+	}
 }
 
 /*
@@ -471,6 +504,7 @@ static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 			   RV_NONE(REPORT_PERCENT));
 	}
 	cmp_lesson(r, runs, o.nr_policies);
+	cmp_aliases(r, runs, o.nr_policies);
 	/* text is the comparison alone; the other formats carry every run */
 	if (c.want_reports) {
 		const char *first = NULL;
@@ -492,6 +526,7 @@ out:
 	for (size_t i = 0; i < o.nr_policies; i++) {
 		free(runs[i].error);
 		report_buf_release(&runs[i].output);
+		report_buf_release(&runs[i].aliases);
 		report_free(runs[i].report);
 	}
 	free(runs);

@@ -430,6 +430,55 @@ static void mmproc_vmstat(const struct sim *sim, struct mmproc_buf *b)
 			      (unsigned long long)sim_stat_value(sim, i));
 }
 
+/* ---- meminfo: the fields kmemsim models ---- */
+
+/* one "Label:      value kB" line, as fs/proc/meminfo.c's show_val_kb():
+ * the label padded to 16 columns, the value 8 wide */
+static void mmproc_kb(struct mmproc_buf *b, const char *label, uint64_t pages)
+{
+	mmproc_printf(b, "%-16s%8llu kB\n", label,
+		      (unsigned long long)(pages * (SIM_PAGE_SIZE / 1024)));
+}
+
+/*
+ * /proc/meminfo, in the kernel's order, only the lines kmemsim keeps a
+ * count for: no Buffers, Active/Inactive, Mapped, Shmem, KernelStack,
+ * MemAvailable (its estimate needs the LRU split kmemsim does not model).
+ * Cached is the page cache (no swap cache, no buffers); Slab is
+ * SReclaimable + SUnreclaim, large kmallocs counted as unreclaimable slab
+ * as the kernel does.
+ */
+static void mmproc_meminfo(const struct sim *sim, struct mmproc_buf *b)
+{
+	struct sim_reclaim_info ri;
+	uint64_t total = 0, free = 0, file = 0, anon = 0;
+	uint64_t srec = sim->node_stat.nr_slab_reclaimable;
+	uint64_t sunrec = sim->node_stat.nr_slab_unreclaimable;
+	const struct pgalloc_state *pg = sim->pg;
+
+	for (unsigned nid = 0; nid < pg->nr_nodes; nid++)
+		for (int zi = 0; zi < SIM_NR_ZONES; zi++) {
+			const struct zone *z = &pg->nodes[nid].zones[zi];
+
+			total += z->managed;
+			free += z->nr_free_pages;
+			file += z->nr_use[PAGE_USE_PAGECACHE];
+			anon += z->nr_use[PAGE_USE_ANON];
+		}
+	sim_reclaim_get_info(sim, &ri);
+	mmproc_kb(b, "MemTotal:", total);
+	mmproc_kb(b, "MemFree:", free);
+	mmproc_kb(b, "Cached:", file);
+	mmproc_kb(b, "SwapTotal:", ri.swap_total);
+	mmproc_kb(b, "SwapFree:", ri.swap_total - ri.swap_used);
+	mmproc_kb(b, "Dirty:", ri.dirty);
+	mmproc_kb(b, "AnonPages:", anon);
+	mmproc_kb(b, "KReclaimable:", srec);
+	mmproc_kb(b, "Slab:", srec + sunrec);
+	mmproc_kb(b, "SReclaimable:", srec);
+	mmproc_kb(b, "SUnreclaim:", sunrec);
+}
+
 int sim_proc_read(const struct sim *sim, const char *name, char **text)
 {
 	struct mmproc_buf b = { NULL, 0, 0, false };
@@ -444,6 +493,8 @@ int sim_proc_read(const struct sim *sim, const char *name, char **text)
 		mmproc_zoneinfo(pg, &b);
 	else if (strcmp(name, "vmstat") == 0)
 		mmproc_vmstat(sim, &b);
+	else if (strcmp(name, "meminfo") == 0)
+		mmproc_meminfo(sim, &b);
 	else if (strcmp(name, "extfrag/unusable_index") == 0)
 		mmproc_extfrag(pg, &b, true);
 	else if (strcmp(name, "extfrag/extfrag_index") == 0)

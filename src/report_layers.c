@@ -413,6 +413,7 @@ int report_layer_mem(const struct sim *sim, struct report *r)
 	rl_use_table(sim, s, z, nz);
 	rl_frag_table(sim, s, z, nz);
 	rl_memmap(sim, s, z, nz);
+	rl_proc(sim, s, "meminfo", "meminfo", "/proc/meminfo");
 	rl_proc(sim, s, "buddyinfo", "buddyinfo", "/proc/buddyinfo");
 	rl_proc(sim, s, "pagetypeinfo", "pagetypeinfo", "/proc/pagetypeinfo");
 	rl_proc(sim, s, "zoneinfo", "zoneinfo", "/proc/zoneinfo");
@@ -638,6 +639,14 @@ int report_layer_slab(const struct sim *sim, struct report *r)
 	rl_slab_caches(sim, s);
 	if (sim_slabinfo(sim, rl_text, &buf) == SIM_OK && !buf.failed && buf.len)
 		report_pre(s, "slabinfo", "/proc/slabinfo", buf.data);
+	report_buf_release(&buf);
+	/* merged caches change what a cache's figures hold: always say so */
+	if (sim_slab_aliases(sim, rl_text, &buf) != SIM_OK || buf.failed || !buf.len) {
+		report_buf_release(&buf);
+		report_buf_write(&buf, "(no cache was merged into another)\n", 35);
+	}
+	if (!buf.failed)
+		report_pre(s, "aliases", "Merged caches (slabinfo -a)", buf.data);
 	report_buf_release(&buf);
 	free(sum);
 	rl_latency(sim, r);

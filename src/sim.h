@@ -608,6 +608,12 @@ const char *sim_kmem_poke(struct sim *sim, sim_addr_t addr, uint64_t len);
 
 /** sim_slabinfo - /proc/slabinfo; SIM_ENOENT (no output) under SLOB */
 int sim_slabinfo(const struct sim *sim, sim_text_fn fn, void *ud);
+/**
+ * sim_slab_aliases - the merged caches as `slabinfo -a` lists them: one
+ * line "cache        <- alias alias..." per cache others were merged into.
+ * Return: SIM_OK, or SIM_ENOENT (no output) when no cache was merged.
+ */
+int sim_slab_aliases(const struct sim *sim, sim_text_fn fn, void *ud);
 /** sim_slabtop - a slabtop-style summary, caches by memory */
 void sim_slabtop(const struct sim *sim, sim_text_fn fn, void *ud);
 /** sim_slab_get_summary - totals over all caches and large kmallocs */
@@ -704,8 +710,9 @@ int sim_zone_info(const struct sim *sim, size_t i, struct sim_zone_info *out);
 
 /**
  * sim_proc_read - a kernel text file, byte for byte in the kernel's layout
- * @name: "buddyinfo", "pagetypeinfo", "zoneinfo", "vmstat",
- *        "extfrag/unusable_index" or "extfrag/extfrag_index"
+ * @name: "buddyinfo", "pagetypeinfo", "zoneinfo", "vmstat", "meminfo"
+ *        (the fields kmemsim models), "extfrag/unusable_index" or
+ *        "extfrag/extfrag_index"
  * @text: set to a NUL-terminated string the caller releases with free()
  * Return: SIM_OK, SIM_ENOENT for an unknown name, SIM_ENOHOSTMEM.
  */

@@ -2717,6 +2717,35 @@ const char *sim_cache_alias(const struct sim *sim, sim_cache_t c, size_t i)
 	return s && i < s->nr_aliases ? s->aliases[i] : NULL;
 }
 
+/*
+ * "slabinfo -a" (tools/mm/slabinfo.c, alias()): each cache that absorbed
+ * others by merging, then "<-" and the names merged into it.  The kernel
+ * shows a merged cache under its sysfs id (":0000256") with every name as
+ * an alias; kmemsim names it by the cache that was created first.
+ */
+int sim_slab_aliases(const struct sim *sim, sim_text_fn fn, void *ud)
+{
+	size_t n = slab_nr_caches(sim), shown = 0;
+	char line[160];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct kmem_cache *s = slab_cache_at(sim, i);
+		int len;
+
+		if (!s || !s->nr_aliases)
+			continue;
+		len = snprintf(line, sizeof line, "%-12s <-", s->name);
+		fn(ud, line, (size_t)len);
+		for (unsigned a = 0; a < s->nr_aliases; a++) {
+			fn(ud, " ", 1);
+			fn(ud, s->aliases[a], strlen(s->aliases[a]));
+		}
+		fn(ud, "\n", 1);
+		shown++;
+	}
+	return shown ? SIM_OK : SIM_ENOENT;
+}
+
 size_t sim_cache_count(const struct sim *sim)
 {
 	return slab_nr_caches(sim);
