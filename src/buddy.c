@@ -76,19 +76,19 @@ void buddy_set_pageblock_migratetype(struct pgalloc_state *pg, pfn_t pfn, int mt
 {
 	if (pg->mobility_disabled && mt < MIGRATE_PCPTYPES)
 		mt = MIGRATE_UNMOVABLE;
-	pg->pb_migratetype[pfn >> SIM_PAGEBLOCK_ORDER] = (uint8_t)mt;
+	pg->pb_migratetype[pfn >> pageblock_order(pg)] = (uint8_t)mt;
 }
 
 void buddy_change_pageblock_range(struct pgalloc_state *pg, pfn_t pfn,
 				  unsigned order, int mt)
 {
-	unsigned long nr = order > SIM_PAGEBLOCK_ORDER ?
-		1ul << (order - SIM_PAGEBLOCK_ORDER) : 1ul;
+	unsigned long nr = order > pageblock_order(pg) ?
+		1ul << (order - pageblock_order(pg)) : 1ul;
 
-	pfn &= ~(pfn_t)(SIM_PAGEBLOCK_PAGES - 1);
+	pfn &= ~(pfn_t)(pageblock_nr_pages(pg) - 1);
 	while (nr--) {
 		buddy_set_pageblock_migratetype(pg, pfn, mt);
-		pfn += SIM_PAGEBLOCK_PAGES;
+		pfn += pageblock_nr_pages(pg);
 	}
 }
 
@@ -117,7 +117,7 @@ void buddy_add_to_free_list(struct sim *sim, struct zone *z, pfn_t pfn,
 	free_list_add(pg, &area->list[mt], pfn, tail);
 	area->nr_free++;
 	z->nr_use[PAGE_USE_FREE] += 1ul << order;
-	if (order >= SIM_PAGEBLOCK_ORDER)
+	if (order >= pageblock_order(pg))
 		z->nr_free_pages_blocks += 1ul << order;
 }
 
@@ -133,7 +133,7 @@ void buddy_del_from_free_list(struct sim *sim, struct zone *z, pfn_t pfn,
 	area->nr_free--;
 	p->flags = 0;
 	z->nr_use[PAGE_USE_FREE] -= 1ul << order;
-	if (order >= SIM_PAGEBLOCK_ORDER)
+	if (order >= pageblock_order(pg))
 		z->nr_free_pages_blocks -= 1ul << order;
 }
 
@@ -195,7 +195,7 @@ void buddy_free_one_page(struct sim *sim, struct zone *z, pfn_t pfn,
 
 		if (b == SIM_PFN_NONE)
 			break;
-		if (order >= SIM_PAGEBLOCK_ORDER) {
+		if (order >= pageblock_order(pg)) {
 			/* merging across pageblocks: only mergeable types mix */
 			buddy_mt = (int)pageblock_migratetype(pg, b);
 			if (mt != buddy_mt && (!migratetype_is_mergeable(mt) ||
@@ -222,8 +222,8 @@ void buddy_free_range(struct sim *sim, struct zone *z, pfn_t pfn,
 {
 	pfn_t end = pfn + ((pfn_t)1 << order);
 
-	if (order > SIM_PAGEBLOCK_ORDER)
-		order = SIM_PAGEBLOCK_ORDER;
+	if (order > pageblock_order(sim->pg))
+		order = pageblock_order(sim->pg);
 	do {
 		int mt = (int)pageblock_migratetype(sim->pg, pfn);
 
@@ -286,9 +286,9 @@ pfn_t buddy_rmqueue_smallest(struct sim *sim, struct zone *z, unsigned order,
 static bool buddy_should_try_claim(const struct pgalloc_state *pg,
 				   unsigned order, int start_mt)
 {
-	if (order >= SIM_PAGEBLOCK_ORDER)
+	if (order >= pageblock_order(pg))
 		return true;
-	return order >= SIM_PAGEBLOCK_ORDER / 2 ||
+	return order >= pageblock_order(pg) / 2 ||
 	       start_mt == MIGRATE_RECLAIMABLE ||
 	       start_mt == MIGRATE_UNMOVABLE || pg->mobility_disabled;
 }
@@ -318,8 +318,8 @@ static bool buddy_prep_move(const struct pgalloc_state *pg, const struct zone *z
 			    pfn_t pfn, pfn_t *start, unsigned long *nr_free,
 			    unsigned long *nr_movable)
 {
-	pfn_t s = pfn & ~(pfn_t)(SIM_PAGEBLOCK_PAGES - 1);
-	pfn_t e = s + SIM_PAGEBLOCK_PAGES;
+	pfn_t s = pfn & ~(pfn_t)(pageblock_nr_pages(pg) - 1);
+	pfn_t e = s + pageblock_nr_pages(pg);
 
 	if (!zone_spans_pfn(z, s) || !zone_spans_pfn(z, e - 1))
 		return false;
@@ -346,7 +346,7 @@ static long buddy_move_block_free(struct sim *sim, struct zone *z, pfn_t start,
 				  int old_mt, int new_mt)
 {
 	struct pgalloc_state *pg = sim->pg;
-	pfn_t end = start + SIM_PAGEBLOCK_PAGES;
+	pfn_t end = start + pageblock_nr_pages(pg);
 	long moved = 0;
 
 	for (pfn_t p = start; p < end;) {
@@ -386,8 +386,8 @@ static void buddy_trace_extfrag(struct sim *sim, pfn_t pfn, unsigned order,
 	SIM_NOTE(sim,
 		 "mm_page_alloc_extfrag: pfn=0x%llx alloc_order=%u fallback_order=%u pageblock_order=%u alloc_migratetype=%d fallback_migratetype=%d fragmenting=%d change_ownership=%d",
 		 (unsigned long long)pfn, order, fallback_order,
-		 SIM_PAGEBLOCK_ORDER, start_mt, fallback_mt,
-		 fallback_order < SIM_PAGEBLOCK_ORDER,
+		 pageblock_order(sim->pg), start_mt, fallback_mt,
+		 fallback_order < pageblock_order(sim->pg),
 		 start_mt == (int)pageblock_migratetype(sim->pg, pfn));
 }
 
@@ -400,7 +400,7 @@ static pfn_t buddy_try_claim(struct sim *sim, struct zone *z, pfn_t pfn,
 	unsigned long nr_free, nr_movable, alike;
 	pfn_t start;
 
-	if (current_order >= SIM_PAGEBLOCK_ORDER) {
+	if (current_order >= pageblock_order(pg)) {
 		/* a whole pageblock or more: it is ours */
 		buddy_del_from_free_list(sim, z, pfn, current_order, block_mt);
 		buddy_account_freepages(z, -(1l << current_order), block_mt);
@@ -419,10 +419,10 @@ static pfn_t buddy_try_claim(struct sim *sim, struct zone *z, pfn_t pfn,
 	if (start_mt == MIGRATE_MOVABLE)
 		alike = nr_movable;
 	else if (block_mt == MIGRATE_MOVABLE)
-		alike = SIM_PAGEBLOCK_PAGES - (nr_free + nr_movable);
+		alike = pageblock_nr_pages(pg) - (nr_free + nr_movable);
 	else	/* UNMOVABLE <-> RECLAIMABLE: cannot tell, be conservative */
 		alike = 0;
-	if (nr_free + alike >= SIM_PAGEBLOCK_PAGES / 2 || pg->mobility_disabled) {
+	if (nr_free + alike >= pageblock_nr_pages(pg) / 2 || pg->mobility_disabled) {
 		buddy_move_block_free(sim, z, start, block_mt, start_mt);
 		buddy_set_pageblock_migratetype(pg, start, start_mt);
 		return buddy_rmqueue_smallest(sim, z, order, start_mt);
@@ -437,8 +437,8 @@ static pfn_t buddy_rmqueue_claim(struct sim *sim, struct zone *z, unsigned order
 	unsigned min_order = order;
 
 	/* NOFRAGMENT: only whole pageblocks may change hands */
-	if (order < SIM_PAGEBLOCK_ORDER && (alloc_flags & ALLOC_NOFRAGMENT))
-		min_order = SIM_PAGEBLOCK_ORDER;
+	if (order < pageblock_order(sim->pg) && (alloc_flags & ALLOC_NOFRAGMENT))
+		min_order = pageblock_order(sim->pg);
 	for (int co = SIM_MAX_ORDER; co >= (int)min_order; co--) {
 		struct free_area *area = &z->free_area[co];
 		int fmt = buddy_find_fallback(sim->pg, area, (unsigned)co, start_mt, true);
@@ -518,18 +518,18 @@ void buddy_reserve_highatomic(struct sim *sim, struct zone *z, pfn_t pfn,
 	int mt;
 
 	/* at most ~1% of the zone, and nothing if that is under a pageblock */
-	if (z->managed / 100 < SIM_PAGEBLOCK_PAGES)
+	if (z->managed / 100 < pageblock_nr_pages(pg))
 		return;
-	max_managed = SIM_ALIGN(z->managed / 100, (unsigned long)SIM_PAGEBLOCK_PAGES);
+	max_managed = SIM_ALIGN(z->managed / 100, (unsigned long)pageblock_nr_pages(pg));
 	if (z->nr_reserved_highatomic >= max_managed)
 		return;
 	mt = (int)pageblock_migratetype(pg, pfn);
 	if (!migratetype_is_mergeable(mt))
 		return;
-	if (order < SIM_PAGEBLOCK_ORDER) {
+	if (order < pageblock_order(pg)) {
 		if (buddy_move_freepages_block(sim, z, pfn, mt, MIGRATE_HIGHATOMIC) == -1)
 			return;
-		z->nr_reserved_highatomic += SIM_PAGEBLOCK_PAGES;
+		z->nr_reserved_highatomic += pageblock_nr_pages(pg);
 	} else {
 		buddy_change_pageblock_range(pg, pfn, order, MIGRATE_HIGHATOMIC);
 		z->nr_reserved_highatomic += 1ul << order;
@@ -544,7 +544,7 @@ bool buddy_unreserve_highatomic(struct sim *sim, struct zone *z, int mt,
 	struct pgalloc_state *pg = sim->pg;
 
 	/* keep one pageblock unless memory is really tight */
-	if (!force && z->nr_reserved_highatomic <= SIM_PAGEBLOCK_PAGES)
+	if (!force && z->nr_reserved_highatomic <= pageblock_nr_pages(pg))
 		return false;
 	for (unsigned o = 0; o < SIM_NR_ORDERS; o++) {
 		uint32_t head = z->free_area[o].list[MIGRATE_HIGHATOMIC].head;
@@ -553,12 +553,12 @@ bool buddy_unreserve_highatomic(struct sim *sim, struct zone *z, int mt,
 
 		if (head == PAGE_NIL)
 			continue;
-		size = SIM_MAX((unsigned long)SIM_PAGEBLOCK_PAGES, 1ul << o);
+		size = SIM_MAX((unsigned long)pageblock_nr_pages(pg), 1ul << o);
 		if (size > z->nr_reserved_highatomic)
 			size = z->nr_reserved_highatomic;
 		z->nr_reserved_highatomic -= size;
 		/* straight to the requester's type, no claim heuristics */
-		if (o < SIM_PAGEBLOCK_ORDER) {
+		if (o < pageblock_order(pg)) {
 			ret = buddy_move_freepages_block(sim, z, head,
 							 MIGRATE_HIGHATOMIC, mt);
 		} else {
@@ -609,7 +609,7 @@ static int buddy_validate_list(const struct pgalloc_state *pg,
 		if (x + (1ul << order) > zone_end_pfn(z))
 			BUDDY_FAIL("zone %s: free block 0x%x order %u runs past the zone end",
 				   z->name, x, order);
-		for (pfn_t b = x; b < x + (1ul << order); b += SIM_PAGEBLOCK_PAGES)
+		for (pfn_t b = x; b < x + (1ul << order); b += pageblock_nr_pages(pg))
 			if ((int)pageblock_migratetype(pg, b) != mt)
 				BUDDY_FAIL("zone %s: free block 0x%x order %u on the %s list but its pageblock is %s",
 					   z->name, x, order, buddy_migratetype_name(mt),
@@ -643,7 +643,7 @@ int buddy_validate(const struct sim *sim, const struct zone *z, char *err,
 			free_pages += l->nr << o;
 			if (mt == MIGRATE_HIGHATOMIC)
 				highatomic += l->nr << o;
-			if (o >= SIM_PAGEBLOCK_ORDER)
+			if (o >= pageblock_order(pg))
 				blocks_pages += l->nr << o;
 		}
 		if (n != z->free_area[o].nr_free)
@@ -685,7 +685,7 @@ int buddy_validate(const struct sim *sim, const struct zone *z, char *err,
 
 				/* (from pageblock order up, retyping a block
 				 * does not re-merge it, in the kernel too) */
-				if (b != SIM_PFN_NONE && pp->order < SIM_PAGEBLOCK_ORDER)
+				if (b != SIM_PFN_NONE && pp->order < pageblock_order(pg))
 					BUDDY_FAIL("zone %s: free buddies 0x%llx and 0x%llx of order %u not merged",
 						   z->name, (unsigned long long)p,
 						   (unsigned long long)b, pp->order);

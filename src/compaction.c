@@ -82,6 +82,7 @@ struct compact_control {
 	size_t nr_free, cap_free;
 	unsigned long migrate_scanned, free_scanned, isolated, migrated;
 	sim_time_t cost;
+	unsigned pb_order;		/* pageblock_order */
 };
 
 /* fallbacks[] of buddy.c: which types a request may claim from */
@@ -108,9 +109,9 @@ static struct compact_zone_state *czs(const struct sim *sim, const struct zone *
 	return &sim->reclaim->compact[z->id];
 }
 
-static pfn_t pageblock_start(pfn_t pfn)
+static pfn_t pageblock_start(const struct compact_control *cc, pfn_t pfn)
 {
-	return pfn & ~(pfn_t)(SIM_PAGEBLOCK_PAGES - 1);
+	return pfn & ~(((pfn_t)1 << cc->pb_order) - 1);
 }
 
 /* ---- Deferral ---- */
@@ -221,8 +222,7 @@ static enum compact_result compaction_suit_allocation_order(const struct zone *z
 
 static bool compact_scanners_met(const struct compact_control *cc)
 {
-	return (cc->free_pfn >> SIM_PAGEBLOCK_ORDER) <=
-	       (cc->migrate_pfn >> SIM_PAGEBLOCK_ORDER);
+	return (cc->free_pfn >> cc->pb_order) <= (cc->migrate_pfn >> cc->pb_order);
 }
 
 /* suitable_migration_source() */
@@ -243,7 +243,7 @@ static bool compact_target_ok(const struct sim *sim,
 			      const struct compact_control *cc, pfn_t block)
 {
 	const struct page *p = pg_page(sim->pg, page_block_head(sim, block));
-	unsigned order = cc->order > 0 ? (unsigned)cc->order : SIM_PAGEBLOCK_ORDER;
+	unsigned order = cc->order > 0 ? (unsigned)cc->order : cc->pb_order;
 
 	if ((p->flags & PG_buddy) && p->order >= order)
 		return false;
@@ -255,7 +255,7 @@ static bool compact_target_ok(const struct sim *sim,
 static bool compact_push_free(struct compact_control *cc, pfn_t pfn)
 {
 	if (cc->nr_free == cc->cap_free) {
-		size_t cap = cc->cap_free ? 2 * cc->cap_free : SIM_PAGEBLOCK_PAGES;
+		size_t cap = cc->cap_free ? 2 * cc->cap_free : (size_t)1 << cc->pb_order;
 		pfn_t *n = sim_xrealloc(cc->freepages, cap * sizeof *n);
 
 		if (!n)
@@ -279,10 +279,10 @@ static void compact_isolate_freepages(struct sim *sim, struct compact_control *c
 	while (!compact_scanners_met(cc) && cc->nr_free == 0) {
 		pfn_t block = cc->free_pfn;
 		pfn_t start = SIM_MAX(block, z->start_pfn);
-		pfn_t end = SIM_MIN(block + SIM_PAGEBLOCK_PAGES, zone_end_pfn(z));
+		pfn_t end = SIM_MIN(block + ((pfn_t)1 << cc->pb_order), zone_end_pfn(z));
 		bool stop = false;
 
-		cc->free_pfn = block - SIM_PAGEBLOCK_PAGES;
+		cc->free_pfn = block - ((pfn_t)1 << cc->pb_order);
 		if (!compact_target_ok(sim, cc, start))
 			continue;
 		for (pfn_t pfn = start; pfn < end && !stop;) {
@@ -343,13 +343,13 @@ static unsigned long compact_one_block(struct sim *sim, struct compact_control *
 	struct zone *z = cc->zone;
 	pfn_t block = cc->migrate_pfn;
 	pfn_t start = SIM_MAX(block, z->start_pfn);
-	pfn_t end = SIM_MIN(pageblock_start(block) + SIM_PAGEBLOCK_PAGES,
+	pfn_t end = SIM_MIN(pageblock_start(cc, block) + ((pfn_t)1 << cc->pb_order),
 			    zone_end_pfn(z));
-	pfn_t src[SIM_PAGEBLOCK_PAGES];
+	pfn_t src[1u << SIM_MAX_ORDER];	/* a pageblock at most */
 	unsigned nr = 0;
 	unsigned long migrated = 0;
 
-	cc->migrate_pfn = pageblock_start(block) + SIM_PAGEBLOCK_PAGES;
+	cc->migrate_pfn = pageblock_start(cc, block) + ((pfn_t)1 << cc->pb_order);
 	if (!compact_source_ok(sim, cc, start))
 		return 0;
 	for (pfn_t pfn = start; pfn < end;) {
@@ -394,7 +394,7 @@ static bool compact_claimable(const struct sim *sim, const struct free_area *are
 	if (!area->nr_free || mt >= MIGRATE_PCPTYPES)
 		return false;
 	/* should_try_claim_block(): small movable requests only steal */
-	if (order < SIM_PAGEBLOCK_ORDER / 2 && mt == MIGRATE_MOVABLE &&
+	if (order < pageblock_order(sim->pg) / 2 && mt == MIGRATE_MOVABLE &&
 	    !sim->pg->mobility_disabled)
 		return false;
 	for (int i = 0; i < MIGRATE_PCPTYPES - 1; i++)
@@ -412,7 +412,7 @@ static enum compact_result compact_finished(struct sim *sim,
 	if (compact_scanners_met(cc)) {
 		/* the next run starts anew */
 		c->cached_migrate_pfn = cc->zone->start_pfn;
-		c->cached_free_pfn = pageblock_start(zone_end_pfn(cc->zone) - 1);
+		c->cached_free_pfn = pageblock_start(cc, zone_end_pfn(cc->zone) - 1);
 		return cc->whole_zone ? COMPACT_COMPLETE : COMPACT_PARTIAL_SKIPPED;
 	}
 	if (cc->order < 0)	/* compact_memory: the whole zone */
@@ -433,7 +433,7 @@ static enum compact_result compact_zone(struct sim *sim, struct compact_control 
 {
 	struct zone *z = cc->zone;
 	struct compact_zone_state *c = czs(sim, z);
-	pfn_t zstart = z->start_pfn, zlast = pageblock_start(zone_end_pfn(z) - 1);
+	pfn_t zstart = z->start_pfn, zlast = pageblock_start(cc, zone_end_pfn(z) - 1);
 	enum compact_result ret;
 	unsigned long pages_before = sim->stats.pgmigrate_success;
 
@@ -467,9 +467,9 @@ static enum compact_result compact_zone(struct sim *sim, struct compact_control 
 	compact_release_free(sim, cc);
 	if (ret != COMPACT_COMPLETE && ret != COMPACT_PARTIAL_SKIPPED) {
 		c->cached_migrate_pfn = cc->migrate_pfn;
-		if (cc->free_pfn + SIM_PAGEBLOCK_PAGES > c->cached_free_pfn ||
+		if (cc->free_pfn + ((pfn_t)1 << cc->pb_order) > c->cached_free_pfn ||
 		    c->cached_free_pfn < zstart)
-			c->cached_free_pfn = cc->free_pfn + SIM_PAGEBLOCK_PAGES;
+			c->cached_free_pfn = cc->free_pfn + ((pfn_t)1 << cc->pb_order);
 	}
 	sim->stats.compact_migrate_scanned += cc->migrate_scanned;
 	sim->stats.compact_free_scanned += cc->free_scanned;
@@ -501,6 +501,7 @@ enum compact_result compaction_try_to_compact_pages(struct sim *sim, gfp_t gfp,
 		struct compact_control cc = {
 			.zone = z,
 			.order = (int)order,
+			.pb_order = pageblock_order(sim->pg),
 			.migratetype = ac->migratetype,
 			.alloc_flags = alloc_flags,
 			.highest_zoneidx = ac->highest_zoneidx,
@@ -588,6 +589,7 @@ void compaction_kcompactd_work(struct sim *sim, unsigned nid)
 		struct compact_control cc = {
 			.zone = z,
 			.order = (int)order,
+			.pb_order = pageblock_order(sim->pg),
 			/* kcompactd's gfp_mask is GFP_KERNEL: UNMOVABLE */
 			.migratetype = MIGRATE_UNMOVABLE,
 			.alloc_flags = ALLOC_WMARK_MIN,
@@ -626,6 +628,7 @@ void sim_compact_memory(struct sim *sim)
 			struct compact_control cc = {
 				.zone = z,
 				.order = -1,
+				.pb_order = pageblock_order(sim->pg),
 				.migratetype = MIGRATE_MOVABLE,
 				.alloc_flags = ALLOC_WMARK_MIN,
 				.highest_zoneidx = zi,

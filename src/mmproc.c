@@ -181,8 +181,8 @@ static void mmproc_pagetypeinfo(const struct pgalloc_state *pg,
 
 		if (!mmproc_node_has_memory(pgdat))
 			continue;
-		mmproc_printf(b, "Page block order: %d\n", SIM_PAGEBLOCK_ORDER);
-		mmproc_printf(b, "Pages per block:  %lu\n", (unsigned long)SIM_PAGEBLOCK_PAGES);
+		mmproc_printf(b, "Page block order: %d\n", pageblock_order(pg));
+		mmproc_printf(b, "Pages per block:  %lu\n", (unsigned long)pageblock_nr_pages(pg));
 		mmproc_putc(b, '\n');
 		mmproc_printf(b, "%-43s ", "Free pages count per migrate type at order");
 		for (int o = 0; o < SIM_NR_ORDERS; o++)
@@ -217,7 +217,7 @@ static void mmproc_pagetypeinfo(const struct pgalloc_state *pg,
 			if (!zone_populated(z))
 				continue;
 			for (pfn_t pfn = z->start_pfn; pfn < zone_end_pfn(z);
-			     pfn += SIM_PAGEBLOCK_PAGES)
+			     pfn += pageblock_nr_pages(pg))
 				count[pageblock_migratetype(pg, pfn)]++;
 			mmproc_printf(b, "Node %u, zone %8s ", nid, z->name);
 			for (int mt = 0; mt < MIGRATE_TYPES; mt++)

@@ -37,7 +37,7 @@ bool pfn_valid(const struct sim *sim, pfn_t pfn)
 
 	if (!pg || pfn >= pg->max_pfn)
 		return false;
-	zid = pg->pb_zone[pfn >> SIM_PAGEBLOCK_ORDER];
+	zid = pg->pb_zone[pfn >> pageblock_order(pg)];
 	return zid != 0 && pfn < zone_end_pfn(pg->zone_by_id[zid - 1]);
 }
 

@@ -1370,7 +1370,7 @@ bool pgalloc_isolate_free_page(struct sim *sim, struct zone *z, pfn_t pfn,
 	buddy_del_from_free_list(sim, z, pfn, order, mt);
 	buddy_account_freepages(z, -(1l << order), mt);
 	/* at least half a pageblock: the block becomes movable */
-	if (order >= SIM_PAGEBLOCK_ORDER - 1 && mt != MIGRATE_HIGHATOMIC)
+	if (order >= pageblock_order(pg) - 1 && mt != MIGRATE_HIGHATOMIC)
 		buddy_change_pageblock_range(pg, pfn, order, MIGRATE_MOVABLE);
 	p->flags = PG_head;
 	p->order = (uint8_t)order;
@@ -1574,7 +1574,7 @@ static int pgalloc_check_host(const struct pgalloc_state *pg,
 			      const struct sim_config *cfg, char *err,
 			      size_t errlen)
 {
-	uint64_t pb = SIM_DIV_ROUND_UP(pg->max_pfn, (pfn_t)SIM_PAGEBLOCK_PAGES);
+	uint64_t pb = SIM_DIV_ROUND_UP(pg->max_pfn, (pfn_t)pageblock_nr_pages(pg));
 	uint64_t need = pg->max_pfn * sizeof(struct page) + 2 * pb;
 	uint64_t host = 0;
 
@@ -1623,8 +1623,8 @@ static int pgalloc_init_zone(struct sim *sim, struct zone *z)
 {
 	struct pgalloc_state *pg = sim->pg;
 
-	for (pfn_t pb = z->start_pfn >> SIM_PAGEBLOCK_ORDER;
-	     pb <= (zone_end_pfn(z) - 1) >> SIM_PAGEBLOCK_ORDER; pb++) {
+	for (pfn_t pb = z->start_pfn >> pageblock_order(pg);
+	     pb <= (zone_end_pfn(z) - 1) >> pageblock_order(pg); pb++) {
 		pg->pb_zone[pb] = (uint8_t)(z->id + 1);
 		/* memmap_init: every pageblock starts MOVABLE */
 		pg->pb_migratetype[pb] = MIGRATE_MOVABLE;
@@ -1657,6 +1657,7 @@ int pgalloc_init(struct sim *sim, char *err, size_t errlen)
 	if (!pg)
 		return SIM_ENOHOSTMEM;
 	sim->pg = pg;
+	pg->pb_order = cfg->pageblock_order;	/* zone_layout() aligns to it */
 	pg->nr_nodes = cfg->nodes;
 	pg->nr_cpus = cfg->cpus;
 	pg->nodes = sim_xcalloc(pg->nr_nodes, sizeof *pg->nodes);
@@ -1675,7 +1676,7 @@ int pgalloc_init(struct sim *sim, char *err, size_t errlen)
 		return rc;
 	/* calloc: untouched page metadata costs no host memory until used */
 	pg->mem_map = sim_xcalloc((size_t)pg->max_pfn, sizeof *pg->mem_map);
-	nr_pb = SIM_DIV_ROUND_UP(pg->max_pfn, (pfn_t)SIM_PAGEBLOCK_PAGES);
+	nr_pb = SIM_DIV_ROUND_UP(pg->max_pfn, (pfn_t)pageblock_nr_pages(pg));
 	pg->pb_migratetype = sim_xcalloc((size_t)nr_pb, 1);
 	pg->pb_zone = sim_xcalloc((size_t)nr_pb, 1);
 	if (!pg->mem_map || !pg->pb_migratetype || !pg->pb_zone) {
@@ -1705,7 +1706,7 @@ int pgalloc_init(struct sim *sim, char *err, size_t errlen)
 	}
 	zone_build_zonelists(pg);
 	/* build_all_zonelists(): tiny machines do not group by mobility */
-	pg->mobility_disabled = total < (unsigned long)SIM_PAGEBLOCK_PAGES * MIGRATE_TYPES;
+	pg->mobility_disabled = total < (unsigned long)pageblock_nr_pages(pg) * MIGRATE_TYPES;
 	for (unsigned nid = 0; nid < pg->nr_nodes; nid++)
 		for (int zi = 0; zi < SIM_NR_ZONES; zi++)
 			if (zone_populated(&pg->nodes[nid].zones[zi]))

@@ -141,7 +141,7 @@ static inline bool pgalloc_pcp_allowed_order(const struct pgalloc_state *pg,
 					     unsigned order)
 {
 	return order <= SIM_COSTLY_ORDER ||
-	       (pg->thp && order == SIM_PAGEBLOCK_ORDER);
+	       (pg->thp && order == SIM_PMD_ORDER);
 }
 
 /* ---- Constants ---- */

@@ -786,7 +786,7 @@ static void kswapd_end_run(struct sim *sim, unsigned nid, bool balanced)
 		}
 	}
 	if (boosted)
-		compaction_wakeup_kcompactd(sim, nid, SIM_PAGEBLOCK_ORDER,
+		compaction_wakeup_kcompactd(sim, nid, pageblock_order(sim->pg),
 					    ks->highest_zoneidx);
 	if (balanced && ks->alloc_order)
 		compaction_wakeup_kcompactd(sim, nid, ks->alloc_order,

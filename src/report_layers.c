@@ -277,7 +277,7 @@ static void rl_memmap(const struct sim *sim, struct report_section *s,
 	}
 	if (hi <= lo)
 		return;
-	while (co < SIM_PAGEBLOCK_ORDER && ((hi - lo) >> co) > RL_MAP_CELLS)
+	while (co < sim_get_config(sim)->pageblock_order && ((hi - lo) >> co) > RL_MAP_CELLS)
 		co++;
 	while (((hi - lo) >> co) > RL_MAP_MAX_CELLS)
 		co++;

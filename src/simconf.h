@@ -2,7 +2,8 @@
 /* simconf.h - compile-time knobs of the simulated machine
  *
  * The simulated machine is an x86_64 kernel with 4 KiB pages, the page
- * allocator of Linux 6.18 (MAX_PAGE_ORDER 10, pageblock order 9) and a
+ * allocator of Linux 6.18 (MAX_PAGE_ORDER 10, pageblock order 9 unless the
+ * pageblock_order option says otherwise) and a
  * direct map at 0xffff888000000000.  Everything here is a constant of the
  * *simulated* kernel, never of the host; like luaconf.h this is the one place
  * to change them.
@@ -14,8 +15,11 @@
 #define SIM_PAGE_SIZE		(1u << SIM_PAGE_SHIFT)	/* bytes */
 #define SIM_MAX_ORDER		10	/* MAX_PAGE_ORDER: orders 0..10 inclusive */
 #define SIM_NR_ORDERS		(SIM_MAX_ORDER + 1)	/* NR_PAGE_ORDERS, buddyinfo columns */
-#define SIM_PAGEBLOCK_ORDER	9	/* min(HUGETLB_PAGE_ORDER, MAX_PAGE_ORDER) */
+#define SIM_PAGEBLOCK_ORDER	9	/* x86_64 pageblock_order, min(HUGETLB_PAGE_ORDER,
+					 * MAX_PAGE_ORDER): the default of the
+					 * pageblock_order option (zone.h) */
 #define SIM_PAGEBLOCK_PAGES	(1u << SIM_PAGEBLOCK_ORDER)
+#define SIM_PMD_ORDER		9	/* HPAGE_PMD_ORDER: THP's pcp lists */
 #define SIM_COSTLY_ORDER	3	/* PAGE_ALLOC_COSTLY_ORDER */
 
 #define SIM_MAX_CPUS		64	/* simulated CPUs per simulator */

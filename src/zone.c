@@ -88,11 +88,11 @@ static int zone_layout_ram(struct pgalloc_state *pg, uint64_t ram_bytes,
 	uint64_t pages = ram_bytes >> SIM_PAGE_SHIFT;
 	unsigned n = pg->nr_nodes;
 
-	if (pages < SIM_PAGEBLOCK_PAGES) {
+	if (pages < pageblock_nr_pages(pg)) {
 		snprintf(err, errlen,
-			 "ram of %llu bytes is below one pageblock (%u KiB)",
+			 "ram of %llu bytes is below one pageblock (%lu KiB)",
 			 (unsigned long long)ram_bytes,
-			 SIM_PAGEBLOCK_PAGES * (SIM_PAGE_SIZE / 1024));
+			 pageblock_nr_pages(pg) * (SIM_PAGE_SIZE / 1024));
 		return SIM_EINVAL;
 	}
 	if (pages >= SIM_PFN_LIMIT) {
@@ -103,9 +103,9 @@ static int zone_layout_ram(struct pgalloc_state *pg, uint64_t ram_bytes,
 		return SIM_EINVAL;
 	}
 	for (unsigned nid = 0; nid < n; nid++) {
-		pfn_t lo = nid ? SIM_ALIGN_DOWN(pages * nid / n, (pfn_t)SIM_PAGEBLOCK_PAGES) : 0;
+		pfn_t lo = nid ? SIM_ALIGN_DOWN(pages * nid / n, (pfn_t)pageblock_nr_pages(pg)) : 0;
 		pfn_t hi = nid + 1 < n ?
-			SIM_ALIGN_DOWN(pages * (nid + 1) / n, (pfn_t)SIM_PAGEBLOCK_PAGES) : pages;
+			SIM_ALIGN_DOWN(pages * (nid + 1) / n, (pfn_t)pageblock_nr_pages(pg)) : pages;
 
 		if (hi <= lo) {
 			snprintf(err, errlen,
@@ -141,10 +141,10 @@ static int zone_layout_pages(struct pgalloc_state *pg,
 		snprintf(err, errlen, "zone Device never has managed pages");
 		return SIM_EINVAL;
 	}
-	if (total < SIM_PAGEBLOCK_PAGES) {
+	if (total < pageblock_nr_pages(pg)) {
 		snprintf(err, errlen,
 			 "zones hold %llu pages, below one pageblock (%u pages)",
-			 (unsigned long long)total, SIM_PAGEBLOCK_PAGES);
+			 (unsigned long long)total, pageblock_nr_pages(pg));
 		return SIM_EINVAL;
 	}
 	if (!lowmem) {
@@ -442,8 +442,8 @@ void zone_set_recommended_min_free_kbytes(struct pgalloc_state *pg)
 				nr_zones++;
 	/* two free pageblocks per zone for fragmentation avoidance, plus
 	 * MIGRATE_PCPTYPES^2 pageblocks so each type has one to fall back to */
-	rec = SIM_PAGEBLOCK_PAGES * nr_zones * 2;
-	rec += SIM_PAGEBLOCK_PAGES * nr_zones * MIGRATE_PCPTYPES * MIGRATE_PCPTYPES;
+	rec = pageblock_nr_pages(pg) * nr_zones * 2;
+	rec += pageblock_nr_pages(pg) * nr_zones * MIGRATE_PCPTYPES * MIGRATE_PCPTYPES;
 	/* never more than 5% of lowmem */
 	rec = SIM_MIN(rec, zone_nr_free_buffer_pages(pg) / 20);
 	rec <<= (SIM_PAGE_SHIFT - 10);
@@ -485,14 +485,14 @@ bool zone_boost_watermark(const struct pgalloc_state *pg, struct zone *z)
 	if (!pg->watermark_boost_factor)
 		return false;
 	/* small zones: boosting could cause an immediate OOM */
-	if ((unsigned long)SIM_PAGEBLOCK_PAGES * 4 > z->managed)
+	if ((unsigned long)pageblock_nr_pages(pg) * 4 > z->managed)
 		return false;
 	max_boost = zone_mult_frac(z->_watermark[WMARK_HIGH],
 				   pg->watermark_boost_factor, 10000);
 	if (!max_boost)
 		return false;
-	max_boost = SIM_MAX((unsigned long)SIM_PAGEBLOCK_PAGES, max_boost);
-	z->watermark_boost = SIM_MIN(z->watermark_boost + SIM_PAGEBLOCK_PAGES,
+	max_boost = SIM_MAX((unsigned long)pageblock_nr_pages(pg), max_boost);
+	z->watermark_boost = SIM_MIN(z->watermark_boost + pageblock_nr_pages(pg),
 				     max_boost);
 	return true;
 }

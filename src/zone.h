@@ -154,9 +154,25 @@ struct pgalloc_state {
 	bool pcp_enabled;		/* cfg.pcp: per-CPU lists in use */
 	bool thp;			/* cfg.thp: PMD-order pcp lists, min_free raise */
 	unsigned nr_pcp_lists;		/* 12, or 14 with THP */
+	unsigned pb_order;		/* cfg.pageblock_order */
 };
 
 /* ---- Implemented as inlines ---- */
+
+/*
+ * pageblock_order and pageblock_nr_pages: a run-time value here (option
+ * pageblock_order: 9 on x86_64, MAX_ORDER - 1 = 10 on a UML 6.1 kernel),
+ * as with CONFIG_HUGETLB_PAGE_SIZE_VARIABLE.
+ */
+static inline unsigned pageblock_order(const struct pgalloc_state *pg)
+{
+	return pg->pb_order;
+}
+
+static inline unsigned long pageblock_nr_pages(const struct pgalloc_state *pg)
+{
+	return 1ul << pg->pb_order;
+}
 
 static inline struct page *pg_page(const struct pgalloc_state *pg, pfn_t pfn)
 {
@@ -166,7 +182,7 @@ static inline struct page *pg_page(const struct pgalloc_state *pg, pfn_t pfn)
 static inline unsigned pageblock_migratetype(const struct pgalloc_state *pg,
 					     pfn_t pfn)
 {
-	return pg->pb_migratetype[pfn >> SIM_PAGEBLOCK_ORDER];
+	return pg->pb_migratetype[pfn >> pageblock_order(pg)];
 }
 
 static inline bool zone_populated(const struct zone *z)
@@ -187,7 +203,7 @@ static inline bool zone_spans_pfn(const struct zone *z, pfn_t pfn)
 /* the zone of a valid pfn (pfn_valid() checked by the caller) */
 static inline struct zone *pg_pfn_zone(const struct pgalloc_state *pg, pfn_t pfn)
 {
-	return pg->zone_by_id[pg->pb_zone[pfn >> SIM_PAGEBLOCK_ORDER] - 1];
+	return pg->zone_by_id[pg->pb_zone[pfn >> pageblock_order(pg)] - 1];
 }
 
 /* link the head @pfn into @l, at the tail or the head; O(1) */
@@ -242,7 +258,7 @@ static inline unsigned pcp_order_to_pindex(int mt, unsigned order)
 
 static inline unsigned pcp_pindex_to_order(unsigned pindex)
 {
-	return pindex >= NR_LOWORDER_PCP_LISTS ? SIM_PAGEBLOCK_ORDER
+	return pindex >= NR_LOWORDER_PCP_LISTS ? SIM_PMD_ORDER
 					       : pindex / MIGRATE_PCPTYPES;
 }
 
