@@ -287,16 +287,25 @@ static void mmproc_zoneinfo_zone(const struct pgalloc_state *pg,
 	for (unsigned cpu = 0; cpu < pg->nr_cpus; cpu++) {
 		const struct per_cpu_pages *pcp = &z->pcp[cpu];
 
-		mmproc_printf(b,
-			      "\n    cpu: %i"
-			      "\n              count:    %i"
-			      "\n              high:     %i"
-			      "\n              batch:    %i"
-			      "\n              high_min: %i"
-			      "\n              high_max: %i",
-			      (int)cpu, pcp->count, pcp->high, pcp->batch,
-			      pcp->high_min, pcp->high_max);
-		mmproc_printf(b, "\n  vm stats threshold: %d", z->stat_threshold);
+		if (pg->kver < SIM_KERNEL_6_18)	/* 6.1 zoneinfo_show_print() */
+			mmproc_printf(b,
+				      "\n    cpu: %i"
+				      "\n              count: %i"
+				      "\n              high:  %i"
+				      "\n              batch: %i",
+				      (int)cpu, pcp->count, pcp->high, pcp->batch);
+		else
+			mmproc_printf(b,
+				      "\n    cpu: %i"
+				      "\n              count:    %i"
+				      "\n              high:     %i"
+				      "\n              batch:    %i"
+				      "\n              high_min: %i"
+				      "\n              high_max: %i",
+				      (int)cpu, pcp->count, pcp->high, pcp->batch,
+				      pcp->high_min, pcp->high_max);
+		if (pg->smp)	/* #ifdef CONFIG_SMP */
+			mmproc_printf(b, "\n  vm stats threshold: %d", z->stat_threshold);
 	}
 	mmproc_printf(b,
 		      "\n  node_unreclaimable:  %u"

@@ -180,11 +180,23 @@ static void pcp_free_bulk(struct sim *sim, struct zone *z, int count,
 	SIM_EVENT(sim, PCP_DRAIN, cpu, (uint64_t)freed, z->id, 0);
 }
 
-/* nr_pcp_alloc(): how many blocks a refill takes; grows pcp->high */
-static int pcp_nr_alloc(struct per_cpu_pages *pcp, const struct zone *z,
-			unsigned order)
+/*
+ * nr_pcp_alloc(): how many blocks a refill takes.
+ * 6.1 (__rmqueue_pcplist): pcp->batch, scaled down by the order.
+ * 6.18 (nr_pcp_alloc): scaled up by alloc_factor for order 0 and bounded
+ * by the room under pcp->high, which it grows.
+ */
+static int pcp_nr_alloc(const struct pgalloc_state *pg, struct per_cpu_pages *pcp,
+			const struct zone *z, unsigned order)
 {
 	int base = pcp->batch, batch, high;
+
+	if (pg->pcp_fixed_high) {	/* 6.1 */
+		batch = base;
+		if (batch > 1)
+			batch = SIM_MAX(batch >> order, 2);
+		return batch;
+	}
 
 	high = pcp->high = SIM_CLAMP(pcp->high, pcp->high_min, pcp->high_max);
 	if (high < base)	/* pcp disabled or boot pageset */
@@ -241,8 +253,9 @@ static pfn_t pcp_rmqueue(struct sim *sim, struct zone *preferred, struct zone *z
 
 	/* an allocation: the "consecutive frees" run is broken */
 	pcp->free_count >>= 1;
+	pcp->free_factor >>= 1;		/* 6.1's name for it */
 	if (l->head == PAGE_NIL) {
-		int batch = pcp_nr_alloc(pcp, z, order);
+		int batch = pcp_nr_alloc(pg, pcp, z, order);
 		int got;
 
 		/* narrate the batch as one step, not each page's split */
@@ -265,13 +278,24 @@ static pfn_t pcp_rmqueue(struct sim *sim, struct zone *preferred, struct zone *z
 	return pfn;
 }
 
-/* nr_pcp_high(): the level above which a free drains; adjusts pcp->high */
-static int pcp_nr_high(struct per_cpu_pages *pcp, const struct zone *z,
-		       int batch, bool free_high)
+/*
+ * nr_pcp_high(): the level above which a free drains.
+ * 6.1: pcp->high, 0 for a free_high run, 4 batches while reclaim runs.
+ * 6.18: also moves pcp->high within [high_min, high_max].
+ */
+static int pcp_nr_high(const struct pgalloc_state *pg, struct per_cpu_pages *pcp,
+		       const struct zone *z, int batch, bool free_high)
 {
 	int high_min = pcp->high_min, high_max = pcp->high_max;
 	int high = pcp->high = SIM_CLAMP(pcp->high, high_min, high_max);
 
+	if (pg->pcp_fixed_high) {	/* 6.1 */
+		if (!high || free_high)
+			return 0;
+		if (z->flags & ZONE_RECLAIM_ACTIVE)
+			return SIM_MIN(batch << 2, high);
+		return high;
+	}
 	if (!high)
 		return 0;
 	if (free_high) {
@@ -302,11 +326,30 @@ static int pcp_nr_high(struct per_cpu_pages *pcp, const struct zone *z,
 	return high;
 }
 
-/* nr_pcp_free(): how many pages a drain after a free returns */
-static int pcp_nr_free(const struct per_cpu_pages *pcp, int batch, int high,
-		       bool free_high)
+/*
+ * nr_pcp_free(): how many pages a drain after a free returns.
+ * 6.1: everything for a free_high run; else a batch doubled per drain
+ * since the last allocation (free_factor), in [batch, high - batch].
+ * 6.18: at most 32 batches for free_high; else the pages freed since the
+ * last allocation (free_count), in [batch, high - batch].
+ */
+static int pcp_nr_free(const struct pgalloc_state *pg, struct per_cpu_pages *pcp,
+		       int batch, int high, bool free_high)
 {
 	int min_nr, max_nr;
+
+	if (pg->pcp_fixed_high) {	/* 6.1 */
+		if (free_high)
+			return pcp->count;
+		if (high < batch)
+			return 1;
+		min_nr = batch;
+		max_nr = high - batch;
+		batch <<= pcp->free_factor;
+		if (batch < max_nr && pcp->free_factor < PCP_BATCH_SCALE_MAX)
+			pcp->free_factor++;
+		return SIM_CLAMP(batch, min_nr, max_nr);
+	}
 
 	if (free_high)
 		return SIM_MIN(pcp->count, batch << PCP_BATCH_SCALE_MAX);
@@ -335,7 +378,19 @@ static void pcp_free_commit(struct sim *sim, struct zone *z, pfn_t pfn,
 	pcp->count += 1 << order;
 	sim_charge(sim, COST_PCP_FREE);
 	batch = pcp->batch;
-	/* mid-order pages freed in a run fragment memory: drain them hard */
+	if (pg->pcp_fixed_high) {
+		/*
+		 * 6.1 free_unref_page_commit(): a mid-order free right after
+		 * a drain (no allocation since) drains the whole list
+		 */
+		free_high = pcp->free_factor && order && order <= SIM_COSTLY_ORDER;
+		high = pcp_nr_high(pg, pcp, z, batch, free_high);
+		if (pcp->count >= high)
+			pcp_free_bulk(sim, z, pcp_nr_free(pg, pcp, batch, high, free_high),
+				      pcp, cpu, pindex);
+		return;
+	}
+	/* 6.18: mid-order pages freed in a run fragment memory: drain them hard */
 	if (order && order <= SIM_COSTLY_ORDER) {
 		free_high = pcp->free_count >= batch + pcp->high_min / 2 &&
 			    (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
@@ -347,9 +402,9 @@ static void pcp_free_commit(struct sim *sim, struct zone *z, pfn_t pfn,
 	}
 	if (pcp->free_count < (batch << PCP_BATCH_SCALE_MAX))
 		pcp->free_count += 1 << order;
-	high = pcp_nr_high(pcp, z, batch, free_high);
+	high = pcp_nr_high(pg, pcp, z, batch, free_high);
 	if (pcp->count >= high) {
-		pcp_free_bulk(sim, z, pcp_nr_free(pcp, batch, high, free_high),
+		pcp_free_bulk(sim, z, pcp_nr_free(pg, pcp, batch, high, free_high),
 			      pcp, cpu, pindex);
 		if ((z->flags & ZONE_BELOW_HIGH) &&
 		    zone_watermark_ok(z, 0, high_wmark_pages(z), ZONE_MOVABLE, 0))
@@ -385,7 +440,8 @@ void pgalloc_drain_all_pages(struct sim *sim, struct zone *only)
 	}
 }
 
-/* the high decay_pcp_high() leaves: 1/8 less, down to high_min */
+/* the high decay_pcp_high() leaves: 1/8 less, down to high_min (6.1:
+ * high_min == high, so it never moves) */
 static int pcp_decayed_high(const struct per_cpu_pages *pcp)
 {
 	if (pcp->high <= pcp->high_min)
@@ -395,12 +451,18 @@ static int pcp_decayed_high(const struct per_cpu_pages *pcp)
 		       pcp->high_min);
 }
 
-/* decay_pcp_high(): shrink an idle CPU's high by 1/8 and drain the excess */
+/*
+ * decay_pcp_high() (6.7 and later): shrink an idle CPU's high by 1/8 and
+ * drain the excess.  6.1 has no such decay (refresh_cpu_vm_stats() drains
+ * only remote nodes' pagesets, which kmemsim does not model).
+ */
 static void pcp_decay_high(struct sim *sim, struct zone *z, unsigned cpu)
 {
 	struct per_cpu_pages *pcp = &z->pcp[cpu];
 	int batch = pcp->batch, to_drain;
 
+	if (sim->pg->pcp_fixed_high)
+		return;
 	pcp->high = pcp_decayed_high(pcp);
 	to_drain = pcp->count - pcp->high;
 	while (to_drain > 0) {
@@ -688,7 +750,9 @@ retry:
 			goto retry;
 		}
 		ac->fail.tried++;
-		if (!(z->flags & ZONE_BELOW_HIGH)) {
+		/* 6.7+: a zone below its high watermark shrinks its pcp lists;
+		 * 6.1 has no ZONE_BELOW_HIGH and checks the mark only */
+		if (!pg->pcp_fixed_high && !(z->flags & ZONE_BELOW_HIGH)) {
 			if (pgalloc_check_wmark(sim, z, order, high_wmark_pages(z),
 						ac->highest_zoneidx, alloc_flags))
 				goto try_this_zone;
@@ -1658,6 +1722,9 @@ int pgalloc_init(struct sim *sim, char *err, size_t errlen)
 		return SIM_ENOHOSTMEM;
 	sim->pg = pg;
 	pg->pb_order = cfg->pageblock_order;	/* zone_layout() aligns to it */
+	pg->pcp_fixed_high = cfg->kernel < SIM_KERNEL_6_18;
+	pg->kver = cfg->kernel;
+	pg->smp = cfg->smp;
 	pg->nr_nodes = cfg->nodes;
 	pg->nr_cpus = cfg->cpus;
 	pg->nodes = sim_xcalloc(pg->nr_nodes, sizeof *pg->nodes);

@@ -1314,6 +1314,9 @@ struct kmem_cache *kmem_cache_create(struct sim *sim, const char *name,
 			       name, a.sheaf_capacity);
 		goto fail;
 	}
+	/* sheaves came with 6.18's kmem_cache_args: a 6.1 cache has none */
+	if (sim_kver_before(sim, SIM_KERNEL_6_18))
+		a.sheaf_capacity = 0;
 	if (!a.usersize && !a.sheaf_capacity) {
 		struct kmem_cache *t = slab_find_mergeable(sim, size, a.align, flags,
 							   name, a.ctor);

@@ -268,7 +268,45 @@ static unsigned calc_slab_order(unsigned size, unsigned min_order,
 	return order;
 }
 
-/* calculate_order(): -1 if no order up to MAX_PAGE_ORDER holds one object */
+/*
+ * 6.1 calculate_order() (mm/slub.c until 6.7): for min_objects counting
+ * down to 2, the first order from get_order(min_objects * size) up to
+ * slub_max_order whose leftover is at most 1/16, 1/8 or 1/4 of the slab;
+ * then one object per slab up to slub_max_order, then up to MAX_ORDER.
+ */
+static int calculate_order_6_1(const struct sim *sim, unsigned size,
+			       unsigned min_objects, unsigned max_order)
+{
+	unsigned order;
+
+	for (; min_objects > 1; min_objects--) {
+		for (unsigned fraction = 16; fraction >= 4; fraction /= 2) {
+			/* calc_slab_order(): the order holding min_objects first */
+			unsigned lo = SIM_MAX(slub_min_order(sim),
+					      sim_get_order((uint64_t)min_objects * size));
+
+			if (order_objects(slub_min_order(sim), size) > SLAB_MAX_OBJS)
+				return (int)sim_get_order((uint64_t)size * SLAB_MAX_OBJS) - 1;
+			order = calc_slab_order(size, lo, max_order, fraction);
+			if (order <= max_order)
+				return (int)order;
+		}
+	}
+	/* a single object, within slub_max_order, then within MAX_ORDER */
+	order = calc_slab_order(size, SIM_MAX(slub_min_order(sim), sim_get_order(size)),
+				max_order, 1);
+	if (order <= max_order)
+		return (int)order;
+	order = calc_slab_order(size, SIM_MAX(slub_min_order(sim), sim_get_order(size)),
+				SIM_MAX_ORDER, 1);
+	return order <= SIM_MAX_ORDER ? (int)order : -1;
+}
+
+/*
+ * calculate_order(): -1 if no order up to MAX_PAGE_ORDER holds one object.
+ * 6.18 (since 6.8): one pass over the fractions 16, 8, 4, 2 from the
+ * order that holds min_objects; 6.1: calculate_order_6_1().
+ */
 static int calculate_order(const struct sim *sim, unsigned size)
 {
 	unsigned min_objects, max_objects, min_order, order;
@@ -276,12 +314,15 @@ static int calculate_order(const struct sim *sim, unsigned size)
 
 	min_objects = (unsigned)sim->cfg.slub_min_objects;
 	if (!min_objects) {
-		unsigned nr_cpus = sim->cfg.cpus;	/* num_present_cpus() */
+		/* num_present_cpus(), or nr_cpu_ids if that is 1 */
+		unsigned nr_cpus = sim->cfg.cpus;
 
 		min_objects = 4 * (sim_fls(nr_cpus) + 1);
 	}
 	max_objects = SIM_MAX(order_objects(max_order, size), 1u);
 	min_objects = SIM_MIN(min_objects, max_objects);
+	if (sim_kver_before(sim, SIM_KERNEL_6_18))
+		return calculate_order_6_1(sim, size, min_objects, max_order);
 
 	min_order = SIM_MAX(slub_min_order(sim),
 			    sim_get_order((uint64_t)min_objects * size));
@@ -1604,7 +1645,8 @@ static int slub_cache_init(struct sim *sim, struct kmem_cache *s)
 	s->min_partial = SIM_CLAMP(sim_ilog2(s->size) / 2, (unsigned)MIN_PARTIAL,
 				   (unsigned)MAX_PARTIAL);
 	sc->debug = (s->flags & SLAB_DEBUG_FLAGS) != 0;
-	sc->cpu_partial_on = !sc->debug;
+	/* SLUB_CPU_PARTIAL depends on SMP: a uniprocessor kernel has none */
+	sc->cpu_partial_on = !sc->debug && sim_smp(sim);
 	set_cpu_partial(s, sc->cpu_partial_on);
 	if (s->sheaf_capacity && sc->debug)
 		s->sheaf_capacity = 0;	/* sheaves are not set up for debug caches */

@@ -143,7 +143,7 @@ static int zone_layout_pages(struct pgalloc_state *pg,
 	}
 	if (total < pageblock_nr_pages(pg)) {
 		snprintf(err, errlen,
-			 "zones hold %llu pages, below one pageblock (%u pages)",
+			 "zones hold %llu pages, below one pageblock (%lu pages)",
 			 (unsigned long long)total, pageblock_nr_pages(pg));
 		return SIM_EINVAL;
 	}
@@ -314,12 +314,20 @@ static int zone_highsize(const struct pgalloc_state *pg, const struct zone *z,
 	return (int)SIM_MAX(high, (long)batch << 2);
 }
 
-/* zone_set_pageset_high_and_batch(zone, 0), for every populated zone */
+/*
+ * zone_set_pageset_high_and_batch(zone, 0), for every populated zone.
+ * 6.18 (since 6.7): pcp->high floats between high_min (the low watermark
+ * split over the node's CPUs) and high_max (managed / 8 split likewise).
+ * 6.1: pcp->high is fixed at zone_highsize() from the low watermark and
+ * never moves (6.1 mm/page_alloc.c zone_highsize(), pageset_update()):
+ * here high_min == high_max == high.
+ */
 static void zone_setup_pageset(struct pgalloc_state *pg, struct zone *z)
 {
 	int batch = zone_batchsize(z);
 	int high_min = zone_highsize(pg, z, batch, 0);
-	int high_max = zone_highsize(pg, z, batch, MIN_PERCPU_PAGELIST_HIGH_FRACTION);
+	int high_max = pg->pcp_fixed_high ? high_min
+		: zone_highsize(pg, z, batch, MIN_PERCPU_PAGELIST_HIGH_FRACTION);
 
 	for (unsigned cpu = 0; cpu < pg->nr_cpus; cpu++) {
 		struct per_cpu_pages *pcp = &z->pcp[cpu];
@@ -327,6 +335,8 @@ static void zone_setup_pageset(struct pgalloc_state *pg, struct zone *z)
 		pcp->batch = batch;
 		pcp->high_min = high_min;
 		pcp->high_max = high_max;
+		if (pg->pcp_fixed_high)
+			pcp->high = high_min;
 	}
 }
 

@@ -75,6 +75,7 @@ struct per_cpu_pages {
 	int batch;			/* chunk moved to/from the buddy lists */
 	int free_count;			/* pages freed since the last allocation, capped */
 	short alloc_factor;		/* refill batch scale for order 0 (0..5) */
+	short free_factor;		/* 6.1: drain batch scale (0..5) */
 	uint8_t flags;			/* PCPF_* */
 	struct free_list lists[NR_PCP_LISTS_MAX];
 };
@@ -155,6 +156,9 @@ struct pgalloc_state {
 	bool thp;			/* cfg.thp: PMD-order pcp lists, min_free raise */
 	unsigned nr_pcp_lists;		/* 12, or 14 with THP */
 	unsigned pb_order;		/* cfg.pageblock_order */
+	bool pcp_fixed_high;		/* kernel < 6.7: pcp->high = zone_highsize() */
+	enum sim_kernel kver;		/* cfg.kernel: /proc formats */
+	bool smp;			/* cfg.smp: /proc formats */
 };
 
 /* ---- Implemented as inlines ---- */

@@ -1,0 +1,220 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
+-- kmemsim.allocbench: the workloads W4, W5 and W6 that were run on real
+-- Linux 6.1 kernels (SLAB, SLUB, SLOB under User-Mode Linux; the harness
+-- mm/allocbench.c and the recipe are described in tests/data/linux-6.1/README.md),
+-- operation for operation, so a simulator can be held against the real
+-- kernel's /proc/slabinfo and per-CPU page lists.
+--
+--   local ab = require "kmemsim.allocbench"
+--   local sim = km.new(ab.profile())          -- the real machine's profile
+--   local w = ab.w4(sim)                      -- create the caches
+--   local r = w:run()                         -- 2,000,000 operations
+--   print(r.final_state, r.allocs, r.frees)   -- the README's checksums
+--   print(w:slabinfo())                       -- the six caches' lines
+--   w:free_all()                              -- phase 2: every slot freed
+--
+-- The operation stream: xorshift64 (x ^= x << 13; x ^= x >> 7;
+-- x ^= x << 17, arithmetic mod 2^64) from 0x9E3779B97F4A7C15; each
+-- operation draws k = r64() % S; an occupied slot is freed, an empty one
+-- is filled with what one more r64() draws.  Lua integers are 64-bit two's
+-- complement, `<<` and `>>` are logical shifts, so the generator is exact
+-- as written; `%` is floored on signed values, so the draws use an
+-- unsigned modulo (umod) of the 64-bit pattern.
+
+local M = {}
+
+M.SEED = 0x9E3779B97F4A7C15	-- wraps to a negative Lua integer: same bits
+
+-- the profile of the real machine: Linux 6.1 under UML, uniprocessor,
+-- 256M with 62973 managed pages in one Normal zone, pageblock_order 10,
+-- booted with slab_nomerge
+function M.profile(extra)
+  local p = { kernel = "6.1", smp = false, cpus = 1, pageblock_order = 10,
+              zones = { Normal = 62973 }, slab_nomerge = true }
+  for k, v in pairs(extra or {}) do p[k] = v end
+  return p
+end
+
+-- x mod d for x read as an unsigned 64-bit number, 0 < d < 2^62
+local function umod(x, d)
+  if x >= 0 then return x % d end
+  local r = x - (((x >> 1) // d) << 1) * d	-- in [0, 2d) unsigned
+  if not math.ult(r, d) then r = r - d end
+  return r
+end
+M.umod = umod
+
+-- one step of the generator: the new state (and the drawn value)
+local function r64(x)
+  x = x ~ (x << 13)
+  x = x ~ (x >> 7)
+  return x ~ (x << 17)
+end
+M.r64 = r64
+
+function M.hex(x) return ("%016x"):format(x) end
+
+-- ---------------------------------------------------------------- W4
+
+-- six caches, created in this order by kmem_cache_create(name, size, 0, flags, NULL)
+M.W4_CACHES = {
+  { name = "c24",   size = 24 },
+  { name = "c96h",  size = 96,   flags = "SLAB_HWCACHE_ALIGN" },
+  { name = "c200",  size = 200 },
+  { name = "c680",  size = 680 },
+  { name = "c1200", size = 1200, flags = "SLAB_HWCACHE_ALIGN" },
+  { name = "c3000", size = 3000 },
+}
+M.W4_OPS, M.W4_SLOTS = 2000000, 30000
+
+-- ---------------------------------------------------------------- W5
+
+-- (bytes_req, weight): the 64 most frequent kmalloc sizes of the 6.18
+-- build trace, by size; a draw walks them with r = r64() % 8249
+M.W5_SIZES = {
+  {11,551},{13,16},{16,60},{28,274},{32,75},{40,8},{48,120},{50,69},
+  {51,529},{52,1077},{53,481},{54,1094},{55,42},{56,326},{57,79},{58,83},
+  {59,66},{60,57},{61,63},{62,35},{63,20},{64,610},{65,10},{66,20},
+  {67,7},{68,6},{69,12},{70,13},{71,21},{72,354},{73,26},{74,25},
+  {75,14},{76,16},{77,7},{78,8},{79,4},{80,8},{81,2},{82,8},
+  {83,8},{84,2},{85,10},{86,10},{87,7},{88,18},{89,10},{90,5},
+  {91,5},{92,7},{93,6},{94,3},{96,281},{112,11},{168,16},{176,150},
+  {288,148},{312,7},{408,274},{504,274},{640,150},{728,184},{784,90},{2048,277},
+}
+M.W5_TOTAL, M.W5_OPS, M.W5_SLOTS = 8249, 1000000, 16384
+
+-- ---------------------------------------------------------------- W6
+
+M.W6_OPS, M.W6_SLOTS = 500000, 4096
+
+-- ---------------------------------------------------------------- runner
+
+local Run = {}
+Run.__index = Run
+
+-- the loop shared by the three workloads: @alloc(draw) returns what to
+-- keep in the slot (nil when the allocation failed), @free(kept) frees it
+local function loop(self, ops, slots, alloc, free)
+  local slot, st = self.slot, M.SEED
+  local allocs, frees, fails = 0, 0, 0
+  for _ = 1, ops do
+    st = r64(st)
+    local k = umod(st, slots)
+    local v = slot[k]
+    if v then
+      free(v, k)
+      slot[k] = nil
+      frees = frees + 1
+    else
+      st = r64(st)
+      v = alloc(st, k)
+      if v then
+        slot[k] = v
+        allocs = allocs + 1
+      else
+        fails = fails + 1
+      end
+    end
+  end
+  self.st = st
+  return { allocs = allocs, frees = frees, fails = fails, final_state = M.hex(st) }
+end
+
+-- live slots as { objects = n, bytes = b, by = { [key] = n } }
+function Run:live()
+  local n, bytes, by = 0, 0, {}
+  for k = 0, self.slots - 1 do
+    local v = self.slot[k]
+    if v then
+      local key, b = self.describe(v, k)
+      n = n + 1
+      bytes = bytes + b
+      by[key] = (by[key] or 0) + 1
+    end
+  end
+  return { objects = n, bytes = bytes, by = by }
+end
+
+-- phase 2 of the harness: every occupied slot freed, in index order
+function Run:free_all()
+  for k = 0, self.slots - 1 do
+    local v = self.slot[k]
+    if v then
+      self.free(v, k)
+      self.slot[k] = nil
+    end
+  end
+end
+
+-- W4 on @sim: the six caches are created now (the harness's "created" point)
+function M.w4(sim, opts)
+  opts = opts or {}
+  local self = setmetatable({ sim = sim, slot = {}, slots = M.W4_SLOTS,
+                              ops = opts.ops or M.W4_OPS, caches = {} }, Run)
+  for i, d in ipairs(M.W4_CACHES) do
+    self.caches[i] = sim:cache_create(d.name, d.size, d.flags and { flags = d.flags } or nil)
+  end
+  local caches, which = self.caches, {}
+  self.which = which
+  -- a slot holds the object's address; which[k] its cache's index
+  function self.free(addr, k) caches[which[k]]:free(addr) end
+  function self.describe(_, k)
+    local i = which[k]
+    return M.W4_CACHES[i].name, M.W4_CACHES[i].size
+  end
+  function self.alloc(st, k)
+    local i = umod(st, 6) + 1
+    local addr = caches[i]:alloc("GFP_KERNEL")
+    if addr then which[k] = i end
+    return addr
+  end
+  return self
+end
+
+-- W5 on @sim: plain kmalloc/kfree
+function M.w5(sim, opts)
+  opts = opts or {}
+  local self = setmetatable({ sim = sim, slot = {}, slots = M.W5_SLOTS,
+                              ops = opts.ops or M.W5_OPS }, Run)
+  local sizes, size_of = M.W5_SIZES, {}
+  function self.free(addr, k) sim:kfree(addr) end
+  function self.describe(_, k) return "kmalloc", size_of[k] end
+  function self.alloc(st, k)
+    local r = umod(st, M.W5_TOTAL)
+    local size
+    for i = 1, #sizes do
+      local e = sizes[i]
+      if r < e[2] then size = e[1] break end
+      r = r - e[2]
+    end
+    local addr = sim:kmalloc(size, "GFP_KERNEL")
+    if addr then size_of[k] = size end
+    return addr
+  end
+  self.size_of = size_of
+  return self
+end
+
+-- W6 on @sim: alloc_pages(GFP_KERNEL, 0..3) without __GFP_COMP
+function M.w6(sim, opts)
+  opts = opts or {}
+  local self = setmetatable({ sim = sim, slot = {}, slots = M.W6_SLOTS,
+                              ops = opts.ops or M.W6_OPS }, Run)
+  local order_of = {}
+  function self.free(pfn, k) sim:free_pages(pfn, order_of[k]) end
+  function self.describe(_, k) return order_of[k], 1 << order_of[k] end
+  function self.alloc(st, k)
+    local o = umod(st, 4)
+    local pfn = sim:alloc_pages(o, "GFP_KERNEL")
+    if pfn then order_of[k] = o end
+    return pfn
+  end
+  return self
+end
+
+-- run the operations; the checksums of the README when ops is the default
+function Run:run()
+  return loop(self, self.ops, self.slots, self.alloc, self.free)
+end
+
+return M
