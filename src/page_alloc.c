@@ -498,6 +498,8 @@ static sim_time_t pgalloc_vmstat_quiet(struct sim *sim, void *arg)
 	const struct pgalloc_state *pg = sim->pg;
 
 	(void)arg;
+	if (pg->pcp_fixed_high)		/* 6.1: nothing decays */
+		return SIM_TIME_NEVER;
 	for (unsigned nid = 0; nid < pg->nr_nodes; nid++) {
 		for (int zi = 0; zi < SIM_NR_ZONES; zi++) {
 			const struct zone *z = &pg->nodes[nid].zones[zi];
