@@ -1001,14 +1001,11 @@ static bool barn_push(struct slub_sheaf ***arr, unsigned *nr, unsigned *cap,
 	return true;
 }
 
-static struct slub_sheaf *barn_get_empty_sheaf(struct kmem_cache *s,
-					       struct slub_barn *barn)
+/* barn_get_empty_sheaf(): counts nothing (BARN_GET* are about full sheaves) */
+static struct slub_sheaf *barn_get_empty_sheaf(struct slub_barn *barn)
 {
-	if (!barn->nr_empty) {
-		stat(slub_cache(s), BARN_GET_FAIL);
+	if (!barn->nr_empty)
 		return NULL;
-	}
-	stat(slub_cache(s), BARN_GET);
 	return barn->empty[--barn->nr_empty];
 }
 
@@ -1048,9 +1045,13 @@ static struct slub_sheaf *barn_replace_empty_sheaf(struct kmem_cache *s,
 	return full;
 }
 
-/* barn_replace_full_sheaf(): an empty one for @full; *@too_many if refused */
-static struct slub_sheaf *barn_replace_full_sheaf(struct kmem_cache *s,
-						  struct slub_barn *barn,
+/*
+ * barn_replace_full_sheaf(): an empty one for @full; *@too_many if refused
+ * (-E2BIG).  The caller counts: BARN_PUT on success, BARN_PUT_FAIL at once
+ * for too many full sheaves, but for "no empty sheaf" only if it cannot
+ * allocate one either (__pcs_replace_full_main()'s put_fail).
+ */
+static struct slub_sheaf *barn_replace_full_sheaf(struct slub_barn *barn,
 						  struct slub_sheaf *full,
 						  bool *too_many)
 {
@@ -1059,19 +1060,15 @@ static struct slub_sheaf *barn_replace_full_sheaf(struct kmem_cache *s,
 	*too_many = false;
 	if (barn->nr_full >= MAX_FULL_SHEAVES) {
 		*too_many = true;
-		stat(slub_cache(s), BARN_PUT_FAIL);
 		return NULL;
 	}
-	if (!barn->nr_empty) {
-		stat(slub_cache(s), BARN_PUT_FAIL);
+	if (!barn->nr_empty)
 		return NULL;
-	}
 	empty = barn->empty[--barn->nr_empty];
 	if (!barn_put_full_sheaf(barn, full, true)) {
 		barn->empty[barn->nr_empty++] = empty;
 		return NULL;
 	}
-	stat(slub_cache(s), BARN_PUT);
 	return empty;
 }
 
@@ -1203,7 +1200,7 @@ static sim_addr_t alloc_from_pcs(struct sim *sim, struct kmem_cache *s,
 			empty = c->spare;
 			c->spare = NULL;
 		} else {
-			empty = barn_get_empty_sheaf(s, barn);
+			empty = barn_get_empty_sheaf(barn);
 		}
 		if (empty) {
 			if (refill_sheaf(sim, s, cpu, empty, gfp)) {
@@ -1232,6 +1229,7 @@ static sim_addr_t alloc_from_pcs(struct sim *sim, struct kmem_cache *s,
 			c->spare = full;
 		} else {
 			barn_put_full_sheaf(barn, full, true);
+			stat(sc, BARN_PUT);
 		}
 	}
 do_alloc:
@@ -1262,7 +1260,9 @@ static void pcs_install_empty_sheaf(struct kmem_cache *s, struct slub_cpu *c,
 		barn_put_empty_sheaf(barn, empty, true);
 		return;
 	}
+	/* barn_replace_full_sheaf() found no empty sheaf; we made one */
 	barn_put_full_sheaf(barn, c->main, true);
+	stat(slub_cache(s), BARN_PUT);
 	c->main = empty;
 }
 
@@ -1277,10 +1277,10 @@ static bool free_to_pcs(struct sim *sim, struct kmem_cache *s, unsigned cpu,
 restart:
 	if (unlikely(c->main->size == s->sheaf_capacity)) {
 		struct slub_sheaf *empty;
-		bool too_many;
+		bool too_many, put_fail = false;
 
 		if (!c->spare) {
-			empty = barn_get_empty_sheaf(s, barn);
+			empty = barn_get_empty_sheaf(barn);
 			if (empty) {
 				c->spare = c->main;
 				c->main = empty;
@@ -1296,8 +1296,9 @@ restart:
 			c->spare = t;
 			goto do_free;
 		}
-		empty = barn_replace_full_sheaf(s, barn, c->main, &too_many);
+		empty = barn_replace_full_sheaf(barn, c->main, &too_many);
 		if (empty) {
+			stat(sc, BARN_PUT);
 			c->main = empty;
 			goto do_free;
 		}
@@ -1305,14 +1306,18 @@ restart:
 			/* the spare exists and is full: flush it and reuse it */
 			struct slub_sheaf *to_flush = c->spare;
 
+			stat(sc, BARN_PUT_FAIL);
 			c->spare = NULL;
 			sheaf_flush_unused(sim, s, cpu, to_flush);
 			pcs_install_empty_sheaf(s, c, barn, to_flush);
 			goto do_free;
 		}
+		put_fail = true;	/* counted only if no sheaf can be allocated */
 alloc_empty:
 		empty = alloc_empty_sheaf(s);
 		if (!empty) {
+			if (put_fail)
+				stat(sc, BARN_PUT_FAIL);
 			if (sheaf_flush_main(sim, s, cpu))
 				goto restart;
 			return false;

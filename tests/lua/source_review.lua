@@ -40,3 +40,42 @@ do
   expect.eq(c:stats().order_fallback, 1, "ORDER_FALLBACK: the second try succeeded")
   sim:close()
 end
+
+-- ---- fix 4: the sheaf counters of 6.18 mm/slub.c ----
+-- barn_get_empty_sheaf() counts nothing; __pcs_replace_empty_main() counts
+-- BARN_GET when barn_replace_empty_sheaf() gives a full sheaf, else
+-- BARN_GET_FAIL; __pcs_replace_full_main() counts BARN_PUT when
+-- barn_replace_full_sheaf() takes the full main sheaf, BARN_PUT_FAIL at once
+-- only for too many full sheaves (-E2BIG); with no empty sheaf in the barn it
+-- allocates one and __pcs_install_empty_sheaf() puts the full main sheaf in
+-- the barn and counts BARN_PUT.  Capacity 4, one CPU, 9 allocations, 9 frees,
+-- 9 allocations, worked out by hand:
+--   alloc 1: main empty, no spare, barn has no full sheaf: BARN_GET_FAIL;
+--            no empty sheaf either: a new sheaf is filled; the empty main
+--            goes to the barn (1 empty)
+--   alloc 5, 9: the same, but the refill reuses the barn's empty sheaf:
+--            BARN_GET_FAIL (3 in all); the old main goes back (1 empty)
+--   free 2:  main full, no spare: the barn's empty sheaf becomes main (0 empty)
+--   free 6:  main and spare full, the barn has no empty sheaf: a new one is
+--            allocated, the full main goes to the barn: BARN_PUT (1 full)
+--   allocs 1..4 from main, 5 swaps in the full spare, 9: main and spare
+--            empty, the barn's full sheaf: BARN_GET
+do
+  local sim = km.new{ cpus = 1, policy = "slub" }
+  local c = sim:cache_create("sheaved", 64, { flags = "SLAB_NO_MERGE", sheaf_capacity = 4 })
+  local objs = {}
+  for i = 1, 9 do objs[i] = assert(c:alloc("GFP_KERNEL")) end
+  local st = c:stats()
+  expect.eq(st.barn_get, 0, "no full sheaf ever came from the barn")
+  expect.eq(st.barn_get_fail, 3, "allocs 1, 5 and 9 found no full sheaf")
+  for i = 1, 9 do c:free(objs[i]) end
+  st = c:stats()
+  expect.eq(st.barn_put, 1, "free 6: the full main sheaf went to the barn")
+  expect.eq(st.barn_put_fail, 0, "an empty sheaf could be allocated")
+  for i = 1, 9 do objs[i] = assert(c:alloc("GFP_KERNEL")) end
+  st = c:stats()
+  expect.eq(st.barn_get, 1, "alloc 9 took the barn's full sheaf")
+  expect.eq(st.barn_get_fail, 3, "no more failures")
+  for i = 1, 9 do c:free(objs[i]) end
+  sim:close()
+end
