@@ -315,6 +315,18 @@ static int lslab_cache_shrink(lua_State *L)
 	return 1;
 }
 
+/* c:validate() -> errors (validate_slab_cache(), counted as slub_kunit does) */
+static int lslab_cache_validate(lua_State *L)
+{
+	sim_cache_t h;
+	struct sim *sim = lslab_checkcache(L, 1, &h);
+	unsigned errors = 0;
+
+	sim_cache_validate(sim, h, &errors);
+	lua_pushinteger(L, (lua_Integer)errors);
+	return 1;
+}
+
 static int lslab_cache_destroy(lua_State *L)
 {
 	sim_cache_t h;
@@ -692,6 +704,7 @@ static void lslab_createmeta(lua_State *L)
 		{ "info", lslab_cache_info },
 		{ "stats", lslab_cache_stats },
 		{ "shrink", lslab_cache_shrink },
+		{ "validate", lslab_cache_validate },
 		{ "destroy", lslab_cache_destroy },
 		{ "tune", lslab_cache_tune },
 		{ "dump", lslab_cache_dump },

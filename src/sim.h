@@ -560,6 +560,9 @@ int sim_cache_destroy(struct sim *sim, sim_cache_t c);
 int sim_cache_alloc(struct sim *sim, sim_cache_t c, gfp_t gfp, sim_addr_t *out);
 /** sim_cache_free - Return: SIM_OK, SIM_EBUG (reported), SIM_ENOENT */
 int sim_cache_free(struct sim *sim, sim_cache_t c, sim_addr_t obj);
+/** sim_cache_validate - validate_slab_cache(); *@errors as slub_kunit counts them.
+ *  Return: SIM_OK, SIM_ENOENT */
+int sim_cache_validate(struct sim *sim, sim_cache_t c, unsigned *errors);
 /** sim_cache_shrink - Return: SIM_OK with *@pages freed, SIM_ENOENT */
 int sim_cache_shrink(struct sim *sim, sim_cache_t c, uint64_t *pages);
 /** sim_cache_tune - SLAB's "name limit batchcount shared" (SIM_EINVAL if not tunable) */

@@ -415,6 +415,12 @@ struct slab_ops {
 			      struct sim_field *out, size_t max);
 	size_t (*stat_fields)(const struct sim *sim, const struct kmem_cache *s,
 			      struct sim_field *out, size_t max);
+	/**
+	 * freelist_after - how many free objects the free pointer of free
+	 * slot @slot of @slab leads to (on_freelist()'s walk); optional
+	 */
+	unsigned (*freelist_after)(const struct sim *sim, const struct kmem_cache *s,
+				   struct slab *slab, uint32_t slot);
 	/** validate - check the policy's invariants for @s; false on a break */
 	bool (*validate)(const struct sim *sim, const struct kmem_cache *s);
 	/** dump - the policy's lists for @s as text (teaching, tests); optional */
@@ -608,6 +614,14 @@ struct kmem_cache *kmalloc_slab(const struct sim *sim, size_t size, gfp_t gfp);
 enum kmalloc_cache_type kmalloc_type(gfp_t gfp);
 /** kmalloc_index - the class index of @size (kmalloc_index(); 0 for 0) */
 unsigned kmalloc_index(size_t size);
+
+/**
+ * kmem_cache_validate - validate_slab_cache(): check every object of @s the
+ * kernel would check (free pointers, red zones, poison) and report what
+ * kmem_poke() damaged, restoring it.  Return: the errors a slub_kunit test
+ * counts (one per BUG or FIX line); 0 for a cache without debug flags.
+ */
+unsigned kmem_cache_validate(struct sim *sim, struct kmem_cache *s);
 
 /** kmem_poke - the simulated kernel writes @len bytes at @addr (see slab_common.c)
  *  Return: what was hit, e.g. "object", "right red zone", "free object" */

@@ -84,13 +84,24 @@ enum slab_damage_kind {
 	DAMAGE_RED_LEFT,	/* left red zone of a live object */
 	DAMAGE_RED_RIGHT,	/* right red zone (object_size .. inuse) */
 	DAMAGE_RED_KMALLOC,	/* between the requested size and object_size */
+	DAMAGE_RED_LEFT_FREE,	/* left red zone of a free object (SLUB_RED_INACTIVE) */
+	DAMAGE_RED_RIGHT_FREE,	/* right red zone of a free object */
+	DAMAGE_FREEPTR,		/* the free pointer of a free object of a debug cache */
 };
+
+/* the kinds a live object can have, and those of a free one */
+#define DAMAGE_LIVE_MASK	((1u << DAMAGE_RED_LEFT) | (1u << DAMAGE_RED_RIGHT) | \
+				 (1u << DAMAGE_RED_KMALLOC))
+#define DAMAGE_RED_FREE_MASK	((1u << DAMAGE_RED_LEFT_FREE) | (1u << DAMAGE_RED_RIGHT_FREE))
 
 static const char *const slab_damage_what[] = {
 	[DAMAGE_POISON] = "Poison",
 	[DAMAGE_RED_LEFT] = "Left Redzone",
 	[DAMAGE_RED_RIGHT] = "Right Redzone",
 	[DAMAGE_RED_KMALLOC] = "kmalloc Redzone",
+	[DAMAGE_RED_LEFT_FREE] = "Left Redzone",
+	[DAMAGE_RED_RIGHT_FREE] = "Right Redzone",
+	[DAMAGE_FREEPTR] = "Freepointer",
 };
 /* the byte check_bytes_and_report() expected to find */
 static const unsigned slab_damage_value[] = {
@@ -98,6 +109,9 @@ static const unsigned slab_damage_value[] = {
 	[DAMAGE_RED_LEFT] = 0xcc,	/* SLUB_RED_ACTIVE */
 	[DAMAGE_RED_RIGHT] = 0xcc,
 	[DAMAGE_RED_KMALLOC] = 0xcc,
+	[DAMAGE_RED_LEFT_FREE] = 0xbb,	/* SLUB_RED_INACTIVE */
+	[DAMAGE_RED_RIGHT_FREE] = 0xbb,
+	[DAMAGE_FREEPTR] = 0,		/* not a byte pattern: a pointer */
 };
 
 /* one damaged object: what was overwritten, first byte and extent */
@@ -937,7 +951,10 @@ static void slab_damage_add(struct sim *sim, sim_addr_t obj, unsigned kind,
 
 /*
  * Report and restore the damage of @obj whose kinds are in @mask, as
- * check_bytes_and_report() does.  Return: how many records were reported.
+ * check_object() does: check_bytes_and_report() for a byte pattern (a BUG
+ * and a FIX line), object_err("Freepointer corrupt") for a free pointer (the
+ * kernel zaps it; kmemsim keeps its freelist).  Return: the errors a kunit
+ * test would count (slab_add_kunit_errors(): one per BUG or FIX line).
  */
 static unsigned slab_damage_report(struct sim *sim, const struct kmem_cache *s,
 				   sim_addr_t obj, sim_addr_t slab_base,
@@ -958,6 +975,16 @@ static unsigned slab_damage_report(struct sim *sim, const struct kmem_cache *s,
 			(st->nr_damage - i - 1) * sizeof *st->damage);
 		st->nr_damage--;
 		sim_printk(sim, "=============================================================================");
+		if (d.kind == DAMAGE_FREEPTR) {
+			sim_report_bug(sim, SIM_BUG_POISON, "BUG %s (Not tainted): Freepointer corrupt",
+				       s->name);
+			sim_printk(sim, "-----------------------------------------------------------------------------");
+			sim_printk(sim, "Object 0x%llx @offset=%llu: free pointer at +%u overwritten",
+				   (unsigned long long)obj, (unsigned long long)(obj - slab_base),
+				   s->offset);
+			n++;
+			continue;
+		}
 		sim_report_bug(sim, d.kind == DAMAGE_POISON ? SIM_BUG_POISON : SIM_BUG_REDZONE,
 			       "BUG %s (Not tainted): %s overwritten", s->name,
 			       slab_damage_what[d.kind]);
@@ -971,9 +998,36 @@ static unsigned slab_damage_report(struct sim *sim, const struct kmem_cache *s,
 			   slab_damage_what[d.kind], (unsigned long long)d.start,
 			   (unsigned long long)(d.start + d.len - 1),
 			   slab_damage_value[d.kind]);
-		n++;
+		n += 2;
 	}
 	return n;
+}
+
+/* forget the damage of @obj whose kinds are in @mask (overwritten unseen) */
+static void slab_damage_drop(struct slab_state *st, sim_addr_t obj, unsigned mask)
+{
+	size_t i = slab_damage_lower(st, obj);
+
+	while (i < st->nr_damage && st->damage[i].obj == obj) {
+		if (mask & (1u << st->damage[i].kind)) {
+			memmove(&st->damage[i], &st->damage[i + 1],
+				(st->nr_damage - i - 1) * sizeof *st->damage);
+			st->nr_damage--;
+		} else {
+			i++;
+		}
+	}
+}
+
+/* the damage record of @obj of @kind, or NULL */
+static const struct slab_damage *slab_damage_find(const struct slab_state *st,
+						  sim_addr_t obj, unsigned kind)
+{
+	for (size_t i = slab_damage_lower(st, obj);
+	     i < st->nr_damage && st->damage[i].obj == obj; i++)
+		if (st->damage[i].kind == kind)
+			return &st->damage[i];
+	return NULL;
 }
 
 /* free_slab() with consistency checks: damage of a slab about to go */
@@ -993,6 +1047,74 @@ static void slab_damage_check_range(struct sim *sim, struct slab *slab)
 		if (slab_damage_report(sim, s, st->damage[i].obj, base, ~0u) == 0)
 			i++;
 	}
+}
+
+/* validate_slab() of one slot slab: on_freelist(), then check_object() of each */
+static unsigned slab_validate_slab(struct sim *sim, const struct kmem_cache *s,
+				   struct slab *slab)
+{
+	struct slab_state *st = sim->slab;
+	sim_addr_t base = slab_address(slab);
+	unsigned errors = 0;
+
+	/* on_freelist(): a bad free pointer cuts the chain after its object */
+	for (uint32_t i = 0; i < slab->nr_slots; i++) {
+		sim_addr_t obj = slab_obj_addr(base, slab, i);
+		unsigned after;
+
+		if (slab_slot_live(slab, i) || !slab_damage_find(st, obj, DAMAGE_FREEPTR))
+			continue;
+		slab_damage_drop(st, obj, 1u << DAMAGE_FREEPTR);
+		sim_printk(sim, "=============================================================================");
+		sim_report_bug(sim, SIM_BUG_POISON, "BUG %s (Not tainted): Freechain corrupt",
+			       s->name);
+		sim_printk(sim, "-----------------------------------------------------------------------------");
+		sim_printk(sim, "Object 0x%llx @offset=%llu: free pointer at +%u overwritten",
+			   (unsigned long long)obj, (unsigned long long)(obj - base), s->offset);
+		errors++;
+		after = st->ops->freelist_after ? st->ops->freelist_after(sim, s, slab, i) : 0;
+		if (after) {
+			/* the objects behind it look allocated: inuse is "wrong" */
+			unsigned free = slab->nr_slots - slab->nr_live;
+
+			sim_printk(sim, "=============================================================================");
+			sim_printk(sim, "BUG %s (Not tainted): Wrong object count. Counter is %u but counted were %u",
+				   s->name, slab->nr_live, slab->nr_slots - (free - after));
+			sim_printk(sim, "-----------------------------------------------------------------------------");
+			sim_printk(sim, "FIX %s: Object count adjusted", s->name);
+			errors += 2;
+		}
+	}
+	/* check_object() with SLUB_RED_ACTIVE or SLUB_RED_INACTIVE */
+	for (uint32_t i = 0; i < slab->nr_slots; i++) {
+		sim_addr_t obj = slab_obj_addr(base, slab, i);
+
+		if (!st->nr_damage)
+			break;
+		errors += slab_damage_report(sim, s, obj, base,
+					     slab_slot_live(slab, i) ? DAMAGE_LIVE_MASK : ~DAMAGE_LIVE_MASK);
+	}
+	return errors;
+}
+
+unsigned kmem_cache_validate(struct sim *sim, struct kmem_cache *s)
+{
+	struct slab_state *st = sim->slab;
+	unsigned errors = 0;
+
+	if (!(s->flags & SLAB_DEBUG_FLAGS))
+		return 0;	/* nothing recorded: kmem_poke damages debug caches only */
+	for (uint32_t id = 0; id < st->nr_slab_ids; id++) {
+		struct slab *slab = st->slabs[id];
+
+		if (!st->slab_used[id] || slab->kind != SLAB_KIND_SLOTS || slab->cache_id != s->id)
+			continue;
+		/* full slabs are on a list (n->full) only with SLAB_STORE_USER */
+		if (slab->nr_live == slab->nr_slots && !(s->flags & SLAB_STORE_USER))
+			continue;
+		errors += slab_validate_slab(sim, s, slab);
+	}
+	return errors;
 }
 
 const char *kmem_poke(struct sim *sim, sim_addr_t addr, size_t len)
@@ -1022,9 +1144,28 @@ const char *kmem_poke(struct sim *sim, sim_addr_t addr, size_t len)
 	idx = (int64_t)((rel - (slab->first - s->red_left_pad)) / slab->stride);
 	obj = slab_obj_addr(base, slab, (uint32_t)idx);
 	if (!slab_slot_live(slab, (uint32_t)idx)) {
-		if (s->flags & SLAB_OBJECT_POISON) {
+		sim_addr_t fp = obj + s->offset;
+
+		/* a debug cache checks the free pointer (check_object, on_freelist) */
+		if ((s->flags & SLAB_DEBUG_FLAGS) && addr < fp + 8 && addr + len > fp) {
+			slab_damage_add(sim, obj, DAMAGE_FREEPTR, addr, len);
+			return "free pointer";
+		}
+		if ((s->flags & SLAB_OBJECT_POISON) && addr >= obj &&
+		    addr < obj + s->object_size) {
 			slab_damage_add(sim, obj, DAMAGE_POISON, addr, len);
 			return "free object (poisoned)";
+		}
+		if ((s->flags & SLAB_RED_ZONE) && addr < obj) {
+			slab_damage_add(sim, obj, DAMAGE_RED_LEFT_FREE, addr,
+					SIM_MIN(len, obj - addr));
+			return "left red zone (free object)";
+		}
+		if ((s->flags & SLAB_RED_ZONE) && addr >= obj + s->object_size &&
+		    addr < obj + s->inuse) {
+			slab_damage_add(sim, obj, DAMAGE_RED_RIGHT_FREE, addr,
+					SIM_MIN(len, obj + s->inuse - addr));
+			return "right red zone (free object)";
 		}
 		return "free object (unchecked)";
 	}
@@ -1367,8 +1508,21 @@ fail:
 static slab_cold void slab_alloc_extras(struct sim *sim, struct kmem_cache *s,
 					struct slab *slab, sim_addr_t a, size_t req)
 {
-	if (sim->slab->nr_damage && s)
-		slab_damage_report(sim, s, a, slab_address(slab), ~0u);
+	if (sim->slab->nr_damage && s) {
+		/*
+		 * Poison and the free pointer are checked at every allocation
+		 * (kmemsim's simplification: the kernel needs SLAB_CONSISTENCY_
+		 * CHECKS); the red zones of the free object only with them
+		 * (alloc_consistency_checks() -> check_object(SLUB_RED_INACTIVE)),
+		 * else init_object(SLUB_RED_ACTIVE) rewrites them unseen.
+		 */
+		unsigned mask = (1u << DAMAGE_POISON) | (1u << DAMAGE_FREEPTR);
+
+		if (s->flags & SLAB_CONSISTENCY_CHECKS)
+			mask |= DAMAGE_RED_FREE_MASK;
+		slab_damage_report(sim, s, a, slab_address(slab), mask);
+		slab_damage_drop(sim->slab, a, ~0u);
+	}
 	if (s && (s->flags & SLAB_TRACE))
 		sim_printk(sim, "TRACE %s alloc 0x%llx inuse=%u", s->name,
 			   (unsigned long long)a, slab->nr_live);
@@ -1459,9 +1613,7 @@ static slab_cold int slab_bad_free(struct sim *sim, const char *name,
 static slab_cold bool slab_free_damaged(struct sim *sim, struct kmem_cache *s,
 					struct slab *slab, sim_addr_t obj)
 {
-	if (!slab_damage_report(sim, s, obj, slab_address(slab),
-				(1u << DAMAGE_RED_LEFT) | (1u << DAMAGE_RED_RIGHT) |
-				(1u << DAMAGE_RED_KMALLOC)))
+	if (!slab_damage_report(sim, s, obj, slab_address(slab), DAMAGE_LIVE_MASK))
 		return false;
 	sim_printk(sim, "FIX %s: Object at 0x%llx not freed", s->name,
 		   (unsigned long long)obj);
@@ -2624,6 +2776,17 @@ int sim_cache_free(struct sim *sim, sim_cache_t c, sim_addr_t obj)
 	rc = kmem_cache_free(sim, s, obj);
 	sim_lat_record(sim, SIM_LAT_FREE, sim->now - t0);
 	return rc;
+}
+
+int sim_cache_validate(struct sim *sim, sim_cache_t c, unsigned *errors)
+{
+	int rc;
+	struct kmem_cache *s = slab_handle_live(sim, c, &rc);
+
+	if (!s)
+		return rc;
+	*errors = kmem_cache_validate(sim, s);
+	return SIM_OK;
 }
 
 int sim_cache_shrink(struct sim *sim, sim_cache_t c, uint64_t *pages)

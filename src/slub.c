@@ -1852,6 +1852,30 @@ static size_t slub_stat_fields(const struct sim *sim, const struct kmem_cache *s
 	return n;
 }
 
+/* on_freelist()'s walk: free objects chained after @slot (slab, then cpu freelists) */
+static unsigned slub_freelist_after(const struct sim *sim, const struct kmem_cache *s,
+				    struct slab *slab, uint32_t slot)
+{
+	const struct slub_cache *sc = slub_cache(s);
+	unsigned n = 0;
+	bool seen = false;
+
+	for (uint16_t i = ss(slab)->freelist; i != SLUB_END; i = slab->link[i]) {
+		n += seen;
+		seen |= i == slot;
+	}
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus && !seen; cpu++) {
+		if (sc->cpu[cpu].slab != slab)
+			continue;
+		n = 0;
+		for (uint16_t i = sc->cpu[cpu].freelist; i != SLUB_END; i = slab->link[i]) {
+			n += seen;
+			seen |= i == slot;
+		}
+	}
+	return seen ? n : 0;
+}
+
 /* slub_validate(): the invariants of the essay */
 static bool slub_validate(const struct sim *sim, const struct kmem_cache *s)
 {
@@ -1989,5 +2013,6 @@ const struct slab_ops sim_slub_ops = {
 	.info_fields = slub_info_fields,
 	.stat_fields = slub_stat_fields,
 	.validate = slub_validate,
+	.freelist_after = slub_freelist_after,
 	.dump = slub_dump,
 };

@@ -79,3 +79,42 @@ do
   for i = 1, 9 do c:free(objs[i]) end
   sim:close()
 end
+
+-- ---- fix 6: with F, the red zones of a free object are checked at allocation ----
+-- alloc_debug_processing() -> alloc_consistency_checks() -> check_object(...,
+-- SLUB_RED_INACTIVE) with SLAB_CONSISTENCY_CHECKS; without it,
+-- init_object(SLUB_RED_ACTIVE) rewrites the red zones unchecked.  A debug
+-- cache allocates from the slab freelist, last freed first, so the second
+-- allocation is the damaged object.
+for _, flags in ipairs{ "SLAB_CONSISTENCY_CHECKS|SLAB_RED_ZONE", "SLAB_RED_ZONE" } do
+  local sim = km.new{ cpus = 1, policy = "slub" }
+  local c = sim:cache_create("rz_free", 64, { flags = flags })
+  local p = assert(c:alloc("GFP_KERNEL"))
+  c:free(p)
+  expect.eq(sim:poke(p + 64, 1), "right red zone (free object)", "byte 64: the right red zone")
+  expect.eq(c:alloc("GFP_KERNEL"), p, "the same object again")
+  if flags:find("CONSISTENCY") then
+    expect(sim):bugs(1, "redzone")
+    expect.match(sim:bugs()[1].message, "Right Redzone overwritten", "reported at allocation")
+    expect.match(sim:dmesg(), "First byte 0x0 instead of 0xbb", "SLUB_RED_INACTIVE expected")
+  else
+    expect(sim):no_bugs()
+  end
+  sim:close()
+end
+
+-- ---- fix 5: a corrupted free pointer is a free pointer error, not poison ----
+-- check_object() with SLUB_RED_INACTIVE checks the free pointer of a free
+-- object ("Freepointer corrupt", object_err: one error); a poisoned cache
+-- keeps its free pointer after the object (s->offset == object_size).
+do
+  local sim = km.new{ cpus = 1, policy = "slub" }
+  local c = sim:cache_create("fp", 64, { flags = "SLAB_CONSISTENCY_CHECKS|SLAB_POISON" })
+  local p = assert(c:alloc("GFP_KERNEL"))
+  c:free(p)
+  expect.eq(sim:poke(p + c:info().offset, 1), "free pointer", "the free pointer word")
+  expect.eq(c:alloc("GFP_KERNEL"), p, "the same object again")
+  expect(sim):bugs(1, "poison")
+  expect.match(sim:bugs()[1].message, "Freepointer corrupt", "not Poison overwritten")
+  sim:close()
+end
