@@ -229,6 +229,7 @@ void sim_config_init(struct sim_config *cfg)
 	cfg->slub_min_objects = 0;
 	cfg->slab_max_order = -1;
 	cfg->slab_nomerge = false;
+	cfg->freelist_random = false;	/* Kconfig default n, off in the UML reference */
 	cfg->slub_debug = NULL;
 }
 

@@ -97,6 +97,7 @@ struct sim_config {
 	int slab_max_order;			/* SLAB: < 0 = 0, or 1 above 32 MiB */
 	bool slab_nomerge;			/* slab_nomerge boot option */
 	const char *slub_debug;			/* slub_debug= string or NULL */
+	bool freelist_random;			/* CONFIG_SLAB_FREELIST_RANDOM (off) */
 };
 
 /** sim_config_init - fill @cfg with the defaults of a 2-CPU, 256 MiB machine */

@@ -90,7 +90,9 @@ struct sim_opt_row {
 	X("slab_nomerge", BOOL, BOOL, slab_nomerge, 0, 0, \
 	  "slab_nomerge boot option: never merge caches") \
 	X("slub_debug", STRING, STR, slub_debug, 0, 0, \
-	  "slub_debug= boot option (e.g. FZPU, or FZ,cache_name)")
+	  "slub_debug= boot option (e.g. FZPU, or FZ,cache_name)") \
+	X("freelist_random", BOOL, BOOL, freelist_random, 0, 0, \
+	  "CONFIG_SLAB_FREELIST_RANDOM: new slabs hand out objects in a random order (SLUB, SLAB)")
 
 static const struct sim_opt_row sim_opt_rows[] = {
 #define SIM_X_ROW(n, t, ct, f, lo, hi, h) \

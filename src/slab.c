@@ -223,6 +223,7 @@ struct slab_cache {
 	struct array_cache cpu[SIM_MAX_CPUS];
 	struct kmem_cache_node node[SIM_MAX_NODES];
 	uint64_t stat[NR_SLAB_STAT_ITEMS];
+	uint16_t *random_seq;		/* FREELIST_RANDOM: a permutation of num, or NULL */
 };
 
 /* the per-simulator state */
@@ -475,11 +476,32 @@ static struct slab *cache_grow_begin(struct sim *sim, struct kmem_cache *s,
 		d->fl_addr = fl;
 		d->fl_cache = fc;
 	}
-	/* cache_init_objs(): index i = object i (no FREELIST_RANDOM) */
-	for (uint32_t i = 0; i < sc->num; i++)
-		slab->link[i] = (uint16_t)i;
-	if (sc->mgmt == MGMT_OBJFREELIST)
-		d->fl_slot = (uint16_t)(sc->num - 1);
+	/* cache_init_objs(): index i = object i, or shuffle_freelist() */
+	if (sc->random_seq) {
+		/* freelist_state_initialize(): a random start in the permutation */
+		unsigned pos = (unsigned)rng_below(&sim->rng, sc->num), count = sc->num;
+		unsigned objfreelist = 0;
+
+		if (sc->mgmt == MGMT_OBJFREELIST) {
+			/* a random object holds the index; it is handed out last */
+			objfreelist = sc->random_seq[pos];
+			pos = pos + 1 < sc->num ? pos + 1 : 0;
+			count--;
+		}
+		for (uint32_t i = 0; i < count; i++) {
+			slab->link[i] = sc->random_seq[pos];	/* next_random_slot() */
+			pos = pos + 1 < sc->num ? pos + 1 : 0;
+		}
+		if (sc->mgmt == MGMT_OBJFREELIST) {
+			slab->link[sc->num - 1] = (uint16_t)objfreelist;
+			d->fl_slot = (uint16_t)objfreelist;
+		}
+	} else {
+		for (uint32_t i = 0; i < sc->num; i++)
+			slab->link[i] = (uint16_t)i;
+		if (sc->mgmt == MGMT_OBJFREELIST)
+			d->fl_slot = (uint16_t)(sc->num - 1);
+	}
 	if (s->ctor)
 		slab_note_ctor(sim, s, sc->num);	/* constructed once, at slab creation */
 	sim_charge(sim, COST_SLAB_NEW + (sim_time_t)COST_SLAB_OBJ_INIT * sc->num);
@@ -1281,6 +1303,23 @@ static int slab_cache_init(struct sim *sim, struct kmem_cache *s)
 	/* setup_cpu_cache(): the boot-time limit of 1 is final at once here */
 	enable_cpucache_values(sim, s, &limit, &batchcount, &shared);
 	rc = do_tune_cpucache(sim, s, limit, batchcount, shared, true);
+	if (rc == SIM_OK && sim->cfg.freelist_random && sc->num >= 2) {
+		/* enable_cpucache() -> cache_random_seq_create(): Fisher-Yates */
+		sc->random_seq = sim_xmalloc(sc->num * sizeof *sc->random_seq);
+		if (!sc->random_seq) {
+			rc = sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
+		} else {
+			for (unsigned i = 0; i < sc->num; i++)
+				sc->random_seq[i] = (uint16_t)i;
+			for (unsigned i = sc->num - 1; i > 0; i--) {
+				unsigned r = (unsigned)rng_below(&sim->rng, i + 1);
+				uint16_t t = sc->random_seq[i];
+
+				sc->random_seq[i] = sc->random_seq[r];
+				sc->random_seq[r] = t;
+			}
+		}
+	}
 	if (rc != SIM_OK)
 		slab_release_arrays(sc);
 	return rc;
@@ -1289,6 +1328,8 @@ static int slab_cache_init(struct sim *sim, struct kmem_cache *s)
 static void slab_cache_destroy(struct sim *sim, struct kmem_cache *s)
 {
 	(void)sim;
+	free(slab_cache(s)->random_seq);
+	slab_cache(s)->random_seq = NULL;
 	slab_release_arrays(slab_cache(s));
 }
 

@@ -190,6 +190,7 @@ struct slub_cache {
 	uint64_t stat[NR_SLUB_STAT_ITEMS];
 	bool debug;		/* kmem_cache_debug() */
 	bool cpu_partial_on;	/* kmem_cache_has_cpu_partial() */
+	uint16_t *random_seq;	/* FREELIST_RANDOM: s->random_seq, a permutation of oo_objects(s->oo) */
 	uint32_t cycles;	/* get_cycles() for remote_node_defrag_ratio */
 };
 
@@ -474,6 +475,37 @@ static void remove_partial(const struct sim *sim, struct slub_node *n,
 
 /* ---- Slabs from and to the page allocator ---- */
 
+/*
+ * shuffle_freelist() (CONFIG_SLAB_FREELIST_RANDOM): the freelist follows the
+ * cache's random permutation from a random start, skipping indices a
+ * min-order slab does not have; the draw comes from the simulator's PRNG.
+ */
+static bool shuffle_freelist(struct sim *sim, const struct kmem_cache *s,
+			     struct slab *slab, unsigned objects)
+{
+	const struct slub_cache *sc = slub_cache(s);
+	unsigned count = s->objects, pos, prev = SLUB_END;
+
+	if (objects < 2 || !sc->random_seq)
+		return false;
+	pos = (unsigned)rng_below(&sim->rng, count);	/* get_random_u32_below() */
+	for (unsigned n = 0; n < objects;) {
+		unsigned idx = sc->random_seq[pos];
+
+		pos = pos + 1 < count ? pos + 1 : 0;
+		if (idx >= objects)
+			continue;	/* next_freelist_entry(): not in this slab */
+		if (prev == SLUB_END)
+			ss(slab)->freelist = (uint16_t)idx;
+		else
+			slab->link[prev] = (uint16_t)idx;
+		prev = idx;
+		n++;
+	}
+	slab->link[prev] = SLUB_END;
+	return true;
+}
+
 /* allocate_slab(): order oo with NOWARN|NORETRY, then always s->min with the caller's flags */
 static struct slab *new_slab(struct sim *sim, struct kmem_cache *s, gfp_t flags)
 {
@@ -510,12 +542,14 @@ static struct slab *new_slab(struct sim *sim, struct kmem_cache *s, gfp_t flags)
 	}
 	if (!slab)
 		return NULL;
-	/* link every object in address order (no FREELIST_RANDOM) */
-	for (uint32_t i = 0; i + 1 < objects; i++)
-		slab->link[i] = (uint16_t)(i + 1);
-	slab->link[objects - 1] = SLUB_END;
 	p = ss(slab);
-	p->freelist = 0;
+	if (!shuffle_freelist(sim, s, slab, objects)) {
+		/* link every object in address order */
+		for (uint32_t i = 0; i + 1 < objects; i++)
+			slab->link[i] = (uint16_t)(i + 1);
+		slab->link[objects - 1] = SLUB_END;
+		p->freelist = 0;
+	}
 	p->inuse = 0;
 	p->objects = (uint16_t)objects;
 	p->frozen = 0;
@@ -1655,6 +1689,22 @@ static int slub_cache_init(struct sim *sim, struct kmem_cache *s)
 	set_cpu_partial(s, sc->cpu_partial_on);
 	if (s->sheaf_capacity && sc->debug)
 		s->sheaf_capacity = 0;	/* sheaves are not set up for debug caches */
+	sc->random_seq = NULL;
+	if (sim->cfg.freelist_random && s->objects >= 2) {
+		/* init_cache_random_seq() -> freelist_randomize(): Fisher-Yates */
+		sc->random_seq = sim_xmalloc(s->objects * sizeof *sc->random_seq);
+		if (!sc->random_seq)
+			goto nomem;
+		for (unsigned i = 0; i < s->objects; i++)
+			sc->random_seq[i] = (uint16_t)i;
+		for (unsigned i = s->objects - 1; i > 0; i--) {
+			unsigned r = (unsigned)rng_below(&sim->rng, i + 1);
+			uint16_t t = sc->random_seq[i];
+
+			sc->random_seq[i] = sc->random_seq[r];
+			sc->random_seq[r] = t;
+		}
+	}
 	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++) {
 		struct slub_cpu *c = &sc->cpu[cpu];
 
@@ -1683,6 +1733,8 @@ bad:
 nomem:
 	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++)
 		free(sc->cpu[cpu].main);
+	free(sc->random_seq);
+	sc->random_seq = NULL;
 	return sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
 }
 
@@ -1691,6 +1743,8 @@ static void slub_cache_destroy(struct sim *sim, struct kmem_cache *s)
 	struct slub_cache *sc = slub_cache(s);
 
 	(void)sim;
+	free(sc->random_seq);
+	sc->random_seq = NULL;
 	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++) {
 		free(sc->cpu[cpu].main);
 		free(sc->cpu[cpu].spare);

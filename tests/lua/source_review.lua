@@ -118,3 +118,44 @@ do
   expect.match(sim:bugs()[1].message, "Freepointer corrupt", "not Poison overwritten")
   sim:close()
 end
+
+-- ---- fix 8: CONFIG_SLAB_FREELIST_RANDOM (option freelist_random) ----
+-- SLUB shuffle_freelist() / SLAB shuffle_freelist(): a new slab hands out
+-- its objects in the order of the cache's random permutation
+-- (freelist_randomize(), Fisher-Yates) from a random start: every object
+-- of the slab exactly once, in an order that is not the address order;
+-- the draws come from the simulator's PRNG, so a seed gives one order.
+-- Off (the Kconfig default), SLUB hands them out in address order.
+local function first_slab_order(policy, seed, random)
+  local sim = km.new{ cpus = 1, policy = policy, seed = seed, freelist_random = random }
+  local c = sim:cache_create("shuffled", 256, { flags = "SLAB_NO_MERGE" })
+  local n = c:info().objects_per_slab
+  local base, order, seen = nil, {}, {}
+  for i = 1, n do
+    local a = assert(c:alloc("GFP_KERNEL"))
+    base = base and math.min(base, a) or a
+    order[i] = a
+  end
+  for i = 1, n do
+    order[i] = (order[i] - base) // 256
+    seen[order[i]] = true
+  end
+  expect.eq(c:stats().slabs_created, 1, policy .. ": one slab")
+  sim:close()
+  return order, seen, n
+end
+for _, policy in ipairs{ "slub", "slab" } do
+  local order, seen, n = first_slab_order(policy, 1, true)
+  expect.eq(n, 16, policy .. ": 16 objects of 256 bytes per page")
+  for i = 0, n - 1 do expect.truthy(seen[i], policy .. ": object " .. i .. " handed out") end
+  local ascending = true
+  for i = 2, n do ascending = ascending and order[i] == order[i - 1] + 1 end
+  expect.falsy(ascending, policy .. ": not the address order")
+  expect.same(first_slab_order(policy, 1, true), order, policy .. ": the seed fixes the order")
+  expect.falsy(table.concat(first_slab_order(policy, 2, true), ",") == table.concat(order, ","),
+               policy .. ": another seed, another order")
+end
+do
+  local order = first_slab_order("slub", 1, false)
+  for i = 1, #order do expect.eq(order[i], i - 1, "off: SLUB's address order") end
+end
