@@ -304,6 +304,16 @@ static int lslab_cache_free(lua_State *L)
 	return lslab_pushfree(L, sim, sim_cache_free(sim, h, a));
 }
 
+/* c:free_rcu(obj): call_rcu() whose callback frees obj into c */
+static int lslab_cache_free_rcu(lua_State *L)
+{
+	sim_cache_t h;
+	struct sim *sim = lslab_checkcache(L, 1, &h);
+	sim_addr_t a = lslab_checkaddr(L, 2);
+
+	return lslab_pushfree(L, sim, sim_cache_free_rcu(sim, h, a));
+}
+
 static int lslab_cache_shrink(lua_State *L)
 {
 	sim_cache_t h;
@@ -631,6 +641,37 @@ static int lslab_kfree(lua_State *L)
 	return lslab_pushfree(L, sim, sim_kfree(sim, p));
 }
 
+/* sim:kfree_rcu(p): kfree() after a batched grace period */
+static int lslab_kfree_rcu(lua_State *L)
+{
+	struct sim *sim = lsim_checksim(L, 1);
+	sim_addr_t p = lua_isnoneornil(L, 2) ? 0 : lslab_checkaddr(L, 2);
+
+	return lslab_pushfree(L, sim, sim_kfree_rcu(sim, p));
+}
+
+/* sim:rcu_barrier(): every pending RCU free, now */
+static int lslab_rcu_barrier(lua_State *L)
+{
+	sim_rcu_barrier(lsim_checksim(L, 1));
+	return 0;
+}
+
+/* sim:rcu(): what waits for RCU */
+static int lslab_rcu(lua_State *L)
+{
+	struct sim_rcu_stats r;
+
+	sim_rcu_get_stats(lsim_checksim(L, 1), &r);
+	lua_createtable(L, 0, 5);
+	lslab_setint(L, "queued", (lua_Integer)r.queued);
+	lslab_setint(L, "waiting", (lua_Integer)r.waiting);
+	lslab_setint(L, "waiting_slabs", (lua_Integer)r.waiting_slabs);
+	lslab_setint(L, "freed", (lua_Integer)r.freed);
+	lslab_setint(L, "slabs_freed", (lua_Integer)r.slabs_freed);
+	return 1;
+}
+
 static int lslab_ksize(lua_State *L)
 {
 	struct sim *sim = lsim_checksim(L, 1);
@@ -701,6 +742,7 @@ static void lslab_createmeta(lua_State *L)
 		{ "alloc", lslab_cache_alloc },
 		{ "zalloc", lslab_cache_zalloc },
 		{ "free", lslab_cache_free },
+		{ "free_rcu", lslab_cache_free_rcu },
 		{ "info", lslab_cache_info },
 		{ "stats", lslab_cache_stats },
 		{ "shrink", lslab_cache_shrink },
@@ -734,6 +776,9 @@ void lsim_open_slab_methods(lua_State *L)
 		{ "kcalloc", lslab_kcalloc },
 		{ "krealloc", lslab_krealloc },
 		{ "kfree", lslab_kfree },
+		{ "kfree_rcu", lslab_kfree_rcu },
+		{ "rcu_barrier", lslab_rcu_barrier },
+		{ "rcu", lslab_rcu },
 		{ "ksize", lslab_ksize },
 		{ "poke", lslab_poke },
 		{ "slabinfo", lslab_slabinfo },

@@ -561,6 +561,22 @@ int sim_cache_destroy(struct sim *sim, sim_cache_t c);
 int sim_cache_alloc(struct sim *sim, sim_cache_t c, gfp_t gfp, sim_addr_t *out);
 /** sim_cache_free - Return: SIM_OK, SIM_EBUG (reported), SIM_ENOENT */
 int sim_cache_free(struct sim *sim, sim_cache_t c, sim_addr_t obj);
+/** sim_cache_free_rcu - call_rcu() freeing @obj into @c a grace period later.
+ *  Return: SIM_OK, SIM_ENOENT, SIM_ENOHOSTMEM */
+int sim_cache_free_rcu(struct sim *sim, sim_cache_t c, sim_addr_t obj);
+/** sim_kfree_rcu - kfree_rcu(): kfree() after a batched grace period */
+int sim_kfree_rcu(struct sim *sim, sim_addr_t p);
+/** sim_rcu_barrier - rcu_barrier(): every pending RCU free done now */
+void sim_rcu_barrier(struct sim *sim);
+/* objects and slabs waiting for RCU, and the callbacks done */
+struct sim_rcu_stats {
+	uint64_t queued;	/* kfree_rcu() objects not yet in a batch */
+	uint64_t waiting;	/* objects and slabs waiting for a grace period */
+	uint64_t waiting_slabs;	/* SLAB_TYPESAFE_BY_RCU slabs among them */
+	uint64_t freed;		/* objects freed by RCU callbacks */
+	uint64_t slabs_freed;	/* slabs whose pages went back after a grace period */
+};
+void sim_rcu_get_stats(const struct sim *sim, struct sim_rcu_stats *out);
 /** sim_cache_validate - validate_slab_cache(); *@errors as slub_kunit counts them.
  *  Return: SIM_OK, SIM_ENOENT */
 int sim_cache_validate(struct sim *sim, sim_cache_t c, unsigned *errors);

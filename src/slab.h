@@ -604,6 +604,17 @@ static inline sim_addr_t kcalloc(struct sim *sim, size_t n, size_t size, gfp_t g
 }
 /** kfree - NULL and ZERO_SIZE_PTR are no-ops; Return as kmem_cache_free */
 int kfree(struct sim *sim, sim_addr_t p);
+/**
+ * kfree_rcu - kvfree_rcu(): @p is kfree()d after its CPU's batch waited a
+ * grace period (see slab_common.c "RCU"); NULL and ZERO_SIZE_PTR are no-ops.
+ * The object stays live until then; a bad pointer is reported by that
+ * kfree().  Return: SIM_OK or SIM_ENOHOSTMEM.
+ */
+int kfree_rcu(struct sim *sim, sim_addr_t p);
+/** kmem_cache_free_rcu - call_rcu() whose callback is kmem_cache_free(@s, @obj) */
+int kmem_cache_free_rcu(struct sim *sim, struct kmem_cache *s, sim_addr_t obj);
+/** slab_rcu_barrier - rcu_barrier() + kvfree_rcu_barrier(): every pending RCU free now */
+void slab_rcu_barrier(struct sim *sim);
 /** ksize - usable bytes of a live object, 0 for ZERO_SIZE_PTR/not an object */
 size_t ksize(const struct sim *sim, sim_addr_t p);
 /** kmalloc_size_roundup - the bytes kmalloc(@size) would really reserve */

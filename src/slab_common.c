@@ -73,6 +73,7 @@
 #include "gfp.h"
 #include "page.h"
 #include "page_alloc.h"
+#include "reclaim.h"
 #include "slab.h"
 #include "state.h"
 #include "zone.h"
@@ -120,6 +121,21 @@ struct slab_damage {
 	uint8_t kind;		/* enum slab_damage_kind */
 	sim_addr_t start;	/* first byte written */
 	uint64_t len;
+};
+
+/* one object or slab waiting for RCU */
+enum slab_rcu_kind {
+	RCU_KFREE,		/* kvfree_rcu(): kfree() after the batch's grace period */
+	RCU_CACHE_FREE,		/* call_rcu() -> kmem_cache_free() */
+	RCU_SLAB_PAGES,		/* SLAB_TYPESAFE_BY_RCU: call_rcu(rcu_free_slab) */
+};
+
+struct slab_rcu_item {
+	uint64_t what;		/* object address, or slab id */
+	sim_time_t done;	/* end of its grace period */
+	uint32_t cache_id, cache_gen;	/* RCU_CACHE_FREE */
+	uint8_t kind;		/* enum slab_rcu_kind */
+	uint8_t cpu;		/* where it was queued: the callback runs there */
 };
 
 /* one block of slub_debug=: flags for a list of cache names */
@@ -174,6 +190,17 @@ struct slab_state {
 	/* kmem_poke damage, sorted by object address */
 	struct slab_damage *damage;
 	size_t nr_damage, cap_damage;
+
+	/* RCU: kfree_rcu() batches per CPU, callbacks waiting for a grace period */
+	struct slab_rcu_cpu {
+		struct slab_rcu_item *q;	/* kfree_rcu() objects not yet in a batch */
+		size_t nr, cap;
+		sim_time_t monitor_due;		/* kfree_rcu_monitor() runs then */
+	} rcu_cpu[SIM_MAX_CPUS];
+	struct slab_rcu_item *rcu_wait;		/* FIFO, done times nondecreasing */
+	size_t rcu_head, rcu_nr, rcu_cap;	/* entries [head, nr) are waiting */
+	bool rcu_timer;				/* the tick is registered */
+	uint64_t rcu_freed, rcu_slabs_freed;	/* callbacks done */
 };
 
 /* The policies, Lua's linit.c style.  Add SLAB and SLOB here when built:
@@ -766,6 +793,218 @@ struct slab *slab_new_pages(struct sim *sim, struct kmem_cache *s,
 
 static void slab_damage_check_range(struct sim *sim, struct slab *slab);
 
+/* ---- RCU (kvfree_rcu, call_rcu, SLAB_TYPESAFE_BY_RCU) ----
+ *
+ * An RCU free waits for a grace period in virtual time.  call_rcu()
+ * callbacks (cache:free_rcu(), the pages of a SLAB_TYPESAFE_BY_RCU slab)
+ * run RCU_GP_NS after the call.  kfree_rcu() objects are batched per CPU
+ * as kvfree_rcu() does: kfree_rcu_monitor() takes the CPU's batch
+ * KFREE_DRAIN_NS after its first object, or one jiffy after it reaches
+ * KVFREE_BULK_MAX_ENTR objects, and frees it a grace period later.  A tick
+ * of one jiffy does the work (so times are exact to a jiffy); it is
+ * registered at the first RCU free and never runs inside an allocation's
+ * slow path (the slab layer is not re-entered there), where the work
+ * waits for the next tick.  Until then the objects stay allocated and the
+ * slab pages stay counted in NR_SLAB_*, as in the kernel.
+ */
+#define RCU_HZ			250			/* CONFIG_HZ_250 */
+#define RCU_JIFFY_NS		(SIM_NSEC_PER_SEC / RCU_HZ)
+#define RCU_GP_NS		(3 * RCU_JIFFY_NS)	/* a grace period: 12 ms, see docs/model.md */
+#define KFREE_DRAIN_NS		(5 * SIM_NSEC_PER_SEC)	/* KFREE_DRAIN_JIFFIES = 5 * HZ */
+#define KVFREE_BULK_MAX_ENTR	((SIM_PAGE_SIZE - 16) / 8)	/* pointers in a bulk page: 510 */
+
+static void slab_rcu_tick(struct sim *sim, void *arg);
+
+static int slab_rcu_push(struct slab_rcu_item **v, size_t *nr, size_t *cap,
+			 const struct slab_rcu_item *it)
+{
+	if (slab_grow_size((void **)v, cap, *nr + 1, sizeof **v) != SIM_OK)
+		return SIM_ENOHOSTMEM;
+	(*v)[(*nr)++] = *it;
+	return SIM_OK;
+}
+
+static int slab_rcu_start(struct sim *sim)
+{
+	struct slab_state *st = sim->slab;
+
+	if (st->rcu_timer)
+		return SIM_OK;
+	if (sim_timer_add(sim, RCU_JIFFY_NS, RCU_JIFFY_NS, slab_rcu_tick, NULL) != SIM_OK)
+		return SIM_ENOHOSTMEM;
+	st->rcu_timer = true;
+	return SIM_OK;
+}
+
+/* queue a callback that runs a grace period from now (call_rcu()) */
+static int slab_rcu_call(struct sim *sim, struct slab_rcu_item *it)
+{
+	struct slab_state *st = sim->slab;
+
+	if (slab_rcu_start(sim) != SIM_OK)
+		return SIM_ENOHOSTMEM;
+	it->done = sim->now + RCU_GP_NS;
+	it->cpu = (uint8_t)sim->cur_cpu;
+	return slab_rcu_push(&st->rcu_wait, &st->rcu_nr, &st->rcu_cap, it);
+}
+
+/* free_slab() of a SLAB_TYPESAFE_BY_RCU cache: the cache lets go now, the
+ * pages go back after a grace period (rcu_free_slab()) */
+static void slab_rcu_defer_slab(struct sim *sim, struct kmem_cache *s, struct slab *slab)
+{
+	struct slab_state *st = sim->slab;
+	struct slab_rcu_item it = { .what = slab->id, .kind = RCU_SLAB_PAGES,
+				    .cache_id = s->id, .cache_gen = s->gen };
+
+	sim->stats.slab_discard++;
+	s->acct.slabs--;
+	s->acct.pages -= UINT64_C(1) << slab->order;
+	s->acct.objects -= slab->nr_slots;
+	s->acct.slabs_freed++;
+	SIM_EVENT(sim, SLAB_DISCARD, slab->cache_id, slab->pfn, slab->order, 0);
+	/* no cache's slab any more: an object pointer into it is no object */
+	slab->kind = SLAB_KIND_BLOCKS;
+	slab->cache_id = SLAB_NONE;
+	slab->nr_blocks = 0;
+	if (st->last == slab) {
+		st->last = NULL;
+		st->last_len = 0;
+	}
+	if (slab_rcu_call(sim, &it) != SIM_OK) {
+		/* no host memory to wait with: free the pages at once */
+		slab_account_pages(sim, slab, -1);
+		slab_map_set(st, slab->pfn, slab->order, 0);
+		pgalloc_free(sim, slab->pfn, slab->order);
+		slab_desc_put(sim, slab);
+	}
+}
+
+/* run one callback on the CPU that queued it */
+static void slab_rcu_run(struct sim *sim, const struct slab_rcu_item *it)
+{
+	struct slab_state *st = sim->slab;
+	unsigned cpu = sim->cur_cpu;
+
+	sim->cur_cpu = it->cpu < sim->cfg.cpus ? it->cpu : 0;
+	switch (it->kind) {
+	case RCU_KFREE:
+		kfree(sim, it->what);
+		st->rcu_freed++;
+		break;
+	case RCU_CACHE_FREE: {
+		struct kmem_cache *s = it->cache_id < st->nr_ids ? st->caches[it->cache_id] : NULL;
+
+		if (s && s->gen == it->cache_gen)
+			kmem_cache_free(sim, s, it->what);
+		st->rcu_freed++;
+		break;
+	}
+	case RCU_SLAB_PAGES: {
+		struct slab *slab = st->slabs[it->what];
+
+		slab_account_pages(sim, slab, -1);
+		slab_map_set(st, slab->pfn, slab->order, 0);
+		pgalloc_free(sim, slab->pfn, slab->order);
+		slab_desc_put(sim, slab);
+		st->rcu_slabs_freed++;
+		break;
+	}
+	}
+	sim->cur_cpu = cpu;
+}
+
+/* kfree_rcu_monitor() of @cpu: its batch starts waiting for a grace period */
+static void slab_rcu_monitor(struct sim *sim, unsigned cpu)
+{
+	struct slab_state *st = sim->slab;
+	struct slab_rcu_cpu *c = &st->rcu_cpu[cpu];
+
+	for (size_t i = 0; i < c->nr; i++) {
+		c->q[i].done = sim->now + RCU_GP_NS;
+		if (slab_rcu_push(&st->rcu_wait, &st->rcu_nr, &st->rcu_cap, &c->q[i]) != SIM_OK)
+			slab_rcu_run(sim, &c->q[i]);	/* no host memory: free now */
+	}
+	c->nr = 0;
+	c->monitor_due = 0;
+}
+
+/* the callbacks whose grace period ended (all of them: rcu_barrier()) */
+static void slab_rcu_complete(struct sim *sim, bool all)
+{
+	struct slab_state *st = sim->slab;
+
+	while (st->rcu_head < st->rcu_nr &&
+	       (all || st->rcu_wait[st->rcu_head].done <= sim->now)) {
+		struct slab_rcu_item it = st->rcu_wait[st->rcu_head++];
+
+		slab_rcu_run(sim, &it);	/* may queue more (a kfree into a TYPESAFE cache) */
+	}
+	if (st->rcu_head == st->rcu_nr)
+		st->rcu_head = st->rcu_nr = 0;
+}
+
+static void slab_rcu_tick(struct sim *sim, void *arg)
+{
+	struct slab_state *st = sim->slab;
+
+	(void)arg;
+	if (sim->reclaim && sim->reclaim->alloc_depth)
+		return;		/* not inside an allocation: next jiffy */
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++)
+		if (st->rcu_cpu[cpu].nr && sim->now >= st->rcu_cpu[cpu].monitor_due)
+			slab_rcu_monitor(sim, cpu);
+	slab_rcu_complete(sim, false);
+}
+
+/* rcu_barrier() + kvfree_rcu_barrier(): every pending RCU free, now */
+void slab_rcu_barrier(struct sim *sim)
+{
+	struct slab_state *st = sim->slab;
+	bool more = true;
+
+	if (!st)
+		return;
+	while (more) {
+		for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++)
+			if (st->rcu_cpu[cpu].nr)
+				slab_rcu_monitor(sim, cpu);
+		slab_rcu_complete(sim, true);
+		more = false;
+		for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++)
+			more |= st->rcu_cpu[cpu].nr != 0;
+	}
+}
+
+int kfree_rcu(struct sim *sim, sim_addr_t p)
+{
+	struct slab_state *st = sim->slab;
+	struct slab_rcu_cpu *c;
+	struct slab_rcu_item it = { .what = p, .kind = RCU_KFREE };
+
+	if (!p || p == SIM_ZERO_SIZE_PTR)
+		return SIM_OK;
+	if (slab_rcu_start(sim) != SIM_OK)
+		return SIM_ENOHOSTMEM;
+	c = &st->rcu_cpu[sim->cur_cpu];
+	it.cpu = (uint8_t)sim->cur_cpu;
+	if (slab_rcu_push(&c->q, &c->nr, &c->cap, &it) != SIM_OK)
+		return SIM_ENOHOSTMEM;
+	/* schedule_delayed_monitor_work(): 5 s, or a jiffy once a page is full */
+	if (c->nr == 1)
+		c->monitor_due = sim->now + KFREE_DRAIN_NS;
+	if (c->nr >= KVFREE_BULK_MAX_ENTR && c->monitor_due > sim->now + RCU_JIFFY_NS)
+		c->monitor_due = sim->now + RCU_JIFFY_NS;
+	return SIM_OK;
+}
+
+int kmem_cache_free_rcu(struct sim *sim, struct kmem_cache *s, sim_addr_t obj)
+{
+	struct slab_rcu_item it = { .what = obj, .kind = RCU_CACHE_FREE,
+				    .cache_id = s->id, .cache_gen = s->gen };
+
+	return slab_rcu_call(sim, &it);
+}
+
 void slab_free_pages(struct sim *sim, struct slab *slab)
 {
 	struct kmem_cache *s = NULL;
@@ -776,6 +1015,10 @@ void slab_free_pages(struct sim *sim, struct slab *slab)
 		s = st->caches[slab->cache_id];
 	if (st->nr_damage)
 		slab_damage_check_range(sim, slab);
+	if (s && (s->flags & SLAB_TYPESAFE_BY_RCU) && slab->kind == SLAB_KIND_SLOTS) {
+		slab_rcu_defer_slab(sim, s, slab);
+		return;
+	}
 	slab_account_pages(sim, slab, -1);
 	if (slab->kind != SLAB_KIND_LARGE) {
 		sim->stats.slab_discard++;
@@ -1931,6 +2174,8 @@ int kmem_cache_destroy(struct sim *sim, struct kmem_cache *s)
 				      "kmem_cache_destroy(%s): already destroyed", s->name);
 	if (--s->refcount > 0)
 		return SIM_OK;
+	/* kvfree_rcu_barrier() and, for SLAB_TYPESAFE_BY_RCU, rcu_barrier() */
+	slab_rcu_barrier(sim);
 	if (st->ops->shutdown)
 		st->ops->shutdown(sim, s);
 	else
@@ -2778,6 +3023,43 @@ int sim_cache_free(struct sim *sim, sim_cache_t c, sim_addr_t obj)
 	return rc;
 }
 
+int sim_cache_free_rcu(struct sim *sim, sim_cache_t c, sim_addr_t obj)
+{
+	int rc;
+	struct kmem_cache *s = slab_handle_live(sim, c, &rc);
+
+	if (!s)
+		return rc;
+	return kmem_cache_free_rcu(sim, s, obj);
+}
+
+int sim_kfree_rcu(struct sim *sim, sim_addr_t p)
+{
+	return kfree_rcu(sim, p);
+}
+
+void sim_rcu_barrier(struct sim *sim)
+{
+	slab_rcu_barrier(sim);
+}
+
+void sim_rcu_get_stats(const struct sim *sim, struct sim_rcu_stats *out)
+{
+	const struct slab_state *st = sim->slab;
+
+	memset(out, 0, sizeof *out);
+	if (!st)
+		return;
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++)
+		out->queued += st->rcu_cpu[cpu].nr;
+	for (size_t i = st->rcu_head; i < st->rcu_nr; i++) {
+		out->waiting++;
+		out->waiting_slabs += st->rcu_wait[i].kind == RCU_SLAB_PAGES;
+	}
+	out->freed = st->rcu_freed;
+	out->slabs_freed = st->rcu_slabs_freed;
+}
+
 int sim_cache_validate(struct sim *sim, sim_cache_t c, unsigned *errors)
 {
 	int rc;
@@ -3103,6 +3385,9 @@ void slab_layer_destroy(struct sim *sim)
 		free(slab->blocks);
 		free(slab);
 	}
+	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++)
+		free(st->rcu_cpu[cpu].q);
+	free(st->rcu_wait);
 	for (size_t i = 0; i < st->nr_debug_blocks; i++)
 		free(st->debug_blocks[i].list);
 	free(st->debug_blocks);

@@ -8,6 +8,7 @@
 -- object_err() one.  Here c:validate() is validate_slab_cache() and returns
 -- that count; the memory writes are sim:poke(addr, len).
 --
+-- test_kfree_rcu and test_kfree_rcu_wq_destroy use sim:kfree_rcu().
 -- Not ported (the DSL cannot express them): the second and third parts of
 -- test_next_pointer (they write the saved pointer back into the object, and
 -- kmemsim stores no bytes), the byte checks of test_krealloc_redzone_zeroing
@@ -103,6 +104,34 @@ do
   expect.eq(sim:poke(p + 18, 2), "kmalloc red zone", "p[18], p[19]")
   expect.eq(s:validate(), 2, "test_kmalloc_redzone_access: 2 errors")
   sim:kfree(p)
+  sim:close()
+end
+
+-- test_kfree_rcu: kfree_rcu() of an object, then kmem_cache_destroy() at
+-- once: destroy waits for the pending RCU frees (kvfree_rcu_barrier()), so
+-- no object is left behind: 0 errors
+do
+  local sim = new()
+  local s = sim:cache_create("TestSlub_kfree_rcu", 16, { flags = "SLAB_NO_MERGE" })
+  local p = assert(s:alloc("GFP_KERNEL"))
+  sim:kfree_rcu(p)
+  s:destroy()
+  expect.eq(#sim:bugs(), 0, "test_kfree_rcu: 0 errors")
+  sim:close()
+end
+
+-- test_kfree_rcu_wq_destroy: ten rounds of create, alloc, kfree_rcu, a
+-- random sleep of up to 255 ms (get_random_u8()), destroy: 0 errors
+do
+  local sim = new()
+  for _ = 1, 10 do
+    local s = sim:cache_create("TestSlub_kfree_rcu_wq_destroy", 16, { flags = "SLAB_NO_MERGE" })
+    local p = assert(s:alloc("GFP_KERNEL"))
+    sim:kfree_rcu(p)
+    sim:advance(math.random(0, 255) * 1000000)
+    s:destroy()
+  end
+  expect.eq(#sim:bugs(), 0, "test_kfree_rcu_wq_destroy: 0 errors")
   sim:close()
 end
 

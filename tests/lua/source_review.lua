@@ -159,3 +159,67 @@ do
   local order = first_slab_order("slub", 1, false)
   for i = 1, #order do expect.eq(order[i], i - 1, "off: SLUB's address order") end
 end
+
+-- ---- fix 9: RCU frees wait for a grace period in virtual time ----
+-- kvfree_rcu() (kernel/rcu/tree.c in 6.1, mm/slab_common.c in 6.18): the
+-- object joins its CPU's batch; kfree_rcu_monitor() takes the batch
+-- KFREE_DRAIN_JIFFIES = 5 * HZ after the first object, or one jiffy after
+-- the batch holds KVFREE_BULK_MAX_ENTR = (4096 - 16) / 8 = 510 pointers,
+-- and the objects are freed after a grace period (12 ms here, docs/model.md);
+-- the work runs on a one-jiffy (4 ms at HZ=250) tick.
+local GP, JIFFY = 12000000, 4000000
+do
+  local sim = km.new{ cpus = 1, policy = "slub" }
+  local k64 = sim:cache("kmalloc-64")
+  local p = assert(sim:kmalloc(64))
+  expect.eq(sim:kfree_rcu(p), true, "kfree_rcu")
+  expect.eq(k64:stats().live, 1, "still allocated")
+  sim:advance(5000000000 - JIFFY)
+  expect.eq(k64:stats().live, 1, "the batch waits 5 s")
+  sim:advance(JIFFY + GP + 2 * JIFFY)
+  expect.eq(k64:stats().live, 0, "freed a grace period after the monitor")
+  expect.eq(sim:rcu().freed, 1, "one RCU free")
+  -- a full bulk page: the monitor runs a jiffy later
+  local objs = {}
+  for i = 1, 510 do objs[i] = assert(sim:kmalloc(64)) end
+  for i = 1, 509 do sim:kfree_rcu(objs[i]) end
+  sim:advance(100000000)
+  expect.eq(k64:stats().live, 510, "509 pointers: still the 5 s batch")
+  sim:kfree_rcu(objs[510])
+  sim:advance(JIFFY + GP + 2 * JIFFY)
+  expect.eq(k64:stats().live, 0, "510 pointers: drained after a jiffy and a grace period")
+  sim:close()
+end
+-- call_rcu() (c:free_rcu()): one grace period, no batching
+do
+  local sim = km.new{ cpus = 1, policy = "slub" }
+  local c = sim:cache_create("rcu_objs", 128, { flags = "SLAB_NO_MERGE" })
+  local o = assert(c:alloc("GFP_KERNEL"))
+  expect.eq(c:free_rcu(o), true, "call_rcu")
+  sim:advance(GP - JIFFY)
+  expect.eq(c:stats().live, 1, "before the grace period ends")
+  sim:advance(2 * JIFFY)
+  expect.eq(c:stats().live, 0, "freed after it")
+  sim:close()
+end
+-- SLAB_TYPESAFE_BY_RCU: objects are reused at once, the pages of a freed
+-- slab go back a grace period later (free_slab() -> call_rcu(rcu_free_slab))
+for _, policy in ipairs{ "slub", "slab" } do
+  local sim = km.new{ cpus = 1, policy = policy }
+  local c = sim:cache_create("typesafe", 256, { flags = "SLAB_TYPESAFE_BY_RCU" })
+  local objs = {}
+  local n = c:info().objects_per_slab
+  for i = 1, n * 20 do objs[i] = assert(c:alloc("GFP_KERNEL")) end
+  local pages = sim:slab_summary().nr_slab_unreclaimable
+  for i = 1, n * 20 do c:free(objs[i]) end
+  c:shrink()
+  local gone = 20 - c:stats().num_slabs
+  expect.range(gone, 1, 20, policy .. ": the frees and shrink let slabs go")
+  expect.eq(sim:slab_summary().nr_slab_unreclaimable, pages, policy .. ": their pages wait for RCU")
+  expect.eq(sim:rcu().waiting_slabs, gone, policy .. ": one call_rcu per slab")
+  sim:advance(GP + JIFFY)
+  expect.eq(sim:slab_summary().nr_slab_unreclaimable, pages - gone * c:info().pages_per_slab,
+            policy .. ": back after a grace period")
+  expect(sim):no_bugs()
+  sim:close()
+end
