@@ -613,6 +613,19 @@ static void rp_mismatch(struct rp_policy *p, const struct trace_event *ev,
 
 /* ---- Events ---- */
 
+/*
+ * The traced kernel's memcg vector of a new slab (6.18 alloc_slab_obj_exts(),
+ * 6.1 memcg_alloc_slab_cgroups()): a kmalloc event of its own, which the
+ * simulators must not replay, as they make their own (account_slab()).
+ */
+static bool rp_is_obj_exts(const struct replay *rp, const struct trace_event *ev)
+{
+	const char *site = trace_string(rp->parser, TRACE_STR_CALLSITE, ev->call_site);
+
+	return site && (strncmp(site, "alloc_slab_obj_exts", 19) == 0 ||
+			strncmp(site, "memcg_alloc_slab_cgroups", 24) == 0);
+}
+
 static int rp_kmalloc(struct replay *rp, const struct trace_event *ev)
 {
 	struct rp_site *site;
@@ -634,6 +647,14 @@ static int rp_kmalloc(struct replay *rp, const struct trace_event *ev)
 	if (!e)
 		return SIM_ENOHOSTMEM;
 	e->aux = ev->bytes_req;
+	if (rp_is_obj_exts(rp, ev)) {
+		/* each simulator allocates its own for its SLAB_ACCOUNT slabs:
+		 * the entry (no simulator object) makes its kfree a no-op */
+		rp->ts.obj_exts++;
+		for (size_t i = 0; i < rp->nr; i++)
+			e->v[i] = SIM_ADDR_NONE;
+		return SIM_OK;
+	}
 	for (size_t i = 0; i < rp->nr; i++) {
 		struct rp_policy *p = &rp->pol[i];
 		sim_addr_t a;

@@ -88,6 +88,7 @@ struct replay_config {
 	X(unmatched_page_free,	"page frees of an untraced allocation") \
 	X(untraced_frees,	"reused live pointers (untraced frees)") \
 	X(untraced_page_frees,	"reused live pfns (untraced page frees)") \
+	X(obj_exts,		"memcg vectors of the traced kernel (not replayed)") \
 	X(kfree_of_cache_obj,	"kfree of kmem_cache objects") \
 	X(cache_free_of_kmalloc, "kmem_cache_free of kmalloc objects") \
 	X(cache_free_other,	"kmem_cache_free naming another cache") \

@@ -230,6 +230,7 @@ void sim_config_init(struct sim_config *cfg)
 	cfg->slab_max_order = -1;
 	cfg->slab_nomerge = false;
 	cfg->freelist_random = false;	/* Kconfig default n, off in the UML reference */
+	cfg->memcg = true;		/* distribution kernels have CONFIG_MEMCG */
 	cfg->slub_debug = NULL;
 }
 

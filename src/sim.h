@@ -98,6 +98,7 @@ struct sim_config {
 	bool slab_nomerge;			/* slab_nomerge boot option */
 	const char *slub_debug;			/* slub_debug= string or NULL */
 	bool freelist_random;			/* CONFIG_SLAB_FREELIST_RANDOM (off) */
+	bool memcg;				/* CONFIG_MEMCG (on): kmalloc-cg-*, obj_exts */
 };
 
 /** sim_config_init - fill @cfg with the defaults of a 2-CPU, 256 MiB machine */

@@ -92,7 +92,9 @@ struct sim_opt_row {
 	X("slub_debug", STRING, STR, slub_debug, 0, 0, \
 	  "slub_debug= boot option (e.g. FZPU, or FZ,cache_name)") \
 	X("freelist_random", BOOL, BOOL, freelist_random, 0, 0, \
-	  "CONFIG_SLAB_FREELIST_RANDOM: new slabs hand out objects in a random order (SLUB, SLAB)")
+	  "CONFIG_SLAB_FREELIST_RANDOM: new slabs hand out objects in a random order (SLUB, SLAB)") \
+	X("memcg", BOOL, BOOL, memcg, 0, 0, \
+	  "CONFIG_MEMCG: kmalloc-cg-* caches and a slabobj_ext vector for every SLAB_ACCOUNT slab")
 
 static const struct sim_opt_row sim_opt_rows[] = {
 #define SIM_X_ROW(n, t, ct, f, lo, hi, h) \

@@ -189,6 +189,7 @@ struct slab {
 	uint32_t first;		/* slots: offset of object 0 (SLAB colour, red_left_pad) */
 	uint32_t cap_slots;	/* capacity of req/link, in slots */
 	uint8_t reclaimable;	/* pages counted in NR_SLAB_RECLAIMABLE */
+	sim_addr_t obj_exts;	/* memcg: the slabobj_ext vector (a kmalloc object), 0 if none */
 	struct slab_block *blocks;	/* blocks: sorted by offset */
 	uint32_t nr_blocks, cap_blocks;
 	uint64_t large_req;	/* large: bytes requested */

@@ -730,6 +730,34 @@ static int slab_map_set(struct slab_state *st, pfn_t pfn, unsigned order,
 	return SIM_OK;
 }
 
+/*
+ * account_slab() with memcg: a new slab of a SLAB_ACCOUNT cache gets a
+ * vector of one struct slabobj_ext (6.1: struct obj_cgroup *) per object,
+ * kcalloc()ed from a plain kmalloc cache (OBJCGS_CLEAR_MASK drops the
+ * DMA, RECLAIMABLE, ACCOUNT and NOFAIL bits); if that fails the slab goes
+ * on without one, as alloc_slab_obj_exts()'s -ENOMEM is ignored there.
+ */
+#define SLABOBJ_EXT_SIZE	8	/* struct slabobj_ext without MEM_ALLOC_PROFILING */
+#define OBJCGS_CLEAR_MASK	(__GFP_DMA | __GFP_RECLAIMABLE | __GFP_ACCOUNT | __GFP_NOFAIL)
+
+static void slab_alloc_obj_exts(struct sim *sim, struct slab *slab, gfp_t gfp)
+{
+	sim_addr_t vec = kcalloc(sim, slab->nr_slots, SLABOBJ_EXT_SIZE,
+				 gfp & ~(gfp_t)(OBJCGS_CLEAR_MASK | __GFP_COMP));
+
+	slab->obj_exts = vec == SIM_ADDR_NONE ? 0 : vec;
+}
+
+/* unaccount_slab() -> free_slab_obj_exts() */
+static void slab_free_obj_exts(struct sim *sim, struct slab *slab)
+{
+	sim_addr_t vec = slab->obj_exts;
+
+	slab->obj_exts = 0;
+	if (vec)
+		kfree(sim, vec);
+}
+
 struct slab *slab_new_pages(struct sim *sim, struct kmem_cache *s,
 			    unsigned order, gfp_t gfp, enum slab_kind kind,
 			    uint32_t first, uint32_t stride, uint32_t nr_slots)
@@ -777,7 +805,10 @@ struct slab *slab_new_pages(struct sim *sim, struct kmem_cache *s,
 	slab->large_req = 0;
 	if (st->ops && st->ops->slab_priv_size)
 		memset(slab->priv, 0, st->ops->slab_priv_size);
+	slab->obj_exts = 0;
 	slab_account_pages(sim, slab, 1);
+	if (kind == SLAB_KIND_SLOTS && s && (s->flags & SLAB_ACCOUNT) && sim->cfg.memcg)
+		slab_alloc_obj_exts(sim, slab, gfp);
 	if (kind != SLAB_KIND_LARGE) {
 		sim->stats.slab_new++;
 		if (s) {
@@ -872,6 +903,8 @@ static void slab_rcu_defer_slab(struct sim *sim, struct kmem_cache *s, struct sl
 	}
 	if (slab_rcu_call(sim, &it) != SIM_OK) {
 		/* no host memory to wait with: free the pages at once */
+		if (slab->obj_exts)
+			slab_free_obj_exts(sim, slab);
 		slab_account_pages(sim, slab, -1);
 		slab_map_set(st, slab->pfn, slab->order, 0);
 		pgalloc_free(sim, slab->pfn, slab->order);
@@ -902,6 +935,8 @@ static void slab_rcu_run(struct sim *sim, const struct slab_rcu_item *it)
 	case RCU_SLAB_PAGES: {
 		struct slab *slab = st->slabs[it->what];
 
+		if (slab->obj_exts)
+			slab_free_obj_exts(sim, slab);
 		slab_account_pages(sim, slab, -1);
 		slab_map_set(st, slab->pfn, slab->order, 0);
 		pgalloc_free(sim, slab->pfn, slab->order);
@@ -1019,6 +1054,8 @@ void slab_free_pages(struct sim *sim, struct slab *slab)
 		slab_rcu_defer_slab(sim, s, slab);
 		return;
 	}
+	if (slab->obj_exts)
+		slab_free_obj_exts(sim, slab);
 	slab_account_pages(sim, slab, -1);
 	if (slab->kind != SLAB_KIND_LARGE) {
 		sim->stats.slab_discard++;
@@ -2293,7 +2330,19 @@ static int kmalloc_caches_create(struct sim *sim, char *err, size_t errlen)
 
 	for (int t = 0; t < NR_KMALLOC_TYPES; t++) {
 		unsigned order[KMALLOC_SHIFT_MAX + 3];
+		slab_flags_t tflags = type_flags[t];
 		unsigned n = 0;
+
+		if (!sim->cfg.memcg) {
+			/* no CONFIG_MEMCG: KMALLOC_CGROUP is KMALLOC_NORMAL, which merges */
+			if (t == KMALLOC_CGROUP) {
+				memcpy(st->kmalloc_caches[t], st->kmalloc_caches[KMALLOC_NORMAL],
+				       sizeof st->kmalloc_caches[t]);
+				continue;
+			}
+			if (t == KMALLOC_NORMAL)
+				tflags &= ~(slab_flags_t)SLAB_NO_MERGE;
+		}
 
 		if (lo <= 5)
 			order[n++] = 1;
@@ -2323,9 +2372,9 @@ static int kmalloc_caches_create(struct sim *sim, char *err, size_t errlen)
 			a.useroffset = 0;
 			a.usersize = (unsigned)size;
 			s = slab_create_cache(sim, name, (unsigned)size,
-					      calculate_alignment(type_flags[t] | SLAB_KMALLOC,
+					      calculate_alignment(tflags | SLAB_KMALLOC,
 								  a.align, (unsigned)size),
-					      type_flags[t] | SLAB_KMALLOC, &a);
+					      tflags | SLAB_KMALLOC, &a);
 			if (!s) {
 				snprintf(err, errlen, "creating %s: %s", name,
 					 sim_last_reason(sim));

@@ -223,3 +223,42 @@ for _, policy in ipairs{ "slub", "slab" } do
   expect(sim):no_bugs()
   sim:close()
 end
+
+-- ---- fix 3: memcg's per-slab vector (option memcg, CONFIG_MEMCG) ----
+-- account_slab(): a new slab of a SLAB_ACCOUNT cache (every kmalloc-cg-*)
+-- gets kcalloc(objects, sizeof(struct slabobj_ext) = 8) (6.18
+-- alloc_slab_obj_exts(); 6.1 memcg_alloc_slab_cgroups(), the same size),
+-- from a plain kmalloc cache (OBJCGS_CLEAR_MASK drops __GFP_ACCOUNT); it
+-- is kfree()d with the slab (unaccount_slab()).  Without CONFIG_MEMCG there
+-- are no kmalloc-cg caches (KMALLOC_CGROUP == KMALLOC_NORMAL) and no vectors.
+for _, policy in ipairs{ "slub", "slab" } do
+  local sim = km.new{ cpus = 1, policy = policy }
+  local cg = sim:cache("kmalloc-cg-64")
+  local per = cg:info().objects_per_slab
+  local vec = sim:cache(("kmalloc-%d"):format(per * 8))	-- 64 (SLUB) or 64 (SLAB) * 8 = 512
+  expect.truthy(vec, policy .. ": a kmalloc class of objects * 8 bytes")
+  local before = vec:stats().live
+  local p = assert(sim:kmalloc(64, "GFP_KERNEL_ACCOUNT"))
+  expect.eq(cg:stats().slabs_created, 1, policy .. ": one new kmalloc-cg-64 slab")
+  expect.eq(vec:stats().live, before + 1, policy .. ": its slabobj_ext vector")
+  local plain = sim:cache_create("plain", 256, { flags = "SLAB_NO_MERGE" })
+  local q = assert(plain:alloc("GFP_KERNEL"))
+  expect.eq(vec:stats().live, before + 1, policy .. ": no vector without SLAB_ACCOUNT")
+  plain:free(q)
+  sim:kfree(p)
+  cg:shrink()
+  sim:rcu_barrier()
+  if cg:stats().num_slabs == 0 then
+    expect.eq(vec:stats().live, before, policy .. ": the vector goes with the slab")
+  end
+  sim:close()
+end
+do
+  local sim = km.new{ cpus = 1, policy = "slub", memcg = false }
+  expect.eq(sim:cache("kmalloc-cg-64"), nil, "no memcg: no kmalloc-cg caches")
+  local p = assert(sim:kmalloc(64, "GFP_KERNEL_ACCOUNT"))
+  expect.eq(sim:cache("kmalloc-64"):stats().live, 1, "__GFP_ACCOUNT: the normal cache")
+  expect.eq(sim:cache("kmalloc-512"):stats().live, 0, "no vector")
+  sim:kfree(p)
+  sim:close()
+end
