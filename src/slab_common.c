@@ -845,6 +845,7 @@ static void slab_damage_check_range(struct sim *sim, struct slab *slab);
 #define KVFREE_BULK_MAX_ENTR	((SIM_PAGE_SIZE - 16) / 8)	/* pointers in a bulk page: 510 */
 
 static void slab_rcu_tick(struct sim *sim, void *arg);
+static sim_time_t slab_rcu_quiet(struct sim *sim, void *arg);
 
 static int slab_rcu_push(struct slab_rcu_item **v, size_t *nr, size_t *cap,
 			 const struct slab_rcu_item *it)
@@ -861,7 +862,8 @@ static int slab_rcu_start(struct sim *sim)
 
 	if (st->rcu_timer)
 		return SIM_OK;
-	if (sim_timer_add(sim, RCU_JIFFY_NS, RCU_JIFFY_NS, slab_rcu_tick, NULL) != SIM_OK)
+	if (sim_timer_add_quiet(sim, RCU_JIFFY_NS, RCU_JIFFY_NS, slab_rcu_tick,
+				slab_rcu_quiet, NULL, NULL) != SIM_OK)
 		return SIM_ENOHOSTMEM;
 	st->rcu_timer = true;
 	return SIM_OK;
@@ -976,6 +978,21 @@ static void slab_rcu_complete(struct sim *sim, bool all)
 	}
 	if (st->rcu_head == st->rcu_nr)
 		st->rcu_head = st->rcu_nr = 0;
+}
+
+/* the tick's quiet time: the first monitor or grace-period end due */
+static sim_time_t slab_rcu_quiet(struct sim *sim, void *arg)
+{
+	const struct slab_state *st = sim->slab;
+	sim_time_t t = SIM_TIME_NEVER;
+
+	(void)arg;
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++)
+		if (st->rcu_cpu[cpu].nr && st->rcu_cpu[cpu].monitor_due < t)
+			t = st->rcu_cpu[cpu].monitor_due;
+	if (st->rcu_head < st->rcu_nr && st->rcu_wait[st->rcu_head].done < t)
+		t = st->rcu_wait[st->rcu_head].done;
+	return t;
 }
 
 static void slab_rcu_tick(struct sim *sim, void *arg)
