@@ -794,7 +794,8 @@ static int lwl_live(lua_State *L)
 
 	sim_wl_get_stats(u->w, &st);
 	lua_createtable(L, st.live > INT32_MAX ? 0 : (int)st.live, 0);
-	sim_wl_live_foreach(u->w, lwl_live_one, &lv);
+	if (sim_wl_live_foreach(u->w, lwl_live_one, &lv) != SIM_OK)
+		return luaL_error(L, "out of host memory");
 	return 1;
 }
 

@@ -1004,10 +1004,11 @@ const char *sim_wl_reason_at(const struct sim_wl *w, size_t i, uint64_t *count);
 sim_time_t sim_wl_lat_percentile(const struct sim_wl *w, enum sim_lat_kind kind,
 				 double pct);
 sim_time_t sim_wl_lat_max(const struct sim_wl *w, enum sim_lat_kind kind);
-/** sim_wl_live_foreach - call @fn for every live object in allocation order */
-void sim_wl_live_foreach(const struct sim_wl *w,
-			 void (*fn)(void *ud, sim_addr_t addr, size_t stream),
-			 void *ud);
+/** sim_wl_live_foreach - call @fn for every live object in allocation order
+ *  Return: SIM_OK, or SIM_ENOHOSTMEM (no call made) */
+int sim_wl_live_foreach(const struct sim_wl *w,
+			void (*fn)(void *ud, sim_addr_t addr, size_t stream),
+			void *ud);
 /**
  * sim_wl_check - every target cache still exists
  * Return: SIM_OK, or SIM_ENOENT with @err naming the stream whose cache

@@ -47,18 +47,26 @@
  * loop makes the same draws through sim:random() and sim:rand(), which is
  * how tests prove that the engine and a per-operation Lua loop agree.
  *
- * Live objects.  Records live in one array (free records chained through
- * snext).  A record is on its stream's live array (swap-remove: a RANDOM
- * drain indexes it), on its stream's list and on the global list in
- * allocation order (FIFO and LIFO drains, listings), and on exactly one of:
- * the min-heap by (due, seq) for finite lifetimes, the phase-bound list, a
- * slot, or nothing (forever).  seq numbers allocations, so (due, seq) is a
- * total order and any correct heap pops the same sequence.
+ * Live objects.  Records (struct wl_obj, 32 bytes) live in one array, free
+ * ones chained through `where`.  A record is on its stream's live array
+ * (swap-remove: a RANDOM drain indexes it) and on exactly one of (its
+ * kind): the min-heap by (due, seq) for finite lifetimes, the phase's
+ * array of phase-bound objects, a slot, or nothing (forever).  The heap's
+ * entries carry due and seq themselves, so a sift reads the heap only.
+ * seq numbers allocations, so (due, seq) is a total order and any correct
+ * heap pops the same sequence; allocation order (FIFO and LIFO drains,
+ * listings) is seq order, sorted when needed rather than kept in lists:
+ * an operation touches its own record and the arrays it is on, never
+ * another record.  Phase-bound objects die only at their phase's end, in
+ * allocation order, so their array is append-only; a drain allocates
+ * nothing, so a record freed during it is never reused before it ends.
  *
  * Invariants (sim_wl_validate()):
- *   st.live == sum over streams of nr_live == length of the global list;
- *   obj[heap[i]].heap == i + 1 and heap[(i - 1) / 2] is before heap[i];
- *   obj[s->live[i]].pos == i.
+ *   st.live == sum over streams of nr_live;
+ *   heap[i].id's record has kind HEAP and where == i + 1, its seq equals
+ *   heap[i].seq, and heap[(i - 1) / 2] is before heap[i];
+ *   obj[s->live[i]].pos == i; slot[k] == id + 1 iff the record has kind
+ *   SLOT and where == k + 1; phase[] holds the live PHASE records.
  *
  * Ownership: the engine drives the simulator only through sim.h, the way a
  * scenario does; it never touches allocator state and keeps no globals.
@@ -82,20 +90,35 @@
 
 /* ---- State ---- */
 
+/* where a record is queued (wl_obj.kind) */
+enum wl_where {
+	WL_AT_NONE,			/* lives forever */
+	WL_AT_HEAP,			/* finite lifetime: heap[where - 1] */
+	WL_AT_SLOT,			/* a SLOTS object: slot[where - 1] */
+	WL_AT_PHASE,			/* phase-bound: on the phase array */
+	WL_AT_FREE,			/* a free record: where = next free one */
+};
+
+/* one live object */
 struct wl_obj {
 	sim_addr_t addr;
 	uint64_t seq;			/* allocation number, 1.. */
-	sim_time_t due;			/* WL_NEVER: not on the heap */
-	uint64_t size;			/* bytes requested */
-	uint32_t heap;			/* heap index + 1; 0: not queued */
+	uint32_t size;			/* bytes requested (<= WL_MAX_SIZE) */
+	uint32_t where;			/* by kind, see enum wl_where */
 	uint32_t pos;			/* index in its stream's live array */
-	uint32_t sprev, snext;		/* stream list (snext: free chain) */
-	uint32_t gprev, gnext;		/* global list */
-	uint32_t pprev, pnext;		/* phase-bound list */
-	uint32_t slot;			/* slot + 1; 0: none */
-	uint16_t stream, target;
-	uint8_t cpu, ctx;
-	bool phase_bound;
+	uint8_t stream, target, cpu;	/* < WL_MAX_STREAMS, WL_MAX_TARGETS, SIM_MAX_CPUS */
+	uint8_t ctx : 4, kind : 4;	/* enum sim_context, enum wl_where */
+};
+_Static_assert(sizeof(struct wl_obj) == 32, "a record is half a host cache line");
+_Static_assert(WL_MAX_STREAMS <= 256 && WL_MAX_TARGETS <= 256 && SIM_MAX_CPUS <= 256 &&
+	       SIM_NR_CONTEXTS <= 16 && WL_MAX_SIZE <= UINT32_MAX,
+	       "the record's fields hold every value");
+
+/* one entry of the min-heap of finite lifetimes */
+struct wl_hent {
+	sim_time_t due;
+	uint64_t seq;
+	uint32_t id;
 };
 
 /* a weighted choice: nz candidates (weight > 0), `only` if there is one */
@@ -127,7 +150,6 @@ struct wl_stream {
 	gfp_t flags;
 	uint32_t *live;			/* live objects, swap-remove order */
 	uint32_t nr_live, cap_live;
-	uint32_t head, tail;		/* stream list */
 	uint64_t live_bytes;
 	uint64_t allocs, frees, failures, peak_live;
 };
@@ -154,6 +176,8 @@ struct wl_run {
 	const struct wl_mix *mix;
 	unsigned cpu0;			/* current CPU at the start */
 	uint64_t peak;			/* slab pages, this phase */
+	uint32_t *order;		/* FIFO/LIFO drain: eligible objects by seq */
+	uint32_t nr_order, first;	/* ... entries, the next FIFO one */
 };
 
 struct sim_wl {
@@ -167,11 +191,12 @@ struct sim_wl {
 
 	struct wl_obj *obj;
 	uint32_t nr_obj, cap_obj, free_obj;
-	uint32_t *heap;
+	struct wl_hent *heap;
 	uint32_t nr_heap, cap_heap;
 	uint32_t *slot;			/* object + 1; 0: empty */
 	uint64_t nr_slots;
-	uint32_t ghead, gtail, phead, ptail;
+	uint32_t *phase;		/* phase-bound objects, in allocation order */
+	uint32_t nr_phase, cap_phase;
 	uint64_t seq;
 	sim_time_t sched;		/* the workload's schedule: time of the current event */
 	sim_time_t mark;		/* the clock when the last phase ended */
@@ -356,91 +381,63 @@ const char *sim_wl_reason_at(const struct sim_wl *w, size_t i, uint64_t *count)
 	return NULL;
 }
 
-/* ---- Lists and the heap ---- */
+/* ---- The heap ---- */
 
-#define WL_APPEND(w, headp, tailp, id, PREV, NEXT) \
-	do { \
-		struct wl_obj *o_ = &(w)->obj[id]; \
-		o_->PREV = *(tailp); \
-		o_->NEXT = WL_NIL; \
-		if (*(tailp) != WL_NIL) \
-			(w)->obj[*(tailp)].NEXT = (id); \
-		else \
-			*(headp) = (id); \
-		*(tailp) = (id); \
-	} while (0)
-
-#define WL_UNLINK(w, headp, tailp, id, PREV, NEXT) \
-	do { \
-		struct wl_obj *o_ = &(w)->obj[id]; \
-		if (o_->PREV != WL_NIL) \
-			(w)->obj[o_->PREV].NEXT = o_->NEXT; \
-		else \
-			*(headp) = o_->NEXT; \
-		if (o_->NEXT != WL_NIL) \
-			(w)->obj[o_->NEXT].PREV = o_->PREV; \
-		else \
-			*(tailp) = o_->PREV; \
-	} while (0)
-
-static inline bool wl_before(const struct sim_wl *w, uint32_t a, uint32_t b)
+static inline bool wl_before(const struct wl_hent *x, const struct wl_hent *y)
 {
-	const struct wl_obj *x = &w->obj[a], *y = &w->obj[b];
-
 	return x->due < y->due || (x->due == y->due && x->seq < y->seq);
 }
 
-static inline void wl_heap_set(struct sim_wl *w, uint32_t i, uint32_t id)
+static inline void wl_heap_set(struct sim_wl *w, uint32_t i, const struct wl_hent *e)
 {
-	w->heap[i] = id;
-	w->obj[id].heap = i + 1;
+	w->heap[i] = *e;
+	w->obj[e->id].where = i + 1;
 }
 
 static void wl_sift_up(struct sim_wl *w, uint32_t i)
 {
-	uint32_t id = w->heap[i];
+	struct wl_hent e = w->heap[i];
 
 	while (i > 0) {
 		uint32_t parent = (i - 1) / 2;
 
-		if (!wl_before(w, id, w->heap[parent]))
+		if (!wl_before(&e, &w->heap[parent]))
 			break;
-		wl_heap_set(w, i, w->heap[parent]);
+		wl_heap_set(w, i, &w->heap[parent]);
 		i = parent;
 	}
-	wl_heap_set(w, i, id);
+	wl_heap_set(w, i, &e);
 }
 
 static void wl_sift_down(struct sim_wl *w, uint32_t i)
 {
-	uint32_t id = w->heap[i];
+	struct wl_hent e = w->heap[i];
 
 	for (;;) {
 		uint32_t c = 2 * i + 1;
 
 		if (c >= w->nr_heap)
 			break;
-		if (c + 1 < w->nr_heap && wl_before(w, w->heap[c + 1], w->heap[c]))
+		if (c + 1 < w->nr_heap && wl_before(&w->heap[c + 1], &w->heap[c]))
 			c++;
-		if (!wl_before(w, w->heap[c], id))
+		if (!wl_before(&w->heap[c], &e))
 			break;
-		wl_heap_set(w, i, w->heap[c]);
+		wl_heap_set(w, i, &w->heap[c]);
 		i = c;
 	}
-	wl_heap_set(w, i, id);
+	wl_heap_set(w, i, &e);
 }
 
 static void wl_heap_remove(struct sim_wl *w, uint32_t id)
 {
-	uint32_t i = w->obj[id].heap - 1;
-	uint32_t last = w->heap[--w->nr_heap];
+	uint32_t i = w->obj[id].where - 1;
+	struct wl_hent last = w->heap[--w->nr_heap];
 
-	w->obj[id].heap = 0;
-	if (last == id)
+	if (last.id == id)
 		return;
-	wl_heap_set(w, i, last);
+	wl_heap_set(w, i, &last);
 	wl_sift_up(w, i);
-	wl_sift_down(w, w->obj[last].heap - 1);
+	wl_sift_down(w, w->obj[last.id].where - 1);
 }
 
 /* ---- Objects ---- */
@@ -455,6 +452,9 @@ static bool wl_reserve(struct sim_wl *w, struct wl_stream *s)
 	if (wl_grow((void **)&s->live, &s->cap_live, (uint64_t)s->nr_live + 1,
 		    sizeof *s->live))
 		return false;
+	if (wl_grow((void **)&w->phase, &w->cap_phase, (uint64_t)w->nr_phase + 1,
+		    sizeof *w->phase))
+		return false;
 	return wl_grow((void **)&w->heap, &w->cap_heap, (uint64_t)w->nr_heap + 1,
 		       sizeof *w->heap) == 0;
 }
@@ -464,31 +464,29 @@ static uint32_t wl_obj_get(struct sim_wl *w)
 	uint32_t id = w->free_obj;
 
 	if (id != WL_NIL) {
-		w->free_obj = w->obj[id].snext;
+		w->free_obj = w->obj[id].where;
 		return id;
 	}
 	return w->nr_obj++;
 }
 
-/* take @id off every list; its record goes back to the free chain */
+/* take @id off its stream's array and its queue; the record goes back to
+ * the free chain (a phase-bound one: its phase's end empties the array) */
 static void wl_release(struct sim_wl *w, uint32_t id)
 {
 	struct wl_obj *o = &w->obj[id];
 	struct wl_stream *s = &w->streams[o->stream];
 	uint32_t last;
 
-	if (o->heap)
+	if (o->kind == WL_AT_HEAP)
 		wl_heap_remove(w, id);
-	if (o->phase_bound)
-		WL_UNLINK(w, &w->phead, &w->ptail, id, pprev, pnext);
-	if (o->slot)
-		w->slot[o->slot - 1] = 0;
+	else if (o->kind == WL_AT_SLOT)
+		w->slot[o->where - 1] = 0;
 	last = s->live[--s->nr_live];
 	s->live[o->pos] = last;
 	w->obj[last].pos = o->pos;
-	WL_UNLINK(w, &s->head, &s->tail, id, sprev, snext);
-	WL_UNLINK(w, &w->ghead, &w->gtail, id, gprev, gnext);
-	o->snext = w->free_obj;
+	o->kind = WL_AT_FREE;
+	o->where = w->free_obj;
 	w->free_obj = id;
 }
 
@@ -666,30 +664,29 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 
 		o->addr = a;
 		o->seq = ++w->seq;
-		o->size = size;
-		o->heap = 0;
-		o->slot = 0;
-		o->stream = (uint16_t)si;
-		o->target = (uint16_t)ti;
+		o->size = (uint32_t)size;	/* a live object is <= WL_MAX_SIZE */
+		o->stream = (uint8_t)si;
+		o->target = (uint8_t)ti;
 		o->cpu = (uint8_t)cpu;
-		o->ctx = (uint8_t)c->ctx;
-		o->phase_bound = false;
+		o->ctx = (uint8_t)c->ctx & 0xf;
 		o->pos = s->nr_live;
 		s->live[s->nr_live++] = id;
-		WL_APPEND(w, &s->head, &s->tail, id, sprev, snext);
-		WL_APPEND(w, &w->ghead, &w->gtail, id, gprev, gnext);
-		o->due = WL_NEVER;
+		o->kind = WL_AT_NONE;
+		o->where = 0;
 		if (slot) {
-			o->slot = (uint32_t)slot;
+			o->kind = WL_AT_SLOT;
+			o->where = (uint32_t)slot;
 			w->slot[slot - 1] = id + 1;
 		} else if (s->life.kind == SIM_WL_LIFE_PHASE) {
-			o->phase_bound = true;
-			WL_APPEND(w, &w->phead, &w->ptail, id, pprev, pnext);
+			o->kind = WL_AT_PHASE;
+			w->phase[w->nr_phase++] = id;
 		} else {
-			o->due = wl_lifetime_due(sim, &s->life, w->sched);
-			if (o->due != WL_NEVER) {
-				w->heap[w->nr_heap++] = id;
-				wl_sift_up(w, w->nr_heap - 1);
+			struct wl_hent e = { wl_lifetime_due(sim, &s->life, w->sched), o->seq, id };
+
+			if (e.due != WL_NEVER) {
+				o->kind = WL_AT_HEAP;
+				w->heap[w->nr_heap] = e;
+				wl_sift_up(w, w->nr_heap++);
 			}
 		}
 		w->st.allocs++;
@@ -876,7 +873,6 @@ static int wl_stream_init(struct sim_wl *w, struct wl_stream *s,
 	bool kmalloc = false;
 	int rc;
 
-	s->head = s->tail = WL_NIL;
 	if (!src->name || !src->name[0])
 		return wl_err(err, errlen, SIM_EINVAL, "a stream needs a name");
 	s->name = strdup(src->name);
@@ -941,6 +937,7 @@ void sim_wl_free(struct sim_wl *w)
 	free(w->obj);
 	free(w->heap);
 	free(w->slot);
+	free(w->phase);
 	free(w);
 }
 
@@ -963,7 +960,6 @@ int sim_wl_new(struct sim *sim, const struct sim_wl_config *cfg,
 	w->sim = sim;
 	w->free_any_cpu = cfg->free_any_cpu;
 	w->free_obj = WL_NIL;
-	w->ghead = w->gtail = w->phead = w->ptail = WL_NIL;
 	w->st.digest = WL_FNV_OFFSET;
 	w->streams = calloc(cfg->nr_streams, sizeof *w->streams);
 	w->weights = calloc(cfg->nr_streams, sizeof *w->weights);
@@ -1069,11 +1065,89 @@ static inline bool wl_stream_eligible(const struct wl_pick *sp, size_t i)
 	return sp->cum[i] != (i ? sp->cum[i - 1] : 0);
 }
 
-/* the next DRAIN victim, or WL_NIL */
-static uint32_t wl_victim(struct sim_wl *w, const struct wl_run *run)
+static int wl_cmp_seq(const void *a, const void *b, void *ud)
+{
+	const struct wl_obj *obj = ud;
+	uint64_t x = obj[*(const uint32_t *)a].seq, y = obj[*(const uint32_t *)b].seq;
+
+	return x < y ? -1 : x > y;
+}
+
+/* @n ids sorted by seq (allocation order); a heap sort, in place */
+static void wl_sort_by_seq(const struct sim_wl *w, uint32_t *ids, size_t n)
+{
+	for (size_t k = n / 2; k-- > 0;) {
+		for (size_t i = k;;) {		/* sift down @i in ids[0, n) */
+			size_t c = 2 * i + 1;
+			uint32_t t;
+
+			if (c >= n)
+				break;
+			if (c + 1 < n && wl_cmp_seq(&ids[c + 1], &ids[c], w->obj) > 0)
+				c++;
+			if (wl_cmp_seq(&ids[c], &ids[i], w->obj) <= 0)
+				break;
+			t = ids[i], ids[i] = ids[c], ids[c] = t;
+			i = c;
+		}
+	}
+	for (size_t end = n; end > 1;) {
+		uint32_t t = ids[0];
+
+		ids[0] = ids[--end];
+		ids[end] = t;
+		for (size_t i = 0;;) {
+			size_t c = 2 * i + 1;
+
+			if (c >= end)
+				break;
+			if (c + 1 < end && wl_cmp_seq(&ids[c + 1], &ids[c], w->obj) > 0)
+				c++;
+			if (wl_cmp_seq(&ids[c], &ids[i], w->obj) <= 0)
+				break;
+			t = ids[i], ids[i] = ids[c], ids[c] = t;
+			i = c;
+		}
+	}
+}
+
+/*
+ * The live objects of the streams @sp makes eligible (all if @sp is NULL),
+ * in allocation order, into a new array *@out (freed by the caller).
+ * Return: SIM_OK or SIM_ENOHOSTMEM (*@out NULL).
+ */
+static int wl_live_by_seq(const struct sim_wl *w, const struct wl_pick *sp,
+			  uint32_t **out, uint32_t *n)
+{
+	uint64_t total = 0;
+	uint32_t *ids, k = 0;
+
+	for (size_t i = 0; i < w->nr_streams; i++)
+		if (!sp || wl_stream_eligible(sp, i))
+			total += w->streams[i].nr_live;
+	ids = malloc((size_t)(total ? total : 1) * sizeof *ids);
+	*out = ids;
+	*n = 0;
+	if (!ids)
+		return SIM_ENOHOSTMEM;
+	for (size_t i = 0; i < w->nr_streams; i++)
+		if (!sp || wl_stream_eligible(sp, i))
+			for (uint32_t j = 0; j < w->streams[i].nr_live; j++)
+				ids[k++] = w->streams[i].live[j];
+	wl_sort_by_seq(w, ids, k);
+	*n = k;
+	return SIM_OK;
+}
+
+/*
+ * The next DRAIN victim, or WL_NIL.  FIFO and LIFO take the oldest and the
+ * newest eligible object from the phase's order array, skipping objects
+ * that died in the meantime (their lifetime ran out: a drain allocates
+ * nothing, so their records are not reused).
+ */
+static uint32_t wl_victim(struct sim_wl *w, struct wl_run *run)
 {
 	const struct wl_pick *sp = &run->spick;
-	uint32_t best = WL_NIL;
 
 	if (run->ph->order == SIM_WL_RANDOM) {
 		uint64_t n = wl_eligible(w, sp), r;
@@ -1092,18 +1166,18 @@ static uint32_t wl_victim(struct sim_wl *w, const struct wl_run *run)
 		}
 		return WL_NIL;
 	}
-	for (size_t i = 0; i < w->nr_streams; i++) {
-		const struct wl_stream *s = &w->streams[i];
-		uint32_t c = run->ph->order == SIM_WL_FIFO ? s->head : s->tail;
+	while (run->first < run->nr_order) {
+		uint32_t id = run->ph->order == SIM_WL_FIFO ? run->order[run->first]
+							    : run->order[run->nr_order - 1];
 
-		if (!wl_stream_eligible(sp, i) || c == WL_NIL)
-			continue;
-		if (best == WL_NIL ||
-		    (run->ph->order == SIM_WL_FIFO ? w->obj[c].seq < w->obj[best].seq
-						   : w->obj[c].seq > w->obj[best].seq))
-			best = c;
+		if (run->ph->order == SIM_WL_FIFO)
+			run->first++;
+		else
+			run->nr_order--;
+		if (w->obj[id].kind != WL_AT_FREE)
+			return id;
 	}
-	return best;
+	return WL_NIL;
 }
 
 int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
@@ -1183,6 +1257,12 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		target = ph->fraction >= 0
 			? (uint64_t)floor(ph->fraction * (double)n + 0.5)
 			: SIM_MIN(ph->count, n);
+		if (ph->order != SIM_WL_RANDOM &&
+		    wl_live_by_seq(w, &run.spick, &run.order, &run.nr_order) != SIM_OK) {
+			wl_pick_fini(&run.spick);
+			wl_mix_fini(&pmix);
+			return wl_err(err, errlen, SIM_ENOHOSTMEM, "out of host memory");
+		}
 	}
 	run.peak = 0;
 	wl_after_op(w, &run);	/* the footprint at the start counts for the peak */
@@ -1194,14 +1274,14 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 			break;
 		if (drain && (drained >= target || !wl_eligible(w, &run.spick)))
 			break;
-		if (w->nr_heap && w->obj[w->heap[0]].due <= next) {
-			uint32_t id = w->heap[0];
+		if (w->nr_heap && w->heap[0].due <= next) {
+			uint32_t id = w->heap[0].id;
 
-			if (has_end && w->obj[id].due > end) {
+			if (has_end && w->heap[0].due > end) {
 				timed_out = true;
 				break;
 			}
-			w->sched = w->obj[id].due;
+			w->sched = w->heap[0].due;
 			wl_advance_to(sim, w->sched);
 			wl_free_obj(w, &run, id);
 			continue;
@@ -1245,8 +1325,10 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		wl_advance_to(sim, end);
 	}
 	/* phase-bound objects die with their phase, oldest first */
-	while (w->phead != WL_NIL)
-		wl_free_obj(w, &run, w->phead);
+	for (uint32_t i = 0; i < w->nr_phase; i++)
+		wl_free_obj(w, &run, w->phase[i]);
+	w->nr_phase = 0;
+	free(run.order);
 
 	w->mark = sim_now(sim);
 	w->st.phases++;
@@ -1305,30 +1387,45 @@ int sim_wl_check(const struct sim_wl *w, char *err, size_t errlen)
 
 bool sim_wl_validate(const struct sim_wl *w)
 {
-	uint64_t live = 0, listed = 0;
+	uint64_t live = 0, queued = 0;
 
 	for (size_t i = 0; i < w->nr_streams; i++) {
 		const struct wl_stream *s = &w->streams[i];
 
 		live += s->nr_live;
-		for (uint32_t k = 0; k < s->nr_live; k++)
-			if (w->obj[s->live[k]].pos != k || w->obj[s->live[k]].stream != i)
+		for (uint32_t k = 0; k < s->nr_live; k++) {
+			const struct wl_obj *o = &w->obj[s->live[k]];
+
+			if (o->pos != k || o->stream != i || o->kind == WL_AT_FREE)
 				return false;
+			queued += o->kind == WL_AT_HEAP || o->kind == WL_AT_SLOT ||
+				  o->kind == WL_AT_PHASE;
+		}
 	}
-	for (uint32_t id = w->ghead; id != WL_NIL; id = w->obj[id].gnext)
-		listed++;
-	if (live != w->st.live || listed != live)
+	if (live != w->st.live)
 		return false;
 	for (uint32_t i = 0; i < w->nr_heap; i++) {
-		if (w->obj[w->heap[i]].heap != i + 1)
+		const struct wl_obj *o = &w->obj[w->heap[i].id];
+
+		if (o->kind != WL_AT_HEAP || o->where != i + 1 || o->seq != w->heap[i].seq)
 			return false;
-		if (i && wl_before(w, w->heap[i], w->heap[(i - 1) / 2]))
+		if (i && wl_before(&w->heap[i], &w->heap[(i - 1) / 2]))
 			return false;
 	}
-	for (uint64_t k = 0; k < w->nr_slots; k++)
-		if (w->slot[k] && w->obj[w->slot[k] - 1].slot != k + 1)
+	for (uint64_t k = 0; k < w->nr_slots; k++) {
+		if (!w->slot[k])
+			continue;
+		if (w->obj[w->slot[k] - 1].kind != WL_AT_SLOT ||
+		    w->obj[w->slot[k] - 1].where != k + 1)
 			return false;
-	return true;
+		queued--;
+	}
+	for (uint32_t i = 0; i < w->nr_phase; i++) {
+		if (w->obj[w->phase[i]].kind != WL_AT_PHASE)
+			return false;
+		queued--;
+	}
+	return queued == w->nr_heap;
 }
 
 void sim_wl_get_stats(const struct sim_wl *w, struct sim_wl_stats *out)
@@ -1358,10 +1455,16 @@ int sim_wl_stream_stats(const struct sim_wl *w, size_t i,
 	return SIM_OK;
 }
 
-void sim_wl_live_foreach(const struct sim_wl *w,
-			 void (*fn)(void *ud, sim_addr_t addr, size_t stream),
-			 void *ud)
+int sim_wl_live_foreach(const struct sim_wl *w,
+			void (*fn)(void *ud, sim_addr_t addr, size_t stream),
+			void *ud)
 {
-	for (uint32_t id = w->ghead; id != WL_NIL; id = w->obj[id].gnext)
-		fn(ud, w->obj[id].addr, w->obj[id].stream);
+	uint32_t *ids, n;
+
+	if (wl_live_by_seq(w, NULL, &ids, &n) != SIM_OK)
+		return SIM_ENOHOSTMEM;
+	for (uint32_t i = 0; i < n; i++)
+		fn(ud, w->obj[ids[i]].addr, w->obj[ids[i]].stream);
+	free(ids);
+	return SIM_OK;
 }

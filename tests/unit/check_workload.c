@@ -186,7 +186,7 @@ START_TEST(test_every_phase_kind)
 	ck_assert_uint_ge(total.slab_pages_peak, 1);
 	ck_assert_uint_le(sim_wl_lat_percentile(w, SIM_LAT_ALLOC, 50),
 			  sim_wl_lat_percentile(w, SIM_LAT_ALLOC, 99));
-	sim_wl_live_foreach(w, count_one, &c);
+	ck_assert_int_eq(sim_wl_live_foreach(w, count_one, &c), SIM_OK);
 	ck_assert_uint_eq(c.n, 0);
 	ck_assert_ptr_null(sim_wl_reason_at(w, 0, &c.n));
 	ck_assert_str_eq(sim_wl_phase_kind_name(SIM_WL_SLOTS), "slots");
