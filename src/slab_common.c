@@ -12,10 +12,13 @@
  *
  * The object registry.  Every slab has a descriptor (struct slab) in a table
  * indexed by id; its pages carry PAGE_USE_SLAB and owner id + 1, so
- * virt_to_slab() is a page lookup plus an array index (a sparse map from
- * pfn to slab id, two levels, pageblocks with slabs only, stands in for the
- * page owner so that a free needs no probe for the head of the block; it
- * holds the same ids, which slab_validate() checks).  A slot slab keeps
+ * virt_to_slab() is a page lookup (a sparse map from pfn to the slab's
+ * descriptor, two levels, pageblocks with slabs only, stands in for the
+ * page owner so that a free needs no probe for the head of the block, and
+ * holds the descriptor itself, as the kernel's struct page is the slab:
+ * finding the slab of a freed object costs one dependent host cache miss
+ * beyond the small top level; slab_validate() checks that it names the
+ * slabs the page owners name).  A slot slab keeps
  * the requested size of each slot, 0 for a free one (the policy keeps its
  * freelists in slab->link); a block slab (SLOB) keeps its blocks sorted
  * by offset, dead ones too until their bytes are reused, which is how a
@@ -162,7 +165,7 @@ struct slab_state {
 	uint32_t nr_slab_ids, cap_slab_ids;
 	uint32_t *free_slab_ids;
 	uint32_t nr_free_slab_ids;
-	uint32_t **pb_map;		/* [pfn >> pageblock order]: NULL or [512] of slab id + 1 */
+	struct slab ***pb_map;		/* [pfn >> pageblock order]: NULL or [512] of slabs */
 	size_t nr_pb_map;
 	struct slab *last;		/* lookup cache */
 	sim_addr_t last_base;
@@ -694,9 +697,9 @@ gfp_t kmalloc_fix_flags(struct sim *sim, gfp_t gfp)
 	return gfp;
 }
 
-/* record @val (slab id + 1, or 0) for the 2^@order pages at @pfn */
+/* record @slab (NULL: none) for the 2^@order pages at @pfn */
 static int slab_map_set(struct slab_state *st, pfn_t pfn, unsigned order,
-			uint32_t val)
+			struct slab *val)
 {
 	pfn_t end = pfn + ((pfn_t)1 << order);
 
@@ -706,7 +709,7 @@ static int slab_map_set(struct slab_state *st, pfn_t pfn, unsigned order,
 
 		if (pb >= st->nr_pb_map) {
 			size_t n = SIM_MAX(pb + 1, st->nr_pb_map * 2);
-			uint32_t **m;
+			struct slab ***m;
 
 			if (!val)
 				continue;
@@ -720,7 +723,7 @@ static int slab_map_set(struct slab_state *st, pfn_t pfn, unsigned order,
 		if (!st->pb_map[pb]) {
 			if (!val)
 				continue;
-			st->pb_map[pb] = sim_xcalloc(SIM_PAGEBLOCK_PAGES, sizeof(uint32_t));
+			st->pb_map[pb] = sim_xcalloc(SIM_PAGEBLOCK_PAGES, sizeof(struct slab *));
 			if (!st->pb_map[pb])
 				return SIM_ENOHOSTMEM;
 		}
@@ -777,8 +780,8 @@ struct slab *slab_new_pages(struct sim *sim, struct kmem_cache *s,
 		st->free_slab_ids[st->nr_free_slab_ids++] = slab->id;
 		return NULL;
 	}
-	if (slab_map_set(st, pfn, order, slab->id + 1) != SIM_OK) {
-		slab_map_set(st, pfn, order, 0);
+	if (slab_map_set(st, pfn, order, slab) != SIM_OK) {
+		slab_map_set(st, pfn, order, NULL);
 		pgalloc_free(sim, pfn, order);
 		st->free_slab_ids[st->nr_free_slab_ids++] = slab->id;
 		sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
@@ -1084,7 +1087,7 @@ void slab_free_pages(struct sim *sim, struct slab *slab)
 		}
 		SIM_EVENT(sim, SLAB_DISCARD, slab->cache_id, slab->pfn, slab->order, 0);
 	}
-	slab_map_set(st, slab->pfn, slab->order, 0);
+	slab_map_set(st, slab->pfn, slab->order, NULL);
 	pgalloc_free(sim, slab->pfn, slab->order);
 	slab_desc_put(sim, slab);
 }
@@ -1099,10 +1102,9 @@ void slab_note_ctor(struct sim *sim, struct kmem_cache *s, unsigned n)
 static struct slab *slab_lookup_slow(const struct sim *sim, sim_addr_t addr)
 {
 	const struct slab_state *st = sim->slab;
-	const uint32_t *leaf;
+	struct slab *const *leaf;
 	size_t pb;
 	pfn_t pfn;
-	uint32_t id1;
 
 	if (addr < SIM_DIRECT_MAP_BASE)
 		return NULL;
@@ -1110,8 +1112,7 @@ static struct slab *slab_lookup_slow(const struct sim *sim, sim_addr_t addr)
 	pb = (size_t)(pfn >> SIM_PAGEBLOCK_ORDER);
 	if (pb >= st->nr_pb_map || !(leaf = st->pb_map[pb]))
 		return NULL;
-	id1 = leaf[pfn & (SIM_PAGEBLOCK_PAGES - 1)];
-	return id1 ? st->slabs[id1 - 1] : NULL;
+	return leaf[pfn & (SIM_PAGEBLOCK_PAGES - 1)];
 }
 
 struct slab *slab_of_addr(const struct sim *sim, sim_addr_t addr)
