@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* bench_scale.c - the scaling table: host time and host memory per operation
+ * as the simulated world grows
+ *
+ * One workload, varied along one dimension at a time from a fixed middle
+ * (SLUB, 4 GiB, 2 CPUs, kmalloc, 100,000 live objects):
+ *
+ *   live objects   1k, 100k, 1M, 10M (RAM 16 GiB for all four)
+ *   RAM            256 MiB, 4 GiB, 64 GiB, 1 TiB
+ *   CPUs           1, 4, 16, 64 (each operation on a random CPU: remote frees)
+ *   caches         10, 100, 1000 kmem_caches of 16..1024 bytes instead of kmalloc
+ *
+ * The driver keeps the live set in an array of slots: it fills every slot,
+ * then each step frees the object of a random slot and allocates a new
+ * one of a random size (8..512 bytes) into it; an operation is one
+ * allocation or one free.  The driver draws from its own xorshift, so the
+ * simulator's PRNG is not in the loop.  glibc malloc/free runs the same
+ * steps over the same live set in the same process: the ratio compares
+ * like with like on this host, whatever else loads it.
+ *
+ * Host bytes are the simulator's heap (glibc mallinfo2: bytes in use plus
+ * mapped blocks): in MiB after the fill, minus what it was before sim_new
+ * (the page metadata of all RAM included), and per live object what the
+ * fill added (slabs' descriptors and per-object state, maps); the
+ * driver's own slot array (8 bytes per object) is not counted.  Times are the thread's CPU time, the best of
+ * a few rounds.  Targets (issue 15): at 10M live objects <= 250 ns per
+ * operation and <= 16 host bytes per live object.  This is a benchmark,
+ * not a test: `make bench` prints the table.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include "sim.h"
+
+#define GFP_KERNEL_BITS	0xcc0u		/* GFP_KERNEL */
+#define SIZE_LO		8
+#define SIZE_HI		512
+
+static double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* the simulator's heap: bytes handed out by malloc, small and mapped */
+static double heap_bytes(void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+	struct mallinfo2 mi = mallinfo2();
+
+	return (double)mi.uordblks + (double)mi.hblkhd;
+#else
+	return 0;
+#endif
+}
+
+static inline uint64_t xs(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static inline void escape(void *p)
+{
+	__asm__ volatile("" : : "g"(p) : "memory");
+}
+
+struct row {
+	const char *what;
+	uint64_t live;		/* objects kept live */
+	uint64_t ram;		/* bytes */
+	unsigned cpus;
+	unsigned caches;	/* 0: kmalloc */
+	uint64_t steps;		/* free + alloc each */
+};
+
+struct result {
+	double ns_op;		/* simulator, per operation */
+	double glibc_ns_op;	/* glibc, per operation */
+	double bytes;		/* simulator heap after the fill */
+	double live_bytes;	/* ... of which the fill added */
+	bool ok;
+};
+
+/* the step's allocation: kmalloc or a cache, on @cpu */
+static sim_addr_t sim_one(struct sim *sim, const sim_cache_t *caches, unsigned nc,
+			  uint64_t r)
+{
+	sim_addr_t a = SIM_ADDR_NONE;
+	unsigned size = SIZE_LO + (unsigned)((r >> 8) % (SIZE_HI - SIZE_LO + 1));
+
+	if (nc) {
+		if (sim_cache_alloc(sim, caches[(r >> 24) % nc], GFP_KERNEL_BITS, &a) != SIM_OK)
+			return SIM_ADDR_NONE;
+		return a;
+	}
+	if (sim_kmalloc(sim, size, GFP_KERNEL_BITS, &a) != SIM_OK)
+		return SIM_ADDR_NONE;
+	return a;
+}
+
+static bool run_sim(const struct row *r, sim_addr_t *slot, uint32_t *owner,
+		    struct result *res)
+{
+	struct sim_config cfg;
+	struct sim *sim;
+	sim_cache_t *caches = NULL;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	double h0, h1, t0, t;
+	char err[256];
+
+	h0 = heap_bytes();
+	sim_config_init(&cfg);
+	cfg.ram_bytes = r->ram;
+	cfg.cpus = r->cpus;
+	cfg.seed = 1;
+	cfg.policy = "slub";
+	sim = sim_new(&cfg, err, sizeof err);
+	if (!sim) {
+		fprintf(stderr, "bench_scale: %s: %s\n", r->what, err);
+		return false;
+	}
+	if (r->caches) {
+		struct sim_cache_opts opts = { 0 };
+
+		caches = calloc(r->caches, sizeof *caches);
+		if (!caches || sim_slab_flags_parse("SLAB_NO_MERGE", 13, &opts.flags,
+						    err, sizeof err) != SIM_OK)
+			abort();
+		for (unsigned i = 0; i < r->caches; i++) {
+			char name[32];
+
+			snprintf(name, sizeof name, "bench_%u", i);
+			/* 16..1024 bytes; separate caches, as drivers' often are */
+			if (sim_cache_create(sim, name, 16 + (i * 8) % 1009, &opts,
+					     &caches[i]) != SIM_OK) {
+				fprintf(stderr, "bench_scale: cache %s: %s\n", name,
+					sim_last_reason(sim));
+				return false;
+			}
+		}
+	}
+	h1 = heap_bytes();
+	for (uint64_t i = 0; i < r->live; i++) {
+		uint64_t v = xs(&x);
+
+		if (r->cpus > 1)
+			sim_set_cpu(sim, (unsigned)(v % r->cpus));
+		slot[i] = sim_one(sim, caches, r->caches, v);
+		owner[i] = r->caches ? (uint32_t)((v >> 24) % r->caches) : 0;
+		if (slot[i] == SIM_ADDR_NONE) {
+			fprintf(stderr, "bench_scale: %s: fill failed at %llu: %s\n", r->what,
+				(unsigned long long)i, sim_last_reason(sim));
+			return false;
+		}
+	}
+	res->bytes = heap_bytes() - h0;
+	res->live_bytes = heap_bytes() - h1;
+	t0 = now_sec();
+	for (uint64_t i = 0; i < r->steps; i++) {
+		uint64_t v = xs(&x), k = v % r->live;
+
+		if (r->cpus > 1)
+			sim_set_cpu(sim, (unsigned)((v >> 40) % r->cpus));
+		if (r->caches)
+			sim_cache_free(sim, caches[owner[k]], slot[k]);
+		else
+			sim_kfree(sim, slot[k]);
+		slot[k] = sim_one(sim, caches, r->caches, v);
+		owner[k] = r->caches ? (uint32_t)((v >> 24) % r->caches) : 0;
+		if (slot[k] == SIM_ADDR_NONE) {
+			fprintf(stderr, "bench_scale: %s: allocation failed: %s\n", r->what,
+				sim_last_reason(sim));
+			return false;
+		}
+	}
+	t = now_sec() - t0;
+	res->ns_op = t * 1e9 / (double)(2 * r->steps);
+	sim_free(sim);
+	free(caches);
+	return true;
+}
+
+/* the same steps through glibc over the same live set */
+static double run_glibc(const struct row *r, void **slot)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	double t0, t;
+
+	for (uint64_t i = 0; i < r->live; i++) {
+		uint64_t v = xs(&x);
+
+		slot[i] = malloc(SIZE_LO + (size_t)((v >> 8) % (SIZE_HI - SIZE_LO + 1)));
+		escape(slot[i]);
+	}
+	t0 = now_sec();
+	for (uint64_t i = 0; i < r->steps; i++) {
+		uint64_t v = xs(&x), k = v % r->live;
+
+		free(slot[k]);
+		slot[k] = malloc(SIZE_LO + (size_t)((v >> 8) % (SIZE_HI - SIZE_LO + 1)));
+		escape(slot[k]);
+	}
+	t = now_sec() - t0;
+	for (uint64_t i = 0; i < r->live; i++)
+		free(slot[i]);
+	return t * 1e9 / (double)(2 * r->steps);
+}
+
+static void run_row(const struct row *r, struct result *res)
+{
+	sim_addr_t *slot = malloc(r->live * sizeof *slot);
+	uint32_t *owner = malloc(r->live * sizeof *owner);
+	unsigned rounds = r->live >= 10000000 ? 1 : 3;
+
+	memset(res, 0, sizeof *res);
+	res->ns_op = res->glibc_ns_op = 1e18;
+	if (!slot || !owner)
+		abort();
+	for (unsigned i = 0; i < rounds; i++) {
+		struct result one;
+		double g;
+
+		memset(&one, 0, sizeof one);
+		if (!run_sim(r, slot, owner, &one)) {
+			res->ok = false;
+			break;
+		}
+		g = run_glibc(r, (void **)slot);
+		res->ok = true;
+		res->bytes = one.bytes;
+		res->live_bytes = one.live_bytes;
+		if (one.ns_op < res->ns_op)
+			res->ns_op = one.ns_op;
+		if (g < res->glibc_ns_op)
+			res->glibc_ns_op = g;
+	}
+	free(slot);
+	free(owner);
+}
+
+int main(int argc, char **argv)
+{
+	const uint64_t G = UINT64_C(1) << 30;
+	/* --quick: up to 1M live objects; ROW: that row only (profiling) */
+	bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+	const char *only = argc > 1 && !quick ? argv[1] : NULL;
+	const struct row rows[] = {
+		{ "live objects 1k",     1000,      16 * G, 2, 0,  1000000 },
+		{ "live objects 100k",   100000,    16 * G, 2, 0,  1000000 },
+		{ "live objects 1M",     1000000,   16 * G, 2, 0,  1000000 },
+		{ "live objects 10M",    10000000,  16 * G, 2, 0,  1000000 },
+		{ "RAM 256 MiB",         100000,    G / 4,  2, 0,  1000000 },
+		{ "RAM 4 GiB",           100000,    4 * G,  2, 0,  1000000 },
+		{ "RAM 64 GiB",          100000,    64 * G, 2, 0,  1000000 },
+		{ "RAM 1 TiB",           100000,    1024 * G, 2, 0, 1000000 },
+		{ "CPUs 1",              100000,    4 * G,  1, 0,  1000000 },
+		{ "CPUs 4",              100000,    4 * G,  4, 0,  1000000 },
+		{ "CPUs 16",             100000,    4 * G,  16, 0, 1000000 },
+		{ "CPUs 64",             100000,    4 * G,  64, 0, 1000000 },
+		{ "caches 10",           100000,    4 * G,  2, 10, 1000000 },
+		{ "caches 100",          100000,    4 * G,  2, 100, 1000000 },
+		{ "caches 1000",         100000,    4 * G,  2, 1000, 1000000 },
+	};
+	double at10m_ns = 0, at10m_bytes = 0;
+
+	printf("scaling (SLUB; base: 4 GiB, 2 CPUs, kmalloc 8..512 B, 100k live objects; "
+	       "an op is one kmalloc or kfree; glibc runs the same steps):\n");
+	printf("  %-20s %9s %9s %7s %10s %12s\n", "", "ns/op", "glibc", "ratio",
+	       "host MiB", "B/live obj");
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct result res;
+
+		if ((quick && rows[i].live > 1000000) ||
+		    (only && strcmp(only, rows[i].what) != 0))
+			continue;
+		run_row(&rows[i], &res);
+		if (!res.ok) {
+			printf("  %-20s failed\n", rows[i].what);
+			continue;
+		}
+		printf("  %-20s %9.1f %9.1f %7.2f %10.1f %12.1f\n", rows[i].what,
+		       res.ns_op, res.glibc_ns_op, res.ns_op / res.glibc_ns_op,
+		       res.bytes / 1048576.0, res.live_bytes / (double)rows[i].live);
+		if (rows[i].live == 10000000) {
+			at10m_ns = res.ns_op;
+			at10m_bytes = res.live_bytes / (double)rows[i].live;
+		}
+	}
+	if (at10m_ns > 0)
+		printf("10M live objects: %.1f ns/op (target <= 250: %s), %.1f host bytes per live object (target <= 16: %s)\n",
+		       at10m_ns, at10m_ns <= 250 ? "met" : "MISSED", at10m_bytes,
+		       at10m_bytes <= 16 ? "met" : "MISSED");
+	printf("(host MiB: the simulator's heap after the fill, page metadata of all RAM included;\n"
+	       " B/live obj: what the fill added to it, per live object; CPU time, best of 3 rounds, 1 at 10M)\n");
+	return 0;
+}
