@@ -16,7 +16,10 @@
  * The entry point gets the argument vector from the command's own name on
  * (argv[0] is "run") and returns the process exit status: CMD_EXIT_OK,
  * CMD_EXIT_FAILED (the command failed: a scenario error, an unreadable
- * trace, an unwritable output) or CMD_EXIT_USAGE (a bad command line).
+ * trace, an unwritable output), CMD_EXIT_USAGE (a bad command line) or
+ * CMD_EXIT_PANIC (a simulated kernel panicked and stopped: the scenario
+ * ended there, or a replayed policy did; everything else was done and the
+ * report written).
  */
 #ifndef SIM_CMD_H
 #define SIM_CMD_H
@@ -33,6 +36,7 @@
 #define CMD_EXIT_OK	0
 #define CMD_EXIT_FAILED	1	/* the command failed */
 #define CMD_EXIT_USAGE	2	/* a bad command line */
+#define CMD_EXIT_PANIC	3	/* a simulated kernel panicked (the report is written) */
 
 /* ---- Option tables ---- */
 

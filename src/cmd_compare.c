@@ -60,6 +60,7 @@ struct cmp_run {
 	struct cmd_metrics m;
 	struct report *report;		/* its full run report (json, csv, html) */
 	bool failed;			/* host memory while building it */
+	bool panicked;			/* a simulated kernel of this run panicked */
 };
 
 struct cmp_ctx {
@@ -80,6 +81,8 @@ static void cmp_closing(void *ud, unsigned id, struct sim *sim)
 	struct cmp_run *run = c->cur;
 	char title[160];
 
+	if (sim_panicked(sim))
+		run->panicked = true;
 	/* kmemsim.new{policy=...} anywhere: the scenario is policy-specific */
 	if (!run->other[0] && strcmp(sim_get_config(sim)->policy, run->policy) != 0)
 		snprintf(run->other, sizeof run->other, "%s", sim_get_config(sim)->policy);
@@ -104,6 +107,12 @@ static void cmp_closing(void *ud, unsigned id, struct sim *sim)
 	}
 	if (!run->report || report_status(run->report) != SIM_OK)
 		run->failed = true;
+}
+
+/* the run ended because its simulated kernel panicked */
+static bool cmp_stopped_by_panic(const struct cmp_run *run)
+{
+	return !run->ok && run->panicked && run->error && strstr(run->error, "panic");
 }
 
 /* the first line of @msg (the traceback follows it) */
@@ -135,7 +144,8 @@ static void cmp_runs_table(struct report_section *s, struct cmp_run *runs,
 
 	row[0] = RV_TEXT("status");
 	for (size_t i = 0; i < n; i++)
-		row[i + 1] = RV_TEXT(runs[i].ok ? "ok" : "failed");
+		row[i + 1] = RV_TEXT(runs[i].ok ? "ok" : cmp_stopped_by_panic(&runs[i])
+				     ? "panicked" : "failed");
 	report_row(t, row, n + 1);
 
 	row[0] = RV_TEXT("policy used");
@@ -408,7 +418,8 @@ const struct cmd cmd_compare = {
 		"simulator is sampled (--sample auto) unless --sample off.\n"
 		CMD_SCENARIO_OPERAND,
 	.exit_status = "0 ok, 1 a scenario error in any policy's run or the\n"
-		       "report could not be written, 2 usage error",
+		       "report could not be written, 2 usage error, 3 a policy's\n"
+		       "simulated kernel panicked (its run stopped there)",
 	.options = cmp_options,
 	.operand = CMD_V_SCENARIO,
 	.main = cmp_main,
@@ -459,7 +470,10 @@ static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 		if (!run->ok) {
 			fprintf(stderr, "kmemsim compare: %s: %s\n", run->policy,
 				run->error ? run->error : "(no message)");
-			status = CMD_EXIT_FAILED;
+			if (!cmp_stopped_by_panic(run))
+				status = CMD_EXIT_FAILED;
+			else if (!status)
+				status = CMD_EXIT_PANIC;
 		}
 		if (run->failed || run->output.failed) {
 			fprintf(stderr, "kmemsim compare: %s: out of host memory\n",
@@ -495,7 +509,8 @@ static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 		if (runs[i].ok)
 			continue;
 		first = cmp_first_line(runs[i].error ? runs[i].error : "?");
-		snprintf(line, sizeof line, "%s failed: %s", runs[i].policy,
+		snprintf(line, sizeof line, "%s %s: %s", runs[i].policy,
+			 cmp_stopped_by_panic(&runs[i]) ? "panicked" : "failed",
 			 first ? first : "?");
 		free(first);
 		REPORT_ROW(hl, RV_TEXT(line), RV_NONE(REPORT_TEXT), RV_NONE(REPORT_TEXT),

@@ -95,7 +95,9 @@ const struct cmd cmd_replay = {
 	.exit_status = "0 ok, 1 the trace could not be read (the report of\n"
 		       "what was read is still written), held no kmem event, could\n"
 		       "not be recorded, or the output could not be written; 2 usage\n"
-		       "error, including option values the simulators cannot take",
+		       "error, including option values the simulators cannot take;\n"
+		       "3 a policy's simulated kernel panicked (that policy stopped\n"
+		       "there, the others went on; the report is written)",
 	.options = rpc_options,
 	.operand = CMD_V_FILE,
 	.main = rpc_main,
@@ -553,6 +555,16 @@ static int rpc_main(const struct cmd *cmd, int argc, char **argv)
 	trace_reader_close(rd);
 	if (rec_status != 0)
 		status = EXIT_FAILED;	/* the recorder said why (COMMAND failed) */
+	for (size_t i = 0; i < replay_nr_policies(rp); i++) {
+		const char *where = replay_policy_panicked(rp, i);
+
+		if (!where)
+			continue;
+		fprintf(stderr, "kmemsim replay: %s: the simulated kernel panicked and "
+			"stopped at %s\n", replay_policy_name(rp, i), where);
+		if (!status)
+			status = CMD_EXIT_PANIC;
+	}
 	r = replay_report(rp, shown);
 	if (!r) {
 		fprintf(stderr, "kmemsim replay: %s\n", sim_strerror(SIM_ENOHOSTMEM));

@@ -17,7 +17,9 @@
  *     script's own output goes to standard error so that stdout stays
  *     valid.
  * Nothing is printed after a scenario error: exit status 1 and the error
- * with its traceback on stderr.
+ * with its traceback on stderr.  A simulated kernel panic is not an error
+ * of the scenario: the error is printed, the reports follow as usual (the
+ * panicked simulator's says "status: panicked") and the exit status is 3.
  */
 #include "config.h"
 
@@ -41,6 +43,7 @@ struct run_ctx {
 	struct run_sim *sims;
 	size_t n, cap;
 	bool failed;		/* host memory: a report could not be built */
+	unsigned panicked;	/* simulators whose kernel panicked */
 };
 
 static void run_write_stdout(void *ud, const char *s, size_t n)
@@ -71,6 +74,8 @@ static struct report *run_brief(const struct sim *sim, const char *title)
 	report_meta(r, "policy", RV_TEXT(cfg->policy));
 	report_meta(r, "seed", RV_INT((int64_t)cfg->seed));
 	report_meta(r, "cpus", RV_INT(cfg->cpus));
+	if (sim_panicked(sim))
+		report_meta(r, "status", RV_TEXT("panicked"));
 	cmd_metrics_collect(sim, &m);
 	s = report_section(r, "summary", "At the end of the run");
 	kv = report_kv(s, "figures", NULL);
@@ -132,6 +137,8 @@ static void run_closing(void *ud, unsigned id, struct sim *sim)
 	rs = &c->sims[c->n++];
 	memset(rs, 0, sizeof *rs);
 	rs->id = id;
+	if (sim_panicked(sim))
+		c->panicked++;
 	sim_sample_now(sim);	/* the series end where the simulator did */
 	if (c->full) {
 		snprintf(title, sizeof title, "sim<%s>#%u: %s",
@@ -235,7 +242,8 @@ const struct cmd cmd_run = {
 		"simulator follows; --format, -o or --block write the full report.\n"
 		CMD_SCENARIO_OPERAND,
 	.exit_status = "0 ok, 1 scenario error or the report could not be\n"
-		       "written, 2 usage error",
+		       "written, 2 usage error, 3 the simulated kernel panicked\n"
+		       "(the scenario stopped there; the report is written)",
 	.options = run_options,
 	.operand = CMD_V_SCENARIO,
 	.main = run_main,
@@ -268,15 +276,19 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	if (o.sample_mode == CMD_SAMPLE_ON ||
 	    (o.sample_mode == CMD_SAMPLE_DEFAULT && c.full))
 		rt.sample = &o.sample;
-	if (c.full || c.brief) {
-		rt.sim_closing = run_closing;
-		rt.sim_closing_ud = &c;
-	}
+	rt.sim_closing = run_closing;	/* reports, and whether a kernel panicked */
+	rt.sim_closing_ud = &c;
 
 	ok = cmd_run_scenario(&o, &rt, &error);
 	fflush(stdout);
-	if (!ok) {
+	if (!ok)
 		fprintf(stderr, "kmemsim: %s\n", error ? error : "(no message)");
+	/* the scenario stopped at a panic: report what the machine came to */
+	if (!ok && c.panicked && error && strstr(error, "panic")) {
+		ok = true;
+		status = CMD_EXIT_PANIC;
+	}
+	if (!ok) {
 		status = CMD_EXIT_FAILED;
 	} else if (c.failed) {
 		fprintf(stderr, "kmemsim: cannot build the report: out of host memory\n");

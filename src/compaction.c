@@ -622,6 +622,8 @@ void sim_compact_memory(struct sim *sim)
 	struct pgalloc_state *pg = sim->pg;
 	sim_time_t cost = 0;
 
+	if (sim->panicked)	/* a halted kernel compacts nothing */
+		return;
 	for (unsigned nid = 0; nid < pg->nr_nodes; nid++) {
 		for (int zi = 0; zi < SIM_NR_ZONES; zi++) {
 			struct zone *z = &pg->nodes[nid].zones[zi];

@@ -423,8 +423,10 @@ static int lsim_sim_now(lua_State *L)
 static int lsim_sim_advance(lua_State *L)
 {
 	struct sim *sim = lsim_checksim(L, 1);
+	sim_time_t ns = lsim_checktime(L, 2);
 
-	sim_advance(sim, lsim_checktime(L, 2));
+	lsimL_checkalive(L, sim);	/* a halted machine's clock stands still */
+	sim_advance(sim, ns);
 	lua_pushinteger(L, (lua_Integer)sim_now(sim));
 	return 1;
 }

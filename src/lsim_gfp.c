@@ -214,13 +214,17 @@ static int lgfp_sim_drop_caches(lua_State *L)
 	int what = (int)luaL_optinteger(L, 2, 3);
 
 	luaL_argcheck(L, what >= 1 && what <= 3, 2, "1 (page cache), 2 (slab objects) or 3");
+	lsimL_checkalive(L, sim);
 	lua_pushinteger(L, (lua_Integer)sim_drop_caches(sim, what));
 	return 1;
 }
 
 static int lgfp_sim_sync(lua_State *L)
 {
-	lua_pushinteger(L, (lua_Integer)sim_sync(lsim_checksim(L, 1)));
+	struct sim *sim = lsim_checksim(L, 1);
+
+	lsimL_checkalive(L, sim);
+	lua_pushinteger(L, (lua_Integer)sim_sync(sim));
 	return 1;
 }
 
@@ -255,7 +259,10 @@ static int lgfp_sim_meminfo(lua_State *L)
 
 static int lgfp_sim_compact(lua_State *L)
 {
-	sim_compact_memory(lsim_checksim(L, 1));
+	struct sim *sim = lsim_checksim(L, 1);
+
+	lsimL_checkalive(L, sim);
+	sim_compact_memory(sim);
 	return 0;
 }
 

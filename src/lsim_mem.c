@@ -110,6 +110,7 @@ static int lsim_sim_free_pages(lua_State *L)
 	pfn_t pfn = lsim_checkpfn(L, 2);
 	int order = lsim_checkorder(L, 3);
 
+	lsimL_checkalive(L, sim);
 	sim_op(sim, "free_pages(0x%llx, %d)", (unsigned long long)pfn, order);
 	sim_free_pages(sim, pfn, order);
 	return 0;

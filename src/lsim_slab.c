@@ -104,6 +104,8 @@ static int lslab_pushfree(lua_State *L, struct sim *sim, int rc)
 		lua_pushboolean(L, 1);
 		return 1;
 	}
+	if (rc == SIM_EPANIC)	/* no kernel runs any more: an error, not a bug */
+		return luaL_error(L, "%s", sim_last_reason(sim));
 	lua_pushboolean(L, 0);
 	b = sim_nr_bugs(sim) ? sim_bug_at(sim, sim_nr_bugs(sim) - 1) : NULL;
 	lua_pushstring(L, b ? b->message : sim_strerror(rc));

@@ -22,6 +22,12 @@ void lsim_write(lua_State *L, const char *s, size_t n)
 		rt->write(rt->write_ud, s, n);
 }
 
+void lsimL_checkalive(lua_State *L, struct sim *sim)
+{
+	if (sim_check_alive(sim) != SIM_OK)
+		luaL_error(L, "%s", sim_last_reason(sim));
+}
+
 int lsimL_pushfail(lua_State *L, const char *reason)
 {
 	luaL_pushfail(L);

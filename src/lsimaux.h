@@ -108,6 +108,13 @@ gfp_t lsimL_optgfp(lua_State *L, int arg, gfp_t def);
 lua_Integer lsimL_checkrange(lua_State *L, int arg, lua_Integer lo,
 			     lua_Integer hi);
 
+/**
+ * lsimL_checkalive - raise "the simulated kernel panicked at ..." if @sim's
+ * kernel has panicked; for methods whose engine call returns no status
+ * (engine calls that do return SIM_EPANIC, and lsimL_pushstatus() raises)
+ */
+void lsimL_checkalive(lua_State *L, struct sim *sim);
+
 /** lsimL_pushfail - push nil and a reason; returns 2 (for `return`) */
 int lsimL_pushfail(lua_State *L, const char *reason);
 

@@ -88,6 +88,7 @@ static struct mempool_state *mempool_state(struct sim *sim)
 	ms = sim_xcalloc(1, sizeof *ms);
 	if (!ms)
 		return NULL;
+	ms->wait_rs = SIM_RATELIMIT_DEFAULT;
 	sim->reclaim->mempool = ms;
 	sim->reclaim->mempool_destroy = mempool_state_destroy;
 	return ms;
@@ -280,6 +281,7 @@ int sim_mempool_free(struct sim *sim, sim_mempool_t h, sim_addr_t addr,
 	struct mempool *pool = mempool_get(sim, h);
 	struct mempool_state *ms;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!pool)
 		return sim_set_reason(sim, SIM_ENOENT, "no such mempool");
 	if (!addr)		/* mempool_free(NULL) */
@@ -334,14 +336,16 @@ int sim_mempool_alloc(struct sim *sim, sim_mempool_t h, gfp_t gfp,
 {
 	struct mempool *pool = mempool_get(sim, h);
 	struct reclaim_state *r = sim->reclaim;
-	gfp_t gfp_temp;
+	gfp_t gfp_temp, caller_gfp;
 	sim_time_t started = sim->now;
 	char why[256];
 	int rc = SIM_OK;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!pool)
 		return sim_set_reason(sim, SIM_ENOENT, "no such mempool");
-	sim_might_alloc(sim, gfp);
+	reclaim_alloc_enter(sim, gfp);	/* mempool_alloc(): might_alloc() */
+	caller_gfp = gfp;
 	gfp |= __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN;
 	gfp_temp = gfp & ~(gfp_t)(__GFP_DIRECT_RECLAIM | __GFP_IO);
 	r->alloc_depth++;
@@ -381,11 +385,15 @@ int sim_mempool_alloc(struct sim *sim, sim_mempool_t h, gfp_t gfp,
 		if (sim->now - started >= MEMPOOL_GIVE_UP_NS) {
 			pool->stats.failures++;
 			sim->stats.mempool_fail++;
-			sim_report_bug(sim, SIM_BUG_WARN,
-				       "kmemsim: %s:%u waited %llu s in mempool_alloc for mempool#%u and nothing frees an element: giving up (the kernel would wait forever)",
-				       reclaim_current_comm(sim), reclaim_current_pid(sim),
-				       (unsigned long long)((sim->now - started) / SIM_NSEC_PER_SEC),
-				       pool->id);
+			/* kmemsim's own warning: printk_ratelimited(), and the
+			 * caller's __GFP_NOWARN silences it */
+			if (!(caller_gfp & __GFP_NOWARN) &&
+			    sim_ratelimit(sim, &mempool_state(sim)->wait_rs, "mempool_alloc"))
+				sim_report_bug(sim, SIM_BUG_WARN,
+					       "kmemsim: %s:%u waited %llu s in mempool_alloc for mempool#%u and nothing frees an element: giving up (the kernel would wait forever)",
+					       reclaim_current_comm(sim), reclaim_current_pid(sim),
+					       (unsigned long long)((sim->now - started) / SIM_NSEC_PER_SEC),
+					       pool->id);
 			rc = sim_set_reason(sim, SIM_ENOMEM,
 					    "mempool#%u: waited %llu s, nothing freed an element",
 					    pool->id,
@@ -395,6 +403,7 @@ int sim_mempool_alloc(struct sim *sim, sim_mempool_t h, gfp_t gfp,
 		mempool_wait(sim, pool);
 	}
 	r->alloc_depth--;
+	reclaim_alloc_exit(sim);
 	if (rc == SIM_OK) {
 		pool->stats.allocs++;
 		pool->stats.outstanding++;
@@ -409,9 +418,11 @@ int sim_mempool_create(struct sim *sim, int min_nr,
 		       const struct sim_mempool_backing *backing,
 		       sim_mempool_t *out)
 {
-	struct mempool_state *ms = mempool_state(sim);
+	struct mempool_state *ms;
 	struct mempool *pool;
 
+	SIM_REFUSE_IF_PANICKED(sim);
+	ms = mempool_state(sim);
 	if (!ms)
 		return sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
 	if (min_nr < 0 || min_nr > 1 << 20)
@@ -487,6 +498,7 @@ int sim_mempool_destroy(struct sim *sim, sim_mempool_t h)
 	struct mempool *pool = mempool_get(sim, h);
 	struct mempool_state *ms;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!pool)
 		return sim_set_reason(sim, SIM_ENOENT, "no such mempool");
 	ms = sim->reclaim->mempool;
@@ -586,10 +598,12 @@ static struct objlru *objlru_get(const struct sim *sim, sim_shrinker_t h)
 int sim_shrinker_create(struct sim *sim, const char *name, sim_cache_t cache,
 			unsigned flags, int seeks, sim_shrinker_t *out)
 {
-	struct mempool_state *ms = mempool_state(sim);
+	struct mempool_state *ms;
 	struct objlru *lru;
 	int id;
 
+	SIM_REFUSE_IF_PANICKED(sim);
+	ms = mempool_state(sim);
 	if (!ms)
 		return sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
 	if (!sim_cache_valid(sim, cache))
@@ -631,6 +645,7 @@ int sim_shrinker_alloc(struct sim *sim, sim_shrinker_t h, gfp_t gfp,
 	sim_addr_t a;
 	int rc;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!lru)
 		return sim_set_reason(sim, SIM_ENOENT, "no such shrinker");
 	if (lru->nr == lru->cap) {
@@ -655,6 +670,7 @@ int sim_shrinker_free(struct sim *sim, sim_shrinker_t h, sim_addr_t addr)
 {
 	struct objlru *lru = objlru_get(sim, h);
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!lru)
 		return sim_set_reason(sim, SIM_ENOENT, "no such shrinker");
 	for (size_t i = 0; i < lru->nr; i++) {

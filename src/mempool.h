@@ -18,6 +18,7 @@
 #define SIM_MEMPOOL_H
 
 #include "sim.h"
+#include "state.h"
 
 /* ---- Types ---- */
 
@@ -60,6 +61,7 @@ struct mempool_state {
 	struct objlru **lrus;		/* by id */
 	size_t nr_lrus, cap_lrus;
 	bool timer;			/* the deferred-free timer is registered */
+	struct sim_ratelimit wait_rs;	/* the "waited ... giving up" warning */
 };
 
 /* ---- Prototypes ("mempool.c") ---- */

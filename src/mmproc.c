@@ -531,11 +531,14 @@ const char *sim_page_use_name(size_t i)
 
 int sim_alloc_pages(struct sim *sim, int order, gfp_t gfp, pfn_t *pfn)
 {
-	return pgalloc_alloc(sim, (unsigned)order, gfp, pfn);
+	SIM_REFUSE_IF_PANICKED(sim);
+	return SIM_PANIC_STATUS(sim, pgalloc_alloc(sim, (unsigned)order, gfp, pfn));
 }
 
 void sim_free_pages(struct sim *sim, pfn_t pfn, int order)
 {
+	if (sim->panicked)	/* a halted kernel frees nothing */
+		return;
 	pgalloc_free(sim, pfn, (unsigned)order);
 }
 

@@ -156,8 +156,22 @@ static void oom_mems_allowed(const struct sim *sim, char *buf, size_t len)
 		snprintf(buf, len, "0-%u", n - 1);
 }
 
-/* dump_header() without the stack and show_mem(): the header, the tasks */
-static void oom_dump_header(struct sim *sim, gfp_t gfp, unsigned order)
+/* dump_oom_summary(): the one-line summary of a kill */
+static void oom_dump_summary(struct sim *sim, const struct task *victim)
+{
+	char mems[32];
+
+	oom_mems_allowed(sim, mems, sizeof mems);
+	sim_printk(sim, "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=%s,global_oom,task_memcg=/,task=%s,pid=%u,uid=0",
+		   mems, victim->comm, victim->pid);
+}
+
+/*
+ * dump_header() without the stack and show_mem(): the header, the tasks,
+ * and the summary of the kill if there is a @victim
+ */
+static void oom_dump_header(struct sim *sim, gfp_t gfp, unsigned order,
+			    const struct task *victim)
 {
 	const struct oom_state *o = sim->reclaim->oom;
 	const struct task *cur = oom_task(sim, o->current);
@@ -179,17 +193,15 @@ static void oom_dump_header(struct sim *sim, gfp_t gfp, unsigned order)
 			   task_pgtables_bytes(t), t->swapents, t->oom_score_adj,
 			   t->comm);
 	}
+	if (victim)
+		oom_dump_summary(sim, victim);
 }
 
 /* __oom_kill_process() */
 static void oom_kill(struct sim *sim, struct task *victim)
 {
 	struct oom_state *o = sim->reclaim->oom;
-	char mems[32];
 
-	oom_mems_allowed(sim, mems, sizeof mems);
-	sim_printk(sim, "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=%s,global_oom,task_memcg=/,task=%s,pid=%u,uid=0",
-		   mems, victim->comm, victim->pid);
 	sim->stats.oom_kill++;
 	SIM_EVENT(sim, OOM_KILL, victim->pid, victim->rss, victim->swapents, 0);
 	sim_report_bug(sim, SIM_BUG_OOM,
@@ -247,13 +259,16 @@ bool oom_out_of_memory(struct sim *sim, gfp_t gfp, unsigned order)
 		chosen = t;
 		chosen_points = points;
 	}
-	oom_dump_header(sim, gfp, order);
 	if (!chosen) {
+		oom_dump_header(sim, gfp, order, NULL);
 		sim_printk(sim, "Out of memory and no killable processes...");
-		sim_report_bug(sim, SIM_BUG_OOM,
-			       "Kernel panic - not syncing: System is deadlocked on memory");
+		/* an allocation at the system level cannot survive this */
+		sim_kernel_panic(sim, "System is deadlocked on memory");
 		return false;
 	}
+	/* oom_kill_process(): the header at most 10 times per 5 s */
+	if (sim_ratelimit(sim, &o->oom_rs, "oom_kill_process"))
+		oom_dump_header(sim, gfp, order, chosen);
 	oom_kill(sim, chosen);
 	return true;
 }
@@ -266,6 +281,7 @@ int sim_task_create(struct sim *sim, const char *name, int oom_score_adj,
 	struct oom_state *o = sim->reclaim->oom;
 	struct task *t;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (oom_score_adj < OOM_SCORE_ADJ_MIN || oom_score_adj > OOM_SCORE_ADJ_MAX)
 		return sim_set_reason(sim, SIM_EINVAL,
 				      "oom_score_adj %d out of range (-1000..1000)",
@@ -306,7 +322,7 @@ void sim_task_leave(struct sim *sim, sim_pid_t prev)
 	struct oom_state *o = sim->reclaim->oom;
 	struct task *t = oom_task(sim, o->current);
 
-	if (t && t->state == TASK_OOM_VICTIM) {
+	if (t && t->state == TASK_OOM_VICTIM && !sim->panicked) {
 		SIM_NOTE(sim, "%s (pid %u) returns and dies of its SIGKILL", t->comm, t->pid);
 		task_release_mm(sim, t, TASK_KILLED);
 	}
@@ -324,6 +340,7 @@ int sim_task_fault(struct sim *sim, sim_pid_t pid, uint64_t pages,
 
 	if (faulted)
 		*faulted = 0;
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!t || t->state != TASK_LIVE)
 		return sim_set_reason(sim, SIM_ENOENT, "no live task with pid %u", pid);
 	sim_task_enter(sim, pid, &prev);
@@ -346,6 +363,8 @@ int sim_task_fault(struct sim *sim, sim_pid_t pid, uint64_t pages,
 	sim_task_leave(sim, prev);
 	if (faulted)
 		*faulted = n;
+	if (sim->panicked)
+		return SIM_EPANIC;
 	if (killed)
 		return sim_set_reason(sim, SIM_ENOMEM,
 				      "%s (pid %u) was killed by the OOM killer after %llu of %llu pages",
@@ -358,6 +377,7 @@ int sim_task_exit(struct sim *sim, sim_pid_t pid)
 {
 	struct task *t = oom_task(sim, pid);
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!t || !task_has_mm(t))
 		return sim_set_reason(sim, SIM_ENOENT, "no live task with pid %u", pid);
 	task_release_mm(sim, t, t->state == TASK_OOM_VICTIM ? TASK_KILLED : TASK_EXITED);
@@ -409,6 +429,7 @@ int oom_init(struct sim *sim)
 		return SIM_ENOHOSTMEM;
 	o->next_pid = SIM_FIRST_PID;
 	o->current = 1;
+	o->oom_rs = SIM_RATELIMIT_DEFAULT;
 	sim->reclaim->oom = o;
 	return SIM_OK;
 }

@@ -19,6 +19,7 @@
 
 #include "sim.h"
 #include "page_alloc.h"
+#include "state.h"
 
 /* ---- Types ---- */
 
@@ -46,6 +47,7 @@ struct oom_state {
 	sim_pid_t next_pid;
 	sim_pid_t current;		/* 1: the scenario */
 	unsigned kills;			/* by the allocation under way */
+	struct sim_ratelimit oom_rs;	/* oom_kill_process(): dump_header() */
 };
 
 /* ---- Prototypes ("oom.c") ---- */

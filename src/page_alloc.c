@@ -1194,25 +1194,14 @@ static bool pgalloc_has_managed_dma(const struct sim *sim)
 /* warn_alloc(): the report, rate-limited to one per 10 s (nopage_rs) */
 static void pgalloc_warn_alloc(struct sim *sim, gfp_t gfp, unsigned order)
 {
-	struct reclaim_ratelimit *rs = &sim->reclaim->nopage_rs;
 	const struct pgalloc_state *pg = sim->pg;
 	char gbuf[GFP_FORMAT_MAX], mems[16];
 
-	if ((gfp & __GFP_NOWARN) || ((gfp & __GFP_DMA) && !pgalloc_has_managed_dma(sim)))
+	/* the kernel's order: __GFP_NOWARN, then __ratelimit(), then DMA */
+	if ((gfp & __GFP_NOWARN) ||
+	    !sim_ratelimit(sim, &sim->reclaim->nopage_rs, "warn_alloc") ||
+	    ((gfp & __GFP_DMA) && !pgalloc_has_managed_dma(sim)))
 		return;
-	if (!rs->used || sim->now >= rs->begin + RECLAIM_RATELIMIT_NOPAGE) {
-		if (rs->missed)
-			sim_printk(sim, "warn_alloc: %u callbacks suppressed", rs->missed);
-		rs->used = true;
-		rs->begin = sim->now;
-		rs->printed = 0;
-		rs->missed = 0;
-	}
-	if (rs->printed >= 1) {
-		rs->missed++;
-		return;
-	}
-	rs->printed++;
 	gfp_format(gfp, gbuf, sizeof gbuf);
 	if (pg->nr_nodes == 1)
 		snprintf(mems, sizeof mems, "0");
@@ -1270,10 +1259,11 @@ static pfn_t pgalloc_slowpath(struct sim *sim, gfp_t gfp, unsigned order,
 		if (order > 1)
 			reclaim_warn_once(sim, WARN_NOFAIL_ORDER,
 					  "WARNING: CPU: 0 PID: 1 at mm/page_alloc.c __alloc_pages_slowpath: __GFP_NOFAIL with order > 1");
-		if (!can_direct)
+		/* WARN_ON_ONCE_GFP(): silent (and not yet "once") under __GFP_NOWARN */
+		if (!can_direct && !(gfp & __GFP_NOWARN))
 			reclaim_warn_once(sim, WARN_NOFAIL_NORECLAIM,
 					  "WARNING: CPU: 0 PID: 1 at mm/page_alloc.c __alloc_pages_slowpath: __GFP_NOFAIL without __GFP_DIRECT_RECLAIM");
-		if (pf_memalloc)
+		if (pf_memalloc && !(gfp & __GFP_NOWARN))
 			reclaim_warn_once(sim, WARN_NOFAIL_MEMALLOC,
 					  "WARNING: CPU: 0 PID: 1 at mm/page_alloc.c __alloc_pages_slowpath: __GFP_NOFAIL from a PF_MEMALLOC task");
 	}
@@ -1318,11 +1308,18 @@ retry:
 	if (++loops > 100000 || sim->now - start > SLOWPATH_GIVE_UP_NS) {
 		char gbuf[GFP_FORMAT_MAX];
 
+		/* kmemsim's own warning, as printk_ratelimited() would print it;
+		 * the caller's __GFP_NOWARN silences it like any failure report */
+		sim->stats.alloc_give_up++;
+		if ((gfp & __GFP_NOWARN) ||
+		    !sim_ratelimit(sim, &r->give_up_rs, "__alloc_pages_slowpath"))
+			goto give_up;
 		gfp_format(gfp, gbuf, sizeof gbuf);
 		sim_report_bug(sim, SIM_BUG_WARN,
 			       "kmemsim: order:%u, mode:%#x(%s) made no progress for %llu ms: giving up (the kernel would keep retrying)",
 			       order, gfp, gbuf,
 			       (unsigned long long)((sim->now - start) / SIM_NSEC_PER_MSEC));
+give_up:
 		sp.stop = "kmemsim's livelock guard: no progress in 10 s";
 		goto fail_quiet;
 	}
@@ -1402,7 +1399,7 @@ fail:
 	pgalloc_warn_alloc(sim, gfp, order);
 fail_quiet:
 	pgalloc_fail_reason(sim, order, gfp, ac);
-	if (sp.stop) {
+	if (sp.stop && !sim->panicked) {	/* a panic is its own reason */
 		size_t n = strlen(sim->reason);
 
 		snprintf(sim->reason + n, sizeof sim->reason - n, "; %s", sp.stop);
@@ -1531,12 +1528,34 @@ int pgalloc_alloc(struct sim *sim, unsigned order, gfp_t gfp, pfn_t *out)
 static void pgalloc_bad_page(struct sim *sim, pfn_t pfn, const char *fmt, ...)
 	sim_printf_like(3, 4);
 
-/* bad_page(): "BUG: Bad page state" with the reason, then ignore the free */
+/*
+ * bad_page(): "BUG: Bad page state" with the reason, then ignore the free.
+ * Its own rate limit (mm/page_alloc.c): a burst of 60 reports, then silence
+ * until a minute after the first of them, then "BUG: Bad page state: N
+ * messages suppressed" and the next burst.
+ */
 static void pgalloc_bad_page(struct sim *sim, pfn_t pfn, const char *fmt, ...)
 {
+	struct pgalloc_state *pg = sim->pg;
+	uint64_t j = sim_jiffies(sim->now);
 	char why[192];
 	va_list ap;
 
+	if (pg->bad_shown == 60) {
+		if (j < pg->bad_resume) {	/* time_before(jiffies, resume) */
+			pg->bad_unshown++;
+			sim->stats.printk_suppressed++;
+			return;
+		}
+		if (pg->bad_unshown) {
+			sim_printk(sim, "BUG: Bad page state: %lu messages suppressed",
+				   pg->bad_unshown);
+			pg->bad_unshown = 0;
+		}
+		pg->bad_shown = 0;
+	}
+	if (pg->bad_shown++ == 0)
+		pg->bad_resume = j + 60 * SIM_HZ;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);

@@ -155,35 +155,70 @@ static unsigned reclaim_preempt_count(const struct sim *sim, bool *irqs_off)
 	return pc;
 }
 
+/*
+ * The line of might_alloc()'s might_sleep_if() in include/linux/sched/mm.h:
+ * __might_sleep() prints __FILE__:__LINE__ of its caller, and might_alloc()
+ * is an inline function there, so every allocator entry reports the same
+ * place.  6.1: line 274 (linux-source-6.1); 6.18: line 323.
+ */
+static const char *might_alloc_line(const struct sim *sim)
+{
+	return sim_get_config(sim)->kernel >= SIM_KERNEL_6_18
+	       ? "include/linux/sched/mm.h:323" : "include/linux/sched/mm.h:274";
+}
+
 void sim_might_alloc(struct sim *sim, gfp_t gfp)
 {
 	struct reclaim_state *r = sim->reclaim;
-	struct reclaim_ratelimit *rs;
+	uint64_t j;
 	bool irqs_off;
 	unsigned pc;
 
 	if (!(gfp & __GFP_DIRECT_RECLAIM) || !sim_in_atomic(sim))
 		return;
-	sim->stats.sleep_in_atomic++;
-	if (!r)
+	/* an inner allocator of a call already checked at its entry: one
+	 * offending call is one count and at most one report */
+	if (r && r->might_alloc_nest)
 		return;
-	rs = &r->might_sleep_rs;
-	/* __might_resched(): at most one report per HZ */
-	if (rs->used && sim->now < rs->begin + RECLAIM_RATELIMIT_SLEEP) {
+	sim->stats.sleep_in_atomic++;
+	/* without CONFIG_DEBUG_ATOMIC_SLEEP, might_sleep() is only might_resched() */
+	if (!r || !sim_get_config(sim)->debug_atomic_sleep)
+		return;
+	/*
+	 * __might_resched()'s own rate limit, in jiffies: nothing if
+	 * time_before(jiffies, prev_jiffy + HZ) after a first report.  One
+	 * timestamp for the whole machine (a static in the kernel), no
+	 * "callbacks suppressed" line.
+	 */
+	j = sim_jiffies(sim->now);
+	if (r->might_sleep_prev_jiffy && j < r->might_sleep_prev_jiffy - 1 + SIM_HZ) {
 		SIM_NOTE(sim, "might_sleep: a blocking allocation in %s context (report rate-limited)",
 			 sim_context_name(sim_context(sim)));
 		return;
 	}
-	rs->used = true;
-	rs->begin = sim->now;
+	r->might_sleep_prev_jiffy = j + 1;	/* 0 stays "never reported" */
 	pc = reclaim_preempt_count(sim, &irqs_off);
 	SIM_NOTE(sim, "might_sleep: %s may block (__GFP_DIRECT_RECLAIM) but runs in %s context: bug report",
 		 "the allocation", sim_context_name(sim_context(sim)));
 	sim_report_bug(sim, SIM_BUG_SLEEP_ATOMIC,
-		       "BUG: sleeping function called from invalid context at include/linux/sched/mm.h:323");
+		       "BUG: sleeping function called from invalid context at %s",
+		       might_alloc_line(sim));
 	sim_printk(sim, "in_atomic(): 1, irqs_disabled(): %d, non_block: 0, pid: %u, name: %s",
 		   irqs_off ? 1 : 0, reclaim_current_pid(sim), reclaim_current_comm(sim));
 	sim_printk(sim, "preempt_count: %x, expected: 0", pc);
+}
+
+void reclaim_alloc_enter(struct sim *sim, gfp_t gfp)
+{
+	sim_might_alloc(sim, gfp);
+	if (sim->reclaim)
+		sim->reclaim->might_alloc_nest++;
+}
+
+void reclaim_alloc_exit(struct sim *sim)
+{
+	if (sim->reclaim && sim->reclaim->might_alloc_nest)
+		sim->reclaim->might_alloc_nest--;
 }
 
 /* ---- LRU lists ---- */
@@ -317,6 +352,7 @@ int sim_swap_set(struct sim *sim, uint64_t pages)
 {
 	struct reclaim_state *r = sim->reclaim;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (pages < r->swap_used)
 		return sim_set_reason(sim, SIM_EBUSY,
 				      "swap: %lu pages in use, cannot shrink to %llu",
@@ -955,6 +991,9 @@ int sim_page_cache_add(struct sim *sim, uint64_t clean, uint64_t dirty,
 	uint64_t n = 0;
 	int rc = SIM_OK;
 
+	if (added)
+		*added = 0;
+	SIM_REFUSE_IF_PANICKED(sim);
 	for (; n < clean + dirty; n++) {
 		pfn_t pfn;
 
@@ -965,7 +1004,7 @@ int sim_page_cache_add(struct sim *sim, uint64_t clean, uint64_t dirty,
 	}
 	if (added)
 		*added = n;
-	return rc;
+	return SIM_PANIC_STATUS(sim, rc);
 }
 
 uint64_t sim_drop_caches(struct sim *sim, int what)
@@ -973,6 +1012,8 @@ uint64_t sim_drop_caches(struct sim *sim, int what)
 	struct pgalloc_state *pg = sim->pg;
 	uint64_t freed = 0;
 
+	if (sim->panicked)
+		return 0;
 	if (what & 1) {		/* drop_pagecache_sb: clean, unmapped pages */
 		for (unsigned nid = 0; nid < pg->nr_nodes; nid++) {
 			uint32_t x = rnode(sim, nid)->lru[LRU_FILE].head;
@@ -1006,6 +1047,8 @@ uint64_t sim_sync(struct sim *sim)
 	struct pgalloc_state *pg = sim->pg;
 	uint64_t written = 0;
 
+	if (sim->panicked)
+		return 0;
 	for (unsigned nid = 0; nid < pg->nr_nodes; nid++) {
 		struct reclaim_node *rn = rnode(sim, nid);
 
@@ -1166,6 +1209,8 @@ int reclaim_init(struct sim *sim, char *err, size_t errlen)
 		for (int t = 0; t < NR_LRU_TYPES; t++)
 			r->nodes[nid].lru[t].head = r->nodes[nid].lru[t].tail = PAGE_NIL;
 	r->slowpath = RECLAIM_SLOWPATH_DEFAULT;
+	r->nopage_rs = SIM_RATELIMIT_INIT(RECLAIM_RATELIMIT_NOPAGE, 1);
+	r->give_up_rs = SIM_RATELIMIT_DEFAULT;
 	rc = oom_init(sim);
 	if (rc != SIM_OK)
 		return rc;

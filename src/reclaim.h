@@ -33,6 +33,7 @@
 
 #include "sim.h"
 #include "page_alloc.h"
+#include "state.h"
 #include "zone.h"
 
 struct compact_zone_state;
@@ -126,14 +127,6 @@ struct reclaim_node {
 	struct kswapd_node kswapd;
 };
 
-/* a might_sleep or warn_alloc rate limit (the kernel's __ratelimit) */
-struct reclaim_ratelimit {
-	bool used;
-	sim_time_t begin;		/* start of the current interval */
-	unsigned printed;		/* reports in this interval */
-	unsigned missed;		/* suppressed since the last report */
-};
-
 struct reclaim_state {
 	struct reclaim_node *nodes;		/* [nr_nodes] */
 	struct compact_zone_state *compact;	/* [nr_nodes * SIM_NR_ZONES] */
@@ -152,8 +145,10 @@ struct reclaim_state {
 	sim_time_t stall;			/* slept by the allocation under way */
 	struct sim_alloc_info last;		/* sim_last_alloc() */
 	unsigned warned_once;			/* WARN_ON_ONCE sites already reported */
-	struct reclaim_ratelimit might_sleep_rs;	/* once per HZ */
-	struct reclaim_ratelimit nopage_rs;		/* warn_alloc: 1 per 10 s */
+	uint64_t might_sleep_prev_jiffy;	/* __might_resched(): last report (0: none) */
+	unsigned might_alloc_nest;		/* allocator entries under way on this call */
+	struct sim_ratelimit nopage_rs;		/* warn_alloc: 1 per 10 s */
+	struct sim_ratelimit give_up_rs;	/* the livelock guard's warning */
 
 	/* upper layers hanging off this one (mempool.c) */
 	void *mempool;
@@ -254,6 +249,14 @@ void reclaim_unregister_shrinker(struct sim *sim, int id);
 void reclaim_sleep(struct sim *sim, sim_time_t ns);
 
 /**
+ * reclaim_alloc_enter - an allocator entry (slab_pre_alloc_hook(),
+ * mempool_alloc()): might_alloc(@gfp), and the allocators it calls in turn
+ * until reclaim_alloc_exit() are part of the same call, so their own
+ * might_alloc() neither counts nor reports it again
+ */
+void reclaim_alloc_enter(struct sim *sim, gfp_t gfp);
+void reclaim_alloc_exit(struct sim *sim);
+/**
  * reclaim_warn_once - WARN_ON_ONCE: report @msg (a "WARNING: ..." line)
  * the first time site @bit (0..31) fires in this simulator
  */
@@ -304,8 +307,7 @@ void pgalloc_split_block(struct sim *sim, pfn_t pfn, unsigned order);
 #define KSWAPD_TICK_NS		(100 * SIM_NSEC_PER_USEC)	/* kswapd's slice of work */
 #define THROTTLE_WRITEBACK_NS	(100 * SIM_NSEC_PER_MSEC)	/* reclaim_throttle(WRITEBACK): HZ/10 */
 #define SLOWPATH_GIVE_UP_NS	(10 * SIM_NSEC_PER_SEC)	/* kmemsim's livelock guard */
-#define RECLAIM_RATELIMIT_NOPAGE (10 * SIM_NSEC_PER_SEC)	/* warn_alloc: 1 per 10 s */
-#define RECLAIM_RATELIMIT_SLEEP	SIM_NSEC_PER_SEC	/* __might_resched: 1 per HZ */
+#define RECLAIM_RATELIMIT_NOPAGE (10 * SIM_NSEC_PER_SEC)	/* warn_alloc: DEFINE_RATELIMIT_STATE(nopage_rs, 10*HZ, 1) */
 
 /* WARN_ON_ONCE sites (reclaim_warn_once bits) */
 enum {

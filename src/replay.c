@@ -267,6 +267,7 @@ struct rp_policy {
 	struct sim *sim;		/* NULL: unavailable */
 	char why[256];			/* the reason when unavailable */
 	char first_fail[256];		/* first simulated failure, "" if none */
+	uint64_t panic_line;		/* trace line where its kernel panicked, 0 */
 	struct replay_policy_stats st;
 	struct rp_map mismatch;		/* kmalloc: (req, alloc) -> ksize, count */
 };
@@ -503,8 +504,24 @@ static void *rp_grow(void *arr, size_t *n, size_t size, uint32_t id)
 
 /* ---- Per-event helpers ---- */
 
+/*
+ * A policy that is replayed: it has a simulator and its kernel has not
+ * panicked.  A panic stops that simulator (sim.h); its figures stay as the
+ * panic left them and the other policies go on.
+ */
+static inline bool rp_live(const struct rp_policy *p)
+{
+	return p->sim && !sim_panicked(p->sim);
+}
+
 static void rp_fail(struct rp_policy *p, const struct replay *rp, const char *what)
 {
+	if (sim_panicked(p->sim) && !p->panic_line) {
+		p->panic_line = rp->last_lineno;	/* it stopped here */
+		snprintf(p->first_fail, sizeof p->first_fail, "trace line %llu: %s: %s",
+			 (unsigned long long)rp->last_lineno, what, sim_last_reason(p->sim));
+		return;
+	}
 	if (p->first_fail[0])
 		return;
 	snprintf(p->first_fail, sizeof p->first_fail, "trace line %llu: %s: %s",
@@ -537,7 +554,7 @@ static void rp_obj_release(struct replay *rp, struct rp_ent *e)
 		struct rp_policy *p = &rp->pol[i];
 		int rc;
 
-		if (!p->sim || e->v[i] == SIM_ADDR_NONE)
+		if (!rp_live(p) || e->v[i] == SIM_ADDR_NONE)
 			continue;
 		if (e->kind)
 			rc = sim_cache_free(p->sim, rp->caches[e->kind - 1].h[i],
@@ -557,7 +574,7 @@ static void rp_obj_release(struct replay *rp, struct rp_ent *e)
 static void rp_page_release(struct replay *rp, struct rp_ent *e)
 {
 	for (size_t i = 0; i < rp->nr; i++)
-		if (rp->pol[i].sim && e->v[i])
+		if (rp_live(&rp->pol[i]) && e->v[i])
 			sim_free_pages(rp->pol[i].sim, (pfn_t)(e->v[i] - 1),
 				       (int)e->kind);
 	rp_map_remove(&rp->pages, e);
@@ -660,7 +677,7 @@ static int rp_kmalloc(struct replay *rp, const struct trace_event *ev)
 		sim_addr_t a;
 		uint64_t k;
 
-		if (!p->sim)
+		if (!rp_live(p))
 			continue;
 		if (sim_kmalloc(p->sim, ev->bytes_req, ev->gfp, &a) != SIM_OK) {
 			p->st.alloc_fails++;
@@ -731,7 +748,7 @@ static void rp_cache_create(struct replay *rp, struct rp_cache *c, uint32_t id,
 		struct sim_cache_info info;
 		sim_cache_t h;
 
-		if (!p->sim)
+		if (!rp_live(p))
 			continue;
 		/* a name the simulator already has (kmalloc-64 ...) is that cache */
 		h = sim_cache_find(p->sim, name);
@@ -799,7 +816,7 @@ static int rp_cache_alloc(struct replay *rp, const struct trace_event *ev)
 		struct rp_policy *p = &rp->pol[i];
 		sim_addr_t a;
 
-		if (!p->sim)
+		if (!rp_live(p))
 			continue;
 		if (c->h[i] == SIM_CACHE_NONE) {
 			p->st.alloc_fails++;	/* the cache could not be created */
@@ -881,7 +898,7 @@ static int rp_page_alloc(struct replay *rp, const struct trace_event *ev)
 		struct rp_policy *p = &rp->pol[i];
 		pfn_t pfn;
 
-		if (!p->sim)
+		if (!rp_live(p))
 			continue;
 		if (sim_alloc_pages(p->sim, ev->order, ev->gfp, &pfn) != SIM_OK) {
 			p->st.page_alloc_fails++;
@@ -1181,6 +1198,14 @@ const char *replay_policy_name(const struct replay *rp, size_t i)
 	return i < rp->nr ? rp->pol[i].name : NULL;
 }
 
+const char *replay_policy_panicked(const struct replay *rp, size_t i)
+{
+	if (i >= rp->nr || !rp->pol[i].sim || !sim_panicked(rp->pol[i].sim))
+		return NULL;
+	return rp->pol[i].first_fail[0] ? rp->pol[i].first_fail
+					: sim_panic_message(rp->pol[i].sim);
+}
+
 const char *replay_policy_unavailable(const struct replay *rp, size_t i)
 {
 	if (i >= rp->nr || rp->pol[i].sim)
@@ -1381,7 +1406,8 @@ static struct report_bars *rp_report_policies(struct replay *rp, struct report *
 			zok[i] = rp_frag_zone(p->sim, &zone[i]);
 		}
 		REPORT_ROW(t, RV_TEXT(p->name),
-			   RV_TEXT(p->sim ? "replayed" : "unavailable"),
+			   RV_TEXT(!p->sim ? "unavailable" :
+				   sim_panicked(p->sim) ? "panicked" : "replayed"),
 			   p->sim ? RV_NS((int64_t)p->st.peak_ts_ns) : RV_NONE(REPORT_NS),
 			   zok[i] ? RV_TEXT(zone[i].name) : RV_NONE(REPORT_TEXT),
 			   RV_TEXT(p->sim ? p->first_fail : replay_policy_unavailable(rp, i)));

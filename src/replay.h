@@ -208,6 +208,12 @@ size_t replay_nr_policies(const struct replay *rp);
 const char *replay_policy_name(const struct replay *rp, size_t i);
 /** replay_policy_unavailable - why policy @i does not run, NULL if it does */
 const char *replay_policy_unavailable(const struct replay *rp, size_t i);
+/**
+ * replay_policy_panicked - where policy @i's simulated kernel panicked
+ * ("trace line 812: kmalloc: Kernel panic - not syncing: ..."), NULL if it
+ * did not.  A panicked policy stops there (sim.h); the others go on.
+ */
+const char *replay_policy_panicked(const struct replay *rp, size_t i);
 /** replay_policy_sim - policy @i's simulator, NULL when unavailable */
 struct sim *replay_policy_sim(const struct replay *rp, size_t i);
 /** replay_policy_stats - policy @i's counters (zeroes when unavailable) */

@@ -16,11 +16,14 @@
  *   bugs        simulated-kernel bug reports, if there were any
  *   kernel-log  the simulated dmesg, verbatim, if anything was printed
  *
- * Metadata: kmemsim version, seed, policy, CPUs, nodes, RAM.  A compare or
+ * Metadata: kmemsim version, seed, policy, CPUs, nodes, RAM, and
+ * "status": "panicked" when the simulated kernel panicked (the summary
+ * then says when, where and why).  A compare or
  * replay report holds one such run report per policy (report_add_run()).
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "sim.h"
@@ -47,6 +50,8 @@ static void rs_meta(const struct sim *sim, struct report *r)
 	report_meta(r, "cpus", RV_INT(cfg->cpus));
 	report_meta(r, "nodes", RV_INT(cfg->nodes));
 	report_meta(r, "ram", RV_BYTES((int64_t)rs_ram_bytes(cfg)));
+	if (sim_panicked(sim))	/* the run did not end: the kernel stopped */
+		report_meta(r, "status", RV_TEXT("panicked"));
 }
 
 static void rs_summary(const struct sim *sim, struct report *r)
@@ -62,6 +67,24 @@ static void rs_summary(const struct sim *sim, struct report *r)
 	report_kv_add(kv, "virtual time", RV_NS((int64_t)sim_now(sim)), NULL);
 	report_kv_add(kv, "simulated-kernel bugs", RV_INT((int64_t)sim_nr_bugs(sim)),
 		      NULL);
+	if (sim_panicked(sim)) {
+		char what[320];
+		sim_time_t t = sim_panic_time(sim);
+
+		snprintf(what, sizeof what, "at %llu.%06llu s%s%s%s: %s",
+			 (unsigned long long)(t / SIM_NSEC_PER_SEC),
+			 (unsigned long long)(t % SIM_NSEC_PER_SEC / 1000),
+			 *sim_panic_where(sim) ? " (" : "", sim_panic_where(sim),
+			 *sim_panic_where(sim) ? ")" : "", sim_panic_message(sim));
+		report_kv_add(kv, "kernel panic", RV_TEXT(what), NULL);
+	}
+	for (size_t i = 0; i < sim_stat_count(); i++) {
+		/* messages held back by the kernel's rate limits */
+		if (strcmp(sim_stat_name(i), "printk_suppressed") == 0 &&
+		    sim_stat_value(sim, i))
+			report_kv_add(kv, "log messages suppressed",
+				      RV_INT((int64_t)sim_stat_value(sim, i)), NULL);
+	}
 }
 
 static void rs_vmstat(const struct sim *sim, struct report *r)

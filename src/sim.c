@@ -232,6 +232,7 @@ void sim_config_init(struct sim_config *cfg)
 	cfg->freelist_random = false;	/* Kconfig default n, off in the UML reference */
 	cfg->memcg = true;		/* distribution kernels have CONFIG_MEMCG */
 	cfg->slub_debug = NULL;
+	cfg->debug_atomic_sleep = true;	/* kmemsim is a debugging kernel: docs/model.md */
 }
 
 static int sim_config_check(const struct sim_config *cfg, char *err,
@@ -359,6 +360,8 @@ int sim_set_reason(struct sim *sim, int status, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (sim->panicked)	/* the call that panicked fails for that reason */
+		return status;
 	va_start(ap, fmt);
 	vsnprintf(sim->reason, sizeof sim->reason, fmt, ap);
 	va_end(ap);
@@ -560,6 +563,8 @@ void sim_advance(struct sim *sim, sim_time_t ns)
 	sim_time_t target;
 	struct sim_timer *t;
 
+	if (sim->panicked)	/* a halted machine: time stands still */
+		return;
 	/* the clock saturates one short of SIM_TIME_NEVER (584 years) */
 	target = ns >= SIM_TIME_NEVER - 1 - sim->now ? SIM_TIME_NEVER - 1 : sim->now + ns;
 	if (sim->in_advance) {
@@ -728,7 +733,11 @@ static void sim_log_append(struct sim *sim, const char *line, size_t len)
 static void sim_vprintk(struct sim *sim, const char *fmt, va_list ap)
 {
 	char buf[1024];
-	int p = snprintf(buf, sizeof buf, "[%5llu.%06llu] ",
+	int p;
+
+	if (sim->panicked)	/* nothing is printed after the panic */
+		return;
+	p = snprintf(buf, sizeof buf, "[%5llu.%06llu] ",
 			 (unsigned long long)(sim->now / SIM_NSEC_PER_SEC),
 			 (unsigned long long)(sim->now % SIM_NSEC_PER_SEC / 1000));
 	int n = vsnprintf(buf + p, sizeof buf - (size_t)p, fmt, ap);
@@ -757,6 +766,93 @@ const char *sim_log_text(const struct sim *sim)
 	return sim->log ? sim->log : "";
 }
 
+bool sim_ratelimit(struct sim *sim, struct sim_ratelimit *rs, const char *func)
+{
+	uint64_t j = sim_jiffies(sim->now);
+
+	if (!rs->interval)
+		return true;
+	if (!rs->started) {
+		rs->started = true;
+		rs->begin = j;
+	}
+	/* time_is_before_jiffies(begin + interval): the interval is over */
+	if (j > rs->begin + rs->interval / SIM_TICK_NSEC) {
+		if (rs->missed)
+			sim_printk(sim, "%s: %u callbacks suppressed", func, rs->missed);
+		rs->missed = 0;
+		rs->begin = j;
+		rs->printed = 0;
+	}
+	if (rs->burst > rs->printed) {
+		rs->printed++;
+		return true;
+	}
+	rs->missed++;
+	sim->stats.printk_suppressed++;
+	return false;
+}
+
+/* ---- Panic ---- */
+
+void sim_kernel_panic(struct sim *sim, const char *fmt, ...)
+{
+	char msg[sizeof sim->panic_msg];
+	va_list ap;
+
+	if (sim->panicked)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	sim_report_bug(sim, SIM_BUG_PANIC, "Kernel panic - not syncing: %s", msg);
+	sim_printk(sim, "---[ end Kernel panic - not syncing: %s ]---", msg);
+	snprintf(sim->reason, sizeof sim->reason, "Kernel panic - not syncing: %.200s", msg);
+	memcpy(sim->panic_msg, msg, sizeof msg);
+	sim->panic_where[0] = '\0';
+	if (sim->where_fn)
+		sim->where_fn(sim->where_ud, sim->panic_where, sizeof sim->panic_where);
+	sim->panic_time = sim->now;
+	sim->panicked = true;
+}
+
+int sim_refuse_panicked(struct sim *sim)
+{
+	snprintf(sim->reason, sizeof sim->reason,
+		 "the simulated kernel panicked at %llu.%06llu s%s%.60s%s (%.100s): nothing runs after a panic",
+		 (unsigned long long)(sim->panic_time / SIM_NSEC_PER_SEC),
+		 (unsigned long long)(sim->panic_time % SIM_NSEC_PER_SEC / 1000),
+		 sim->panic_where[0] ? " (" : "", sim->panic_where,
+		 sim->panic_where[0] ? ")" : "", sim->panic_msg);
+	return SIM_EPANIC;
+}
+
+int sim_check_alive(struct sim *sim)
+{
+	SIM_REFUSE_IF_PANICKED(sim);
+	return SIM_OK;
+}
+
+bool sim_panicked(const struct sim *sim)
+{
+	return sim->panicked;
+}
+
+const char *sim_panic_message(const struct sim *sim)
+{
+	return sim->panic_msg;
+}
+
+const char *sim_panic_where(const struct sim *sim)
+{
+	return sim->panic_where;
+}
+
+sim_time_t sim_panic_time(const struct sim *sim)
+{
+	return sim->panic_time;
+}
+
 static const char *const sim_bug_kind_names[SIM_NR_BUG_KINDS] = {
 	[SIM_BUG_BAD_PAGE] = "bad_page",
 	[SIM_BUG_DOUBLE_FREE] = "double_free",
@@ -769,6 +865,7 @@ static const char *const sim_bug_kind_names[SIM_NR_BUG_KINDS] = {
 	[SIM_BUG_ALLOC_FAIL] = "alloc_fail",
 	[SIM_BUG_WARN] = "warning",
 	[SIM_BUG_OOM] = "oom",
+	[SIM_BUG_PANIC] = "panic",
 };
 
 const char *sim_bug_kind_name(enum sim_bug_kind kind)
@@ -783,6 +880,8 @@ void sim_report_bug(struct sim *sim, enum sim_bug_kind kind,
 	struct sim_bug_rec *rec;
 	va_list ap;
 
+	if (sim->panicked)	/* the machine has stopped: nothing is caught */
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);

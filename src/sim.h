@@ -40,7 +40,8 @@ struct sim;
 	X(SIM_ENOHOSTMEM,-6, "out of host memory") \
 	X(SIM_ERANGE,    -7, "value out of range") \
 	X(SIM_EBUSY,     -8, "object in use") \
-	X(SIM_ENOENT,    -9, "no such object")
+	X(SIM_ENOENT,    -9, "no such object") \
+	X(SIM_EPANIC,   -10, "the simulated kernel has panicked")
 
 enum sim_status {
 #define SIM_X_ENUM(n, v, m) n = v,
@@ -99,6 +100,9 @@ struct sim_config {
 	const char *slub_debug;			/* slub_debug= string or NULL */
 	bool freelist_random;			/* CONFIG_SLAB_FREELIST_RANDOM (off) */
 	bool memcg;				/* CONFIG_MEMCG (on): kmalloc-cg-*, obj_exts */
+
+	/* kernel debugging options */
+	bool debug_atomic_sleep;		/* CONFIG_DEBUG_ATOMIC_SLEEP (on) */
 };
 
 /** sim_config_init - fill @cfg with the defaults of a 2-CPU, 256 MiB machine */
@@ -282,6 +286,7 @@ enum sim_bug_kind {
 	SIM_BUG_ALLOC_FAIL,	/* WARNING: page allocation failure */
 	SIM_BUG_WARN,		/* any other WARNING */
 	SIM_BUG_OOM,		/* Out of memory: Killed process */
+	SIM_BUG_PANIC,		/* Kernel panic - not syncing: the machine stops */
 	SIM_NR_BUG_KINDS
 };
 
@@ -315,6 +320,29 @@ const struct sim_bug *sim_bug_at(const struct sim *sim, size_t i);
 const char *sim_bug_kind_name(enum sim_bug_kind kind);
 /** sim_log_text - the whole kernel log so far, lines joined by '\n' */
 const char *sim_log_text(const struct sim *sim);
+
+/*
+ * A panic ("Kernel panic - not syncing: ...", e.g. out of memory with no
+ * task to kill) stops the simulated kernel, as panic() never returns: the
+ * call that panicked fails, nothing more is printed, time stands still,
+ * and every later call that would run kernel code is refused with
+ * SIM_EPANIC (sim_last_reason() says where and why).  Everything can still
+ * be read: statistics, /proc files, reports.
+ */
+/** sim_panicked - true once the simulated kernel has panicked */
+bool sim_panicked(const struct sim *sim);
+/** sim_panic_message - the panic's message ("System is deadlocked on memory"), "" if none */
+const char *sim_panic_message(const struct sim *sim);
+/** sim_panic_where - the scenario location of the panic ("flood.lua:3"), "" if none */
+const char *sim_panic_where(const struct sim *sim);
+/** sim_panic_time - the virtual time of the panic (0 if none) */
+sim_time_t sim_panic_time(const struct sim *sim);
+/**
+ * sim_check_alive - for calls that return no status (sim_advance,
+ * sim_free_pages, ...): SIM_OK, or SIM_EPANIC with sim_last_reason() saying
+ * when, where and why the kernel panicked
+ */
+int sim_check_alive(struct sim *sim);
 
 /* ---- Event stream ---- */
 

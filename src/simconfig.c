@@ -94,7 +94,9 @@ struct sim_opt_row {
 	X("freelist_random", BOOL, BOOL, freelist_random, 0, 0, \
 	  "CONFIG_SLAB_FREELIST_RANDOM: new slabs hand out objects in a random order (SLUB, SLAB)") \
 	X("memcg", BOOL, BOOL, memcg, 0, 0, \
-	  "CONFIG_MEMCG: kmalloc-cg-* caches and a slabobj_ext vector for every SLAB_ACCOUNT slab")
+	  "CONFIG_MEMCG: kmalloc-cg-* caches and a slabobj_ext vector for every SLAB_ACCOUNT slab") \
+	X("debug_atomic_sleep", BOOL, BOOL, debug_atomic_sleep, 0, 0, \
+	  "CONFIG_DEBUG_ATOMIC_SLEEP: report blocking allocations in atomic context")
 
 static const struct sim_opt_row sim_opt_rows[] = {
 #define SIM_X_ROW(n, t, ct, f, lo, hi, h) \

@@ -1779,9 +1779,8 @@ fail:
 		int kerr = err == SIM_ENOHOSTMEM ? -12 : -22;	/* -ENOMEM, -EINVAL */
 
 		if (flags & SLAB_PANIC)
-			sim_report_bug(sim, SIM_BUG_WARN,
-				       "Kernel panic - not syncing: __kmem_cache_create_args: Failed to create slab '%s'. Error %d",
-				       name ? name : "(null)", kerr);
+			sim_kernel_panic(sim, "__kmem_cache_create_args: Failed to create slab '%s'. Error %d",
+					 name ? name : "(null)", kerr);
 		else
 			sim_printk(sim, "__kmem_cache_create_args(%s) failed with error %d",
 				   name ? name : "(null)", kerr);
@@ -1873,8 +1872,9 @@ static slab_hot sim_addr_t slab_alloc(struct sim *sim, struct kmem_cache *s,
 	struct slab_objref ref;
 	sim_addr_t a;
 
-	sim_might_alloc(sim, gfp);	/* slab_pre_alloc_hook(): might_alloc() */
+	reclaim_alloc_enter(sim, gfp);	/* slab_pre_alloc_hook(): might_alloc() */
 	a = sim->slab->ops->alloc(sim, s, gfp, &ref);
+	reclaim_alloc_exit(sim);
 	if (unlikely(a == SIM_ADDR_NONE)) {
 		s->acct.alloc_fails++;
 		sim->stats.slab_alloc_fail++;
@@ -2471,8 +2471,9 @@ static sim_addr_t kmalloc_noprof(struct sim *sim, size_t size, gfp_t gfp)
 	sim_addr_t a;
 
 	if (st->ops->kmalloc) {
-		sim_might_alloc(sim, gfp);	/* slab_pre_alloc_hook() */
+		reclaim_alloc_enter(sim, gfp);	/* slab_pre_alloc_hook() */
 		a = st->ops->kmalloc(sim, size, gfp, &ref);
+		reclaim_alloc_exit(sim);
 		if (a == SIM_ADDR_NONE) {
 			sim->stats.slab_alloc_fail++;
 			return a;
@@ -3024,6 +3025,7 @@ int sim_cache_create(struct sim *sim, const char *name, uint64_t size,
 	struct kmem_cache_args a = { 0 };
 	struct kmem_cache *s;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (opts) {
 		a.align = opts->align;
 		a.ctor = opts->ctor;
@@ -3036,8 +3038,8 @@ int sim_cache_create(struct sim *sim, const char *name, uint64_t size,
 				      (unsigned long long)KMALLOC_MAX_SIZE);
 	s = kmem_cache_create(sim, name, (unsigned)size, &a, opts ? opts->flags : 0);
 	if (!s)
-		return strstr(sim_last_reason(sim), "host memory") ? SIM_ENOHOSTMEM
-								   : SIM_EINVAL;
+		return SIM_PANIC_STATUS(sim, strstr(sim_last_reason(sim), "host memory")
+					? SIM_ENOHOSTMEM : SIM_EINVAL);
 	*out = slab_handle_of(s);
 	return SIM_OK;
 }
@@ -3059,9 +3061,10 @@ int sim_cache_destroy(struct sim *sim, sim_cache_t c)
 	int rc;
 	struct kmem_cache *s = slab_handle_live(sim, c, &rc);
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!s)
 		return rc;
-	return kmem_cache_destroy(sim, s);
+	return SIM_PANIC_STATUS(sim, kmem_cache_destroy(sim, s));
 }
 
 int sim_cache_alloc(struct sim *sim, sim_cache_t c, gfp_t gfp, sim_addr_t *out)
@@ -3070,11 +3073,12 @@ int sim_cache_alloc(struct sim *sim, sim_cache_t c, gfp_t gfp, sim_addr_t *out)
 	struct kmem_cache *s = slab_handle_live(sim, c, &rc);
 	sim_time_t t0 = sim->now;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!s)
 		return rc;
 	*out = kmem_cache_alloc(sim, s, gfp);
 	sim_lat_record(sim, SIM_LAT_ALLOC, sim->now - t0);
-	return *out == SIM_ADDR_NONE ? SIM_ENOMEM : SIM_OK;
+	return SIM_PANIC_STATUS(sim, *out == SIM_ADDR_NONE ? SIM_ENOMEM : SIM_OK);
 }
 
 int sim_cache_free(struct sim *sim, sim_cache_t c, sim_addr_t obj)
@@ -3083,11 +3087,12 @@ int sim_cache_free(struct sim *sim, sim_cache_t c, sim_addr_t obj)
 	struct kmem_cache *s = slab_handle_live(sim, c, &rc);
 	sim_time_t t0 = sim->now;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!s)
 		return rc;
 	rc = kmem_cache_free(sim, s, obj);
 	sim_lat_record(sim, SIM_LAT_FREE, sim->now - t0);
-	return rc;
+	return SIM_PANIC_STATUS(sim, rc);
 }
 
 int sim_cache_free_rcu(struct sim *sim, sim_cache_t c, sim_addr_t obj)
@@ -3143,10 +3148,11 @@ int sim_cache_shrink(struct sim *sim, sim_cache_t c, uint64_t *pages)
 	int rc;
 	struct kmem_cache *s = slab_handle_live(sim, c, &rc);
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!s)
 		return rc;
 	*pages = kmem_cache_shrink(sim, s);
-	return SIM_OK;
+	return SIM_PANIC_STATUS(sim, SIM_OK);
 }
 
 int sim_cache_tune(struct sim *sim, sim_cache_t c, int limit, int batchcount,
@@ -3155,6 +3161,7 @@ int sim_cache_tune(struct sim *sim, sim_cache_t c, int limit, int batchcount,
 	int rc;
 	struct kmem_cache *s = slab_handle_live(sim, c, &rc);
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (!s)
 		return rc;
 	if (!sim->slab->ops->tune)
@@ -3284,11 +3291,12 @@ int sim_kmalloc(struct sim *sim, uint64_t size, gfp_t gfp, sim_addr_t *out)
 {
 	sim_time_t t0 = sim->now;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	if (size > SIZE_MAX)
 		return sim_set_reason(sim, SIM_ENOMEM, "kmalloc: size too large");
 	*out = kmalloc(sim, (size_t)size, gfp);
 	sim_lat_record(sim, SIM_LAT_ALLOC, sim->now - t0);
-	return *out == SIM_ADDR_NONE ? SIM_ENOMEM : SIM_OK;
+	return SIM_PANIC_STATUS(sim, *out == SIM_ADDR_NONE ? SIM_ENOMEM : SIM_OK);
 }
 
 int sim_kcalloc(struct sim *sim, uint64_t n, uint64_t size, gfp_t gfp,
@@ -3296,9 +3304,10 @@ int sim_kcalloc(struct sim *sim, uint64_t n, uint64_t size, gfp_t gfp,
 {
 	sim_time_t t0 = sim->now;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	*out = kmalloc_array(sim, (size_t)n, (size_t)size, gfp | __GFP_ZERO);
 	sim_lat_record(sim, SIM_LAT_ALLOC, sim->now - t0);
-	return *out == SIM_ADDR_NONE ? SIM_ENOMEM : SIM_OK;
+	return SIM_PANIC_STATUS(sim, *out == SIM_ADDR_NONE ? SIM_ENOMEM : SIM_OK);
 }
 
 int sim_krealloc(struct sim *sim, sim_addr_t p, uint64_t size, gfp_t gfp,
@@ -3307,20 +3316,23 @@ int sim_krealloc(struct sim *sim, sim_addr_t p, uint64_t size, gfp_t gfp,
 	sim_time_t t0 = sim->now;
 	size_t before = sim->nr_bugs;
 
+	SIM_REFUSE_IF_PANICKED(sim);
 	*out = krealloc(sim, p, (size_t)size, gfp);
 	sim_lat_record(sim, SIM_LAT_ALLOC, sim->now - t0);
 	if (*out == SIM_ADDR_NONE)
-		return sim->nr_bugs != before ? SIM_EBUG : SIM_ENOMEM;
+		return SIM_PANIC_STATUS(sim, sim->nr_bugs != before ? SIM_EBUG : SIM_ENOMEM);
 	return SIM_OK;
 }
 
 int sim_kfree(struct sim *sim, sim_addr_t p)
 {
 	sim_time_t t0 = sim->now;
-	int rc = kfree(sim, p);
+	int rc;
 
+	SIM_REFUSE_IF_PANICKED(sim);
+	rc = kfree(sim, p);
 	sim_lat_record(sim, SIM_LAT_FREE, sim->now - t0);
-	return rc;
+	return SIM_PANIC_STATUS(sim, rc);
 }
 
 uint64_t sim_ksize(const struct sim *sim, sim_addr_t p)
@@ -3330,6 +3342,8 @@ uint64_t sim_ksize(const struct sim *sim, sim_addr_t p)
 
 const char *sim_kmem_poke(struct sim *sim, sim_addr_t addr, uint64_t len)
 {
+	if (sim->panicked)
+		return "nothing: the simulated kernel has panicked";
 	return kmem_poke(sim, addr, (size_t)SIM_MIN(len, (uint64_t)SIZE_MAX));
 }
 

@@ -804,14 +804,21 @@ static struct slab *get_partial(struct sim *sim, struct kmem_cache *s,
 	return NULL;
 }
 
+/* the per-simulator state: almost everything is per cache */
+struct slub_global {
+	struct sim_ratelimit oom_rs;	/* slab_out_of_memory(): slub_oom_rs */
+};
+
 /* slab_out_of_memory() */
 static void slab_out_of_memory(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
 			       unsigned cpu)
 {
 	struct slub_cache *sc = slub_cache(s);
+	struct slub_global *sg = slab_policy_state(sim);
 	char g[GFP_FORMAT_MAX];
 
-	if (gfp & __GFP_NOWARN)
+	/* at most 10 reports per 5 s, like every DEFAULT_RATELIMIT site */
+	if ((gfp & __GFP_NOWARN) || !sim_ratelimit(sim, &sg->oom_rs, "slab_out_of_memory"))
 		return;
 	gfp_format(gfp, g, sizeof g);
 	sim_printk(sim, "SLUB: Unable to allocate memory on CPU %u (of node %u) on node -1, gfp=%#x(%s)",
@@ -2039,8 +2046,19 @@ static void slub_dump(const struct sim *sim, const struct kmem_cache *s,
 
 static int slub_init(struct sim *sim)
 {
-	(void)sim;
-	return SIM_OK;	/* all state is per cache */
+	struct slub_global *g = sim_xcalloc(1, sizeof *g);
+
+	if (!g)
+		return SIM_ENOHOSTMEM;
+	g->oom_rs = SIM_RATELIMIT_DEFAULT;
+	slab_set_policy_state(sim, g);
+	return SIM_OK;
+}
+
+static void slub_exit(struct sim *sim)
+{
+	free(slab_policy_state(sim));
+	slab_set_policy_state(sim, NULL);
 }
 
 const struct slab_ops sim_slub_ops = {
@@ -2050,7 +2068,7 @@ const struct slab_ops sim_slub_ops = {
 	.kmalloc_shift_low = 3,			/* KMALLOC_SHIFT_LOW: kmalloc-8 */
 	.kmalloc_shift_high = SIM_PAGE_SHIFT + 1,	/* kmalloc-8k */
 	.init = slub_init,
-	.exit = NULL,
+	.exit = slub_exit,
 	.cache_init = slub_cache_init,
 	.cache_destroy = slub_cache_destroy,
 	.alloc = slub_alloc,

@@ -48,6 +48,36 @@ struct sim_timer {
 	void *arg;
 };
 
+/*
+ * struct sim_ratelimit - the kernel's struct ratelimit_state, one per call
+ * site (DEFINE_RATELIMIT_STATE): at most @burst messages per @interval,
+ * counted in jiffies as ___ratelimit() does.  sim_ratelimit() says whether
+ * a message may go out; the first call after an interval with messages
+ * held back prints "<func>: N callbacks suppressed".
+ */
+struct sim_ratelimit {
+	sim_time_t interval;		/* ns; 0: no limit */
+	unsigned burst;
+	unsigned printed, missed;	/* in the current interval */
+	uint64_t begin;			/* jiffies at its start */
+	bool started;
+};
+
+#define SIM_HZ			250	/* CONFIG_HZ of the x86_64 distribution kernels */
+#define SIM_TICK_NSEC		(SIM_NSEC_PER_SEC / SIM_HZ)
+/* include/linux/ratelimit_types.h: printk_ratelimited() and most sites */
+#define SIM_DEFAULT_RATELIMIT_INTERVAL	(5 * SIM_NSEC_PER_SEC)
+#define SIM_DEFAULT_RATELIMIT_BURST	10
+#define SIM_RATELIMIT_INIT(ival, nburst) \
+	((struct sim_ratelimit){ .interval = (ival), .burst = (nburst) })
+#define SIM_RATELIMIT_DEFAULT \
+	SIM_RATELIMIT_INIT(SIM_DEFAULT_RATELIMIT_INTERVAL, SIM_DEFAULT_RATELIMIT_BURST)
+
+static inline uint64_t sim_jiffies(sim_time_t now)
+{
+	return now / SIM_TICK_NSEC;
+}
+
 struct sim_sink {
 	sim_sink_fn fn;
 	void *ud;
@@ -105,6 +135,12 @@ struct sim {
 
 	char reason[256];		/* sim_last_reason() */
 
+	/* panic(): the machine has stopped (sim_panicked()) */
+	bool panicked;
+	sim_time_t panic_time;
+	char panic_msg[192];
+	char panic_where[128];
+
 	struct sim_stats stats;
 	struct sim_node_stat node_stat;
 	struct sim_lat_hist lat[SIM_NR_LAT_KINDS];
@@ -151,6 +187,36 @@ int sim_timer_add_quiet(struct sim *sim, sim_time_t first, sim_time_t period,
 			void *arg);
 void sim_event_emit(struct sim *sim, enum sim_event_type type, uint64_t a,
 		    uint64_t b, uint64_t c, uint64_t d, const char *str);
+/**
+ * sim_ratelimit - __ratelimit(@rs) at the call site named @func: true if
+ * the message may be printed; false if it is suppressed (counted in
+ * printk_suppressed).  Once an interval with suppressed messages is over,
+ * the next call prints "@func: N callbacks suppressed" first.
+ */
+bool sim_ratelimit(struct sim *sim, struct sim_ratelimit *rs, const char *func);
+/**
+ * sim_kernel_panic - panic(): print "Kernel panic - not syncing: <msg>" (a
+ * SIM_BUG_PANIC record) and stop the simulated kernel (sim.h: sim_panicked).
+ * The caller returns its failure; nothing it prints afterwards appears.
+ */
+void sim_kernel_panic(struct sim *sim, const char *fmt, ...) sim_printf_like(2, 3);
+/** sim_refuse_panicked - SIM_EPANIC with the reason "the simulated kernel panicked ..." */
+int sim_refuse_panicked(struct sim *sim);
+/* the first statement of every API call that runs kernel code */
+#define SIM_REFUSE_IF_PANICKED(sim) \
+	do { \
+		if (unlikely((sim)->panicked)) \
+			return sim_refuse_panicked(sim); \
+	} while (0)
+/* an API call's status: SIM_EPANIC if the kernel panicked during it (the
+ * reason is the panic's own line), else @rc (a function, so that @rc is
+ * computed before the question is asked) */
+static inline int sim_panic_status(const struct sim *sim, int rc)
+{
+	return unlikely(sim->panicked) ? SIM_EPANIC : rc;
+}
+#define SIM_PANIC_STATUS(sim, rc) sim_panic_status((sim), (rc))
+
 /** sim_note - narrate a step for --explain (formatting only when listened to) */
 void sim_note(struct sim *sim, const char *fmt, ...) sim_printf_like(2, 3);
 /** sim_charge - advance the clock by a modelled cost without running timers */

@@ -57,6 +57,7 @@
 	X(alloc_slowpath,		"alloc_slowpath") \
 	X(alloc_fail,			"alloc_fail") \
 	X(alloc_stall_ns,		"alloc_stall_ns") \
+	X(alloc_give_up,		"alloc_give_up") \
 	X(reserve_min_used,		"reserve_min_used") \
 	X(reserve_highatomic_used,	"reserve_highatomic_used") \
 	X(reserve_nowmark_used,		"reserve_nowmark_used") \
@@ -64,6 +65,7 @@
 	X(pcp_refill,			"pcp_refill") \
 	X(pcp_drain,			"pcp_drain") \
 	X(sleep_in_atomic,		"sleep_in_atomic") \
+	X(printk_suppressed,		"printk_suppressed") \
 	X(slab_alloc,			"slab_alloc") \
 	X(slab_free,			"slab_free") \
 	X(slab_new,			"slab_new") \

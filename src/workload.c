@@ -1193,6 +1193,10 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 	int rc;
 	gfp_t gfp_kernel = 0;
 
+	if (sim_panicked(sim))
+		return wl_err(err, errlen, SIM_EPANIC,
+			      "the simulated kernel has panicked (%s): nothing runs after a panic",
+			      sim_panic_message(sim));
 	rc = wl_phase_check(w, ph, err, errlen);
 	if (rc != SIM_OK)
 		return rc;
@@ -1310,6 +1314,8 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		} else if (!wl_alloc(w, &run, 0)) {
 			rc = SIM_ENOHOSTMEM;
 		}
+		if (rc == SIM_OK && sim_panicked(sim))
+			rc = SIM_EPANIC;	/* the machine stopped under the workload */
 		if (rc != SIM_OK)
 			break;
 		frac = 1.0;	/* how far a ramp is: by operations, else by time */
@@ -1325,7 +1331,7 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		wl_advance_to(sim, end);
 	}
 	/* phase-bound objects die with their phase, oldest first */
-	for (uint32_t i = 0; i < w->nr_phase; i++)
+	for (uint32_t i = 0; i < w->nr_phase && !sim_panicked(sim); i++)
 		wl_free_obj(w, &run, w->phase[i]);
 	w->nr_phase = 0;
 	free(run.order);
@@ -1358,6 +1364,8 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 	}
 	wl_pick_fini(&run.spick);
 	wl_mix_fini(&pmix);
+	if (rc == SIM_EPANIC)
+		return wl_err(err, errlen, rc, "%s", sim_last_reason(sim));
 	if (rc != SIM_OK)
 		return wl_err(err, errlen, rc, "out of host memory");
 	return SIM_OK;

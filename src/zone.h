@@ -159,6 +159,10 @@ struct pgalloc_state {
 	bool pcp_fixed_high;		/* kernel < 6.7: pcp->high = zone_highsize() */
 	enum sim_kernel kver;		/* cfg.kernel: /proc formats */
 	bool smp;			/* cfg.smp: /proc formats */
+
+	/* bad_page()'s own flood control: 60 reports, then quiet for a minute */
+	unsigned long bad_shown, bad_unshown;
+	uint64_t bad_resume;		/* jiffies */
 };
 
 /* ---- Implemented as inlines ---- */

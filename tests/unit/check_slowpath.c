@@ -261,29 +261,47 @@ START_TEST(test_nofail_without_victims)
 	/*
 	 * No task at all, 200 free: GFP_KERNEL goes through reclaim (nothing)
 	 * to the OOM killer, which finds nobody: "Out of memory and no
-	 * killable processes", the kernel's panic, reported; the allocation
-	 * fails.  __GFP_NOFAIL instead gets progress from the WARN and all of
-	 * the reserves (ALLOC_NO_WATERMARKS): success.
+	 * killable processes" and out_of_memory() panics ("System is
+	 * deadlocked on memory", mm/oom_kill.c), before __GFP_NOFAIL is even
+	 * looked at.  panic() never returns: the call fails with the panic's
+	 * line, nothing more is printed (no warn_alloc), time stands still and
+	 * every later call is refused.
 	 */
-	struct sim *sim = gfp_sim(false);
-	struct sim_alloc_info info;
-	size_t bugs;
-	pfn_t pfn;
+	const gfp_t masks[] = { GFP_KERNEL, GFP_KERNEL | __GFP_NOFAIL };
 
-	tu_fill_to(sim, LEVEL_BELOW_MIN);
-	bugs = sim_nr_bugs(sim);
-	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL, &pfn), SIM_ENOMEM);
-	ck_assert(strstr(sim_last_reason(sim), "no killable task") != NULL);
-	ck_assert_str_eq(sim_bug_at(sim, bugs)->message,
-			 "Kernel panic - not syncing: System is deadlocked on memory");
-	ck_assert_str_eq(sim_bug_at(sim, bugs + 1)->message,
-			 "kmemsim: page allocation failure: order:0, mode:0xcc0(GFP_KERNEL), nodemask=(null),cpuset=/,mems_allowed=0");
-	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL | __GFP_NOFAIL, &pfn), SIM_OK);
-	sim_last_alloc(sim, &info);
-	ck_assert_str_eq(sim_reserve_name(info.reserve), "no_watermarks");
-	ck_assert(strstr(sim_log_text(sim), "__GFP_NOFAIL and nothing to kill") != NULL);
-	validate(sim);
-	sim_free(sim);
+	for (size_t i = 0; i < ARRAY_SIZE(masks); i++) {
+		struct sim *sim = gfp_sim(false);
+		size_t bugs;
+		sim_time_t t;
+		pfn_t pfn;
+
+		tu_fill_to(sim, LEVEL_BELOW_MIN);
+		bugs = sim_nr_bugs(sim);
+		ck_assert_int_eq(sim_alloc_pages(sim, 0, masks[i], &pfn), SIM_EPANIC);
+		ck_assert_str_eq(sim_last_reason(sim),
+				 "Kernel panic - not syncing: System is deadlocked on memory");
+		ck_assert_uint_eq(sim_nr_bugs(sim), bugs + 1);
+		ck_assert_int_eq(sim_bug_at(sim, bugs)->kind, SIM_BUG_PANIC);
+		ck_assert_str_eq(sim_bug_at(sim, bugs)->message,
+				 "Kernel panic - not syncing: System is deadlocked on memory");
+		ck_assert(strstr(sim_log_text(sim), "Out of memory and no killable processes...\n") != NULL);
+		ck_assert(strstr(sim_log_text(sim), "---[ end Kernel panic - not syncing: System is deadlocked on memory ]---\n") != NULL);
+		ck_assert(strstr(sim_log_text(sim), "page allocation failure") == NULL);
+		ck_assert(sim_panicked(sim));
+		ck_assert_str_eq(sim_panic_message(sim), "System is deadlocked on memory");
+		/* the machine has stopped */
+		t = sim_now(sim);
+		sim_advance(sim, 10 * SIM_NSEC_PER_SEC);
+		ck_assert_uint_eq(sim_now(sim), t);
+		ck_assert_int_eq(sim_alloc_pages(sim, 0, GFP_ATOMIC, &pfn), SIM_EPANIC);
+		ck_assert(strstr(sim_last_reason(sim), "the simulated kernel panicked at ") != NULL);
+		ck_assert(strstr(sim_last_reason(sim), "System is deadlocked on memory") != NULL);
+		ck_assert_int_eq(sim_kfree(sim, 0x1000), SIM_EPANIC);
+		ck_assert_int_eq(sim_check_alive(sim), SIM_EPANIC);
+		ck_assert_uint_eq(sim_nr_bugs(sim), bugs + 1);
+		validate(sim);
+		sim_free(sim);
+	}
 }
 END_TEST
 
@@ -353,11 +371,17 @@ START_TEST(test_warn_alloc_format_and_ratelimit)
 	ck_assert_uint_eq(sim_nr_bugs(sim), bugs + 1);
 	/* GFP_NOWAIT carries __GFP_NOWARN: never a report */
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_NOWAIT, &pfn), SIM_ENOMEM);
+	/* ___ratelimit(): the interval is over once jiffies is past
+	 * begin + 10 * HZ, not at it */
 	sim_advance(sim, 10 * SIM_NSEC_PER_SEC);
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_ATOMIC, &pfn), SIM_ENOMEM);
+	ck_assert_uint_eq(sim_nr_bugs(sim), bugs + 1);
+	sim_advance(sim, SIM_NSEC_PER_SEC / 250);	/* one jiffy at HZ=250 */
+	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_ATOMIC, &pfn), SIM_ENOMEM);
 	ck_assert_uint_eq(sim_nr_bugs(sim), bugs + 2);
-	ck_assert(strstr(sim_log_text(sim), "warn_alloc: 2 callbacks suppressed") != NULL);
-	ck_assert_uint_eq(sim->stats.alloc_fail, 5);
+	ck_assert(strstr(sim_log_text(sim), "warn_alloc: 3 callbacks suppressed") != NULL);
+	ck_assert_uint_eq(sim->stats.printk_suppressed, 3);
+	ck_assert_uint_eq(sim->stats.alloc_fail, 6);
 	sim_free(sim);
 }
 END_TEST
@@ -412,7 +436,153 @@ START_TEST(test_might_sleep_in_atomic)
 	}
 	ck_assert_int_eq(sim_context_pop(sim), SIM_OK);
 	ck_assert_uint_eq(sim_nr_bugs(sim), bugs + 3);
-	ck_assert_uint_ge(sim->stats.sleep_in_atomic, 4);
+	/* one offending call, one count: the slab entry's check covers the
+	 * page allocator's inside the same kmalloc */
+	ck_assert_uint_eq(sim->stats.sleep_in_atomic, 4);
+	sim_free(sim);
+}
+END_TEST
+
+/* how many times @needle occurs in @hay */
+static unsigned count_of(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+START_TEST(test_log_rate_limits)
+{
+	/*
+	 * The kernel's log floods are rate-limited where the kernel's are:
+	 * slab_out_of_memory() (DEFAULT_RATELIMIT: 10 per 5 s), the OOM
+	 * killer's dump_header() on a kill (the same), bad_page() (60, then a
+	 * minute of silence); what is held back is counted in
+	 * printk_suppressed and announced on the next report after the
+	 * interval ("<function>: N callbacks suppressed").
+	 */
+	struct sim *sim = gfp_sim(false);
+	const char *log;
+	sim_addr_t a;
+	uint64_t sup;
+
+	/* slab_out_of_memory: 12 GFP_ATOMIC kmallocs that cannot get a slab */
+	tu_fill_to(sim, 0);
+	for (int i = 0; i < 12; i++)
+		ck_assert_int_eq(sim_kmalloc(sim, 1024, GFP_ATOMIC, &a), SIM_ENOMEM);
+	log = sim_log_text(sim);
+	ck_assert_uint_eq(count_of(log, "SLUB: Unable to allocate memory"), 10);
+	sup = sim->stats.printk_suppressed;
+	ck_assert_uint_ge(sup, 2);	/* warn_alloc's own limit holds back more */
+	sim_advance(sim, 5 * SIM_NSEC_PER_SEC + SIM_NSEC_PER_SEC / 250);
+	ck_assert_int_eq(sim_kmalloc(sim, 1024, GFP_ATOMIC, &a), SIM_ENOMEM);
+	log = sim_log_text(sim);
+	ck_assert(strstr(log, "slab_out_of_memory: 2 callbacks suppressed\n") != NULL);
+	ck_assert_uint_eq(count_of(log, "SLUB: Unable to allocate memory"), 11);
+	/* __GFP_NOWARN: never, and not counted as suppressed */
+	sup = sim->stats.printk_suppressed;
+	ck_assert_int_eq(sim_kmalloc(sim, 1024, GFP_ATOMIC | __GFP_NOWARN, &a), SIM_ENOMEM);
+	ck_assert_uint_eq(count_of(sim_log_text(sim), "SLUB: Unable to allocate memory"), 11);
+	ck_assert_uint_eq(sim->stats.printk_suppressed, sup);
+	sim_free(sim);
+
+	/* bad_page(): 70 bad frees, 60 reports; a minute later the count */
+	sim = gfp_sim(false);
+	for (int i = 0; i < 70; i++)
+		sim_free_pages(sim, 100 + (pfn_t)i, 0);	/* free pages: already free */
+	ck_assert_uint_eq(count_of(sim_log_text(sim), "BUG: Bad page state in process"), 60);
+	ck_assert_uint_eq(sim->stats.printk_suppressed, 10);
+	sim_advance(sim, 59 * SIM_NSEC_PER_SEC);
+	sim_free_pages(sim, 300, 0);
+	ck_assert_uint_eq(count_of(sim_log_text(sim), "BUG: Bad page state in process"), 60);
+	sim_advance(sim, 1 * SIM_NSEC_PER_SEC);
+	sim_free_pages(sim, 301, 0);
+	ck_assert(strstr(sim_log_text(sim), "BUG: Bad page state: 11 messages suppressed\n") != NULL);
+	ck_assert_uint_eq(count_of(sim_log_text(sim), "BUG: Bad page state in process"), 61);
+	sim_free(sim);
+
+	/* the OOM killer: every kill is logged, its header 10 times per 5 s */
+	sim = gfp_sim(false);
+	for (int i = 0; i < 14; i++) {
+		sim_pid_t pid;
+		uint64_t n;
+
+		ck_assert_int_eq(sim_task_create(sim, "hog", 0, &pid), SIM_OK);
+		ck_assert_int_eq(sim_task_fault(sim, pid, 250, &n), SIM_OK);
+	}
+	tu_fill_to(sim, LEVEL_BELOW_MIN);
+	while (sim->stats.oom_kill < 12) {
+		pfn_t pfn;
+
+		sim_alloc_pages(sim, 0, GFP_KERNEL, &pfn);	/* an OOM kill each */
+		ck_assert(!sim_panicked(sim));
+		tu_fill_to(sim, LEVEL_BELOW_MIN);
+	}
+	ck_assert_uint_lt(sim_now(sim), 5 * SIM_NSEC_PER_SEC);
+	log = sim_log_text(sim);
+	ck_assert_uint_eq(count_of(log, "Out of memory: Killed process"), 12);
+	ck_assert_uint_eq(count_of(log, "invoked oom-killer"), 10);
+	ck_assert_uint_eq(count_of(log, "oom-kill:constraint="), 10);
+	sim_free(sim);
+}
+END_TEST
+
+/* a simulator like gfp_sim()'s with one option changed */
+static struct sim *gfp_sim_opt(const char *name, const char *value)
+{
+	struct sim_config cfg;
+	char err[256];
+
+	sim_config_init(&cfg);
+	cfg.ram_bytes = 0;
+	cfg.zone_pages[ZONE_NORMAL] = 4096;
+	cfg.cpus = 1;
+	cfg.pcp = false;
+	ck_assert_msg(sim_config_set(&cfg, name, value, err, sizeof err) == SIM_OK, "%s", err);
+	return tu_sim_cfg(&cfg);
+}
+
+START_TEST(test_might_sleep_rules)
+{
+	/*
+	 * __might_resched(): one timestamp for the machine, in jiffies (HZ =
+	 * 250): no report while time_before(jiffies, prev_jiffy + HZ).  The
+	 * file:line is might_alloc()'s in include/linux/sched/mm.h of the
+	 * kernel version in use.  Without CONFIG_DEBUG_ATOMIC_SLEEP there is
+	 * no report at all (still counted: kmemsim's own counter).
+	 */
+	struct sim *sim = gfp_sim_opt("kernel", "6.1");
+	sim_addr_t a;
+	pfn_t pfn;
+
+	ck_assert_int_eq(sim_context_push(sim, SIM_CTX_ATOMIC), SIM_OK);
+	sim_advance(sim, 3 * SIM_NSEC_PER_MSEC);	/* jiffy 0, late in it */
+	ck_assert_int_eq(sim_kmalloc(sim, 100, GFP_KERNEL, &a), SIM_OK);
+	ck_assert_uint_eq(sim_nr_bugs(sim), 1);
+	ck_assert_str_eq(sim_bug_at(sim, 0)->message,
+			 "BUG: sleeping function called from invalid context at include/linux/sched/mm.h:274");
+	/* jiffy 249 (0.996 s): still inside; jiffy 250 (1.000 s): reported,
+	 * although less than a second passed since the first report */
+	sim_advance(sim, 993 * SIM_NSEC_PER_MSEC);
+	ck_assert_int_eq(sim_alloc_pages(sim, 0, GFP_KERNEL, &pfn), SIM_OK);
+	ck_assert_uint_eq(sim_nr_bugs(sim), 1);
+	sim_advance(sim, 4 * SIM_NSEC_PER_MSEC);
+	ck_assert_int_eq(sim_alloc_pages(sim, 0, GFP_KERNEL, &pfn), SIM_OK);
+	ck_assert_uint_eq(sim_nr_bugs(sim), 2);
+	ck_assert_uint_eq(sim->stats.sleep_in_atomic, 3);
+	ck_assert_int_eq(sim_context_pop(sim), SIM_OK);
+	sim_free(sim);
+
+	sim = gfp_sim_opt("debug_atomic_sleep", "false");
+	ck_assert_int_eq(sim_context_push(sim, SIM_CTX_HARDIRQ), SIM_OK);
+	ck_assert_int_eq(sim_kmalloc(sim, 100, GFP_KERNEL, &a), SIM_OK);
+	ck_assert_int_eq(sim_alloc_pages(sim, 0, GFP_KERNEL, &pfn), SIM_OK);
+	ck_assert_int_eq(sim_context_pop(sim), SIM_OK);
+	ck_assert_uint_eq(sim_nr_bugs(sim), 0);
+	ck_assert_str_eq(sim_log_text(sim), "");
+	ck_assert_uint_eq(sim->stats.sleep_in_atomic, 2);
 	sim_free(sim);
 }
 END_TEST
@@ -495,6 +665,8 @@ static Suite *slowpath_suite(void)
 	tcase_add_test(more, test_nofail_misuse_warns_once);
 	tcase_add_test(more, test_warn_alloc_format_and_ratelimit);
 	tcase_add_test(more, test_might_sleep_in_atomic);
+	tcase_add_test(more, test_might_sleep_rules);
+	tcase_add_test(more, test_log_rate_limits);
 	tcase_add_test(more, test_highatomic_reserve);
 	tcase_add_test(more, test_slowpath_off_is_the_fast_path);
 	suite_add_tcase(s, table);

@@ -169,7 +169,8 @@ static char *kcompactd_history(const char *policy, bool step, sim_time_t jump)
 	sim = tu_sim_cfg(&cfg);
 	sim->timer_step = step;
 	while (n < ARRAY_SIZE(pages) &&
-	       sim_alloc_pages(sim, 0, GFP_KERNEL | __GFP_NOWARN, &pages[n]) == SIM_OK)
+	       sim_alloc_pages(sim, 0, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
+			       &pages[n]) == SIM_OK)
 		n++;
 	for (size_t i = 0; i < n; i += 2)
 		sim_free_pages(sim, pages[i], 0);
