@@ -45,6 +45,7 @@
 
 #define RL_MAP_CELLS		1024	/* up to pageblock cells: finer cells while below */
 #define RL_MAP_MAX_CELLS	16384	/* beyond: cells of several pageblocks */
+#define RL_ZOOM_BELOW		4	/* zoom when the pages in use span < 1/4 of RAM */
 #define RL_MAX_ZONES		(SIM_MAX_NODES * SIM_NR_ZONES)
 #define RL_TALLY		64	/* distinct (owner, detail) pairs per cell */
 
@@ -208,10 +209,22 @@ static void rl_flush(struct report_memmap *m, uint64_t cell, struct rl_cell *c)
 		return;	/* a hole: the map's default */
 	for (size_t i = 0; i < c->n; i++)
 		by_owner[c->tally[i].owner] += c->tally[i].pages;
-	/* the owner class with most pages; ties to the first met */
-	for (size_t i = 0; i < c->n; i++)
-		if (owner < 0 || by_owner[c->tally[i].owner] > by_owner[owner])
-			owner = c->tally[i].owner;
+	/*
+	 * The class in use with most pages (ties to the first met); free only
+	 * when every page of the cell is free.  A majority rule would paint a
+	 * mostly idle 4 GiB machine one colour and hide every slab: a cell
+	 * shows who uses it, however little (the map's title says so).
+	 */
+	for (size_t i = 0; i < c->n; i++) {
+		int o = c->tally[i].owner;
+
+		if (o == REPORT_OWNER_FREE || o == REPORT_OWNER_NONE)
+			continue;
+		if (owner < 0 || by_owner[o] > by_owner[owner])
+			owner = o;
+	}
+	for (size_t i = 0; owner < 0 && i < c->n; i++)
+		owner = c->tally[i].owner;
 	for (size_t i = 0; i < c->n; i++)
 		if (c->tally[i].owner == owner &&
 		    (best == SIZE_MAX || c->tally[i].pages > c->tally[best].pages))
@@ -259,57 +272,28 @@ static enum report_owner rl_owner(const struct sim *sim,
 	return REPORT_OWNER_KERNEL;	/* kernel, other */
 }
 
-static void rl_memmap(const struct sim *sim, struct report_section *s,
-		      const struct sim_zone_info *z, size_t nz)
+/*
+ * Fill map @m (cells of 2^@co pages from @base) from the pages of zones
+ * @z in [@from, @to); the pfns of the first and last page in use (not
+ * free, not a hole) go to *@used_lo, *@used_hi (unchanged if none).
+ */
+static void rl_fill(const struct sim *sim, struct report_memmap *m,
+		    const struct sim_zone_info *z, size_t nz, pfn_t base,
+		    unsigned co, pfn_t from, pfn_t to, pfn_t *used_lo,
+		    pfn_t *used_hi)
 {
-	struct report_memmap *m;
-	struct rl_cell *cell;
-	pfn_t lo = (pfn_t)-1, hi = 0, base;
-	uint64_t ncells, cur = UINT64_MAX, last_cell = 0;
-	unsigned co = 0;
-	char title[96];
+	struct rl_cell *cell = calloc(1, sizeof *cell);
+	uint64_t cur = UINT64_MAX;
 
-	for (size_t i = 0; i < nz; i++) {
-		if (z[i].start_pfn < lo)
-			lo = z[i].start_pfn;
-		if (z[i].start_pfn + z[i].spanned > hi)
-			hi = z[i].start_pfn + z[i].spanned;
-	}
-	if (hi <= lo)
-		return;
-	while (co < sim_get_config(sim)->pageblock_order && ((hi - lo) >> co) > RL_MAP_CELLS)
-		co++;
-	while (((hi - lo) >> co) > RL_MAP_MAX_CELLS)
-		co++;
-	base = lo & ~(((pfn_t)1 << co) - 1);
-	ncells = (hi - base + ((pfn_t)1 << co) - 1) >> co;
-	if (co == 0)
-		snprintf(title, sizeof title, "Memory map (one cell per page)");
-	else
-		snprintf(title, sizeof title, "Memory map (one cell per %llu pages)",
-			 1ULL << co);
-	m = report_memmap(s, "map", title, base, ncells, co);
-	if (!m)
-		return;
-	for (size_t i = 0; i < nz; i++) {
-		uint64_t first = (z[i].start_pfn - base) >> co;
-		uint64_t last = (z[i].start_pfn + z[i].spanned - 1 - base) >> co;
-		char name[48];
-
-		if (i > 0 && first < last_cell + 1)
-			first = last_cell + 1;	/* a boundary inside a cell: the lower zone has it */
-		if (first > last)
-			continue;
-		rl_zone_name(sim, &z[i], name, sizeof name);
-		report_memmap_zone(m, name, first, last - first + 1);
-		last_cell = last;
-	}
-	cell = calloc(1, sizeof *cell);
 	if (!cell)
 		return;
 	for (size_t i = 0; i < nz; i++) {
 		pfn_t pfn = z[i].start_pfn, end = z[i].start_pfn + z[i].spanned;
 
+		if (pfn < from)
+			pfn = from;
+		if (end > to)
+			end = to;
 		while (pfn < end) {
 			struct sim_page_info pi;
 			uint64_t c = (pfn - base) >> co;
@@ -334,6 +318,12 @@ static void rl_memmap(const struct sim *sim, struct report_section *s,
 			if (stop <= pfn)
 				stop = pfn + 1;
 			owner = rl_owner(sim, m, &pi, &detail);
+			if (owner != REPORT_OWNER_FREE && owner != REPORT_OWNER_NONE) {
+				if (pfn < *used_lo)
+					*used_lo = pfn;
+				if (stop - 1 > *used_hi || *used_hi == (pfn_t)-1)
+					*used_hi = stop - 1;
+			}
 			rl_tally(cell, owner, detail, pi.migratetype, stop - pfn);
 			pfn = stop;
 		}
@@ -341,6 +331,110 @@ static void rl_memmap(const struct sim *sim, struct report_section *s,
 	if (cur != UINT64_MAX)
 		rl_flush(m, cur, cell);
 	free(cell);
+}
+
+/* declare @z's zones over map @m's cells (cells of 2^@co pages from @base) */
+static void rl_map_zones(const struct sim *sim, struct report_memmap *m,
+			 const struct sim_zone_info *z, size_t nz, pfn_t base,
+			 unsigned co, pfn_t from, pfn_t to)
+{
+	uint64_t last_cell = 0;
+	bool any = false;
+
+	for (size_t i = 0; i < nz; i++) {
+		pfn_t zs = z[i].start_pfn, ze = z[i].start_pfn + z[i].spanned;
+		uint64_t first, last;
+		char name[48];
+
+		if (zs < from)
+			zs = from;
+		if (ze > to)
+			ze = to;
+		if (ze <= zs)
+			continue;
+		first = (zs - base) >> co;
+		last = (ze - 1 - base) >> co;
+		if (any && first < last_cell + 1)
+			first = last_cell + 1;	/* a boundary inside a cell: the lower zone has it */
+		if (first > last)
+			continue;
+		rl_zone_name(sim, &z[i], name, sizeof name);
+		report_memmap_zone(m, name, first, last - first + 1);
+		last_cell = last;
+		any = true;
+	}
+}
+
+/* the cell order that keeps [lo, hi) near RL_MAP_CELLS cells */
+static unsigned rl_cell_order(const struct sim *sim, pfn_t lo, pfn_t hi)
+{
+	unsigned co = 0;
+
+	while (co < sim_get_config(sim)->pageblock_order && ((hi - lo) >> co) > RL_MAP_CELLS)
+		co++;
+	while (((hi - lo) >> co) > RL_MAP_MAX_CELLS)
+		co++;
+	return co;
+}
+
+/*
+ * The memory map, and where the pages in use fill only a small part of
+ * RAM (a mostly idle machine), a second map zoomed into that range with
+ * finer cells: the whole map shows where, the zoom shows what.
+ */
+static void rl_memmap(const struct sim *sim, struct report_section *s,
+		      const struct sim_zone_info *z, size_t nz)
+{
+	struct report_memmap *m;
+	pfn_t lo = (pfn_t)-1, hi = 0, base, ulo = (pfn_t)-1, uhi = (pfn_t)-1;
+	uint64_t ncells;
+	unsigned co;
+	char title[160];
+
+	for (size_t i = 0; i < nz; i++) {
+		if (z[i].start_pfn < lo)
+			lo = z[i].start_pfn;
+		if (z[i].start_pfn + z[i].spanned > hi)
+			hi = z[i].start_pfn + z[i].spanned;
+	}
+	if (hi <= lo)
+		return;
+	co = rl_cell_order(sim, lo, hi);
+	base = lo & ~(((pfn_t)1 << co) - 1);
+	ncells = (hi - base + ((pfn_t)1 << co) - 1) >> co;
+	if (co == 0)
+		snprintf(title, sizeof title, "Memory map (one cell per page)");
+	else
+		snprintf(title, sizeof title, "Memory map (one cell per %llu pages: "
+			 "its main user; free only if all its pages are)",
+			 1ULL << co);
+	m = report_memmap(s, "map", title, base, ncells, co);
+	if (!m)
+		return;
+	rl_map_zones(sim, m, z, nz, base, co, lo, hi);
+	rl_fill(sim, m, z, nz, base, co, lo, hi, &ulo, &uhi);
+
+	/* the zoom: pages in use within less than a quarter of the span */
+	if (co > 0 && ulo != (pfn_t)-1 && (uhi - ulo + 1) * RL_ZOOM_BELOW < hi - lo) {
+		pfn_t zlo, zhi;
+		unsigned zco = rl_cell_order(sim, ulo, uhi + 1);
+		struct report_memmap *zm;
+		pfn_t dummy_lo = (pfn_t)-1, dummy_hi = (pfn_t)-1;
+
+		if (zco >= co)
+			return;		/* no finer than the whole map */
+		zlo = ulo & ~(((pfn_t)1 << zco) - 1);
+		zhi = (uhi + ((pfn_t)1 << zco)) & ~(((pfn_t)1 << zco) - 1);
+		snprintf(title, sizeof title, "Zoom: pfn 0x%llx-0x%llx, where every page "
+			 "in use lies (one cell per %llu page%s)",
+			 (unsigned long long)zlo, (unsigned long long)(zhi - 1),
+			 1ULL << zco, zco ? "s" : "");
+		zm = report_memmap(s, "map-zoom", title, zlo, (zhi - zlo) >> zco, zco);
+		if (!zm)
+			return;
+		rl_map_zones(sim, zm, z, nz, zlo, zco, zlo, zhi);
+		rl_fill(sim, zm, z, nz, zlo, zco, zlo, zhi, &dummy_lo, &dummy_hi);
+	}
 }
 
 /* ---- The page allocator's counters ---- */

@@ -1019,8 +1019,8 @@ static int svg_memmap(struct rep_out *o, const struct report_memmap *m,
 	struct report_buf tb = REPORT_BUF_INIT;
 	struct rep_out t = { &tb };
 	struct mm_layout l;
-	size_t ng, nkeys, legend_cols;
-	double y;
+	size_t ng, nkeys, legend_cols, tlines, st[2], ln[2];
+	double y, colw = MM_LEGEND_COL, top;
 	int h;
 
 	if (!g || !keys) {
@@ -1032,7 +1032,14 @@ static int svg_memmap(struct rep_out *o, const struct report_memmap *m,
 	ng = rep_memmap_groups(m, g);
 	nkeys = mm_legend(m, mode, keys, SIM_MAX_ORDER + 1 + m->ncaches +
 			  REPORT_NR_OWNERS + MIGRATE_TYPES + 1);
-	legend_cols = (size_t)(l.width - 16) / MM_LEGEND_COL;
+	/* legend columns as wide as the longest label: never cut one */
+	for (size_t k = 0; k < nkeys; k++) {
+		double w = 22 + (double)rep_utf8_width(keys[k].label) * 11 * SVG_CHAR_W + 12;
+
+		if (w > colw)
+			colw = w;
+	}
+	legend_cols = (size_t)((l.width - 16) / colw);
 	if (legend_cols < 1)
 		legend_cols = 1;
 	h = MM_TOP;
@@ -1048,12 +1055,16 @@ static int svg_memmap(struct rep_out *o, const struct report_memmap *m,
 		report_buf_release(&tb);
 		return SIM_ENOHOSTMEM;
 	}
+	/* the title wraps onto a second line rather than being cut */
+	tlines = svg_wrap(tb.data, svg_fit(l.width - 32, 15 * 1.1), st, ln, 2);
+	top = MM_TOP + (tlines > 1 ? 18.0 : 0.0);
+	h += (int)(top - MM_TOP);
 	svg_open(o, l.width, h, tb.data, xml_decl);
-	svg_text(o, 16, 24, "font-size=\"15\" font-weight=\"bold\"", tb.data,
-		 svg_fit(l.width - 32, 15));
+	svg_text_wrap(o, 16, 24, 18, "class=\"ctitle\" font-size=\"15\" font-weight=\"bold\"",
+		      tb.data, svg_fit(l.width - 32, 15 * 1.1), 2);
 	report_buf_release(&tb);
 
-	y = MM_TOP;
+	y = top;
 	for (size_t k = 0; k < ng; k++) {
 		uint64_t end = g[k].first + g[k].count;
 		char head[160];
@@ -1107,15 +1118,14 @@ static int svg_memmap(struct rep_out *o, const struct report_memmap *m,
 	}
 	y += 14;
 	for (size_t k = 0; k < nkeys; k++) {
-		double kx = 16 + (double)(k % legend_cols) * MM_LEGEND_COL;
+		double kx = 16 + (double)(k % legend_cols) * colw;
 		double ky = y + (double)(k / legend_cols) * MM_LEGEND_ROW;
 
 		rep_puts(o, "<rect");
 		svg_xy(o, "x", kx, "y", ky);
 		rep_printf(o, " width=\"12\" height=\"12\" fill=\"%s\" stroke=\"#999999\" "
 			   "stroke-width=\"0.5\"/>\n", keys[k].colour);
-		svg_text(o, kx + 17, ky + 10, "font-size=\"11\"", keys[k].label,
-			 svg_fit(MM_LEGEND_COL - 22, 11));
+		svg_text(o, kx + 17, ky + 10, "font-size=\"11\"", keys[k].label, 0);
 	}
 	rep_puts(o, "</svg>\n");
 	free(g);

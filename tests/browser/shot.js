@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // shot.js - screenshot a page with the system Chromium, for people looking
 // at what a report shows:
-//   node tests/browser/shot.js PAGE.html OUT.png [--full] [--size WxH] [--element CSS]
+//   node tests/browser/shot.js PAGE.html OUT.png [--full] [--size WxH]
+//                              [--element CSS] [--open]
+// --element: only that element; --open: every <details> unfolded first [--element CSS] [--open]
 // Exits 77 (SKIP) where no browser or node modules exist.
 'use strict';
 
@@ -21,6 +23,11 @@ if (files.length !== 2) {
 }
 h.main(async (browser) => {
 	const page = await h.open(browser, files[0], { width, height });
+	if (args.includes('--open'))
+		await page.evaluate(() => {
+			for (const d of document.querySelectorAll('details'))
+				d.open = true;
+		});
 	if (element) {
 		const el = await page.$(element);
 		if (!el)

@@ -1965,6 +1965,182 @@ START_TEST(test_sim_fill)
 }
 END_TEST
 
+/* ---- Headline, overlay, amounts (issue 13) ---- */
+
+START_TEST(test_fmt_sig_amount)
+{
+	static const struct { double v; const char *unit, *want; } cases[] = {
+		{ 0, "%", "0%" },
+		{ 0.00738, "%", "0.00738%" },	/* never "0.0" for a non-zero value */
+		{ 50.3, "%", "50.3%" },
+		{ 11309, "pages", "11309 pages" },	/* counts stay exact below 10^6 */
+		{ 2500000, "objects", "2.5M objects" },
+		{ 1910475, "bytes", "1.82 MiB" },	/* 1910475 / 2^20 = 1.8219 */
+		{ 96, "bytes", "96 B" },
+		{ 511, "ns", "511 ns" },
+		{ 98303, "ns", "98.3 us" },
+		{ 1082785860, "ns", "1.08 s" },
+	};
+	char buf[REP_NUMBUF];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		rep_fmt_amount(buf, cases[i].v, cases[i].unit);
+		ck_assert_msg(strcmp(buf, cases[i].want) == 0, "%g %s: got \"%s\", want \"%s\"",
+			      cases[i].v, cases[i].unit, buf, cases[i].want);
+	}
+	rep_fmt_sig(buf, 11309, true);
+	ck_assert_str_eq(buf, "11.3k");
+	rep_fmt_sig(buf, 0.000123456, false);
+	ck_assert_str_eq(buf, "0.000123");
+}
+END_TEST
+
+/* the bar group the headline reads: spreads computed by hand below */
+static struct report_bars *hl_bars(struct report_section *s)
+{
+	struct report_bars *b = report_bars(s, "fig", "Figures");
+
+	report_bars_series(b, "a");
+	report_bars_series(b, "b");
+	report_bars_series(b, "c");
+	/* (120 - 80) / 120 = 33.3 %: the lead, named first whatever its rank */
+	report_bars_category(b, "pages", "pages", 0, (const double[]){ 100, 80, 120 }, 3);
+	/* a has none: spread 100 % */
+	report_bars_category(b, "tails", "bytes", 0, (const double[]){ 0, 4096, 0 }, 3);
+	/* equal: never a finding */
+	report_bars_category(b, "same", "", 0, (const double[]){ 5, 5, 5 }, 3);
+	/* 0.005 points apart: noise, though threefold */
+	report_bars_category(b, "noise", "%", 3, (const double[]){ 0.007, 0.002, 0.003 }, 3);
+	/* (1000 - 10) / 1000 = 99 %, b 100 times a */
+	report_bars_category(b, "lat", "ns", 0, (const double[]){ 10, 1000, 20 }, 3);
+	/* 0.5 %: below the 1 % threshold */
+	report_bars_category(b, "tiny", "", 0, (const double[]){ 1000, 1005, 1000 }, 3);
+	/* (60 - 40) / 60 = 33.3 %, one value missing */
+	report_bars_category(b, "gap", "", 0, (const double[]){ 40, NAN, 60 }, 3);
+	return b;
+}
+
+START_TEST(test_headline)
+{
+	struct report *r = report_new(REPORT_COMPARE, "h");
+	struct report_section *hs = report_section(r, "headline", "In short");
+	struct report_section *s = report_section(r, "s", NULL);
+	struct report_bars *b = hl_bars(s);
+	struct report_table *t = report_headline(hs, "findings", NULL, b, "pages", 10);
+	static const char *const order[] = { "pages", "tails", "lat", "gap" };
+	char *json, *text;
+
+	ck_assert_msg(report_status(r) == SIM_OK, "%s", report_error(r));
+	ck_assert_ptr_nonnull(t);
+	ck_assert(t->headline);
+	ck_assert_uint_eq(t->nrows, ARRAY_SIZE(order));
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		ck_assert_str_eq(t->cells[i * t->ncols + 1].u.s, order[i]);
+	/* lowest and highest of "tails": a (0) and b (4096) */
+	ck_assert_str_eq(t->cells[1 * t->ncols + 3].u.s, "a");
+	ck_assert(t->cells[1 * t->ncols + 4].u.d == 0);
+	ck_assert_str_eq(t->cells[1 * t->ncols + 5].u.s, "b");
+	ck_assert(t->cells[1 * t->ncols + 6].u.d == 4096);
+	ck_assert(fabs(t->cells[1 * t->ncols + 7].u.d - 100) < 1e-9);
+	/* the sentences, with the numbers in their units */
+	ck_assert_str_eq(t->cells[0].u.s,
+		"pages: b 80 pages, a 100 pages, c 120 pages (b 33.3% lower than c)");
+	ck_assert_str_eq(t->cells[1 * t->ncols].u.s,
+		"tails: a 0 B, c 0 B, b 4 KiB (a and c have none)");
+	ck_assert_str_eq(t->cells[2 * t->ncols].u.s,
+		"lat: a 10 ns, c 20 ns, b 1 us (b 100x a)");
+	/* at most @max findings */
+	t = report_headline(hs, "two", NULL, b, NULL, 2);
+	ck_assert_uint_eq(t->nrows, 2);
+	ck_assert_str_eq(t->cells[1].u.s, "tails");
+	ck_assert_str_eq(t->cells[t->ncols + 1].u.s, "lat");
+	/* renderings: JSON marks it, text lists the sentences */
+	json = render_ok(r, REPORT_FMT_JSON, NULL, REPORT_MAP_OWNER);
+	ck_assert_ptr_nonnull(strstr(json, "\"role\": \"headline\""));
+	text = render_ok(r, REPORT_FMT_TEXT, NULL, REPORT_MAP_OWNER);
+	ck_assert_ptr_nonnull(strstr(text, "\n* lat: a 10 ns, c 20 ns, b 1 us (b 100x a)\n"));
+	free(json);
+	free(text);
+	report_free(r);
+}
+END_TEST
+
+START_TEST(test_headline_agree)
+{
+	struct report *r = report_new(REPORT_COMPARE, "h");
+	struct report_section *s = report_section(r, "s", NULL);
+	struct report_bars *b = report_bars(s, "fig", NULL);
+	struct report_table *t;
+
+	report_bars_series(b, "a");
+	report_bars_series(b, "b");
+	report_bars_category(b, "x", "", 0, (const double[]){ 7, 7 }, 2);
+	t = report_headline(s, "findings", NULL, b, "x", 4);
+	ck_assert_uint_eq(t->nrows, 1);
+	ck_assert(t->cells[1].missing);
+	ck_assert_ptr_nonnull(strstr(t->cells[0].u.s, "agree"));
+	report_free(r);
+}
+END_TEST
+
+/* a run report with one series "t/s" */
+static struct report *ov_run(const char *lines[], size_t nl, const uint64_t *x,
+			     const double *y, size_t n, double ref)
+{
+	struct report *run = report_new(REPORT_RUN, "run");
+	struct report_section *s = report_section(run, "t", NULL);
+	struct report_series *ts = report_series(s, "s", "S", REPORT_X_OPS, "v", "pages", 0);
+
+	for (size_t l = 0; l < nl; l++)
+		report_series_line(ts, lines[l]);
+	report_series_ref(ts, "min", ref);
+	for (size_t i = 0; i < n; i++)
+		report_series_sample(ts, x[i], y + i * nl, nl);
+	return run;
+}
+
+START_TEST(test_overlay)
+{
+	struct report *r = report_new(REPORT_COMPARE, "o");
+	struct report_section *s = report_section(r, "over", NULL);
+	static const char *two[] = { "L1", "L2" }, *one[] = { "L1" };
+	struct report_series *ts;
+	/* A: 0 -> 1+2, 10 -> 3+4, 20 -> 5+6; B: 5 -> 7, 15 -> 8 */
+	static const double ya[] = { 1, 2, 3, 4, 5, 6 }, yb[] = { 7, 8 };
+	static const uint64_t xa[] = { 0, 10, 20 }, xb[] = { 5, 15 };
+	static const uint64_t want_x[] = { 0, 5, 10, 15, 20 };
+	/* A summed, held between its samples; B only inside its own range */
+	static const double want_a[] = { 3, 3, 7, 7, 11 };
+	static const double want_b[] = { NAN, 7, 7, 8, NAN };
+
+	ck_assert_int_eq(report_add_run(r, "A", ov_run(two, 2, xa, ya, 3, 9)), SIM_OK);
+	ck_assert_int_eq(report_add_run(r, "B", ov_run(one, 1, xb, yb, 2, 9)), SIM_OK);
+	ts = report_overlay(s, "sum", "Sum", r, "t/s", NULL);
+	ck_assert_msg(report_status(r) == SIM_OK, "%s", report_error(r));
+	ck_assert_ptr_nonnull(ts);
+	ck_assert_uint_eq(ts->nlines, 2);
+	ck_assert_str_eq(ts->lines[0].name, "A");
+	ck_assert_str_eq(ts->lines[1].name, "B");
+	ck_assert_uint_eq(ts->nsamples, ARRAY_SIZE(want_x));
+	for (size_t i = 0; i < ARRAY_SIZE(want_x); i++) {
+		ck_assert_uint_eq(ts->x[i], want_x[i]);
+		ck_assert(ts->lines[0].y[i] == want_a[i]);
+		ck_assert(isnan(want_b[i]) ? isnan(ts->lines[1].y[i])
+					   : ts->lines[1].y[i] == want_b[i]);
+	}
+	/* both runs have the same watermark: kept */
+	ck_assert_uint_eq(ts->nrefs, 1);
+	/* one named line: L2 exists only in A */
+	ts = report_overlay(s, "l2", "L2", r, "t/s", "L2");
+	ck_assert_uint_eq(ts->nlines, 1);
+	ck_assert(ts->lines[0].y[ts->nsamples - 1] == 6);
+	/* no run has it: nothing added, no failure */
+	ck_assert_ptr_null(report_overlay(s, "none", NULL, r, "t/nope", NULL));
+	ck_assert_int_eq(report_status(r), SIM_OK);
+	report_free(r);
+}
+END_TEST
+
 /* ---- Suite ---- */
 
 static Suite *report_suite(void)
@@ -1978,6 +2154,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_nice_scale_cases);
 	tcase_add_test(tc, test_nice_scale_properties);
 	tcase_add_test(tc, test_buf);
+	tcase_add_test(tc, test_fmt_sig_amount);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("model");
@@ -1986,6 +2163,9 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_block_paths);
 	tcase_add_test(tc, test_formats_named);
 	tcase_add_test(tc, test_sim_fill);
+	tcase_add_test(tc, test_headline);
+	tcase_add_test(tc, test_headline_agree);
+	tcase_add_test(tc, test_overlay);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("render");

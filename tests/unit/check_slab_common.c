@@ -4,7 +4,9 @@
  * usable), red zone and poison checks, accounting, /proc/slabinfo */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gfp.h"
@@ -576,6 +578,95 @@ START_TEST(test_policy_not_built)
 }
 END_TEST
 
+struct text_out {
+	char s[256];
+	size_t n;
+};
+
+/* a sim_text_fn that collects into a fixed buffer (cut, NUL-terminated) */
+static void text_append(void *ud, const char *s, size_t n)
+{
+	struct text_out *t = ud;
+
+	if (n > sizeof t->s - 1 - t->n)
+		n = sizeof t->s - 1 - t->n;
+	memcpy(t->s + t->n, s, n);
+	t->n += n;
+	t->s[t->n] = '\0';
+}
+
+/* slabinfo -a: a cache merged into another is listed after "<-" */
+START_TEST(test_aliases_listed)
+{
+	struct sim_config cfg;
+	struct text_out out = { "", 0 };
+	char err[256];
+	struct sim *sim;
+
+	sim_config_init(&cfg);
+	cfg.slab_nomerge = false;
+	sim = sim_new(&cfg, err, sizeof err);
+	ck_assert_msg(sim != NULL, "sim_new: %s", err);
+	/* nothing merged yet: no output at all */
+	ck_assert_int_eq(sim_slab_aliases(sim, text_append, &out), SIM_ENOENT);
+	mkcache(sim, "first_cache", 200, 0);
+	/* same size, same flags, no constructor: __kmem_cache_alias() merges */
+	mkcache(sim, "second", 200, 0);
+	mkcache(sim, "third", 200, 0);
+	ck_assert_int_eq(sim_slab_aliases(sim, text_append, &out), SIM_OK);
+	/* tools/mm/slabinfo.c alias(): "%-12s <- %s", then " %s" per alias */
+	ck_assert_str_eq(out.s, "first_cache  <- second third\n");
+	sim_free(sim);
+}
+END_TEST
+
+/* /proc/meminfo: show_val_kb() lines, figures from the zones and slabs */
+START_TEST(test_meminfo)
+{
+	struct sim *sim = mk(NULL);
+	struct kmem_cache *c = mkcache(sim, "mi_cache", 512, 0);
+	struct sim_slab_summary *sum = calloc(1, sizeof *sum);
+	uint64_t managed = 0, free_pages = 0, total_kb, slab_kb, srec, sunrec;
+	char *text = NULL, *p;
+	size_t lines = 0;
+
+	ck_assert_ptr_nonnull(sum);
+	for (int i = 0; i < 300; i++)
+		xalloc(sim, c);
+	for (size_t z = 0; z < sim_zone_count(sim); z++) {
+		struct sim_zone_info zi;
+
+		ck_assert_int_eq(sim_zone_info(sim, z, &zi), SIM_OK);
+		managed += zi.managed;
+		free_pages += zi.free;
+	}
+	sim_slab_get_summary(sim, sum);
+	ck_assert_int_eq(sim_proc_read(sim, "meminfo", &text), SIM_OK);
+	/* every line: a label padded to 16 columns, 8 digits wide, " kB" */
+	for (p = text; *p; lines++) {
+		char *nl = strchr(p, '\n');
+
+		ck_assert_ptr_nonnull(nl);
+		ck_assert_uint_eq((size_t)(nl - p), 16 + 8 + 3);
+		ck_assert(strncmp(nl - 3, " kB", 3) == 0);
+		p = nl + 1;
+	}
+	ck_assert_uint_ge(lines, 11);
+	ck_assert(sscanf(strstr(text, "MemTotal:"), "MemTotal: %" SCNu64, &total_kb) == 1);
+	ck_assert_uint_eq(total_kb, managed * (SIM_PAGE_SIZE / 1024));
+	ck_assert(sscanf(strstr(text, "SReclaimable:"), "SReclaimable: %" SCNu64, &srec) == 1);
+	ck_assert(sscanf(strstr(text, "SUnreclaim:"), "SUnreclaim: %" SCNu64, &sunrec) == 1);
+	ck_assert(sscanf(strstr(text, "\nSlab:"), "\nSlab: %" SCNu64, &slab_kb) == 1);
+	ck_assert_uint_eq(slab_kb, srec + sunrec);
+	ck_assert_uint_eq(sunrec, sum->nr_slab_unreclaimable * (SIM_PAGE_SIZE / 1024));
+	/* 300 objects of 512 B need at least 300 * 512 B of slab pages */
+	ck_assert_uint_ge(slab_kb * 1024, 300 * 512);
+	free(text);
+	free(sum);
+	sim_free(sim);
+}
+END_TEST
+
 static Suite *slab_common_suite(void)
 {
 	Suite *s = suite_create("slab_common");
@@ -595,6 +686,8 @@ static Suite *slab_common_suite(void)
 	tcase_add_test(tc, test_public_handles);
 	tcase_add_test(tc, test_gfp_fix);
 	tcase_add_test(tc, test_policy_not_built);
+	tcase_add_test(tc, test_aliases_listed);
+	tcase_add_test(tc, test_meminfo);
 	suite_add_tcase(s, tc);
 	return s;
 }
