@@ -26,6 +26,7 @@
 
 #include "sim.h"
 #include "cmd.h"
+#include "cmd_out.h"
 #include "replay.h"
 #include "trace.h"
 #include "trace_input.h"
@@ -316,44 +317,26 @@ static void rpc_progress_fn(void *ud, const struct replay_progress *p)
 
 /* ---- Output ---- */
 
-static void rpc_write(void *ud, const char *s, size_t n)
-{
-	fwrite(s, 1, n, ud);
-}
-
 /* render @block (NULL: all) of @r as @fmt into @path ("-" or NULL: stdout) */
 static int rpc_render(const struct report *r, enum report_format fmt,
 		      const char *block, const char *path)
 {
 	struct report_opts ro = { .block = block };
-	FILE *f = stdout;
+	struct cmd_out out;
 	int rc;
 
-	if (path && strcmp(path, "-") != 0) {
-		f = fopen(path, "w");
-		if (!f) {
-			fprintf(stderr, "kmemsim replay: cannot write %s: %s\n", path,
-				strerror(errno));
-			return EXIT_FAILED;
-		}
-	}
-	rc = report_render(r, fmt, block ? &ro : NULL, rpc_write, f);
-	if (rc != SIM_OK)
+	/* a file is written under a temporary name and renamed when whole */
+	if (cmd_out_open(&out, path, "kmemsim replay") != 0)
+		return EXIT_FAILED;
+	rc = report_render(r, fmt, block ? &ro : NULL, cmd_out_writer, &out);
+	if (rc != SIM_OK) {
 		fprintf(stderr, "kmemsim replay: cannot render the report: %s%s%s\n",
 			sim_strerror(rc), report_error(r)[0] ? ": " : "",
 			report_error(r));
-	if (f != stdout) {
-		if (fclose(f) != 0 && rc == SIM_OK) {
-			fprintf(stderr, "kmemsim replay: cannot write %s: %s\n", path,
-				strerror(errno));
-			return EXIT_FAILED;
-		}
-	} else if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "kmemsim replay: cannot write the report: %s\n",
-			strerror(errno));
+		cmd_out_abort(&out);
 		return EXIT_FAILED;
 	}
-	return rc == SIM_OK ? 0 : EXIT_FAILED;
+	return cmd_out_close(&out) == 0 ? 0 : EXIT_FAILED;
 }
 
 /* ---- No kmem events: say what the input held instead ---- */

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_out.h"
 #include "cmd_scenario.h"
 
 /* one simulator's reports, taken when it went */
@@ -45,12 +46,6 @@ struct run_ctx {
 	bool failed;		/* host memory: a report could not be built */
 	unsigned panicked;	/* simulators whose kernel panicked */
 };
-
-static void run_write_stdout(void *ud, const char *s, size_t n)
-{
-	(void)ud;
-	fwrite(s, 1, n, stdout);
-}
 
 static void run_write_stderr(void *ud, const char *s, size_t n)
 {
@@ -254,8 +249,9 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	struct cmd_opts o;
 	struct run_ctx c;
 	struct lsim_runtime rt;
+	struct cmd_out so;
 	char *error = NULL;
-	bool ok, to_stdout;
+	bool ok, to_stdout, printed_ok;
 	int status = 0, rc;
 
 	rc = cmd_parse(cmd, argc, argv, CMD_RUN, &o);
@@ -270,7 +266,10 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	to_stdout = !o.output || strcmp(o.output, "-") == 0;
 
 	rt = o.rt;
-	rt.write = run_write_stdout;
+	/* the script's prints and the kernel log: a lost line is an error */
+	cmd_out_open(&so, NULL, "kmemsim");
+	rt.write = cmd_out_writer;
+	rt.write_ud = &so;
 	if (c.full && to_stdout && o.format != REPORT_FMT_TEXT)
 		rt.write = run_write_stderr;	/* keep stdout a valid document */
 	if (o.sample_mode == CMD_SAMPLE_ON ||
@@ -280,7 +279,7 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	rt.sim_closing_ud = &c;
 
 	ok = cmd_run_scenario(&o, &rt, &error);
-	fflush(stdout);
+	printed_ok = cmd_out_close(&so) == 0;
 	if (!ok)
 		fprintf(stderr, "kmemsim: %s\n", error ? error : "(no message)");
 	/* the scenario stopped at a panic: report what the machine came to */
@@ -288,6 +287,8 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 		ok = true;
 		status = CMD_EXIT_PANIC;
 	}
+	if (!printed_ok)
+		status = CMD_EXIT_FAILED;	/* what the script printed was lost */
 	if (!ok) {
 		status = CMD_EXIT_FAILED;
 	} else if (c.failed) {
@@ -296,8 +297,9 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	} else {
 		if (c.n)
 			qsort(c.sims, c.n, sizeof *c.sims, run_sim_cmp);
-		/* the short report only when the script said nothing itself */
-		if (c.brief && (o.report == 1 || !rt.printed)) {
+		/* the short report only when the script said nothing itself
+		 * (and not after standard output failed) */
+		if (c.brief && printed_ok && (o.report == 1 || !rt.printed)) {
 			for (size_t i = 0; i < c.n; i++) {
 				if (rt.printed || i)
 					fputc('\n', stdout);
@@ -306,7 +308,7 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 					status = CMD_EXIT_FAILED;
 			}
 		}
-		if (c.full) {
+		if (c.full && (printed_ok || (o.output && strcmp(o.output, "-") != 0))) {
 			struct report *r = run_full_report(&c);
 
 			if (!r || !cmd_write_report(r, o.format, o.block, o.output))
@@ -321,6 +323,7 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	free(c.sims);
 	free(error);
 	cmd_opts_free(&o);
-	fflush(stdout);
+	if (cmd_stdout_finish("kmemsim") != 0)
+		status = CMD_EXIT_FAILED;
 	return status;
 }

@@ -30,6 +30,7 @@
 #include <lauxlib.h>
 
 #include "cmd.h"
+#include "cmd_out.h"
 #include "cmd_scenario.h"
 
 #define CMD_DEFAULT_SCENARIO	"scenarios/default.lua"
@@ -519,8 +520,7 @@ bool cmd_write_report(const struct report *r, enum report_format fmt,
 {
 	struct report_opts ro = { block, REPORT_MAP_OWNER };
 	struct report_buf buf = REPORT_BUF_INIT;
-	FILE *f = stdout;
-	bool ok;
+	struct cmd_out out;
 	int rc;
 
 	rc = report_render_buf(r, fmt, &ro, &buf);
@@ -531,22 +531,14 @@ bool cmd_write_report(const struct report *r, enum report_format fmt,
 		report_buf_release(&buf);
 		return false;
 	}
-	if (path && strcmp(path, "-") != 0) {
-		f = fopen(path, "w");
-		if (!f) {
-			fprintf(stderr, "kmemsim: cannot write %s: %s\n", path,
-				strerror(errno));
-			report_buf_release(&buf);
-			return false;
-		}
+	/* a file is written under a temporary name and renamed when whole */
+	if (cmd_out_open(&out, path, "kmemsim") != 0) {
+		report_buf_release(&buf);
+		return false;
 	}
-	ok = fwrite(buf.data ? buf.data : "", 1, buf.len, f) == buf.len;
-	ok = (f == stdout ? fflush(f) == 0 && !ferror(f) : fclose(f) == 0) && ok;
-	if (!ok)
-		fprintf(stderr, "kmemsim: cannot write %s: %s\n",
-			f == stdout ? "the report" : path, strerror(errno));
+	cmd_out_write(&out, buf.data ? buf.data : "", buf.len);
 	report_buf_release(&buf);
-	return ok;
+	return cmd_out_close(&out) == 0;
 }
 
 /* ---- Headline figures ---- */

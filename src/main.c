@@ -24,6 +24,7 @@
 
 #include "sim.h"
 #include "cmd.h"
+#include "cmd_out.h"
 
 /* the commands, in the order kmemsim --help lists them */
 #define KMEMSIM_COMMANDS(X) \
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
 	const struct cmd *cmd;
 	size_t n = 0;
 
+	cmd_out_init();		/* a closed pipe is a write error, not a silent death */
 	if (!name) {
 		fprintf(stderr, "kmemsim: missing command\nTry 'kmemsim --help'.\n");
 		return CMD_EXIT_USAGE;

@@ -4,7 +4,8 @@
 # header (sim.h, simdefs.h, simconf.h), the Lua headers, lsimaux.h and
 # cmd.h (the prototypes of commands kept outside main.c); so do the
 # commands that run Lua scenarios (cmd_*.c including Lua: run, compare),
-# plus cmd_scenario.h, what they share.  Engine files never include Lua.
+# plus cmd_scenario.h, what they share, and cmd_out.h (the commands'
+# output files).  Engine files never include Lua.
 # The report document (report.c) knows none of its renderers.
 set -u
 srcdir=${KMEMSIM_SRCDIR:?}
@@ -17,7 +18,7 @@ for f in main.c lsim*.c cmd_*.c; do
 	esac
 	grep -h '^#include "' "$f" | sed 's/#include "\(.*\)"/\1/' | while read -r h; do
 		case $h in
-		config.h|sim.h|simdefs.h|simconf.h|lsimaux.h|cmd.h|cmd_scenario.h) ;;
+		config.h|sim.h|simdefs.h|simconf.h|lsimaux.h|cmd.h|cmd_scenario.h|cmd_out.h) ;;
 		*) echo "$f includes engine-internal header $h"; exit 1 ;;
 		esac
 	done || bad=1
