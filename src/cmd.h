@@ -54,6 +54,7 @@ enum cmd_value {
 	CMD_V_POLICY,		/* slab, slub, slob */
 	CMD_V_POLICIES,		/* a comma-separated list of them */
 	CMD_V_FORMAT,		/* text, json, csv, html, svg */
+	CMD_V_DOCFORMAT,	/* text, json, csv, html: a whole document, no chart */
 	CMD_V_SIMOPT,		/* KEY=VALUE, KEY a kmemsim.new{} option */
 	CMD_V_KERNEL,		/* a kernel profile: 6.1, 6.18 */
 	CMD_V_PARAM,		/* KEY=VALUE, a scenario parameter (GFP flags complete) */

@@ -112,8 +112,10 @@ static void cpl_values(enum cmd_value kind, const char *cur, const char *val)
 			cpl_offer(cur, pre, sim_kernel_name((enum sim_kernel)i));
 		break;
 	case CMD_V_FORMAT:
+	case CMD_V_DOCFORMAT:
 		for (int i = 0; i < REPORT_NR_FORMATS; i++)
-			cpl_offer(cur, pre, report_format_name((enum report_format)i));
+			if (kind == CMD_V_FORMAT || i != REPORT_FMT_SVG)
+				cpl_offer(cur, pre, report_format_name((enum report_format)i));
 		break;
 	case CMD_V_SIMOPT:
 		if (strchr(val, '='))

@@ -58,7 +58,7 @@ static const struct cmd_option rpc_options[] = {
 	  "seed of the simulators' PRNG (default 1)" },
 	CMD_OPT_SIMOPT,
 	CMD_OPT_KERNEL,
-	{ "format", CMD_K_FORMAT, CMD_ARG_REQUIRED, "FMT", CMD_V_FORMAT,
+	{ "format", CMD_K_FORMAT, CMD_ARG_REQUIRED, "FMT", CMD_V_DOCFORMAT,
 	  "text, json, csv or html (default text)" },
 	CMD_OPT_OUTPUT,
 	{ "callers", RPC_K_CALLERS, CMD_ARG_REQUIRED, "N", CMD_V_TEXT,

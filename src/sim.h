@@ -24,6 +24,7 @@
 #include <stdarg.h>
 
 #include "simdefs.h"
+#include "simversion.h"	/* SIM_VERSION_STRING, sim_version() */
 
 struct sim;
 
