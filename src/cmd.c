@@ -23,6 +23,7 @@
 #include "cmd.h"
 
 #define CMD_HELP_COLUMN	24	/* where option descriptions start */
+#define CMD_WIDTH	80	/* --help fits a terminal of this width */
 
 /* ---- The table ---- */
 
@@ -66,32 +67,71 @@ static void cmd_option_label(const struct cmd_option *o, char *buf, size_t len)
 	}
 }
 
-/* "  LABEL     first line\n                 next line\n" */
+/*
+ * print @len bytes of @s from column @col, breaking at a space or after a
+ * comma so no line passes CMD_WIDTH; continuation lines start at @indent
+ */
+static void cmd_wrap(FILE *f, int col, int indent, const char *s, int len)
+{
+	while (len > 0) {
+		int room = CMD_WIDTH - col, cut = len, next;
+
+		if (len > room && room > 0) {
+			for (cut = room; cut > 0; cut--)
+				if (s[cut] == ' ' || s[cut - 1] == ',')
+					break;
+			if (cut == 0)
+				cut = room;	/* one word longer than the line */
+		}
+		fprintf(f, "%.*s\n", cut, s);
+		next = cut;
+		while (next < len && s[next] == ' ')
+			next++;
+		s += next;
+		len -= next;
+		if (len > 0) {
+			fprintf(f, "%*s", indent, "");
+			col = indent;
+		}
+	}
+}
+
+/*
+ * "  LABEL     help, reflowed\n                 to the width\n": a '\n' in
+ * @help is a space, so a table row wraps its text however it likes
+ */
 static void cmd_print_option(FILE *f, const char *label, const char *help)
 {
-	int col = fprintf(f, "  %s", label);
+	char text[1024];
+	int col = fprintf(f, "  %s", label), n;
 
 	if (col >= CMD_HELP_COLUMN - 1) {
 		fputc('\n', f);
 		col = 0;
 	}
-	for (;;) {
-		const char *nl = strchr(help, '\n');
-		int len = nl ? (int)(nl - help) : (int)strlen(help);
+	n = snprintf(text, sizeof text, "%s", help);
+	if (n >= (int)sizeof text)
+		n = (int)sizeof text - 1;
+	for (int i = 0; i < n; i++)
+		if (text[i] == '\n')
+			text[i] = ' ';
+	fprintf(f, "%*s", CMD_HELP_COLUMN - col, "");
+	cmd_wrap(f, CMD_HELP_COLUMN, CMD_HELP_COLUMN, text, n);
+}
 
-		fprintf(f, "%*s%.*s\n", CMD_HELP_COLUMN - col, "", len, help);
-		if (!nl)
-			break;
-		help = nl + 1;
-		col = 0;
-	}
+/* "usage: kmemsim NAME SYNOPSIS", wrapped under the synopsis */
+static void cmd_print_synopsis(FILE *f, const char *lead, const struct cmd *cmd)
+{
+	int col = fprintf(f, "%-6s kmemsim %s ", lead, cmd->name);
+
+	cmd_wrap(f, col, col, cmd->synopsis, (int)strlen(cmd->synopsis));
 }
 
 void cmd_usage(const struct cmd *cmd, FILE *f)
 {
 	char label[96];
 
-	fprintf(f, "usage: kmemsim %s %s\n", cmd->name, cmd->synopsis);
+	cmd_print_synopsis(f, "usage:", cmd);
 	fprintf(f, "\n%s\n", cmd->description);
 	fputs("\noptions:\n", f);
 	for (const struct cmd_option *o = cmd->options; o && o->name; o++) {
@@ -110,7 +150,7 @@ void cmd_main_usage(FILE *f)
 	for (const struct cmd *const *c = kmemsim_commands; *c; c++) {
 		if ((*c)->hidden)
 			continue;
-		fprintf(f, "%-6s kmemsim %s %s\n", lead, (*c)->name, (*c)->synopsis);
+		cmd_print_synopsis(f, lead, *c);
 		lead = "";
 	}
 	fprintf(f, "%-6s kmemsim --help | --version\n", lead);

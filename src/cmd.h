@@ -91,7 +91,8 @@ enum cmd_key {
  * @name: the long name without "--"
  * @key: the short letter ('o' gives -o too) or a long-only key (cmd_key)
  * @argname: how --help names the value ("N", "FILE"); NULL with CMD_ARG_NONE
- * @help: what it does, for --help: lines separated by '\n', no final one
+ * @help: what it does, for --help, which reflows it to 80 columns (a '\n'
+ *        is a space: break the source lines anywhere)
  */
 struct cmd_option {
 	const char *name;
