@@ -187,27 +187,69 @@ struct trace_parser {
 	char gfp_err[160];
 };
 
+/* a string of 0..7 bytes as one word that no other such string of the
+ * same length gives (4..7 bytes: two overlapping 4-byte loads) */
+static inline uint64_t trace_load_short(const char *s, size_t n)
+{
+	uint32_t a, b;
+
+	if (n >= 4) {
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return (uint64_t)a << 32 | b;
+	}
+	a = 0;
+	for (size_t i = 0; i < n; i++)
+		a |= (uint32_t)(unsigned char)s[i] << (8 * i);
+	return a;
+}
+
 static uint64_t trace_hash(const char *s, size_t n)
 {
 	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ (uint64_t)n;
 	uint64_t w;
+	size_t i = 0;
 
-	while (n >= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
-		h ^= h >> 32;
-		s += 8;
-		n -= 8;
-	}
-	if (n) {
-		w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+	if (n >= 8) {
+		for (; i + 8 <= n; i += 8) {
+			memcpy(&w, s + i, 8);
+			h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+			h ^= h >> 32;
+		}
+		if (i < n) {
+			/* the last 8 bytes, overlapping the word before */
+			memcpy(&w, s + n - 8, 8);
+			h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+		}
+	} else {
+		h = (h ^ trace_load_short(s, n)) * UINT64_C(0xc4ceb9fe1a85ec53);
 	}
 	h ^= h >> 33;
 	h *= UINT64_C(0xff51afd7ed558ccd);
 	h ^= h >> 33;
 	return h;
+}
+
+/* @a and @b hold the same @n bytes (word by word, no library call) */
+static inline bool trace_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	size_t i = 0;
+
+	if (n < 8)
+		return trace_load_short(a, n) == trace_load_short(b, n);
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	if (i < n) {
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	return true;
 }
 
 static int trace_strtab_init(struct trace_strtab *t)
@@ -304,7 +346,7 @@ static uint32_t trace_strtab_intern(struct trace_parser *p,
 			break;
 		id = (uint32_t)sl;
 		if ((uint32_t)(sl >> 32) == h && t->ent[id].len == len &&
-		    memcmp(t->ent[id].s, s, len) == 0)
+		    trace_eq(t->ent[id].s, s, len))
 			return id;
 		i = (i + 1) & t->mask;
 	}
@@ -481,6 +523,42 @@ static inline bool trace_isblank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/*
+ * Eight bytes at a time (SWAR).  trace_low8(w) flags (top bit of the byte)
+ * the bytes of @w below 0x21 -- blanks, and the control bytes junk may
+ * hold -- exactly for the first such byte (a borrow only moves upwards),
+ * possibly wrongly above it; trace_eq8(w, c) likewise flags bytes equal to
+ * c.  Only the first flag is used, and the byte it names is then tested
+ * exactly, so a control byte that is no blank costs a detour, never a
+ * wrong answer.  Words are loaded with memcpy (any alignment) and only
+ * when all eight bytes are inside the line.
+ */
+#define TRACE_ONES	UINT64_C(0x0101010101010101)
+#define TRACE_HIGHS	UINT64_C(0x8080808080808080)
+
+static inline uint64_t trace_load8(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);	/* the first byte in the low bits */
+#endif
+	return w;
+}
+
+static inline uint64_t trace_low8(uint64_t w)
+{
+	return (w - TRACE_ONES * 0x21) & ~w & TRACE_HIGHS;
+}
+
+static inline uint64_t trace_eq8(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (TRACE_ONES * c);	/* zero bytes where c is */
+
+	return (x - TRACE_ONES) & ~x & TRACE_HIGHS;
+}
+
 static inline const char *trace_skip_blanks(const char *s, const char *e)
 {
 	while (s < e && trace_isblank(*s))
@@ -490,31 +568,76 @@ static inline const char *trace_skip_blanks(const char *s, const char *e)
 
 static inline const char *trace_token_end(const char *s, const char *e)
 {
+	while (e - s >= 8) {
+		uint64_t m = trace_low8(trace_load8(s));
+
+		if (m) {
+			s += __builtin_ctzll(m) >> 3;
+			if (trace_isblank(*s))
+				return s;
+			s++;		/* a control byte inside the token */
+			continue;
+		}
+		s += 8;
+	}
 	while (s < e && !trace_isblank(*s))
 		s++;
 	return s;
 }
 
-/* Whole token [s, e) as a decimal u64; false on junk, empty or overflow. */
+/* the first '=' or blank in [s, e), or e */
+static inline const char *trace_key_end(const char *s, const char *e)
+{
+	while (e - s >= 8) {
+		uint64_t w = trace_load8(s);
+		uint64_t m = trace_low8(w) | trace_eq8(w, '=');
+
+		if (m) {
+			s += __builtin_ctzll(m) >> 3;
+			if (*s == '=' || trace_isblank(*s))
+				return s;
+			s++;
+			continue;
+		}
+		s += 8;
+	}
+	while (s < e && *s != '=' && !trace_isblank(*s))
+		s++;
+	return s;
+}
+
+/* Whole token [s, e) as a decimal u64; false on junk, empty or overflow.
+ * Up to 19 digits cannot overflow, so only a 20-digit token is checked
+ * digit by digit; junk is noted without a branch per digit. */
 static bool trace_dec(const char *s, const char *e, uint64_t *out)
 {
 	uint64_t v = 0;
+	bool bad = false;
 
 	if (s == e || e - s > 20)
 		return false;
+	if (e - s == 20) {
+		for (; s < e; s++) {
+			unsigned d = (unsigned char)(*s - '0');
+
+			if (d > 9 || v > (UINT64_MAX - d) / 10)
+				return false;
+			v = v * 10 + d;
+		}
+		*out = v;
+		return true;
+	}
 	for (; s < e; s++) {
 		unsigned d = (unsigned char)(*s - '0');
 
-		if (d > 9)
-			return false;
-		if (v > (UINT64_MAX - d) / 10)
-			return false;
+		bad |= d > 9;
 		v = v * 10 + d;
 	}
+	if (bad)
+		return false;
 	*out = v;
 	return true;
 }
-
 static bool trace_sdec(const char *s, const char *e, int64_t *out)
 {
 	bool neg = s < e && *s == '-';
@@ -544,22 +667,59 @@ static const unsigned char trace_hexval[256] = {
 #undef TRACE_H16
 #undef TRACE_H4
 
+/*
+ * Eight hex digits (the first in the low byte of @w) into *@out; false if
+ * any byte is no hex digit.  Per byte: digits are 0x30..0x39, letters
+ * 0x41..0x46 or 0x61..0x66 (0x20 apart); the range tests add a constant
+ * that carries into the top bit exactly at the bound (bytes are < 0x80,
+ * checked first, so no carry leaves a byte).
+ */
+static inline bool trace_hex8(uint64_t w, uint64_t *out)
+{
+	const uint64_t H = TRACE_HIGHS, O = TRACE_ONES;
+	uint64_t l = w | O * 0x20;		/* letters lower case */
+	uint64_t digit = (w + O * (0x80 - 0x30)) & ~(w + O * (0x7f - 0x39)) & H;
+	uint64_t letter = (l + O * (0x80 - 0x61)) & ~(l + O * (0x7f - 0x66)) & H &
+			  (w + O * (0x80 - 0x40));	/* not a digit or below */
+	uint64_t v;
+
+	if ((w & H) || (digit | letter) != H)
+		return false;
+	v = (w & O * 0x0f) + (letter >> 7) * 9;	/* each byte's value 0..15 */
+	/* the first digit is the most significant: pack pairs, then quads */
+	v = ((v & UINT64_C(0x000f000f000f000f)) << 4) | ((v >> 8) & UINT64_C(0x000f000f000f000f));
+	v = ((v & UINT64_C(0x000000ff000000ff)) << 8) | ((v >> 16) & UINT64_C(0x000000ff000000ff));
+	v = ((v & UINT64_C(0x000000000000ffff)) << 16) | ((v >> 32) & UINT64_C(0x000000000000ffff));
+	*out = v;
+	return true;
+}
+
 /* Whole token as hex, with or without "0x"; at most 16 digits. */
 static bool trace_hex(const char *s, const char *e, uint64_t *out)
 {
 	uint64_t v = 0;
+	unsigned bad = 0;
 
 	if (e - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
 	if (s == e || e - s > 16)
 		return false;
+	if (e - s == 16) {		/* %p: the common case */
+		uint64_t hi, lo;
+
+		if (!trace_hex8(trace_load8(s), &hi) || !trace_hex8(trace_load8(s + 8), &lo))
+			return false;
+		*out = hi << 32 | lo;
+		return true;
+	}
 	for (; s < e; s++) {
 		unsigned d = trace_hexval[(unsigned char)*s];
 
-		if (d > 15)
-			return false;
-		v = v << 4 | d;
+		bad |= d;		/* 0xff for a non-digit */
+		v = v << 4 | (d & 15);
 	}
+	if (bad > 15)
+		return false;
 	*out = v;
 	return true;
 }
@@ -598,8 +758,9 @@ static bool trace_timestamp(const char *s, const char *e, uint64_t *ns)
 	e--;
 	if (!trace_isdigit(*s))
 		return false;
-	while (s < e && trace_isdigit(*s)) {
-		if (sec > UINT64_MAX / 10 - 1)
+	/* 18 digits of seconds cannot overflow; more are checked */
+	for (unsigned n = 0; s < e && trace_isdigit(*s); n++) {
+		if (n >= 18 && sec > UINT64_MAX / 10 - 1)
 			return false;
 		sec = sec * 10 + (unsigned)(*s++ - '0');
 	}
@@ -885,7 +1046,7 @@ static int trace_malformed(struct trace_parser *p, const char *line, size_t len,
 
 static int trace_event_type(const char *s, size_t n)
 {
-#define TRACE_IS(lit) (n == sizeof(lit) - 1 && memcmp(s, lit, n) == 0)
+#define TRACE_IS(lit) (n == sizeof(lit) - 1 && memcmp(s, lit, sizeof(lit) - 1) == 0)
 	switch (n) {
 	case 5:  return TRACE_IS("kfree") ? TRACE_KFREE : -1;
 	case 7:  return TRACE_IS("kmalloc") ? TRACE_KMALLOC : -1;
@@ -941,7 +1102,7 @@ static const char *trace_missing_reason(unsigned missing)
 	return "missing pfn= and page=";
 }
 
-#define TRACE_KEY(lit) (kl == sizeof(lit) - 1 && memcmp(k, lit, kl) == 0)
+#define TRACE_KEY(lit) (kl == sizeof(lit) - 1 && memcmp(k, lit, sizeof(lit) - 1) == 0)
 #define TRACE_VAL(lit, v, ve) \
 	((size_t)((ve) - (v)) == sizeof(lit) - 1 && memcmp(v, lit, sizeof(lit) - 1) == 0)
 
@@ -967,8 +1128,7 @@ static const char *trace_fields(struct trace_parser *p, const char *f,
 		if (f == e)
 			break;
 		k = f;
-		while (f < e && *f != '=' && !trace_isblank(*f))
-			f++;
+		f = trace_key_end(f, e);
 		if (f == e || *f != '=') {	/* a bare word: not ours */
 			f = trace_token_end(f, e);
 			continue;

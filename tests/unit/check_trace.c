@@ -1285,6 +1285,73 @@ END_TEST
 
 /* ---- Suite ---- */
 
+/*
+ * The parser scans eight bytes at a time and decodes a 16-digit %p in two
+ * words.  Every byte value at every position of a ptr= value must give
+ * what the definition says: a hex digit (0-9, a-f, A-F) keeps the line an
+ * event with the value computed here digit by digit; anything else makes
+ * it malformed ("bad ptr=") -- except a blank, which ends the token early
+ * (then "bad ptr=" only if nothing hexadecimal is left: a shorter ptr is
+ * still a number, its rest an unknown bare word).  Control bytes inside
+ * tokens must not be taken for blanks.
+ */
+START_TEST(word_scan_matches_bytes)
+{
+	static const char digits[] = "0123456789abcdef";
+	char line[256], ptr[17];
+	unsigned checked = 0;
+
+	for (unsigned pos = 0; pos < 16; pos++) {
+		for (unsigned c = 1; c < 256; c++) {
+			struct trace_parser *p;
+			struct trace_event e;
+			uint64_t want = 0;
+			int hexval = -1, rc;
+
+			if (c == '\n' || c == '\r')
+				continue;	/* would end the line itself */
+			for (unsigned i = 0; i < 16; i++)
+				ptr[i] = digits[(i * 7 + 3) % 16];
+			ptr[pos] = (char)c;
+			ptr[16] = '\0';
+			if (c >= '0' && c <= '9')
+				hexval = (int)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				hexval = (int)(c - 'a' + 10);
+			else if (c >= 'A' && c <= 'F')
+				hexval = (int)(c - 'A' + 10);
+			snprintf(line, sizeof line,
+				 "            bash-2303    [000] .....   117.616002: kfree: call_site=x+0x1/0x2 ptr=%s",
+				 ptr);
+			rc = parse_one(&p, line, &e);
+			if (hexval >= 0) {
+				for (unsigned i = 0; i < 16; i++) {
+					char d = ptr[i];
+
+					want = want << 4 | (uint64_t)(d <= '9' ? d - '0' :
+							  d <= 'F' ? d - 'A' + 10 : d - 'a' + 10);
+				}
+				ck_assert_int_eq(rc, TRACE_LINE_EVENT);
+				ck_assert_uint_eq(e.ptr, want);
+			} else if ((c == ' ' || c == '\t') && pos > 0) {
+				/* the token ends at the blank: pos digits remain */
+				for (unsigned i = 0; i < pos; i++)
+					want = want << 4 | (uint64_t)(strchr(digits, ptr[i]) - digits);
+				ck_assert_int_eq(rc, TRACE_LINE_EVENT);
+				ck_assert_uint_eq(e.ptr, want);
+			} else {
+				/* a blank first leaves "ptr=" empty: bad too */
+				ck_assert_int_eq(rc, TRACE_LINE_MALFORMED);
+				ck_assert_str_eq(trace_parser_problem(p, 0)->reason, "bad ptr=");
+			}
+			trace_parser_free(p);
+			checked++;
+		}
+	}
+	ck_assert_uint_eq(checked, 16 * 253);
+}
+END_TEST
+
 static Suite *trace_suite(void)
 {
 	Suite *s = suite_create("trace");
@@ -1315,6 +1382,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, truncated_last_line);
 	tcase_add_test(tc, binary_junk);
 	tcase_add_test(tc, prefixes_and_nuls);
+	tcase_add_test(tc, word_scan_matches_bytes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reader");
