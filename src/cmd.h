@@ -32,6 +32,7 @@
 #include <sys/types.h>
 
 #include "simdefs.h"
+#include "sim.h"
 
 #define CMD_EXIT_OK	0
 #define CMD_EXIT_FAILED	1	/* the command failed */
@@ -83,6 +84,8 @@ enum cmd_key {
 	CMD_K_UNSAFE,
 	CMD_K_LUA_PATH,
 	CMD_K_KERNEL,
+	CMD_K_PROGRESS,
+	CMD_K_QUIET,
 	CMD_K_OWN = 1024,
 };
 
@@ -191,6 +194,55 @@ void cmd_getopt_init(struct cmd_getopt *g, const struct cmd *cmd, int argc,
 int cmd_getopt(struct cmd_getopt *g);
 /** cmd_option_of - the row of @key in @cmd's option table, or NULL */
 const struct cmd_option *cmd_option_of(const struct cmd *cmd, int key);
+
+/* ---- Progress (cmd_progress.c) ---- */
+
+/*
+ * The one place kmemsim draws progress.  The engine reports through
+ * sim.h's sim_progress_fn (a simulator's operations, a workload's phases,
+ * a replay's events and input bytes); the commands hand it
+ * cmd_progress_fn with a struct cmd_progress.  Shown on stderr, never on
+ * stdout: on a terminal one line rewritten in place at most ten times a
+ * second and cleared at the end; with --progress into a pipe or file a
+ * line at most once a second and one when a run ends; with --quiet (or
+ * when stderr is no terminal and --progress was not given) nothing.  The
+ * clock read here is the host's wall clock, shown as elapsed time only:
+ * nothing of it reaches a report.
+ */
+enum cmd_progress_mode {
+	CMD_PROGRESS_AUTO,	/* only when stderr is a terminal */
+	CMD_PROGRESS_ON,	/* --progress */
+	CMD_PROGRESS_OFF,	/* --quiet */
+};
+
+struct cmd_progress {
+	const char *cmd;	/* "run", "compare", "replay" */
+	bool on;		/* drawing at all */
+	bool tty;		/* one line rewritten with \r */
+	bool shown;		/* a line is on the terminal */
+	double t0, t_run, last;	/* the command's start, the run's, the last line */
+	unsigned run, runs;	/* compare: run @run of @runs (1-based); 0: one run */
+	const char *label;	/* the run's label (compare: its policy) */
+	struct sim_progress p;	/* the latest report */
+};
+
+#define CMD_OPT_PROGRESS \
+	{ "progress", CMD_K_PROGRESS, CMD_ARG_NONE, NULL, CMD_V_TEXT, \
+	  "a progress line on stderr even when it is not a terminal" }
+#define CMD_OPT_QUIET \
+	{ "quiet", CMD_K_QUIET, CMD_ARG_NONE, NULL, CMD_V_TEXT, \
+	  "no progress line, even on a terminal" }
+
+/** cmd_progress_start - begin drawing for command @cmd in @mode */
+void cmd_progress_start(struct cmd_progress *pg, const char *cmd,
+			enum cmd_progress_mode mode);
+/** cmd_progress_run - compare: run @run of @runs begins, labelled @label */
+void cmd_progress_run(struct cmd_progress *pg, unsigned run, unsigned runs,
+		      const char *label);
+/** cmd_progress_fn - a sim_progress_fn; @ud is the struct cmd_progress */
+void cmd_progress_fn(void *ud, const struct sim_progress *p);
+/** cmd_progress_end - clear the line (a terminal) before the output */
+void cmd_progress_end(struct cmd_progress *pg);
 
 /* ---- Shared values ---- */
 

@@ -400,6 +400,8 @@ static const struct cmd_option cmp_options[] = {
 	CMD_OPT_OUTPUT,
 	CMD_OPT_BLOCK,
 	CMD_OPT_SAMPLE,
+	CMD_OPT_PROGRESS,
+	CMD_OPT_QUIET,
 	CMD_OPT_MAX_STEPS,
 	CMD_OPT_UNSAFE,
 	CMD_OPT_LUA_PATH,
@@ -435,6 +437,7 @@ static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 	struct report_bars *fig;
 	struct report_table *hl;
 	char title[160], list[64] = "";
+	struct cmd_progress pg;
 	int status = 0, rc;
 
 	rc = cmd_parse(cmd, argc, argv, CMD_COMPARE, &o);
@@ -451,6 +454,7 @@ static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 	memset(&c, 0, sizeof c);
 	c.o = &o;
 	c.want_reports = o.format != REPORT_FMT_TEXT || o.block;
+	cmd_progress_start(&pg, "compare", o.progress);
 
 	for (size_t i = 0; i < o.nr_policies; i++) {
 		struct lsim_runtime rt = o.rt;
@@ -459,6 +463,12 @@ static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 		run->policy = o.policies[i];
 		c.cur = run;
 		rt.policy = run->policy;
+		cmd_progress_run(&pg, (unsigned)i + 1, (unsigned)o.nr_policies, run->policy);
+		if (pg.on) {
+			rt.progress = cmd_progress_fn;
+			rt.progress_ud = &pg;
+			rt.progress_label = run->policy;
+		}
 		rt.write = cmp_capture;
 		rt.write_ud = &run->output;
 		if (o.sample_mode != CMD_SAMPLE_OFF)
@@ -466,6 +476,7 @@ static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 		rt.sim_closing = cmp_closing;
 		rt.sim_closing_ud = &c;
 		run->ok = cmd_run_scenario(&o, &rt, &run->error);
+		cmd_progress_end(&pg);
 		run->nr_sims = rt.nr_sims;
 		if (!run->ok) {
 			fprintf(stderr, "kmemsim compare: %s: %s\n", run->policy,

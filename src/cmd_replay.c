@@ -42,7 +42,6 @@ enum {
 	RPC_K_CALLERS,
 	RPC_K_SERIES,
 	RPC_K_SERIES_INTERVAL,
-	RPC_K_PROGRESS,
 	RPC_K_NO_PROGRESS,
 	RPC_K_RECORD,
 };
@@ -68,10 +67,10 @@ static const struct cmd_option rpc_options[] = {
 	{ "series-interval", RPC_K_SERIES_INTERVAL, CMD_ARG_REQUIRED, "T", CMD_V_TEXT,
 	  "sample period of the series in trace time:\n"
 	  "500us, 10ms (default), 1s, or nanoseconds" },
-	{ "progress", RPC_K_PROGRESS, CMD_ARG_NONE, NULL, CMD_V_TEXT,
-	  "progress on stderr even when it is not a terminal" },
+	CMD_OPT_PROGRESS,
+	CMD_OPT_QUIET,
 	{ "no-progress", RPC_K_NO_PROGRESS, CMD_ARG_NONE, NULL, CMD_V_TEXT,
-	  "no progress, even on a terminal" },
+	  "the same as --quiet" },
 	{ "record", RPC_K_RECORD, CMD_ARG_NONE, NULL, CMD_V_TEXT,
 	  "record COMMAND (after --, as root) and replay it as it\n"
 	  "comes: no TRACE, no file (see kmemsim record --help)" },
@@ -111,7 +110,7 @@ struct replay_opts {
 	const char *output;
 	const char *series;
 	enum report_format format;
-	int progress;			/* -1 auto, 0 off, 1 on */
+	enum cmd_progress_mode progress;	/* --progress, --quiet, neither */
 	struct replay_config cfg;
 };
 
@@ -204,11 +203,12 @@ static int rpc_parse_one(struct cmd_getopt *g, int key, struct replay_opts *o)
 			return cmd_error(cmd, "--series needs a file name");
 		o->series = v;
 		break;
-	case RPC_K_PROGRESS:
-		o->progress = 1;
+	case CMD_K_PROGRESS:
+		o->progress = CMD_PROGRESS_ON;
 		break;
+	case CMD_K_QUIET:
 	case RPC_K_NO_PROGRESS:
-		o->progress = 0;
+		o->progress = CMD_PROGRESS_OFF;
 		break;
 	case RPC_K_RECORD:
 		o->record = true;
@@ -229,7 +229,7 @@ static int rpc_parse(const struct cmd *cmd, int argc, char **argv,
 	memset(o, 0, sizeof *o);
 	replay_config_init(&o->cfg);
 	o->format = REPORT_FMT_TEXT;
-	o->progress = -1;
+	o->progress = CMD_PROGRESS_AUTO;
 	/* where "--" is, before getopt moves the operands around: what
 	 * follows it is --record's COMMAND, and nothing may come before */
 	for (dashdash = 1; dashdash < argc && strcmp(argv[dashdash], "--"); dashdash++)
@@ -269,50 +269,6 @@ static int rpc_parse(const struct cmd *cmd, int argc, char **argv,
 	if (!o->series && o->format == REPORT_FMT_TEXT)
 		o->cfg.series_interval_ns = 0;
 	return 0;
-}
-
-/* ---- Progress (stderr only) ---- */
-
-struct rpc_progress {
-	bool tty;		/* rewrite one line with \r */
-	bool shown;
-	double t0, last;
-};
-
-static double rpc_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void rpc_progress_fn(void *ud, const struct replay_progress *p)
-{
-	struct rpc_progress *pg = ud;
-	double now = rpc_clock(), secs = now - pg->t0;
-	char pct[32] = "";
-
-	if (p->finished) {
-		if (pg->tty && pg->shown)
-			fputs("\r\033[K", stderr);	/* leave the terminal clean */
-		else if (!pg->tty)
-			fprintf(stderr, "kmemsim replay: %llu events in %.2f s\n",
-				(unsigned long long)p->events, secs);
-		return;
-	}
-	if (now - pg->last < (pg->tty ? 0.1 : 1.0))
-		return;
-	pg->last = now;
-	if (p->total)
-		snprintf(pct, sizeof pct, ", %.0f%%", 100.0 * (double)p->done /
-						     (double)p->total);
-	fprintf(stderr, "%skmemsim replay: %llu events, %.2f M events/s%s%s",
-		pg->tty ? "\r" : "", (unsigned long long)p->events,
-		secs > 0 ? (double)p->events / secs / 1e6 : 0.0, pct,
-		pg->tty ? "   " : "\n");
-	fflush(stderr);
-	pg->shown = true;
 }
 
 /* ---- Output ---- */
@@ -451,7 +407,7 @@ static int rpc_new(const struct replay_opts *o, struct replay **out)
 static int rpc_main(const struct cmd *cmd, int argc, char **argv)
 {
 	struct replay_opts o;
-	struct rpc_progress pg = { 0 };
+	struct cmd_progress pg;
 	struct trace_reader *rd;
 	struct replay *rp;
 	struct report *r;
@@ -463,10 +419,9 @@ static int rpc_main(const struct cmd *cmd, int argc, char **argv)
 	rc = rpc_parse(cmd, argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
-	if (o.progress == 1 || (o.progress < 0 && isatty(STDERR_FILENO))) {
-		pg.tty = isatty(STDERR_FILENO);
-		pg.t0 = pg.last = rpc_clock();
-		o.cfg.progress = rpc_progress_fn;
+	cmd_progress_start(&pg, "replay", o.progress);
+	if (pg.on) {
+		o.cfg.progress = cmd_progress_fn;
 		o.cfg.progress_ud = &pg;
 	}
 	rc = rpc_new(&o, &rp);

@@ -47,9 +47,25 @@ struct run_ctx {
 	unsigned panicked;	/* simulators whose kernel panicked */
 };
 
+/* where the script's output goes; a progress line on the terminal goes first */
+struct run_out {
+	struct cmd_out *so;
+	struct cmd_progress *pg;
+};
+
+static void run_write_stdout(void *ud, const char *s, size_t n)
+{
+	struct run_out *ro = ud;
+
+	cmd_progress_end(ro->pg);
+	cmd_out_writer(ro->so, s, n);
+}
+
 static void run_write_stderr(void *ud, const char *s, size_t n)
 {
-	(void)ud;
+	struct run_out *ro = ud;
+
+	cmd_progress_end(ro->pg);
 	fwrite(s, 1, n, stderr);
 }
 
@@ -216,6 +232,8 @@ static const struct cmd_option run_options[] = {
 	{ "no-report", CMD_K_NO_REPORT, CMD_ARG_NONE, NULL, CMD_V_TEXT,
 	  "never print the short end-of-run report" },
 	CMD_OPT_SAMPLE,
+	CMD_OPT_PROGRESS,
+	CMD_OPT_QUIET,
 	CMD_OPT_MAX_STEPS,
 	{ "explain", CMD_K_EXPLAIN, CMD_ARG_OPTIONAL, "N", CMD_V_TEXT,
 	  "narrate each operation (only the first N) step by step" },
@@ -250,6 +268,8 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	struct run_ctx c;
 	struct lsim_runtime rt;
 	struct cmd_out so;
+	struct cmd_progress pg;
+	struct run_out ro = { &so, &pg };
 	char *error = NULL;
 	bool ok, to_stdout, printed_ok;
 	int status = 0, rc;
@@ -266,10 +286,15 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	to_stdout = !o.output || strcmp(o.output, "-") == 0;
 
 	rt = o.rt;
+	cmd_progress_start(&pg, "run", o.progress);
+	if (pg.on) {
+		rt.progress = cmd_progress_fn;
+		rt.progress_ud = &pg;
+	}
 	/* the script's prints and the kernel log: a lost line is an error */
 	cmd_out_open(&so, NULL, "kmemsim");
-	rt.write = cmd_out_writer;
-	rt.write_ud = &so;
+	rt.write = run_write_stdout;
+	rt.write_ud = &ro;
 	if (c.full && to_stdout && o.format != REPORT_FMT_TEXT)
 		rt.write = run_write_stderr;	/* keep stdout a valid document */
 	if (o.sample_mode == CMD_SAMPLE_ON ||
@@ -279,6 +304,7 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	rt.sim_closing_ud = &c;
 
 	ok = cmd_run_scenario(&o, &rt, &error);
+	cmd_progress_end(&pg);
 	printed_ok = cmd_out_close(&so) == 0;
 	if (!ok)
 		fprintf(stderr, "kmemsim: %s\n", error ? error : "(no message)");

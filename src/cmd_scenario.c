@@ -225,6 +225,12 @@ static int cmd_parse_one(struct cmd_getopt *g, int key, struct cmd_opts *o)
 	case CMD_K_UNSAFE:
 		o->rt.unsafe = true;
 		break;
+	case CMD_K_PROGRESS:
+		o->progress = CMD_PROGRESS_ON;
+		break;
+	case CMD_K_QUIET:
+		o->progress = CMD_PROGRESS_OFF;
+		break;
 	case CMD_K_LUA_PATH:
 		o->rt.lua_path = v;
 		break;

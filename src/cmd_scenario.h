@@ -95,6 +95,7 @@ struct cmd_opts {
 	const char *block;		/* --block PATH: one block only */
 	int report;
 	enum { CMD_SAMPLE_DEFAULT, CMD_SAMPLE_OFF, CMD_SAMPLE_ON } sample_mode;
+	enum cmd_progress_mode progress;	/* --progress, --quiet, neither */
 	struct sim_sample_opts sample;
 	char *script_dir;		/* owned */
 	char *stdin_text;		/* FILE "-": read once, run per policy (owned) */

@@ -370,6 +370,9 @@ static int lsim_new(lua_State *L)
 		return luaL_error(L, "kmemsim.new: %s", err);
 	rt->nr_sims++;
 	sim_set_log(s->sim, lsim_log_hook, rt);
+	if (rt->progress)
+		sim_set_progress(s->sim, rt->progress, rt->progress_ud,
+				 rt->progress_label, 0);
 	if (rt->explain)
 		lsim_explain_set(s, rt->explain);
 	if (rt->sample && sim_sample_start(s->sim, rt->sample) != SIM_OK)

@@ -59,6 +59,11 @@ struct lsim_runtime {
 	 * that the command line can report on it; @id is its creation number */
 	void (*sim_closing)(void *ud, unsigned id, struct sim *sim);
 	void *sim_closing_ud;
+	/* progress of every simulator the script creates (sim_set_progress),
+	 * labelled @progress_label; NULL: none */
+	sim_progress_fn progress;
+	void *progress_ud;
+	const char *progress_label;
 	/* state */
 	uint64_t steps;			/* instructions executed (in hook units) */
 	unsigned next_sim_id;		/* for stable __tostring of simulators */

@@ -1063,14 +1063,13 @@ int replay_event(struct replay *rp, const struct trace_event *ev)
 
 static void rp_progress(struct replay *rp, struct trace_reader *r, bool done)
 {
-	struct replay_progress pr;
+	struct sim_progress pr = { .label = "replay", .finished = done };
 
 	rp->next_progress = rp->ts.applied + rp->cfg.progress_every;
 	if (!rp->cfg.progress)
 		return;
-	pr.finished = done;
-	pr.events = rp->ts.applied;
-	trace_reader_progress(r, &pr.done, &pr.total);
+	pr.done = rp->ts.applied;
+	trace_reader_progress(r, &pr.bytes, &pr.bytes_total);
 	rp->cfg.progress(rp->cfg.progress_ud, &pr);
 }
 

@@ -41,15 +41,6 @@ struct replay;		/* the replay: parser, event window, simulators; opaque */
 /* Here, not with the other constants, because the structs need it. */
 #define REPLAY_MAX_POLICIES	3	/* slab, slub, slob: each at most once */
 
-/* Where a replay has got to, for a progress display (replay_config.progress). */
-struct replay_progress {
-	uint64_t events;	/* events applied so far */
-	uint64_t done;		/* input bytes consumed (compressed if compressed) */
-	uint64_t total;		/* input size in the same unit; 0 when unknown */
-	bool finished;		/* the last call: the input is read and applied */
-};
-
-typedef void (*replay_progress_fn)(void *ud, const struct replay_progress *p);
 
 /*
  * struct replay_config - everything fixed when a replay starts
@@ -67,7 +58,10 @@ struct replay_config {
 	uint64_t series_interval_ns;	/* 0: no time series; else sample period */
 	uint64_t reorder_window_ns;	/* how far out of order an event may be
 					 * read (default TRACE_REORDER_WINDOW_NS) */
-	replay_progress_fn progress;	/* NULL: none */
+	/* where the replay has got to (sim.h's progress interface: label
+	 * "replay", done = events applied, bytes/bytes_total = input consumed
+	 * and its size, compressed if compressed); NULL: none */
+	sim_progress_fn progress;
 	void *progress_ud;
 	uint64_t progress_every;	/* events between progress calls (default
 					 * 65536), and once more when done */

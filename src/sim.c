@@ -296,6 +296,8 @@ static int sim_config_copy(struct sim *sim, const struct sim_config *cfg)
 
 /* ---- Life cycle ---- */
 
+static void sim_progress_call(struct sim *sim, bool finished);
+
 struct sim *sim_new(const struct sim_config *cfg, char *err, size_t errlen)
 {
 	char dummy[1];
@@ -318,6 +320,7 @@ struct sim *sim_new(const struct sim_config *cfg, char *err, size_t errlen)
 	rng_seed(&sim->rng, cfg->seed);
 	for (unsigned i = 0; i < SIM_MAX_CPUS; i++)
 		sim->cpus[i].ctx[0] = SIM_CTX_PROCESS;
+	sim->progress_left = sim->progress_every = UINT64_MAX;	/* no one listens */
 
 	rc = sim_layers_init(sim, err, errlen);
 	if (rc != SIM_OK) {
@@ -333,6 +336,8 @@ void sim_free(struct sim *sim)
 {
 	if (!sim)
 		return;
+	if (sim->progress_fn)
+		sim_progress_call(sim, true);
 	sim_layers_destroy(sim);
 	for (size_t i = 0; i < sim->nr_bugs; i++) {
 		free(sim->bugs[i].message);
@@ -1070,11 +1075,67 @@ sim_time_t sim_lat_hist_percentile(const struct sim_lat_hist *h, double pct)
 	return h->max;
 }
 
+/* ---- Progress ---- */
+
+static uint64_t sim_progress_done(const struct sim *sim)
+{
+	return sim->progress_ops + (sim->progress_every - sim->progress_left);
+}
+
+static void sim_progress_call(struct sim *sim, bool finished)
+{
+	struct sim_progress p = {
+		.label = sim->progress_label,
+		.stage = sim->progress_stage,
+		.done = sim_progress_done(sim),
+		.total = sim->progress_total,
+		.finished = finished,
+	};
+
+	sim->progress_fn(sim->progress_ud, &p);
+}
+
+/* the countdown ran out: call back and start the next one (out of line:
+ * sim_lat_record stays small) */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void sim_progress_tick(struct sim *sim)
+{
+	sim->progress_ops += sim->progress_every;
+	sim->progress_left = sim->progress_every;
+	sim_progress_call(sim, false);
+}
+
+void sim_set_progress(struct sim *sim, sim_progress_fn fn, void *ud,
+		      const char *label, uint64_t every)
+{
+	sim->progress_fn = fn;
+	sim->progress_ud = ud;
+	sim->progress_label = label;
+	sim->progress_stage = NULL;
+	sim->progress_ops = 0;
+	sim->progress_total = 0;
+	sim->progress_every = fn ? (every ? every : SIM_PROGRESS_EVERY) : UINT64_MAX;
+	sim->progress_left = sim->progress_every;
+}
+
+void sim_progress_expect(struct sim *sim, const char *stage, uint64_t n)
+{
+	if (!sim->progress_fn)
+		return;
+	sim->progress_stage = stage;
+	sim->progress_total = n ? sim_progress_done(sim) + n : 0;
+	sim_progress_call(sim, false);
+}
+
 void sim_lat_record(struct sim *sim, enum sim_lat_kind kind, sim_time_t ns)
 {
 	sim_lat_hist_record(&sim->lat[kind], ns);
 	if (unlikely(sim->sampler != NULL))	/* an operation ended: a sample due? */
 		sampler_op(sim);
+	if (unlikely(--sim->progress_left == 0))
+		sim_progress_tick(sim);
 }
 
 uint64_t sim_lat_count(const struct sim *sim, enum sim_lat_kind kind)

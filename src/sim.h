@@ -780,6 +780,51 @@ uint64_t sim_vmstat_value(const struct sim *sim, size_t i);
 /* ---- Sampling ---- */
 
 /*
+ * Progress of long work (a scenario's workloads, a trace replay, a sweep's
+ * runs).  The engine and the bindings report where they are through one
+ * callback; only the command line draws it (cmd_progress.c: one line on
+ * stderr, on a terminal unless --progress asks), so the engine never
+ * writes to a terminal and never reads a clock for it.  Other front ends
+ * (the sweep helper, a library user) set their own callback and draw the
+ * same numbers as they like.
+ *
+ * A simulator counts operations -- calls that record a modelled latency:
+ * kmalloc, kfree, kmem_cache_alloc, ..., as the sampler does -- and calls
+ * back every @every of them, and once more with @finished when the
+ * simulator is freed.  Whoever knows how much work is coming says so with
+ * sim_progress_expect(): the workload engine at the start of each phase
+ * (its ops, or the objects a drain will free); without it @total is 0.
+ * Cost when no callback is set: one decrement and branch per operation.
+ */
+struct sim_progress {
+	const char *label;	/* which run, as given to sim_set_progress(); NULL: none */
+	const char *stage;	/* what it does now: a workload phase ("steady"); NULL */
+	uint64_t done;		/* operations (replay: events applied) so far */
+	uint64_t total;		/* @done expected when @stage ends; 0: unknown */
+	uint64_t bytes;		/* replay: input read so far; else 0 */
+	uint64_t bytes_total;	/* replay: the input's size if known; else 0 */
+	bool finished;		/* the last call for this run */
+};
+
+typedef void (*sim_progress_fn)(void *ud, const struct sim_progress *p);
+
+#define SIM_PROGRESS_EVERY	4096	/* default operations between calls */
+
+/**
+ * sim_set_progress - call @fn(@ud, ...) every @every operations of @sim
+ * (0: SIM_PROGRESS_EVERY); @label is kept as a pointer (it must outlive
+ * @sim).  @fn NULL stops the calls.
+ */
+void sim_set_progress(struct sim *sim, sim_progress_fn fn, void *ud,
+		      const char *label, uint64_t every);
+/**
+ * sim_progress_expect - @n more operations are expected in stage @stage
+ * (a static or long-lived string; NULL: none); @n 0: unknown.  Calls back
+ * at once, so a display shows the new stage.
+ */
+void sim_progress_expect(struct sim *sim, const char *stage, uint64_t n);
+
+/*
  * Time series of a run (sampler.c): free pages and watermarks per zone,
  * slab pages per cache, the unusable free space index at one order, and
  * stalls and failures, sampled every N operations (an operation is one

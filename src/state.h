@@ -149,6 +149,16 @@ struct sim {
 	struct reclaim_state *reclaim;
 	struct slab_state *slab;
 	struct sampler *sampler;	/* sampler.c; NULL when not sampling */
+
+	/* progress (sim_set_progress): a countdown of operations to the next
+	 * call; UINT64_MAX when no one listens (never reaches 0 in practice) */
+	uint64_t progress_left;
+	uint64_t progress_every;
+	uint64_t progress_ops;		/* operations counted before the countdown */
+	uint64_t progress_total;	/* progress_ops-based end of the stage; 0 unknown */
+	sim_progress_fn progress_fn;
+	void *progress_ud;
+	const char *progress_label, *progress_stage;
 };
 
 /* ---- Internal helpers shared by the layers ("sim.c") ---- */

@@ -1270,6 +1270,8 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 	}
 	run.peak = 0;
 	wl_after_op(w, &run);	/* the footprint at the start counts for the peak */
+	/* what a progress display can expect of this phase (sim.h) */
+	sim_progress_expect(sim, wl_phase_names[ph->kind], drain ? target : ph->ops);
 
 	for (;;) {
 		double frac;
