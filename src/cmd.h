@@ -220,6 +220,7 @@ struct cmd_progress {
 	bool on;		/* drawing at all */
 	bool tty;		/* one line rewritten with \r */
 	bool shown;		/* a line is on the terminal */
+	bool fresh;		/* no line drawn yet for this run */
 	double t0, t_run, last;	/* the command's start, the run's, the last line */
 	unsigned run, runs;	/* compare: run @run of @runs (1-based); 0: one run */
 	const char *label;	/* the run's label (compare: its policy) */

@@ -51,6 +51,7 @@ void cmd_progress_start(struct cmd_progress *pg, const char *cmd,
 	pg->cmd = cmd;
 	pg->tty = tty;
 	pg->on = mode == CMD_PROGRESS_ON || (mode == CMD_PROGRESS_AUTO && tty);
+	pg->fresh = true;
 	pg->t0 = pg->t_run = pg->last = progress_clock();
 }
 
@@ -61,6 +62,7 @@ void cmd_progress_run(struct cmd_progress *pg, unsigned run, unsigned runs,
 	pg->runs = runs;
 	pg->label = label;
 	pg->t_run = progress_clock();
+	pg->fresh = true;
 	memset(&pg->p, 0, sizeof pg->p);
 }
 
@@ -128,8 +130,15 @@ void cmd_progress_fn(void *ud, const struct sim_progress *p)
 		fflush(stderr);
 		return;
 	}
-	if (now - pg->last < (pg->tty ? PROGRESS_TTY_PERIOD : PROGRESS_LOG_PERIOD))
+	/*
+	 * On a terminal a run's first report is drawn at once, so even a run
+	 * shorter than the redraw period says it started; then at most one
+	 * redraw per period.
+	 */
+	if (!(pg->tty && pg->fresh) &&
+	    now - pg->last < (pg->tty ? PROGRESS_TTY_PERIOD : PROGRESS_LOG_PERIOD))
 		return;
+	pg->fresh = false;
 	pg->last = now;
 	progress_text(pg, now, line, sizeof line);
 	if (pg->tty)
