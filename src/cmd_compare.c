@@ -403,6 +403,8 @@ static const struct cmd_option cmp_options[] = {
 	CMD_OPT_PROGRESS,
 	CMD_OPT_QUIET,
 	CMD_OPT_MAX_STEPS,
+	CMD_OPT_MAX_WORK,
+	CMD_OPT_MAX_MEMORY,
 	CMD_OPT_UNSAFE,
 	CMD_OPT_LUA_PATH,
 	{ NULL }

@@ -235,6 +235,8 @@ static const struct cmd_option run_options[] = {
 	CMD_OPT_PROGRESS,
 	CMD_OPT_QUIET,
 	CMD_OPT_MAX_STEPS,
+	CMD_OPT_MAX_WORK,
+	CMD_OPT_MAX_MEMORY,
 	{ "explain", CMD_K_EXPLAIN, CMD_ARG_OPTIONAL, "N", CMD_V_TEXT,
 	  "narrate each operation (only the first N) step by step" },
 	CMD_OPT_UNSAFE,

@@ -216,6 +216,21 @@ static int cmd_parse_one(struct cmd_getopt *g, int key, struct cmd_opts *o)
 		if (cmd_parse_u64(v, &o->rt.max_steps))
 			return cmd_error(cmd, "--max-steps needs a non-negative integer, got '%s'", v);
 		break;
+	case CMD_K_MAX_WORK:
+		if (strcmp(v, "0") != 0 &&
+		    (sim_parse_duration(v, false, &o->rt.max_work) != SIM_OK ||
+		     !o->rt.max_work))
+			return cmd_error(cmd, "--max-work needs a duration (90s, 10min is "
+					 "600s) or 0, got '%s'", v);
+		if (strcmp(v, "0") == 0)
+			o->rt.max_work = 0;
+		break;
+	case CMD_K_MAX_MEMORY:
+		if (sim_parse_size(v, UINT64_MAX >> 1, &o->rt.max_memory) != SIM_OK ||
+		    (o->rt.max_memory && o->rt.max_memory < (UINT64_C(16) << 20)))
+			return cmd_error(cmd, "--max-memory needs a size of at least 16M "
+					 "(512M, 8G) or 0, got '%s'", v);
+		break;
 	case CMD_K_EXPLAIN:
 		if (!v)
 			o->rt.explain = UINT64_MAX;
@@ -274,6 +289,8 @@ int cmd_parse(const struct cmd *cmd, int argc, char **argv, enum cmd_kind kind,
 	o->rt.seed = 1;
 	o->rt.policy = "slub";
 	o->rt.max_steps = LSIM_DEFAULT_MAX_STEPS;
+	o->rt.max_work = LSIM_DEFAULT_MAX_WORK;
+	o->rt.max_memory = lsim_default_max_memory();
 	o->rt.params = o->params;
 	o->rt.opts = o->opts;
 	o->rt.lua_path = getenv("KMEMSIM_LUA_PATH");
@@ -509,7 +526,7 @@ bool cmd_run_scenario(const struct cmd_opts *o, struct lsim_runtime *rt,
 	lua_pushcfunction(L, cmd_msghandler);
 	lua_pushcfunction(L, cmd_pmain);
 	lua_pushlightuserdata(L, (void *)o);
-	status = lua_pcall(L, 1, 0, 1);
+	status = lsim_outcome(L, lua_pcall(L, 1, 0, 1));
 	if (status != LUA_OK) {
 		const char *msg = lua_tostring(L, -1);
 

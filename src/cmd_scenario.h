@@ -37,6 +37,8 @@ enum {
 	CMD_K_REPORT = CMD_K_OWN,
 	CMD_K_NO_REPORT,
 	CMD_K_EXPLAIN,
+	CMD_K_MAX_WORK,
+	CMD_K_MAX_MEMORY,
 };
 
 /*
@@ -56,7 +58,17 @@ enum {
 	  "time (500us, 10ms, 1s), auto (adaptive) or off" }
 #define CMD_OPT_MAX_STEPS \
 	{ "max-steps", CMD_K_MAX_STEPS, CMD_ARG_REQUIRED, "N", CMD_V_TEXT, \
-	  "stop a runaway script after N Lua VM instructions" }
+	  "stop a runaway script after N Lua VM instructions\n" \
+	  "(default 1000000000, a few seconds; 0: no limit)" }
+#define CMD_OPT_MAX_WORK \
+	{ "max-work", CMD_K_MAX_WORK, CMD_ARG_REQUIRED, "T", CMD_V_TEXT, \
+	  "stop after the simulators were charged T of modelled\n" \
+	  "kernel CPU time (workloads, reclaim...; default 60s,\n" \
+	  "about as much host time; 0: no limit)" }
+#define CMD_OPT_MAX_MEMORY \
+	{ "max-memory", CMD_K_MAX_MEMORY, CMD_ARG_REQUIRED, "SIZE", CMD_V_TEXT, \
+	  "host memory the script's Lua heap and simulators may\n" \
+	  "hold (default 4G, or half this host's RAM; 0: no limit)" }
 #define CMD_OPT_UNSAFE \
 	{ "unsafe", CMD_K_UNSAFE, CMD_ARG_NONE, NULL, CMD_V_TEXT, \
 	  "give the script io, os and debug" }

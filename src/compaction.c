@@ -460,6 +460,7 @@ static enum compact_result compact_zone(struct sim *sim, struct compact_control 
 	while ((ret = compact_finished(sim, cc)) == COMPACT_CONTINUE) {
 		compact_one_block(sim, cc);
 		if (cc->direct) {
+			sim_count_work(sim, cc->cost);
 			reclaim_sleep(sim, cc->cost);
 			cc->cost = 0;
 		}
@@ -644,5 +645,6 @@ void sim_compact_memory(struct sim *sim)
 		}
 	}
 	/* the writer of the sysctl does the work */
+	sim_count_work(sim, cost);
 	sim_advance(sim, cost);
 }

@@ -98,6 +98,7 @@ struct sim *lsim_checksim(lua_State *L, int arg)
 	if (lsim_in_finalizer(L))
 		luaL_error(L, "sim#%d cannot be used from a __gc finalizer "
 			   "(collection times are not deterministic)", (int)s->id);
+	lsim_check_work(L, s->sim);
 	/* bugs reported during this call name the caller's line */
 	sim_set_where(s->sim, lsim_where_hook, L);
 	return s->sim;
@@ -178,6 +179,11 @@ static void lsim_release(struct lsim_sim *s)
 		s->rt->sim_closing(s->rt->sim_closing_ud, s->id, s->sim);
 	sim_free(s->sim);
 	s->sim = NULL;
+	if (s->rt) {
+		s->rt->sim_bytes -= s->host_bytes;
+		s->rt->nr_open--;
+	}
+	s->host_bytes = 0;
 }
 
 /* sim:close() and __close: refused while the simulator is in use */
@@ -333,6 +339,16 @@ static void lsim_opt_set(lua_State *L, struct sim_config *cfg,
 		luaL_error(L, "%s%s", from, err);
 }
 
+/* sim_new_within()'s cap: what --max-memory has left (0 there: no cap) */
+static uint64_t lsim_sim_room(const struct lsim_runtime *rt)
+{
+	uint64_t room = lsim_mem_room(rt);
+
+	if (!rt->max_memory)
+		return 0;
+	return room ? room : 1;
+}
+
 static int lsim_new(lua_State *L)
 {
 	struct lsim_runtime *rt = lsim_runtime(L);
@@ -365,10 +381,34 @@ static int lsim_new(lua_State *L)
 	s->rt = rt;
 	s->id = ++rt->next_sim_id;
 	luaL_setmetatable(L, LSIM_SIM_MT);
-	s->sim = sim_new(&cfg, err, sizeof err);
+	/*
+	 * The page metadata counts against --max-memory.  Simulators nobody
+	 * can reach still hold theirs until collected: if this one does not
+	 * fit, collect and try once more before saying no.
+	 */
+	s->sim = sim_new_within(&cfg, lsim_sim_room(rt), err, sizeof err);
+	if (!s->sim && rt->max_memory) {
+		lua_gc(L, LUA_GCCOLLECT);
+		s->sim = sim_new_within(&cfg, lsim_sim_room(rt), err, sizeof err);
+		/* the cap was what refused it (sim_new_within's message) */
+		if (!s->sim && strstr(err, "MiB allowed"))
+			return luaL_error(L, "kmemsim.new: %s: the run's --max-memory is "
+					  "%I MiB, %I MiB of it held by the Lua heap and "
+					  "%d open simulator%s (close those you are done "
+					  "with, or give a larger --max-memory)", err,
+					  (lua_Integer)(rt->max_memory >> 20),
+					  (lua_Integer)((rt->mem_used + rt->sim_bytes) >> 20),
+					  (int)rt->nr_open, rt->nr_open == 1 ? "" : "s");
+	}
 	if (!s->sim)
 		return luaL_error(L, "kmemsim.new: %s", err);
+	s->host_bytes = sim_host_bytes(s->sim);
+	rt->sim_bytes += s->host_bytes;
 	rt->nr_sims++;
+	rt->nr_open++;
+	/* the collector learns what the userdata stands for */
+	lua_gc(L, LUA_GCSTEP, (int)SIM_MIN(s->host_bytes >> 10, (uint64_t)INT32_MAX));
+	sim_set_budget(s->sim, &rt->work);
 	sim_set_log(s->sim, lsim_log_hook, rt);
 	if (rt->progress)
 		sim_set_progress(s->sim, rt->progress, rt->progress_ud,
@@ -430,6 +470,7 @@ static int lsim_sim_advance(lua_State *L)
 
 	lsimL_checkalive(L, sim);	/* a halted machine's clock stands still */
 	sim_advance(sim, ns);
+	lsim_check_work(L, sim);	/* the periodic work that ran meanwhile */
 	lua_pushinteger(L, (lua_Integer)sim_now(sim));
 	return 1;
 }
@@ -728,7 +769,9 @@ static int lsim_sim_bugs(lua_State *L)
 		lua_setfield(L, -2, "where");
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
-	return 1;
+	/* the records kept are bounded (sim.h, SIM_BUGS_KEPT): all counted */
+	lua_pushinteger(L, (lua_Integer)sim_bugs_total(sim));
+	return 2;
 }
 
 static int lsim_sim_dmesg(lua_State *L)

@@ -199,6 +199,8 @@ static int lgfp_sim_page_cache(lua_State *L)
 	clean = lgfp_optpages(L, 2, "clean");
 	dirty = lgfp_optpages(L, 2, "dirty");
 	rc = sim_page_cache_add(sim, clean, dirty, &added);
+	if (rc == SIM_EBUDGET)
+		lsim_work_stop(L, 1);
 	lua_pushinteger(L, (lua_Integer)added);
 	if (rc == SIM_OK)
 		return 1;
@@ -304,6 +306,8 @@ static void lgfp_pushtaskinfo(lua_State *L, struct sim *sim, sim_pid_t pid)
 /* n, or n and the reason */
 static int lgfp_pushfault(lua_State *L, struct sim *sim, int rc, uint64_t n)
 {
+	if (rc == SIM_EBUDGET)
+		lsim_work_stop(L, 1);
 	lua_pushinteger(L, (lua_Integer)n);
 	if (rc == SIM_OK)
 		return 1;
@@ -347,6 +351,8 @@ static int lgfp_sim_task(lua_State *L)
 	t = lua_touserdata(L, -1);
 	t->pid = pid;
 	rc = anon ? sim_task_fault(sim, pid, anon, &n) : SIM_OK;
+	if (rc == SIM_EBUDGET)
+		lsim_work_stop(L, 1);
 	if (rc == SIM_OK)
 		return 1;
 	lua_pushstring(L, sim_last_reason(sim));

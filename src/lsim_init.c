@@ -24,9 +24,11 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lualib.h>
 
@@ -36,15 +38,163 @@
 
 /* ---- Instruction budget ---- */
 
+static void lsim_count_hook(lua_State *L, lua_Debug *ar);
+
+/*
+ * End the run: raise, with the hook on every instruction from now on.  The
+ * error raised is a memory error -- the allocator refuses everything once
+ * the run is stopped -- because Lua calls no message handler for those: a
+ * handler (xpcall's) would otherwise run with hooks off when the error
+ * comes from the count hook, and could loop for ever.  lsim_outcome() says
+ * what really happened.
+ */
+static int lsim_raise_stop(lua_State *L)
+{
+	struct lsim_runtime *rt = lsim_runtime(L);
+
+	lua_sethook(L, lsim_count_hook, LUA_MASKCOUNT, 1);
+	rt->alloc_refused = true;
+	lua_newuserdatauv(L, 1, 0);	/* raises LUA_ERRMEM */
+	lua_pushstring(L, rt->stop_msg);	/* not reached */
+	return lua_error(L);
+}
+
+int lsim_budget_stop(lua_State *L, int level, const char *fmt, ...)
+{
+	struct lsim_runtime *rt = lsim_runtime(L);
+
+	if (!rt->stopped) {
+		va_list ap;
+		size_t n;
+
+		luaL_where(L, level);
+		n = (size_t)snprintf(rt->stop_msg, sizeof rt->stop_msg, "%s",
+				     lua_tostring(L, -1));
+		lua_pop(L, 1);
+		if (n >= sizeof rt->stop_msg)
+			n = 0;
+		va_start(ap, fmt);
+		vsnprintf(rt->stop_msg + n, sizeof rt->stop_msg - n, fmt, ap);
+		va_end(ap);
+		rt->stopped = true;
+	}
+	return lsim_raise_stop(L);
+}
+
+static int lsim_steps_exhausted(lua_State *L, int level)
+{
+	struct lsim_runtime *rt = lsim_runtime(L);
+
+	return lsim_budget_stop(L, level,
+		"scenario stopped after %llu Lua VM instructions (--max-steps %llu): "
+		"a runaway loop? Give a larger --max-steps N if it is not "
+		"(0: no limit)", (unsigned long long)rt->max_steps,
+		(unsigned long long)rt->max_steps);
+}
+
+/* "1.5 GiB" into @buf */
+static const char *lsim_fmt_bytes(char *buf, size_t len, uint64_t n)
+{
+	if (n >= UINT64_C(1) << 30)
+		snprintf(buf, len, "%.1f GiB", (double)n / (double)(UINT64_C(1) << 30));
+	else if (n >= 1 << 20)
+		snprintf(buf, len, "%.1f MiB", (double)n / (double)(1 << 20));
+	else
+		snprintf(buf, len, "%llu bytes", (unsigned long long)n);
+	return buf;
+}
+
+/* "61.5 s" of modelled time into @buf */
+static const char *lsim_fmt_secs(char *buf, size_t len, uint64_t ns)
+{
+	snprintf(buf, len, "%llu.%03llu s", (unsigned long long)(ns / 1000000000),
+		 (unsigned long long)(ns / 1000000 % 1000));
+	return buf;
+}
+
+int lsim_work_stop(lua_State *L, int level)
+{
+	struct lsim_runtime *rt = lsim_runtime(L);
+	char used[32], max[32];
+
+	return lsim_budget_stop(L, level,
+		"scenario stopped: its simulators did %s of modelled kernel work "
+		"(--max-work %s): an endless workload? Give a larger --max-work T "
+		"if it is not (0: no limit)",
+		lsim_fmt_secs(used, sizeof used, rt->work.used),
+		lsim_fmt_secs(max, sizeof max, rt->work.limit));
+}
+
+void lsim_check_work(lua_State *L, struct sim *sim)
+{
+	if (sim_over_budget(sim))
+		lsim_work_stop(L, 1);
+}
+
+/* in a count hook, level 0 is the Lua function being run */
 static void lsim_count_hook(lua_State *L, lua_Debug *ar)
 {
 	struct lsim_runtime *rt = lsim_runtime(L);
 
 	(void)ar;
+	if (rt->stopped) {
+		lsim_raise_stop(L);
+		return;
+	}
 	rt->steps += LSIM_HOOK_COUNT;
 	if (rt->max_steps && rt->steps > rt->max_steps)
-		luaL_error(L, "scenario stopped after %I VM instructions (--max-steps); "
-			   "is there a runaway loop?", (lua_Integer)rt->max_steps);
+		lsim_steps_exhausted(L, 0);
+}
+
+void lsim_charge(lua_State *L, uint64_t n)
+{
+	struct lsim_runtime *rt = lsim_runtime(L);
+
+	if (rt->stopped) {
+		lsim_raise_stop(L);
+		return;
+	}
+	rt->steps += n;
+	if (rt->max_steps && rt->steps > rt->max_steps)
+		lsim_steps_exhausted(L, 1);
+}
+
+int lsim_outcome(lua_State *L, int status)
+{
+	struct lsim_runtime *rt = lsim_runtime(L);
+	const char *tb = NULL;
+
+	rt->alloc_refused = false;	/* the messages below need memory */
+	if (!rt->stopped && rt->work.limit && rt->work.used > rt->work.limit) {
+		/* the last engine call ran the budget out: stop all the same */
+		char used[32], max[32];
+
+		snprintf(rt->stop_msg, sizeof rt->stop_msg,
+			 "scenario stopped: its simulators did %s of modelled "
+			 "kernel work (--max-work %s)",
+			 lsim_fmt_secs(used, sizeof used, rt->work.used),
+			 lsim_fmt_secs(max, sizeof max, rt->work.limit));
+		rt->stopped = true;
+	}
+	if (!rt->stopped) {
+		const char *msg = lua_tostring(L, -1);
+		char max[32], ask[32];
+
+		if (status == LUA_OK || !rt->mem_refused || !msg ||
+		    strncmp(msg, "not enough memory", 17) != 0)
+			return status;
+		lua_pushfstring(L, "not enough memory: the scenario reached its memory "
+				"budget (--max-memory %s for the Lua heap and the "
+				"simulators; a request for %s was refused)",
+				lsim_fmt_bytes(max, sizeof max, rt->max_memory),
+				lsim_fmt_bytes(ask, sizeof ask, rt->mem_refused));
+		return status;
+	}
+	/* the traceback of whatever error ended the run, after the reason */
+	if (status != LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+		tb = strstr(lua_tostring(L, -1), "\nstack traceback:");
+	lua_pushfstring(L, "%s%s", rt->stop_msg, tb ? tb : "");
+	return LUA_ERRRUN;
 }
 
 /* ---- print ---- */
@@ -270,6 +420,54 @@ static int lsim_string_format(lua_State *L)
 	return lsim_guard_call(L);
 }
 
+/* ---- Memory budget ---- */
+
+uint64_t lsim_default_max_memory(void)
+{
+	uint64_t max = LSIM_DEFAULT_MAX_MEMORY;
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
+	long np = sysconf(_SC_PHYS_PAGES), ps = sysconf(_SC_PAGESIZE);
+
+	if (np > 0 && ps > 0 && (uint64_t)np * (uint64_t)ps / 2 < max)
+		max = (uint64_t)np * (uint64_t)ps / 2;
+#endif
+	return max;
+}
+
+uint64_t lsim_mem_room(const struct lsim_runtime *rt)
+{
+	uint64_t used = rt->mem_used + rt->sim_bytes;
+
+	if (!rt->max_memory)
+		return UINT64_MAX;
+	return used < rt->max_memory ? rt->max_memory - used : 0;
+}
+
+/* string.rep: refuse a result the budget cannot hold, naming the line */
+static int lsim_string_rep(lua_State *L)
+{
+	struct lsim_runtime *rt = lsim_runtime(L);
+	size_t l, lsep = 0;
+	lua_Integer n;
+
+	luaL_checklstring(L, 1, &l);
+	n = luaL_checkinteger(L, 2);
+	luaL_optlstring(L, 3, "", &lsep);
+	if (n > 0 && rt->max_memory) {
+		/* in doubles: the product may not fit 64 bits */
+		double total = (double)l * (double)n + (double)lsep * (double)(n - 1);
+		char want[32], max[32];
+
+		/* built in a buffer, then copied into the string: twice the size */
+		if (2 * total > (double)lsim_mem_room(rt))
+			return luaL_error(L, "string.rep: a string of %s is more than "
+					  "the memory this run has left (--max-memory %s)",
+					  lsim_fmt_bytes(want, sizeof want, (uint64_t)total),
+					  lsim_fmt_bytes(max, sizeof max, rt->max_memory));
+	}
+	return lsim_guard_call(L);
+}
+
 /* replace field `name` of the table at -1 by guard @f around the original */
 static void lsim_wrap(lua_State *L, const char *name, lua_CFunction f)
 {
@@ -446,6 +644,8 @@ static int lsim_init_state(lua_State *L)
 	lua_pop(L, 1);
 	lua_getfield(L, -1, "string");
 	lsim_wrap(L, "format", lsim_string_format);
+	lsim_wrap(L, "rep", lsim_string_rep);
+	lsim_open_strlib(L);	/* pattern matching on the step budget */
 	lua_pop(L, 2);
 
 	lsim_setup_package(L, rt->unsafe);
@@ -465,24 +665,56 @@ static int lsim_init_state(lua_State *L)
 	return 0;
 }
 
+/*
+ * The Lua state's allocator (lua_Alloc): counts the heap and refuses to
+ * grow it past --max-memory, with the simulators' page metadata counted
+ * too.  Lua then collects garbage and tries again once before raising
+ * "not enough memory", which lsim_outcome() explains.  Shrinking never
+ * fails, as Lua requires.
+ */
+#define LSIM_MALLOC_OVERHEAD 16	/* a malloc block's header, roughly */
+
 static void *lsim_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
-	(void)ud;
-	(void)osize;
+	struct lsim_runtime *rt = ud;
+	/* what the host spends: the block and its malloc header */
+	uint64_t old = ptr ? osize + LSIM_MALLOC_OVERHEAD : 0;
+	uint64_t new = nsize + LSIM_MALLOC_OVERHEAD;
+	void *p;
+
 	if (nsize == 0) {
 		free(ptr);
+		rt->mem_used -= old;
 		return NULL;
 	}
-	return realloc(ptr, nsize);
+	if (new > old && rt->alloc_refused)	/* the run is stopped */
+		return NULL;
+	if (new > old && new - old > lsim_mem_room(rt)) {
+		if (nsize > rt->mem_refused)
+			rt->mem_refused = nsize;
+		return NULL;
+	}
+	p = realloc(ptr, nsize);
+	if (!p)
+		return NULL;
+	rt->mem_used += new - old;
+	return p;
 }
 
 lua_State *lsim_newstate(struct lsim_runtime *rt)
 {
-	lua_State *L = lua_newstate(lsim_lua_alloc, NULL);
+	lua_State *L;
+
+	rt->mem_used = 0;
+	rt->sim_bytes = 0;
+	rt->mem_refused = 0;
+	L = lua_newstate(lsim_lua_alloc, rt);
 
 	if (!L)
 		return NULL;
 	*(struct lsim_runtime **)lua_getextraspace(L) = rt;
+	rt->work.used = 0;
+	rt->work.limit = rt->max_work;
 	lua_pushcfunction(L, lsim_init_state);
 	lua_pushlightuserdata(L, rt);
 	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {

@@ -697,6 +697,8 @@ static void lwl_run_one(lua_State *L, int ud, struct lsim_wl *u, int phidx)
 	sc.table = lua_gettop(L);
 	lwl_read_phase(&sc, u->sim, phidx, ud, &ph);
 	rc = sim_wl_run_phase(u->w, &ph, &st, err, sizeof err);
+	if (rc == SIM_EBUDGET)
+		lsim_work_stop(L, 1);
 	if (rc == SIM_EINVAL)
 		luaL_error(L, "workload#%d: %s", (int)u->id, err);
 	if (rc != SIM_OK)

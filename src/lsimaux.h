@@ -41,7 +41,9 @@ struct lsim_runtime {
 	uint64_t seed;			/* --seed: default seed of kmemsim.new */
 	const char *policy;		/* --policy: default policy */
 	bool unsafe;			/* --unsafe: io, os, debug available */
-	uint64_t max_steps;		/* --max-steps: VM instruction budget */
+	uint64_t max_steps;		/* --max-steps: VM instruction budget (0: none) */
+	uint64_t max_work;		/* --max-work: modelled kernel ns (0: none) */
+	uint64_t max_memory;		/* --max-memory: host bytes (0: none) */
 	const char *lua_path;		/* --lua-path: shadows embedded modules */
 	const char *script_dir;		/* require searches here too */
 	const struct lsim_param *params;/* --set key=value */
@@ -68,10 +70,93 @@ struct lsim_runtime {
 	uint64_t steps;			/* instructions executed (in hook units) */
 	unsigned next_sim_id;		/* for stable __tostring of simulators */
 	unsigned nr_sims;		/* simulators created by the script */
+	unsigned nr_open;		/* ... and not yet closed or collected */
 	bool printed;			/* the script printed something */
+	struct sim_budget work;		/* every simulator of the run charges it */
+	uint64_t mem_used;		/* bytes of the Lua heap */
+	uint64_t sim_bytes;		/* host bytes of the open simulators */
+	uint64_t mem_refused;		/* the largest request over --max-memory */
+	bool stopped;			/* a budget ran out: the run is over */
+	bool alloc_refused;		/* ... and the Lua heap may not grow */
+	char stop_msg[320];		/* why, with the scenario line */
 };
 
-#define LSIM_DEFAULT_MAX_STEPS UINT64_C(20000000000)	/* 2e10 VM instructions */
+/*
+ * --max-steps: about a second or two of a tight Lua loop on a 2020s core,
+ * and 60 times what the biggest scenario of the test suite executes
+ * (api_workload.lua, 1.5e7); per-operation Lua loops of a few million
+ * kmalloc/kfree calls fit.  The engine's own work is not counted here.
+ */
+#define LSIM_DEFAULT_MAX_STEPS UINT64_C(1000000000)	/* 1e9 VM instructions */
+
+/*
+ * --max-work: the modelled kernel CPU time (sim_set_budget) all of a run's
+ * simulators may be charged, about as much host time: a minute, 1000
+ * times the default scenario's and some 8e8 workload operations.
+ */
+#define LSIM_DEFAULT_MAX_WORK (UINT64_C(60) * 1000000000)	/* 60 s */
+
+/*
+ * --max-memory: the Lua heap (a custom lua_Alloc counts every byte) plus
+ * the page metadata of the open simulators (sim_host_bytes).  4 GiB --
+ * 40 times the test suite's largest run, room for sixty 16 GiB simulators
+ * -- or half the host's RAM if that is less, so that a string.rep() or
+ * table bomb ends with a clear error before the host's OOM killer acts.
+ */
+#define LSIM_DEFAULT_MAX_MEMORY (UINT64_C(4) << 30)
+
+/** lsim_default_max_memory - LSIM_DEFAULT_MAX_MEMORY, or half the host's RAM */
+uint64_t lsim_default_max_memory(void);
+
+/**
+ * lsim_mem_room - bytes the run may still allocate under --max-memory
+ * (UINT64_MAX without a limit)
+ */
+uint64_t lsim_mem_room(const struct lsim_runtime *rt);
+
+/*
+ * Budgets.  Once a budget has run out the run is over: the error cannot be
+ * caught for good -- after it, every Lua instruction raises it again, so a
+ * pcall, xpcall, coroutine or load() reader that catches it fails at its
+ * next instruction -- and lsim_outcome() reports it whatever the script
+ * did with the error object.
+ */
+
+/**
+ * lsim_budget_stop - a budget ran out: record why (with the location of the
+ * function at stack @level, 1 for a binding's caller), then raise
+ */
+int lsim_budget_stop(lua_State *L, int level, const char *fmt, ...);
+
+/**
+ * lsim_work_stop - the simulators' work budget (--max-work) ran out: stop
+ * the run (location: stack @level)
+ */
+int lsim_work_stop(lua_State *L, int level);
+
+/** lsim_check_work - lsim_work_stop() if @sim's work budget has run out */
+void lsim_check_work(lua_State *L, struct sim *sim);
+
+/**
+ * lsim_charge - count @n steps of work done in C on the script's behalf
+ * (pattern matching) against --max-steps; raises when it runs out
+ */
+void lsim_charge(lua_State *L, uint64_t n);
+
+/**
+ * lsim_open_strlib - replace find, match, gmatch and gsub of the string
+ * table on top of the stack by lsim_strlib.c's, whose pattern matching
+ * counts against --max-steps (Lua's backtracking can take years in C)
+ */
+void lsim_open_strlib(lua_State *L);
+
+/**
+ * lsim_outcome - the outcome of the scenario's main call, which returned
+ * @status with its error (if any) on the stack: LUA_OK, or an error status
+ * with the message to print on the stack -- a budget's own message (and
+ * the traceback) if one ran out, whatever the script did with the error
+ */
+int lsim_outcome(lua_State *L, int status);
 
 /** lsim_runtime - the run time stored in @L's extra space */
 static inline struct lsim_runtime *lsim_runtime(lua_State *L)
@@ -180,6 +265,7 @@ struct lsim_sim {
 	struct sim *sim;	/* NULL once closed */
 	unsigned id;		/* 1, 2, ... in creation order */
 	struct lsim_runtime *rt;
+	uint64_t host_bytes;	/* sim_host_bytes(), counted in rt->sim_bytes */
 	unsigned busy;		/* callbacks of this simulator now running */
 	const char *busy_in;	/* the innermost one ("sim:atomic()") */
 	bool explaining;	/* the narration sink is attached */

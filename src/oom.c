@@ -347,6 +347,11 @@ int sim_task_fault(struct sim *sim, sim_pid_t pid, uint64_t pages,
 	for (; n < pages; n++) {
 		pfn_t pfn;
 
+		if (sim_over_budget(sim)) {
+			rc = sim_set_reason(sim, SIM_EBUDGET, "work budget exhausted "
+					    "after %llu page faults", (unsigned long long)n);
+			break;
+		}
 		/* do_anonymous_page(): a movable user page */
 		rc = pgalloc_alloc(sim, 0, GFP_HIGHUSER_MOVABLE, &pfn);
 		t = oom_task(sim, pid);

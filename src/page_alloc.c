@@ -1654,14 +1654,38 @@ int pgalloc_validate(const struct sim *sim, char *err, size_t errlen)
 
 /* ---- Boot ---- */
 
-/* host memory a layout needs, and a cap: half of the host's RAM */
-static int pgalloc_check_host(const struct pgalloc_state *pg,
-			      const struct sim_config *cfg, char *err,
-			      size_t errlen)
+/* the page metadata of a layout: the page frame array, two pageblock bytes */
+static uint64_t pgalloc_host_bytes(const struct pgalloc_state *pg)
 {
 	uint64_t pb = SIM_DIV_ROUND_UP(pg->max_pfn, (pfn_t)pageblock_nr_pages(pg));
-	uint64_t need = pg->max_pfn * sizeof(struct page) + 2 * pb;
+
+	return pg->max_pfn * sizeof(struct page) + 2 * pb;
+}
+
+uint64_t sim_host_bytes(const struct sim *sim)
+{
+	return sim->pg ? pgalloc_host_bytes(sim->pg) : 0;
+}
+
+/*
+ * host memory a layout needs, and a cap: half of the host's RAM, and the
+ * caller's (sim_new_within: what is left of a scenario's --max-memory)
+ */
+static int pgalloc_check_host(const struct pgalloc_state *pg,
+			      const struct sim_config *cfg, uint64_t limit,
+			      char *err, size_t errlen)
+{
+	uint64_t need = pgalloc_host_bytes(pg);
 	uint64_t host = 0;
+
+	if (limit && need > limit) {
+		snprintf(err, errlen,
+			 "%s of simulated RAM needs %llu MiB of host memory for page metadata (%zu bytes per page), more than the %llu MiB allowed",
+			 cfg->ram_bytes ? "this amount" : "these zones",
+			 (unsigned long long)(need >> 20), sizeof(struct page),
+			 (unsigned long long)(limit >> 20));
+		return SIM_ENOHOSTMEM;
+	}
 
 #if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
 	{
@@ -1759,7 +1783,7 @@ int pgalloc_init(struct sim *sim, char *err, size_t errlen)
 	rc = zone_layout(pg, cfg, err, errlen);
 	if (rc != SIM_OK)
 		return rc;
-	rc = pgalloc_check_host(pg, cfg, err, errlen);
+	rc = pgalloc_check_host(pg, cfg, sim->host_limit, err, errlen);
 	if (rc != SIM_OK)
 		return rc;
 	/* calloc: untouched page metadata costs no host memory until used */

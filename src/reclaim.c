@@ -493,6 +493,7 @@ static void reclaim_direct_node_pass(struct sim *sim, struct scan_control *sc,
 			nr[t] -= take;
 			reclaim_shrink_batch(sim, sc, nid, (enum lru_type)t, take);
 		}
+		sim_count_work(sim, sc->cost);	/* slept, but work all the same */
 		reclaim_sleep(sim, sc->cost);
 		sc->cost = 0;
 	}
@@ -997,6 +998,12 @@ int sim_page_cache_add(struct sim *sim, uint64_t clean, uint64_t dirty,
 	for (; n < clean + dirty; n++) {
 		pfn_t pfn;
 
+		if (sim_over_budget(sim)) {
+			rc = sim_set_reason(sim, SIM_EBUDGET, "work budget exhausted "
+					    "after %llu pages of page cache",
+					    (unsigned long long)n);
+			break;
+		}
 		rc = pgalloc_alloc(sim, 0, gfp, &pfn);
 		if (rc != SIM_OK)
 			break;

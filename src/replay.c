@@ -1457,7 +1457,7 @@ static struct report_bars *rp_report_policies(struct replay *rp, struct report *
 	RP_BAR("page allocation failures", "", 0, p->st.page_alloc_fails);
 	RP_BAR("cache creation failures", "", 0, p->st.cache_create_fails);
 	RP_BAR("refused frees", "", 0, p->st.free_errors);
-	RP_BAR("simulated-kernel bugs", "", 0, sim_nr_bugs(p->sim));
+	RP_BAR("simulated-kernel bugs", "", 0, sim_bugs_total(p->sim));
 #undef RP_BAR
 	return b;
 }

@@ -65,7 +65,7 @@ static void rs_summary(const struct sim *sim, struct report *r)
 	report_kv_add(kv, "NUMA nodes", RV_INT(cfg->nodes), NULL);
 	report_kv_add(kv, "RAM", RV_BYTES((int64_t)rs_ram_bytes(cfg)), NULL);
 	report_kv_add(kv, "virtual time", RV_NS((int64_t)sim_now(sim)), NULL);
-	report_kv_add(kv, "simulated-kernel bugs", RV_INT((int64_t)sim_nr_bugs(sim)),
+	report_kv_add(kv, "simulated-kernel bugs", RV_INT((int64_t)sim_bugs_total(sim)),
 		      NULL);
 	if (sim_panicked(sim)) {
 		char what[320];
@@ -107,7 +107,9 @@ static void rs_bugs(const struct sim *sim, struct report *r)
 	if (sim_nr_bugs(sim) == 0)
 		return;
 	s = report_section(r, "bugs", "Simulated-kernel bugs");
-	t = report_table(s, "reports", NULL);
+	t = report_table(s, "reports", sim_bugs_total(sim) > sim_nr_bugs(sim) ?
+			 "The first reports and the latest (the summary counts them all)" :
+			 NULL);
 	report_column(t, "kind", REPORT_TEXT, 0, NULL);
 	report_column(t, "report", REPORT_TEXT, 0, NULL);
 	report_column(t, "where", REPORT_TEXT, 0, NULL);

@@ -300,6 +300,12 @@ static void sim_progress_call(struct sim *sim, bool finished);
 
 struct sim *sim_new(const struct sim_config *cfg, char *err, size_t errlen)
 {
+	return sim_new_within(cfg, 0, err, errlen);
+}
+
+struct sim *sim_new_within(const struct sim_config *cfg, uint64_t max_host,
+			   char *err, size_t errlen)
+{
 	char dummy[1];
 	struct sim *sim;
 	int rc;
@@ -318,6 +324,8 @@ struct sim *sim_new(const struct sim_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	rng_seed(&sim->rng, cfg->seed);
+	sim->budget = &sim->own_budget;
+	sim->host_limit = max_host;
 	for (unsigned i = 0; i < SIM_MAX_CPUS; i++)
 		sim->cpus[i].ctx[0] = SIM_CTX_PROCESS;
 	sim->progress_left = sim->progress_every = UINT64_MAX;	/* no one listens */
@@ -712,6 +720,41 @@ void sim_set_where(struct sim *sim, sim_where_fn fn, void *ud)
 	sim->where_ud = ud;
 }
 
+/* ---- Work budget ---- */
+
+void sim_set_budget(struct sim *sim, struct sim_budget *b)
+{
+	sim->budget = b ? b : &sim->own_budget;
+}
+
+bool sim_over_budget(const struct sim *sim)
+{
+	return sim->budget->limit && sim->budget->used > sim->budget->limit;
+}
+
+/*
+ * The log is a window over the last SIM_LOG_BUF_LEN bytes: log_start moves
+ * past the lines that fell out of it, and once twice that much is held the
+ * window moves to the front of the buffer (one memmove per SIM_LOG_BUF_LEN
+ * bytes logged, so appending stays O(1) per byte).
+ */
+static void sim_log_trim(struct sim *sim)
+{
+	while (sim->log_len - sim->log_start > SIM_LOG_BUF_LEN) {
+		char *nl = memchr(sim->log + sim->log_start, '\n',
+				  sim->log_len - sim->log_start);
+
+		if (!nl)
+			break;
+		sim->log_start = (size_t)(nl - sim->log) + 1;
+	}
+	if (sim->log_start > SIM_LOG_BUF_LEN) {
+		sim->log_len -= sim->log_start;
+		memmove(sim->log, sim->log + sim->log_start, sim->log_len + 1);
+		sim->log_start = 0;
+	}
+}
+
 static void sim_log_append(struct sim *sim, const char *line, size_t len)
 {
 	size_t need = sim->log_len + len + 2;
@@ -732,6 +775,7 @@ static void sim_log_append(struct sim *sim, const char *line, size_t len)
 	sim->log_len += len;
 	sim->log[sim->log_len++] = '\n';
 	sim->log[sim->log_len] = '\0';
+	sim_log_trim(sim);
 }
 
 /* lines carry dmesg's "[seconds.micros] " prefix, from the virtual clock */
@@ -768,7 +812,7 @@ void sim_printk(struct sim *sim, const char *fmt, ...)
 
 const char *sim_log_text(const struct sim *sim)
 {
-	return sim->log ? sim->log : "";
+	return sim->log ? sim->log + sim->log_start : "";
 }
 
 bool sim_ratelimit(struct sim *sim, struct sim_ratelimit *rs, const char *func)
@@ -898,6 +942,13 @@ void sim_report_bug(struct sim *sim, enum sim_bug_kind kind,
 		sim_printk(sim, " scenario: %s", where);
 	SIM_EVENT(sim, BUG, kind, 0, 0, 0);
 
+	sim->nr_bugs_total++;
+	if (sim->nr_bugs == SIM_BUGS_KEPT) {	/* full: the latest replaces the latest */
+		rec = &sim->bugs[SIM_BUGS_KEPT - 1];
+		free(rec->message);
+		free(rec->where);
+		sim->nr_bugs--;
+	}
 	if (sim->nr_bugs == sim->cap_bugs) {
 		size_t cap = sim->cap_bugs ? 2 * sim->cap_bugs : 8;
 		struct sim_bug_rec *n = sim_xrealloc(sim->bugs, cap * sizeof *n);
@@ -922,6 +973,11 @@ void sim_report_bug(struct sim *sim, enum sim_bug_kind kind,
 size_t sim_nr_bugs(const struct sim *sim)
 {
 	return sim->nr_bugs;
+}
+
+uint64_t sim_bugs_total(const struct sim *sim)
+{
+	return sim->nr_bugs_total;
 }
 
 const struct sim_bug *sim_bug_at(const struct sim *sim, size_t i)

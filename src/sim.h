@@ -42,7 +42,8 @@ struct sim;
 	X(SIM_ERANGE,    -7, "value out of range") \
 	X(SIM_EBUSY,     -8, "object in use") \
 	X(SIM_ENOENT,    -9, "no such object") \
-	X(SIM_EPANIC,   -10, "the simulated kernel has panicked")
+	X(SIM_EPANIC,   -10, "the simulated kernel has panicked") \
+	X(SIM_EBUDGET,  -11, "work budget exhausted")
 
 enum sim_status {
 #define SIM_X_ENUM(n, v, m) n = v,
@@ -196,6 +197,22 @@ int sim_parse_duration(const char *s, bool bare_ns, uint64_t *out);
  */
 struct sim *sim_new(const struct sim_config *cfg, char *err, size_t errlen);
 
+/**
+ * sim_new_within - sim_new() under a host memory cap: a simulator whose
+ * page metadata alone would need more than @max_host bytes is refused
+ * (NULL, @err says how much it needs) before any of it is allocated.
+ * 0: no cap beyond sim_new()'s (half the host's RAM).
+ */
+struct sim *sim_new_within(const struct sim_config *cfg, uint64_t max_host,
+			   char *err, size_t errlen);
+
+/**
+ * sim_host_bytes - the host memory a simulator holds from sim_new() to
+ * sim_free(): its page metadata (16 bytes per page frame and a few per
+ * pageblock), by far the largest part; what grows with use is not counted
+ */
+uint64_t sim_host_bytes(const struct sim *sim);
+
 /** sim_free - release a simulator and all host memory it holds (NULL ok) */
 void sim_free(struct sim *sim);
 
@@ -297,6 +314,27 @@ struct sim_bug {
 	const char *where;	/* scenario location "file.lua:12", or "" */
 };
 
+/*
+ * Work budget.  Every modelled step charges its cost (cost.h) in virtual
+ * nanoseconds of kernel CPU time; a budget caps the sum a caller lets one
+ * or more simulators charge (sleeps and sim_advance() are not work), so
+ * that a huge request -- a workload of 1e12 operations, 2^62 pages of page
+ * cache -- ends instead of running for days.  The loops that a caller's
+ * count drives (workload phases, page cache, faults) stop early with
+ * SIM_EBUDGET once it has run out; sim_over_budget() says whether it has.
+ * Modelled time is roughly host time: a kmalloc/kfree pair of a workload
+ * is charged ~70 ns and simulated in ~100 ns.
+ */
+struct sim_budget {
+	uint64_t used;		/* ns charged so far */
+	uint64_t limit;		/* 0: no limit */
+};
+
+/** sim_set_budget - charge @sim's work to @b (shared; NULL: none) */
+void sim_set_budget(struct sim *sim, struct sim_budget *b);
+/** sim_over_budget - true once the budget @sim charges has run out */
+bool sim_over_budget(const struct sim *sim);
+
 /* Called for every line the simulated kernel prints (dmesg), in order. */
 typedef void (*sim_log_fn)(void *ud, const char *line);
 /* Asked for the scenario location when a bug is reported (may be NULL). */
@@ -304,6 +342,17 @@ typedef void (*sim_where_fn)(void *ud, char *buf, size_t len);
 
 void sim_set_log(struct sim *sim, sim_log_fn fn, void *ud);
 void sim_set_where(struct sim *sim, sim_where_fn fn, void *ud);
+/*
+ * The kernel log keeps its last SIM_LOG_BUF_LEN bytes, as the kernel's
+ * ring buffer does (CONFIG_LOG_BUF_SHIFT, default 17: 128 KiB, init/Kconfig;
+ * every line still reaches the log hook); sim_bug_at() keeps the first
+ * SIM_BUGS_KEPT - 1 bug reports and the latest one, sim_bugs_total()
+ * counts them all.  A run of a million refused frees holds a bounded
+ * amount of host memory.
+ */
+#define SIM_LOG_BUF_LEN		(1u << 17)
+#define SIM_BUGS_KEPT		1000
+
 /** sim_printk - append one formatted line to the kernel log */
 void sim_printk(struct sim *sim, const char *fmt, ...) sim_printf_like(2, 3);
 /**
@@ -316,10 +365,13 @@ void sim_printk(struct sim *sim, const char *fmt, ...) sim_printf_like(2, 3);
  */
 void sim_report_bug(struct sim *sim, enum sim_bug_kind kind,
 		    const char *fmt, ...) sim_printf_like(3, 4);
+/** sim_nr_bugs - bug reports kept (at most SIM_BUGS_KEPT; the last is the latest) */
 size_t sim_nr_bugs(const struct sim *sim);
 const struct sim_bug *sim_bug_at(const struct sim *sim, size_t i);
+/** sim_bugs_total - every bug reported, kept or not */
+uint64_t sim_bugs_total(const struct sim *sim);
 const char *sim_bug_kind_name(enum sim_bug_kind kind);
-/** sim_log_text - the whole kernel log so far, lines joined by '\n' */
+/** sim_log_text - the kernel log's last SIM_LOG_BUF_LEN bytes (whole lines) */
 const char *sim_log_text(const struct sim *sim);
 
 /*
@@ -1057,7 +1109,8 @@ void sim_wl_free(struct sim_wl *w);
  * @until, or a drain's share freed), its phase-bound objects are freed in
  * allocation order.  A phase with rate 0 (back to back) needs @ops.
  * Return: SIM_OK; SIM_EINVAL for a bad phase (@err says why), nothing run;
- * SIM_ENOHOSTMEM, with the operations so far done and counted.
+ * SIM_ENOHOSTMEM or SIM_EBUDGET (the work budget ran out: sim_set_budget),
+ * with the operations so far done and counted.
  */
 int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		     struct sim_wl_stats *out, char *err, size_t errlen);

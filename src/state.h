@@ -110,6 +110,9 @@ struct sim {
 
 	struct rng rng;
 	sim_time_t now;			/* virtual ns since boot */
+	struct sim_budget *budget;	/* work charged (own_budget unless shared) */
+	struct sim_budget own_budget;	/* no limit */
+	uint64_t host_limit;		/* sim_new_within(): page metadata cap */
 
 	struct sim_cpu cpus[SIM_MAX_CPUS];
 	unsigned cur_cpu;
@@ -124,10 +127,12 @@ struct sim {
 	size_t nr_sinks;
 	unsigned note_mute;		/* > 0: SIM_NOTE narration suppressed */
 
-	struct sim_bug_rec *bugs;
+	struct sim_bug_rec *bugs;	/* the first SIM_BUGS_KEPT - 1, then the latest */
 	size_t nr_bugs, cap_bugs;
+	uint64_t nr_bugs_total;		/* every bug reported */
 	char *log;			/* kernel log, '\n'-separated */
 	size_t log_len, log_cap;
+	size_t log_start;		/* dmesg: from here (SIM_LOG_BUF_LEN window) */
 	sim_log_fn log_fn;
 	void *log_ud;
 	sim_where_fn where_fn;
@@ -229,10 +234,24 @@ static inline int sim_panic_status(const struct sim *sim, int rc)
 
 /** sim_note - narrate a step for --explain (formatting only when listened to) */
 void sim_note(struct sim *sim, const char *fmt, ...) sim_printf_like(2, 3);
-/** sim_charge - advance the clock by a modelled cost without running timers */
+/**
+ * sim_charge - advance the clock by a modelled cost without running timers;
+ * the cost counts against the work budget
+ */
 static inline void sim_charge(struct sim *sim, sim_time_t ns)
 {
 	sim->now += ns;
+	sim->budget->used += ns;
+}
+
+/**
+ * sim_count_work - count @ns of modelled work against the work budget
+ * without charging the clock (work the caller sleeps: direct reclaim and
+ * compaction; waits are not work)
+ */
+static inline void sim_count_work(struct sim *sim, sim_time_t ns)
+{
+	sim->budget->used += ns;
 }
 
 #define SIM_EVENT(sim, type, a, b, c, d) \

@@ -1278,6 +1278,10 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 
 		if (ph->ops && w->st.ops - ops0 >= ph->ops)
 			break;
+		if (sim_over_budget(sim)) {	/* the caller's work budget */
+			rc = SIM_EBUDGET;
+			break;
+		}
 		if (drain && (drained >= target || !wl_eligible(w, &run.spick)))
 			break;
 		if (w->nr_heap && w->heap[0].due <= next) {
@@ -1368,6 +1372,10 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 	wl_mix_fini(&pmix);
 	if (rc == SIM_EPANIC)
 		return wl_err(err, errlen, rc, "%s", sim_last_reason(sim));
+	if (rc == SIM_EBUDGET)
+		return wl_err(err, errlen, rc, "work budget exhausted after %llu "
+			      "operations of the phase",
+			      (unsigned long long)(w->st.ops - ops0));
 	if (rc != SIM_OK)
 		return wl_err(err, errlen, rc, "out of host memory");
 	return SIM_OK;

@@ -51,5 +51,125 @@ LUA
 expect_exit 0 "__gc closing a simulator mid-call (--unsafe)" "$km" run --unsafe "$tmp/gc.lua"
 expect_grep "$tmp/out" "finalizers ran:	true	simulator open:	true" "the finalizers could not close it"
 
+# ---- the instruction budget (--max-steps) ----
+# a runaway loop ends with a message naming the option; catching the error
+# (pcall, xpcall's handler, a coroutine, a load() reader, a tail call)
+# does not escape it: the next instruction raises it again
+cat >"$tmp/loop.lua" <<'LUA'
+local n = 0
+while true do n = n + 1 end
+LUA
+cat >"$tmp/pcall.lua" <<'LUA'
+while true do pcall(function() while true do end end) end
+LUA
+cat >"$tmp/xpcall.lua" <<'LUA'
+while true do xpcall(function() while true do end end, function() while true do end end) end
+LUA
+cat >"$tmp/coro.lua" <<'LUA'
+while true do coroutine.resume(coroutine.create(function() while true do end end)) end
+LUA
+cat >"$tmp/reader.lua" <<'LUA'
+while true do load(function() while true do end end) end
+LUA
+cat >"$tmp/tail.lua" <<'LUA'
+return pcall(function() while true do end end)
+LUA
+cat >"$tmp/close.lua" <<'LUA'
+local ok = pcall(function()
+  local guard <close> = setmetatable({}, { __close = function() while true do end end })
+  while true do end
+end)
+print("escaped", ok)
+LUA
+for s in loop pcall xpcall coro reader tail close; do
+	expect_exit 1 "runaway $s.lua stops" "$km" run --max-steps 2000000 "$tmp/$s.lua"
+	expect_grep "$tmp/err" "scenario stopped after 2000000 Lua VM instructions (--max-steps 2000000)" "$s.lua: the budget is named"
+	expect_nogrep "$tmp/out" "escaped" "$s.lua: nothing ran after the budget ran out"
+done
+expect_grep "$tmp/err" "close.lua:[0-9]*: scenario stopped" "the message names the scenario line"
+# 0 is no limit: a script of ~3 million instructions passes only with it
+cat >"$tmp/long.lua" <<'LUA'
+local n = 0
+for i = 1, 1000000 do n = n + i end
+print(n)
+LUA
+expect_exit 1 "a long loop over --max-steps 1000000" "$km" run --max-steps 1000000 "$tmp/long.lua"
+expect_exit 0 "the same loop with --max-steps 0" "$km" run --max-steps 0 "$tmp/long.lua"
+expect_grep "$tmp/out" "^500000500000$" "and it ran to the end"
+expect_exit 2 "--max-steps needs a number" "$km" run --max-steps lots "$tmp/long.lua"
+
+# pattern matching is bounded too: Lua's backtracking would run for years
+cat >"$tmp/pattern.lua" <<'LUA'
+print(string.find(("a"):rep(100000), ("a-"):rep(9) .. "b"))
+LUA
+expect_exit 1 "catastrophic backtracking stops" "$km" run --max-steps 5000000 "$tmp/pattern.lua"
+expect_grep "$tmp/err" "pattern.lua:1: scenario stopped after 5000000" "backtracking names --max-steps and the line"
+
+# ---- the work budget (--max-work): engine work a script drives ----
+cat >"$tmp/wl.lua" <<'LUA'
+local km = require "kmemsim"
+local wl = require "kmemsim.workload"
+local s = km.new{ ram = "64M", cpus = 1 }
+local w = wl.new(s, { streams = { { name = "k", kmalloc = wl.uniform(8, 512) } },
+  cpus = "current", phases = { wl.slots{ slots = 256, ops = 1000000000000 } } })
+pcall(w.run, w)
+print("escaped")
+LUA
+expect_exit 1 "a workload of 1e12 operations stops" "$km" run --max-work 20ms "$tmp/wl.lua"
+expect_grep "$tmp/err" "(--max-work 0.020 s)" "the work budget is named"
+expect_nogrep "$tmp/out" "escaped" "pcall does not escape the work budget"
+cat >"$tmp/pc.lua" <<'LUA'
+local km = require "kmemsim"
+local s = km.new{ ram = "64M", cpus = 1 }
+print(s:page_cache{ clean = 1 << 62 })
+LUA
+expect_exit 1 "2^62 pages of page cache stop" "$km" run --max-work 20ms "$tmp/pc.lua"
+expect_grep "$tmp/err" "pc.lua:3: scenario stopped: its simulators did" "page cache: the line is named"
+cat >"$tmp/compact.lua" <<'LUA'
+local km = require "kmemsim"
+local s = km.new{ ram = "256M", cpus = 1 }
+while true do s:compact_memory() end
+LUA
+expect_exit 1 "compaction in a loop stops" "$km" run --max-work 20ms --max-steps 0 "$tmp/compact.lua"
+expect_grep "$tmp/err" "max-work" "compaction: the work budget is named"
+expect_exit 2 "--max-work needs a duration" "$km" run --max-work 5 "$tmp/long.lua"
+
+# ---- the memory budget (--max-memory): the Lua heap and the simulators ----
+cat >"$tmp/rep.lua" <<'LUA'
+local t = {}
+for i = 1, 20 do t[i] = string.rep("x", 1 << 30) end
+LUA
+expect_exit 1 "a string.rep bomb" "$km" run --max-memory 64M "$tmp/rep.lua"
+expect_grep "$tmp/err" "rep.lua:2: string.rep: a string of 1.0 GiB is more than the memory this run has left (--max-memory 64.0 MiB)" "string.rep is refused at its line"
+cat >"$tmp/table.lua" <<'LUA'
+local t, i = {}, 0
+while true do i = i + 1; t[i] = { i, tostring(i) } end
+LUA
+expect_exit 1 "a table bomb" "$km" run --max-memory 64M --max-steps 0 "$tmp/table.lua"
+expect_grep "$tmp/err" "not enough memory: the scenario reached its memory budget (--max-memory 64.0 MiB" "the table bomb names --max-memory"
+cat >"$tmp/concat.lua" <<'LUA'
+local s = "x"
+while true do s = s .. s end
+LUA
+expect_exit 1 "a concatenation bomb" "$km" run --max-memory 64M "$tmp/concat.lua"
+expect_grep "$tmp/err" "memory budget (--max-memory 64.0 MiB" "the concatenation bomb names --max-memory"
+# simulators count with their page metadata (16 bytes a page): a 1 GiB
+# machine holds 4 MiB; kept simulators fill the budget, dropped ones are
+# collected to make room
+cat >"$tmp/sims.lua" <<'LUA'
+local km = require "kmemsim"
+local keep = {}
+for i = 1, 40 do keep[i] = km.new{ ram = "1G" } end
+LUA
+expect_exit 1 "forty kept simulators over --max-memory 64M" "$km" run --max-memory 64M "$tmp/sims.lua"
+expect_grep "$tmp/err" "sims.lua:3: kmemsim.new: .*needs 4 MiB of host memory for page metadata.*open simulators (close those you are done with, or give a larger --max-memory)" "kmemsim.new names the budget and the open simulators"
+cat >"$tmp/drop.lua" <<'LUA'
+local km = require "kmemsim"
+for i = 1, 40 do local s = km.new{ ram = "1G" } end
+print("forty made")
+LUA
+expect_exit 0 "forty dropped simulators fit --max-memory 64M" "$km" run --max-memory 64M "$tmp/drop.lua"
+expect_exit 2 "--max-memory needs a size" "$km" run --max-memory 1K "$tmp/long.lua"
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
