@@ -433,6 +433,37 @@ static int lsim_policies(lua_State *L)
 	return 1;
 }
 
+/*
+ * kmemsim.suggest(word, candidates): the candidate closest to @word within
+ * a few edits, or nil -- the "did you mean" of kmemsim's own option
+ * checks, for Lua modules (kmemsim.workload) and scenarios to give theirs
+ */
+static int lsim_suggest(lua_State *L)
+{
+	const char *word = luaL_checkstring(L, 1);
+	lua_Integer n;
+	const char **cand;
+	const char *hit;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	n = (lua_Integer)lua_rawlen(L, 2);
+	luaL_argcheck(L, n <= 4096, 2, "at most 4096 candidates");
+	cand = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *cand, 0);
+	for (lua_Integer i = 1; i <= n; i++) {
+		if (lua_rawgeti(L, 2, i) != LUA_TSTRING)
+			return luaL_argerror(L, 2, "array of strings expected");
+		cand[i - 1] = lua_tostring(L, -1);	/* kept alive by the table */
+		lua_pop(L, 1);
+	}
+	cand[n] = NULL;
+	hit = sim_suggest(word, cand, (size_t)n);
+	if (hit)
+		lua_pushstring(L, hit);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
 /* ---- Time ---- */
 
 /* a duration: integer nanoseconds or "10ms", "2s", "1.5s", "500us", "7ns" */
@@ -869,6 +900,7 @@ int luaopen_kmemsim(lua_State *L)
 	static const luaL_Reg funcs[] = {
 		{ "new", lsim_new },
 		{ "policies", lsim_policies },
+		{ "suggest", lsim_suggest },
 		{ NULL, NULL },
 	};
 	static const luaL_Reg metameth[] = {

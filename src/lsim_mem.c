@@ -10,10 +10,11 @@
  *   sim:frag()                       both indices per zone and order, in thousandths
  *   sim:vmstat()                     every counter by its /proc/vmstat name
  *
- * Simulated failure (no memory; an order outside 0..10, which the kernel
+ * Simulated failure (no memory; an order above 10, which the kernel
  * answers with a WARNING and NULL) is `nil, reason`; misuse of the API
- * (wrong types, unknown GFP flags, invalid zone modifiers) raises an error
- * naming the scenario line.  Tables are built in a fixed order so output
+ * (wrong types, unknown GFP flags, invalid zone modifiers, a negative
+ * order, which the kernel's unsigned order cannot even express) raises an
+ * error naming the scenario line.  Tables are built in a fixed order so output
  * never depends on hashing.
  */
 #include "config.h"
@@ -36,14 +37,19 @@ static void lsim_setstr(lua_State *L, const char *key, const char *v)
 	lua_setfield(L, -2, key);
 }
 
-/* an order argument, clamped into int range (out-of-range orders are the
- * engine's to report, like the kernel's) */
+/*
+ * an order argument: a negative one is the script's mistake (the kernel's
+ * order is unsigned: there is no order -1 to warn about); one above
+ * MAX_PAGE_ORDER is the engine's to report, as the kernel's WARNING, so it
+ * is only clamped into int range
+ */
 static int lsim_checkorder(lua_State *L, int arg)
 {
 	lua_Integer v = luaL_checkinteger(L, arg);
 
-	if (v < -1)
-		v = -1;
+	if (v < 0)
+		luaL_argerror(L, arg, lua_pushfstring(L,
+			      "order must not be negative, got %I", v));
 	if (v > 1000000)
 		v = 1000000;
 	return (int)v;

@@ -59,7 +59,10 @@ uint64_t lsimL_tosize(lua_State *L, int idx, const char *what, uint64_t max)
 		if (!lua_isinteger(L, idx)) {
 			lua_Number d = lua_tonumber(L, idx);
 
-			if (d != d || d < 0 || d > (lua_Number)max ||
+			if (d < 0)
+				luaL_error(L, "%s: size must not be negative, got %s",
+					   what, lua_tostring(L, idx));
+			if (d != d || d > (lua_Number)max ||
 			    d != (lua_Number)(lua_Integer)d)
 				luaL_error(L, "%s: size must be a whole number of bytes between 0 and %I",
 					   what, (lua_Integer)max);
@@ -67,7 +70,9 @@ uint64_t lsimL_tosize(lua_State *L, int idx, const char *what, uint64_t max)
 		} else {
 			n = lua_tointeger(L, idx);
 		}
-		if (n < 0 || (uint64_t)n > max)
+		if (n < 0)
+			luaL_error(L, "%s: size must not be negative, got %I", what, n);
+		if ((uint64_t)n > max)
 			luaL_error(L, "%s: size %I out of range (0..%I)", what, n,
 				   (lua_Integer)max);
 		return (uint64_t)n;
@@ -86,9 +91,18 @@ uint64_t lsimL_tosize(lua_State *L, int idx, const char *what, uint64_t max)
 
 uint64_t lsimL_checksize(lua_State *L, int arg, uint64_t max)
 {
-	char what[32];
+	char what[96];
+	lua_Debug ar;
 
-	snprintf(what, sizeof what, "bad argument #%d", arg);
+	/* luaL_argerror's words: a method's self is not counted */
+	if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name) {
+		bool method = strcmp(ar.namewhat, "method") == 0;
+
+		snprintf(what, sizeof what, "bad argument #%d to '%s'",
+			 method ? arg - 1 : arg, ar.name);
+	} else {
+		snprintf(what, sizeof what, "bad argument #%d", arg);
+	}
 	return lsimL_tosize(L, arg, what, max);
 }
 

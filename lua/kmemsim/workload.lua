@@ -59,13 +59,17 @@ local function sorted_keys(t)
   return keys
 end
 
--- unknown keys of option table t are an error listing the valid ones
+-- unknown keys of option table t are an error naming the line, with a
+-- "did you mean" (kmemsim's own, as for kmemsim.new{}) and the valid ones
 local function check_opts(t, valid, what, level)
   local ok = {}
   for _, k in ipairs(valid) do ok[k] = true end
   local bad = {}
   for _, k in ipairs(sorted_keys(t)) do
-    if not ok[k] then bad[#bad + 1] = "'" .. k .. "'" end
+    if not ok[k] then
+      local hint = require("kmemsim").suggest(k, valid)
+      bad[#bad + 1] = "'" .. k .. "'" .. (hint and (" (did you mean '" .. hint .. "'?)") or "")
+    end
   end
   if #bad > 0 then
     error(("%s: unknown option%s %s (valid: %s)"):format(what, #bad > 1 and "s" or "",

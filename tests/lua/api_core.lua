@@ -18,7 +18,7 @@ expect.errors(function() km.new{ cpus = 0 } end, "cpus", "zero cpus")
 expect.errors(function() km.new{ cpus = 65 } end, "out of range", "too many cpus")
 expect.errors(function() km.new{ policy = "slab2" } end, "unknown slab policy 'slab2'", "bad policy")
 expect.errors(function() km.new{ ram = "4Q" } end, "bad size '4Q'", "bad size suffix")
-expect.errors(function() km.new{ ram = -5 } end, "out of range", "negative size")
+expect.errors(function() km.new{ ram = -5 } end, "api_core.lua:%d+: option 'ram': size must not be negative, got %-5$", "negative size")
 expect.errors(function() km.new{ pcp = 1 } end, "boolean expected", "pcp type")
 
 local sim = km.new{ cpus = 4, policy = "slob", seed = 7 }

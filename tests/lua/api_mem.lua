@@ -81,9 +81,28 @@ local none, why = sim:alloc_pages(11)
 expect.eq(none, nil, "order 11 fails")
 expect.eq(why, "order 11 out of range (0..10)", "order 11 reason")
 expect(sim):bugs(1, "warning")
-none, why = sim:alloc_pages(-1, "GFP_KERNEL|__GFP_NOWARN")
-expect.eq(why, "order -1 out of range (0..10)", "negative order")
-expect(sim):bugs(1, "warning")
+-- a negative order is the script's mistake, not the kernel's WARNING: the
+-- kernel's order is unsigned, so there is no "order -1 > MAX_PAGE_ORDER"
+local nbugs = #sim:bugs()
+local okn, errn = pcall(function() return sim:alloc_pages(-1, "GFP_KERNEL|__GFP_NOWARN") end)
+expect.eq(okn, false, "negative order raises")
+expect.match(errn, "^[^:]*api_mem.lua:%d+: bad argument #1 to 'alloc_pages' %(order must not be negative, got %-1%)$",
+  "negative order: its own message")
+okn, errn = pcall(function() sim:free_pages(big, -3) end)
+expect.eq(okn, false, "negative free order raises")
+expect.match(errn, "api_mem.lua:%d+: bad argument #2 to 'free_pages' %(order must not be negative, got %-3%)$",
+  "negative free order: its own message, the line of the call")
+expect.eq(#sim:bugs(), nbugs, "and no bug record for either")
+-- negative sizes likewise: never "out of range" nor a simulated failure
+okn, errn = pcall(function() sim:kmalloc(-1) end)
+expect.match(errn, "api_mem.lua:%d+: bad argument #1 to 'kmalloc': size must not be negative, got %-1$",
+  "negative kmalloc size")
+okn, errn = pcall(function() sim:cache_create("neg", -3) end)
+expect.match(errn, "api_mem.lua:%d+: bad argument #2 to 'cache_create': size must not be negative, got %-3$",
+  "negative cache size")
+okn, errn = pcall(function() sim:kmalloc(-0.5) end)
+expect.match(errn, "bad argument #1 to 'kmalloc': size must not be negative, got %-0.5$",
+  "negative fractional size")
 expect.errors(function() sim:alloc_pages(0, "GFP_KERNL") end, "GFP_KERNEL", "unknown flag, with a suggestion")
 expect.errors(function() sim:alloc_pages("x") end, "number expected", "order type")
 expect.errors(function() sim:alloc_pages(0, "__GFP_DMA|__GFP_DMA32") end, "zone modifier", "bad zone bits")
@@ -178,6 +197,35 @@ expect.errors(function() km.new{ rams = "64M" } end, "api_mem.lua:%d+: unknown o
 expect.errors(function() km.new{ cpus = 65 } end, "option 'cpus': 65 out of range %(1..64%)", "cpus range")
 expect.errors(function() km.new{ pcp = "yes" } end, "option 'pcp': boolean expected, got string", "boolean type")
 expect.errors(function() km.new{ zones = { Normall = 100 } } end, "did you mean 'Normal'", "zone names suggest")
+-- every method's option table is checked the same way, not only kmemsim.new{}:
+-- the caller's line (the line numbers below are this file's), the closest name
+do
+  local t = km.new{ ram = "64M" }
+  local wl = require "kmemsim.workload"
+  local cases = {
+    { function() t:cache_create("x", 32, { flag = "SLAB_HWCACHE_ALIGN" }) end, "flag", "flags" },
+    { function() t:page_cache{ clen = 1 } end, "clen", "clean" },
+    { function() t:task{ nme = "a" } end, "nme", "name" },
+    { function() t:mempool_create(2, { ordr = 0 }) end, "ordr", "order" },
+    { function() t:shrinker{ cach = 1 } end, "cach", "cache" },
+    { function() t:sample{ evry = 100 } end, "evry", "every" },
+    { function() wl.new(t, { stream = {} }) end, "stream", "streams" },
+    { function() wl.steady{ opss = 1 } end, "opss", "ops" },
+    { function() wl.new(t, { streams = { { nam = "x", kmalloc = 64 } } }) end, "nam", "name" },
+    { function() wl.steady{ ops = 1, contexts = { procss = 1 } } end, "procss", "process" },
+  }
+  for i, c in ipairs(cases) do
+    local ok, err = pcall(c[1])
+    expect.eq(ok, false, "typo " .. c[2] .. " raises")
+    local line = err:match("^[^:]*api_mem%.lua:(%d+): ")
+    expect.eq(line ~= nil, true, "typo " .. c[2] .. " names this file's line: " .. err)
+    expect.match(err, "unknown option '" .. c[2] .. "' %(did you mean '" .. c[3] .. "'%?%)",
+      "typo " .. c[2] .. " suggests " .. c[3])
+  end
+  expect.eq(km.suggest("rams", { "cpus", "ram" }), "ram", "kmemsim.suggest: the closest")
+  expect.eq(km.suggest("zzzzzz", { "cpus", "ram" }), nil, "kmemsim.suggest: nothing close")
+  t:close()
+end
 local zs = km.new{ zones = { Normal = 4096 } }:zones()
 local normal
 for _, z in ipairs(zs) do if z.name == "Normal" then normal = z end end
