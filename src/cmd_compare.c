@@ -514,7 +514,8 @@ static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 	cmp_runs_table(s, runs, o.nr_policies);
 	fig = cmp_figures(s, runs, o.nr_policies);
 	hl = report_headline(hs, "findings", NULL, fig,
-			     cmd_metric_name(CMD_M_SLAB_PEAK), 4);
+			     (const char *const[]){ cmd_metric_name(CMD_M_SLAB_PEAK),
+						    cmd_metric_name(CMD_M_SLAB_PAGES), NULL }, 4);
 	/* a run that failed is news too: its figures are missing above */
 	for (size_t i = 0; i < o.nr_policies; i++) {
 		char *first, line[256];

@@ -1743,7 +1743,8 @@ struct report *replay_report(struct replay *rp, const char *input)
 	/* the headline and the policies first: what a reader came for */
 	hs = report_section(r, "headline", "In short");
 	fig = rp_report_policies(rp, r);
-	report_headline(hs, "findings", NULL, fig, "peak slab pages", 4);
+	report_headline(hs, "findings", NULL, fig,
+			(const char *const[]){ "peak slab pages", "final slab pages", NULL }, 4);
 	rp_report_input(rp, r, input);
 	rp_report_trace(rp, r);
 	rp_report_fidelity(rp, r);

@@ -405,8 +405,9 @@ int report_bars_category(struct report_bars *b, const char *name,
 /**
  * report_headline - append the headline: the figures of bar group @from
  * that differ most between its series (policies), in words and numbers
- * @lead: the name of a category to list first whenever the series differ
- *        in it (the command's main cost), or NULL
+ * @leads: names of categories, the command's main cost in order of
+ *        preference (NULL-terminated, or NULL): the first of them in which
+ *        the series differ beyond noise is listed first
  * @max: at most this many findings
  *
  * A table with columns finding (the sentence), metric, unit, lowest,
@@ -418,7 +419,7 @@ int report_bars_category(struct report_bars *b, const char *name,
 struct report_table *report_headline(struct report_section *s, const char *id,
 				     const char *title,
 				     const struct report_bars *from,
-				     const char *lead, size_t max);
+				     const char *const *leads, size_t max);
 
 /**
  * report_overlay - append a time series with one line per run of @r

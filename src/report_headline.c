@@ -9,15 +9,21 @@
  * JSON readers need not parse the sentence.  Nothing is hard-coded: which
  * metrics lead, and what the sentence says, follow from the values.
  *
- * Ranking.  A metric's spread is (highest - lowest) / max(|highest|,
- * |lowest|): 0 when the policies agree, 1 when one of them has none of it.
- * Metrics are listed by spread, largest first (ties in category order, so
- * the choice is deterministic).  Noise is left out: a spread under
- * REP_HEADLINE_MIN_SPREAD, and for percentages a gap under
- * REP_HEADLINE_MIN_POINTS points (0.007 % against 0.002 % internal
- * fragmentation is a threefold ratio of nothing).  A @lead metric, chosen
- * by the command (the memory cost), is listed first whatever its spread,
- * as long as the policies differ at all.
+ * Ranking.  Policies that differ by a factor matter more than policies
+ * that differ by a few per cent, whatever the unit, so findings are
+ * ranked by the ratio of the highest to the lowest value (its logarithm,
+ * largest first; ties in category order, so the choice is deterministic).
+ * A policy with none of something (SLOB has no per-CPU caches, so no
+ * objects cached in them) counts as REP_HEADLINE_NONE_RATIO: a real
+ * difference, but a structural one that should not crowd out a 200-fold
+ * latency; and only the first such finding is listed, since they tend to
+ * say the same thing several ways.  Noise is left out: a spread ((highest
+ * - lowest) / highest) under REP_HEADLINE_MIN_SPREAD, and for percentages
+ * a gap under REP_HEADLINE_MIN_POINTS points (0.007 % against 0.002 %
+ * internal fragmentation is a threefold ratio of nothing).  The @leads,
+ * chosen by the command (the memory cost: peak, then final slab pages),
+ * come first: the first of them that is not noise is listed before any
+ * other finding.
  *
  * This sits at the document level (it reads and builds the model, like
  * any builder): renderers only draw the table, marked as the headline.
@@ -33,10 +39,13 @@
 
 #define REP_HEADLINE_MIN_SPREAD	0.01	/* 1 %: below that, "about equal" */
 #define REP_HEADLINE_MIN_POINTS	0.5	/* percentage points */
+#define REP_HEADLINE_NONE_RATIO	10.0	/* the rank of "x has none" */
 
 struct hl_pick {
 	size_t cat;
-	double spread;
+	double spread;		/* (highest - lowest) / max(|highest|, |lowest|) */
+	double rank;		/* log of highest / lowest: the sort key */
+	bool none;		/* the lowest is 0: "x has none" */
 	size_t lo, hi;		/* series with the lowest, highest value */
 };
 
@@ -67,6 +76,13 @@ static bool hl_measure(const struct report_bars *b, size_t c,
 		double big = fmax(fabs(lo), fabs(hi));
 
 		p->spread = big > 0 ? (hi - lo) / big : 0;
+		p->none = lo == 0 && hi > 0;
+		if (p->none)
+			p->rank = log(REP_HEADLINE_NONE_RATIO);
+		else if (lo > 0)
+			p->rank = log(hi / lo);
+		else	/* negative values: no ratio, the spread ranks it */
+			p->rank = log1p(p->spread);
 	}
 	return true;
 }
@@ -131,14 +147,25 @@ static void hl_sentence(struct rep_out *o, const struct report_bars *b,
 	free(ord);
 }
 
+/* @name is one of @leads: its index, or -1 */
+static int hl_lead(const char *const *leads, const char *name)
+{
+	for (int i = 0; leads && leads[i]; i++)
+		if (!strcmp(leads[i], name))
+			return i;
+	return -1;
+}
+
 struct report_table *report_headline(struct report_section *s, const char *id,
 				     const char *title,
 				     const struct report_bars *from,
-				     const char *lead, size_t max)
+				     const char *const *leads, size_t max)
 {
 	struct report_table *t;
 	struct hl_pick *picks;
 	size_t n = 0;
+	int lead = -1;		/* the index in @leads of the lead listed */
+	bool had_none = false;
 
 	if (!from) {
 		/* the caller's bar group failed: that status is already set */
@@ -161,21 +188,43 @@ struct report_table *report_headline(struct report_section *s, const char *id,
 		rep_oom(t->b.owner, t->b.id);
 		return t;
 	}
+	/* the first lead that is a finding */
 	for (size_t c = 0; c < from->ncats; c++) {
 		struct hl_pick p;
-		bool is_lead = lead && !strcmp(from->cats[c].name, lead);
+		int l = hl_lead(leads, from->cats[c].name);
+
+		if (l >= 0 && (lead < 0 || l < lead) && hl_measure(from, c, &p) &&
+		    p.spread > 0 && !hl_noise(from, &p))
+			lead = l;
+	}
+	for (size_t c = 0; c < from->ncats; c++) {
+		struct hl_pick p;
+		int l = hl_lead(leads, from->cats[c].name);
 		size_t k;
 
-		if (!hl_measure(from, c, &p) || p.spread == 0 ||
-		    (!is_lead && hl_noise(from, &p)))
+		if (!hl_measure(from, c, &p) || p.spread == 0 || hl_noise(from, &p))
 			continue;
-		if (is_lead)
-			p.spread = INFINITY;	/* first, whatever it is */
-		/* insertion by spread, largest first; ties keep category order */
-		for (k = n; k > 0 && picks[k - 1].spread < p.spread; k--)
+		if (l >= 0 && l == lead)
+			p.rank = INFINITY;	/* first, whatever it is */
+		/* insertion by rank, largest first; ties keep category order */
+		for (k = n; k > 0 && picks[k - 1].rank < p.rank; k--)
 			picks[k] = picks[k - 1];
 		picks[k] = p;
 		n++;
+	}
+	/* one "has none" finding at most (the lead aside) */
+	{
+		size_t kept = 0;
+
+		for (size_t k = 0; k < n; k++) {
+			if (picks[k].none && picks[k].rank != INFINITY) {
+				if (had_none)
+					continue;
+				had_none = true;
+			}
+			picks[kept++] = picks[k];
+		}
+		n = kept;
 	}
 	if (n > max)
 		n = max;

@@ -2026,8 +2026,11 @@ START_TEST(test_headline)
 	struct report_section *hs = report_section(r, "headline", "In short");
 	struct report_section *s = report_section(r, "s", NULL);
 	struct report_bars *b = hl_bars(s);
-	struct report_table *t = report_headline(hs, "findings", NULL, b, "pages", 10);
-	static const char *const order[] = { "pages", "tails", "lat", "gap" };
+	struct report_table *t = report_headline(hs, "findings", NULL, b,
+						 (const char *const[]){ "tiny", "pages", NULL }, 10);
+	/* "tiny" is noise, so "pages" leads; then by ratio: lat 100x, tails
+	 * (none: ranked as 10x), gap 1.5x; "noise", "same" and "tiny" never */
+	static const char *const order[] = { "pages", "lat", "tails", "gap" };
 	char *json, *text;
 
 	ck_assert_msg(report_status(r) == SIM_OK, "%s", report_error(r));
@@ -2037,23 +2040,25 @@ START_TEST(test_headline)
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
 		ck_assert_str_eq(t->cells[i * t->ncols + 1].u.s, order[i]);
 	/* lowest and highest of "tails": a (0) and b (4096) */
-	ck_assert_str_eq(t->cells[1 * t->ncols + 3].u.s, "a");
-	ck_assert(t->cells[1 * t->ncols + 4].u.d == 0);
-	ck_assert_str_eq(t->cells[1 * t->ncols + 5].u.s, "b");
-	ck_assert(t->cells[1 * t->ncols + 6].u.d == 4096);
-	ck_assert(fabs(t->cells[1 * t->ncols + 7].u.d - 100) < 1e-9);
+	ck_assert_str_eq(t->cells[2 * t->ncols + 3].u.s, "a");
+	ck_assert(t->cells[2 * t->ncols + 4].u.d == 0);
+	ck_assert_str_eq(t->cells[2 * t->ncols + 5].u.s, "b");
+	ck_assert(t->cells[2 * t->ncols + 6].u.d == 4096);
+	ck_assert(fabs(t->cells[2 * t->ncols + 7].u.d - 100) < 1e-9);
 	/* the sentences, with the numbers in their units */
 	ck_assert_str_eq(t->cells[0].u.s,
 		"pages: b 80 pages, a 100 pages, c 120 pages (b 33.3% lower than c)");
-	ck_assert_str_eq(t->cells[1 * t->ncols].u.s,
-		"tails: a 0 B, c 0 B, b 4 KiB (a and c have none)");
 	ck_assert_str_eq(t->cells[2 * t->ncols].u.s,
+		"tails: a 0 B, c 0 B, b 4 KiB (a and c have none)");
+	ck_assert_str_eq(t->cells[1 * t->ncols].u.s,
 		"lat: a 10 ns, c 20 ns, b 1 us (b 100x a)");
-	/* at most @max findings */
-	t = report_headline(hs, "two", NULL, b, NULL, 2);
-	ck_assert_uint_eq(t->nrows, 2);
-	ck_assert_str_eq(t->cells[1].u.s, "tails");
-	ck_assert_str_eq(t->cells[t->ncols + 1].u.s, "lat");
+	/* at most @max findings, and one "has none" at most */
+	report_bars_category(b, "cached", "objects", 0, (const double[]){ 0, 0, 7 }, 3);
+	t = report_headline(hs, "two", NULL, b, NULL, 3);
+	ck_assert_uint_eq(t->nrows, 3);
+	ck_assert_str_eq(t->cells[1].u.s, "lat");
+	ck_assert_str_eq(t->cells[t->ncols + 1].u.s, "tails");
+	ck_assert_str_eq(t->cells[2 * t->ncols + 1].u.s, "pages");
 	/* renderings: JSON marks it, text lists the sentences */
 	json = render_ok(r, REPORT_FMT_JSON, NULL, REPORT_MAP_OWNER);
 	ck_assert_ptr_nonnull(strstr(json, "\"role\": \"headline\""));
@@ -2075,7 +2080,7 @@ START_TEST(test_headline_agree)
 	report_bars_series(b, "a");
 	report_bars_series(b, "b");
 	report_bars_category(b, "x", "", 0, (const double[]){ 7, 7 }, 2);
-	t = report_headline(s, "findings", NULL, b, "x", 4);
+	t = report_headline(s, "findings", NULL, b, (const char *const[]){ "x", NULL }, 4);
 	ck_assert_uint_eq(t->nrows, 1);
 	ck_assert(t->cells[1].missing);
 	ck_assert_ptr_nonnull(strstr(t->cells[0].u.s, "agree"));
