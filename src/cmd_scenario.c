@@ -456,6 +456,123 @@ const char *cmd_bundled_summary(const struct lsim_embedded *m, char *buf,
 
 /* ---- Running a scenario (lua.c's pmain/docall/msghandler) ---- */
 
+/*
+ * A traceback of the frames that help.  The message already names the
+ * line where the error was raised ("FILE:LINE: ..."), and the frames above
+ * that one are the machinery that raised it -- error(), the method that
+ * refused its argument, an embedded module checking on the script's behalf
+ * -- so the traceback starts at the frame the message names and keeps Lua
+ * frames only: C frames (pcall, the CLI's own call of the chunk, the
+ * "[C]: in ?" at the bottom) say nothing a scenario's author can act on.
+ * A traceback whose one frame is the line the message names says nothing
+ * either, and is left out.  A deep stack (a runaway recursion) shows its
+ * first and last frames, as luaL_traceback does.
+ */
+#define CMD_TB_HEAD	12	/* levels looked at from the top ... */
+#define CMD_TB_TAIL	10	/* ... and from the bottom of a deeper stack */
+
+/* the number of the last level of @L's stack (luaL_traceback's search) */
+static int cmd_tb_last_level(lua_State *L)
+{
+	lua_Debug ar;
+	int li = 1, le = 1;
+
+	/* lua_getstack() walks the stack from the top: find a bound by doubling */
+	while (lua_getstack(L, le, &ar)) {
+		li = le;
+		le *= 2;
+	}
+	while (li < le) {
+		int m = (li + le) / 2;
+
+		if (lua_getstack(L, m, &ar))
+			li = m + 1;
+		else
+			le = m;
+	}
+	return le - 1;
+}
+
+/* "local 'f'", "main chunk", "function <file:12>" */
+static void cmd_tb_funcname(luaL_Buffer *b, const lua_Debug *ar)
+{
+	char buf[LUA_IDSIZE + 64];
+
+	if (*ar->namewhat && strcmp(ar->namewhat, "global") == 0)
+		snprintf(buf, sizeof buf, "function '%s'", ar->name);
+	else if (*ar->namewhat)
+		snprintf(buf, sizeof buf, "%s '%s'", ar->namewhat, ar->name);
+	else if (*ar->what == 'm')
+		snprintf(buf, sizeof buf, "main chunk");
+	else
+		snprintf(buf, sizeof buf, "function <%s:%d>", ar->short_src,
+			 ar->linedefined);
+	luaL_addstring(b, buf);
+}
+
+/* does @msg start with the "FILE:LINE:" of frame @ar? */
+static bool cmd_tb_names(const char *msg, const lua_Debug *ar)
+{
+	char where[LUA_IDSIZE + 24];
+	int n;
+
+	if (ar->currentline <= 0)
+		return false;
+	n = snprintf(where, sizeof where, "%s:%d:", ar->short_src, ar->currentline);
+	return n > 0 && strncmp(msg, where, (size_t)n) == 0;
+}
+
+static void cmd_traceback(lua_State *L, const char *msg)
+{
+	int last = cmd_tb_last_level(L), start = 1, shown = 0;
+	bool named_only = false;	/* the one frame shown is the message's */
+	luaL_Buffer b;
+	lua_Debug ar;
+
+	/* the frame the message names (looked for among the top levels) */
+	for (int level = 1; level <= last && level <= CMD_TB_HEAD; level++)
+		if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar) &&
+		    cmd_tb_names(msg, &ar)) {
+			start = level;
+			break;
+		}
+	luaL_buffinit(L, &b);
+	luaL_addstring(&b, msg);
+	luaL_addstring(&b, "\nstack traceback:");
+	for (int level = start; level <= last; level++) {
+		if (level == CMD_TB_HEAD + 1 && last > CMD_TB_HEAD + CMD_TB_TAIL) {
+			char skip[64];
+
+			snprintf(skip, sizeof skip, "\n\t...\t(skipping %d levels)",
+				 last - CMD_TB_TAIL - CMD_TB_HEAD);
+			luaL_addstring(&b, skip);
+			level = last - CMD_TB_TAIL + 1;
+		}
+		if (!lua_getstack(L, level, &ar) || !lua_getinfo(L, "Slnt", &ar) ||
+		    *ar.what == 'C')
+			continue;
+		if (ar.currentline > 0) {
+			char where[LUA_IDSIZE + 32];
+
+			snprintf(where, sizeof where, "\n\t%s:%d: in ", ar.short_src,
+				 ar.currentline);
+			luaL_addstring(&b, where);
+		} else {
+			luaL_addstring(&b, "\n\t");
+			luaL_addstring(&b, ar.short_src);
+			luaL_addstring(&b, ": in ");
+		}
+		cmd_tb_funcname(&b, &ar);
+		if (ar.istailcall)
+			luaL_addstring(&b, "\n\t(...tail calls...)");
+		named_only = shown == 0 && cmd_tb_names(msg, &ar) && !ar.istailcall;
+		shown++;
+	}
+	luaL_pushresult(&b);
+	if (shown == 0 || (shown == 1 && named_only))
+		lua_pushstring(L, msg);		/* nothing the message does not say */
+}
+
 static int cmd_msghandler(lua_State *L)
 {
 	const char *msg = lua_tostring(L, 1);
@@ -467,7 +584,7 @@ static int cmd_msghandler(lua_State *L)
 		msg = lua_pushfstring(L, "(error object is a %s value)",
 				      luaL_typename(L, 1));
 	}
-	luaL_traceback(L, L, msg, 1);
+	cmd_traceback(L, msg);
 	return 1;
 }
 

@@ -23,6 +23,10 @@ expect_grep() { # file, pattern, description
 	if grep -q -- "$2" "$1"; then pass "$3"; else
 		fail "$3: no '$2' in:"; cat "$1"; fi
 }
+expect_nogrep() { # file, pattern, description
+	if grep -q -- "$2" "$1"; then fail "$3: '$2' in:"; cat "$1"; else
+		pass "$3"; fi
+}
 
 cd "$srcdir"
 
@@ -43,6 +47,30 @@ expect_grep "$tmp/err" "tests/lua/syntax_error.lua:4:" "syntax error names FILE:
 expect_exit 1 "runtime error" "$km" run tests/lua/runtime_error.lua
 expect_grep "$tmp/err" "tests/lua/runtime_error.lua:4:" "runtime error names FILE:LINE"
 expect_grep "$tmp/err" "stack traceback" "runtime error has a traceback"
+# only frames that help: the function and its caller, no C frames (error,
+# the method that raised, the "[C]: in ?" of the chunk's caller)
+expect_grep "$tmp/err" "^	tests/lua/runtime_error.lua:4: in local 'go'$" "the traceback names the function"
+expect_grep "$tmp/err" "^	tests/lua/runtime_error.lua:5: in main chunk$" "... and its caller"
+expect_nogrep "$tmp/err" "\[C\]" "no C frame in the traceback"
+# an error raised on the main chunk's own line: the message says it all
+printf 'local km = require "kmemsim"\nkm.new{ rams = "64M" }\n' >"$tmp/typo.lua"
+expect_exit 1 "an option typo" "$km" run "$tmp/typo.lua"
+expect_grep "$tmp/err" "typo.lua:2: unknown option 'rams' (did you mean 'ram'?)" "the typo names its line"
+expect_nogrep "$tmp/err" "stack traceback" "a one-frame traceback is left out"
+expect_nogrep "$tmp/err" "in ?" "no empty '[C]: in ?' frame"
+# one raised from an embedded module on the script's behalf: its frames are
+# the machinery, the script's line is where to look
+printf 'local km = require "kmemsim"\nlocal wl = require "kmemsim.workload"\nlocal function mk() local p = wl.steady{ opss = 1 }; return p end\nmk()\n' >"$tmp/wl.lua"
+expect_exit 1 "a phase typo" "$km" run "$tmp/wl.lua"
+expect_grep "$tmp/err" "wl.lua:3: wl.steady: unknown option 'opss' (did you mean 'ops'?)" "the phase typo names the script's line"
+expect_grep "$tmp/err" "^	.*wl.lua:4: in main chunk$" "the caller is shown"
+expect_nogrep "$tmp/err" "lua/kmemsim/workload.lua" "the module's own frames are not"
+# a runaway recursion: the first and the last frames, the rest counted
+printf 'local function f(n) return 1 + f(n + 1) end\nf(1)\n' >"$tmp/deep.lua"
+expect_exit 1 "a runaway recursion" "$km" run "$tmp/deep.lua"
+expect_grep "$tmp/err" "(skipping [0-9]* levels)" "a deep stack is cut"
+if [ "$(grep -c "deep.lua:1: in " "$tmp/err")" -le 30 ]; then pass "a deep stack shows a few frames"
+else fail "a deep stack shows $(grep -c "deep.lua:1: in " "$tmp/err") frames"; fi
 expect_exit 1 "missing file" "$km" run tests/lua/no-such-file.lua
 expect_grep "$tmp/err" "no-such-file.lua" "missing file is named"
 expect_exit 1 "runaway script" "$km" run --max-steps=1000000 tests/lua/runaway.lua
