@@ -278,6 +278,104 @@ static int cmd_read_stdin(struct cmd_opts *o)
 	}
 }
 
+/*
+ * --block PATH is checked before the scenario runs: a typo must not cost a
+ * whole run.  A path is "section/block", or "label/section/block" for one
+ * run of several (run: sim1, sim2, ... when the script made several
+ * simulators; compare: a policy).  The sections a report can have are
+ * fixed (these lists; tests/cli.sh checks them against real reports); the
+ * blocks of a section depend on what the run did (a series per zone, a
+ * zoomed map only where it helps), so the block itself is looked up when
+ * the report is written, whose message then lists the blocks there are.
+ */
+static const char *const cmd_run_sections[] = {
+	"summary", "run", "memory", "gfp", "slab", "latency", "timeline",
+	"vmstat", "bugs", "kernel-log", NULL
+};
+static const char *const cmd_compare_sections[] = {
+	"headline", "compare", "aliases", "lesson", "overtime", NULL
+};
+static const char *const cmd_compare_run_sections[] = {	/* a policy's run */
+	"summary", "run", "memory", "gfp", "slab", "latency", "timeline",
+	"vmstat", "bugs", "kernel-log", "error", "output", NULL
+};
+
+/* "memory, gfp, ..." of @list into @buf */
+static const char *cmd_join(char *buf, size_t len, const char *const *list)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; list[i] && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "", list[i]);
+	return buf;
+}
+
+static int cmd_check_block(const struct cmd *cmd, const struct cmd_opts *o)
+{
+	const char *p = o->block, *seg[4];
+	size_t len[4], nseg = 0;
+	const char *const *sections;
+	char sec[64], list[512];
+	const char *hint;
+
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+		if (nseg == 4)
+			break;
+		seg[nseg] = p;
+		len[nseg++] = n;
+		if (!slash)
+			break;
+		p = slash + 1;
+	}
+	for (size_t i = 0; i < nseg; i++)
+		if (!len[i])
+			nseg = 0;
+	if (nseg < 2 || nseg > 3)
+		return cmd_error(cmd, "--block needs a path SECTION/BLOCK (e.g. memory/map; "
+				 "LABEL/SECTION/BLOCK for one run of several), got '%s'",
+				 o->block);
+	if (nseg == 3) {
+		size_t i = 0;
+
+		if (o->kind == CMD_COMPARE) {
+			while (i < o->nr_policies && (strlen(o->policies[i]) != len[0] ||
+			       strncmp(o->policies[i], seg[0], len[0]) != 0))
+				i++;
+			if (i == o->nr_policies)
+				return cmd_error(cmd, "--block %s: '%.*s' is none of the policies "
+						 "compared (%s)", o->block, (int)len[0], seg[0],
+						 cmd_join(list, sizeof list, o->policies));
+		} else {
+			i = 3;		/* "sim" and at least one digit, all digits */
+			while (i < len[0] && seg[0][i] >= '0' && seg[0][i] <= '9')
+				i++;
+			if (len[0] < 4 || strncmp(seg[0], "sim", 3) != 0 || i != len[0])
+				return cmd_error(cmd, "--block %s: '%.*s' names no run: a run of "
+						 "several simulators has one per simulator, sim1, "
+						 "sim2, ...", o->block, (int)len[0], seg[0]);
+		}
+	}
+	if (o->kind == CMD_RUN)
+		sections = cmd_run_sections;
+	else
+		sections = nseg == 3 ? cmd_compare_run_sections : cmd_compare_sections;
+	snprintf(sec, sizeof sec, "%.*s", (int)len[nseg - 2], seg[nseg - 2]);
+	for (size_t i = 0; sections[i]; i++)
+		if (strcmp(sec, sections[i]) == 0)
+			return 0;
+	hint = sim_suggest(sec, sections, SIZE_MAX);
+	return cmd_error(cmd, "--block %s: no section '%s' in %s%s%s%s; sections: %s",
+			 o->block, sec, o->kind == CMD_RUN ? "a run's report" :
+			 nseg == 3 ? "a policy's run" : "a comparison (a policy's run: "
+			 "POLICY/SECTION/BLOCK)",
+			 hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "",
+			 cmd_join(list, sizeof list, sections));
+}
+
 int cmd_parse(const struct cmd *cmd, int argc, char **argv, enum cmd_kind kind,
 	      struct cmd_opts *o)
 {
@@ -321,6 +419,12 @@ int cmd_parse(const struct cmd *cmd, int argc, char **argv, enum cmd_kind kind,
 		o->format_set = cmd_format_of(o->output, &o->format);
 	if (o->format == REPORT_FMT_SVG && !o->block)
 		return cmd_error(cmd, "an SVG is one chart: --block PATH names it");
+	if (o->block) {
+		int rc = cmd_check_block(cmd, o);
+
+		if (rc)
+			return rc;
+	}
 	/* no FILE: the default; a name that is no file: a bundled scenario */
 	if (!o->file)
 		o->bundled = cmd_bundled_scenario("default");
@@ -655,6 +759,52 @@ bool cmd_run_scenario(const struct cmd_opts *o, struct lsim_runtime *rt,
 
 /* ---- Output ---- */
 
+/* the blocks a report has, for a --block that names none of them */
+struct cmd_blocks {
+	const char *want;		/* the path asked for */
+	size_t sec_len;			/* ... its "LABEL/SECTION/" prefix */
+	char *paths[256];		/* of that section, or all if none is */
+	size_t n, nsec;
+	bool failed;
+};
+
+static void cmd_blocks_add(void *ud, const char *path,
+			   enum report_block_type type)
+{
+	struct cmd_blocks *b = ud;
+
+	(void)type;
+	if (b->n == ARRAY_SIZE(b->paths))
+		return;
+	if (!(b->paths[b->n] = strdup(path))) {
+		b->failed = true;
+		return;
+	}
+	if (strncmp(path, b->want, b->sec_len) == 0)
+		b->nsec++;
+	b->n++;
+}
+
+static void cmd_no_block(const struct report *r, const char *block)
+{
+	struct cmd_blocks b = { .want = block };
+	const char *slash = strrchr(block, '/');
+	const char *hint;
+
+	b.sec_len = slash ? (size_t)(slash - block) + 1 : 0;
+	report_foreach_block(r, cmd_blocks_add, &b);
+	hint = sim_suggest(block, (const char *const *)b.paths, b.n);
+	fprintf(stderr, "kmemsim: the report has no block '%s'%s%s%s; %s:", block,
+		hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "",
+		b.nsec ? "its section has" : "it has");
+	for (size_t i = 0; i < b.n; i++) {
+		if (!b.nsec || strncmp(b.paths[i], block, b.sec_len) == 0)
+			fprintf(stderr, " %s", b.paths[i]);
+		free(b.paths[i]);
+	}
+	fputc('\n', stderr);
+}
+
 bool cmd_write_report(const struct report *r, enum report_format fmt,
 		      const char *block, const char *path)
 {
@@ -664,6 +814,11 @@ bool cmd_write_report(const struct report *r, enum report_format fmt,
 	int rc;
 
 	rc = report_render_buf(r, fmt, &ro, &buf);
+	if (rc == SIM_ENOENT && block) {
+		cmd_no_block(r, block);
+		report_buf_release(&buf);
+		return false;
+	}
 	if (rc != SIM_OK || buf.failed) {
 		fprintf(stderr, "kmemsim: cannot render the report: %s%s%s\n",
 			sim_strerror(rc ? rc : SIM_ENOHOSTMEM),

@@ -76,6 +76,53 @@ expect_grep "$tmp/err" "no-such-file.lua" "missing file is named"
 expect_exit 1 "runaway script" "$km" run --max-steps=1000000 tests/lua/runaway.lua
 expect_grep "$tmp/err" "max-steps" "runaway script names --max-steps"
 
+# --block is checked before the scenario runs: a typo costs no run
+printf 'require("kmemsim").new{ ram = "32M" }\nprint("the scenario ran")\n' >"$tmp/ran.lua"
+expect_exit 2 "--block without a section" "$km" run "$tmp/ran.lua" --block nosuch
+expect_grep "$tmp/err" "needs a path SECTION/BLOCK (e.g. memory/map" "a path is asked for"
+expect_nogrep "$tmp/out" "the scenario ran" "before the scenario ran"
+expect_exit 2 "--block with a misspelt section" "$km" run "$tmp/ran.lua" --block memry/map
+expect_grep "$tmp/err" "no section 'memry' in a run's report (did you mean 'memory'?); sections: summary" "the section is named, with a suggestion"
+expect_nogrep "$tmp/out" "the scenario ran" "before the scenario ran"
+expect_exit 2 "--block with a run label that is none" "$km" run "$tmp/ran.lua" --block simx/memory/map
+expect_exit 2 "compare --block of a policy not compared" "$km" compare "$tmp/ran.lua" --policies slab,slub --block slob/memory/map
+expect_grep "$tmp/err" "'slob' is none of the policies compared (slab, slub)" "the policies are listed"
+# a block a section lacks is known only after the run: the report is then
+# not written, and the message lists what there is
+expect_exit 1 "--block of a block the report lacks" "$km" run "$tmp/ran.lua" --block memory/mapp
+expect_grep "$tmp/err" "the report has no block 'memory/mapp' (did you mean 'memory/map'?); its section has: .* memory/map " "the blocks of the section are listed"
+# every section real reports have passes the check (the lists in
+# cmd_scenario.c keep up with the report builders): a report lists its
+# blocks when asked for one of a run it does not have
+cat >"$tmp/bugs.lua" <<'LUA'
+local km = require "kmemsim"
+local a = km.new{ ram = "32M" }
+a:kfree(0xffff888000000040)
+if km.params.two then km.new{ ram = "32M" }:kfree(0xffff888000000040) end
+print("lesson")
+if km.policy == "slob" then error("slob fails here") end
+LUA
+printf 'error("stopped")\n' >"$tmp/stop.lua"
+sections_of() { # command, block asked for, args...: the sections the report has
+	c=$1; b=$2; shift 2
+	"$km" "$c" "$tmp/bugs.lua" --block "$b" "$@" >/dev/null 2>"$tmp/blocks"
+	sed -n 's/.* it has: //p' "$tmp/blocks" | tr ' ' '\n' | sed 's,/[^/]*$,,' | sort -u
+}
+{
+	sections_of run sim1/summary/none | sed 's/^/run /'
+	sections_of run sim7/summary/none --set two=1 | sed 's/^/run /'
+	sections_of compare slab/error/none | sed 's/^/compare /'
+} >"$tmp/sections"
+for want in "run bugs" "run kernel-log" "run memory" "run sim2/bugs" "compare lesson" "compare slob/error" "compare slab/bugs"; do
+	expect_grep "$tmp/sections" "^$want$" "the reports have $want"
+done
+while read -r c sec; do
+	"$km" "$c" "$tmp/stop.lua" --block "$sec/x" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q "stopped" "$tmp/err"; then pass "$c --block $sec/...: accepted"
+	else fail "$c --block $sec/...: refused (exit $rc)"; cat "$tmp/err"; fi
+done <"$tmp/sections"
+
 # the sandbox
 echo 'print(os == nil, io == nil, debug == nil)' >"$tmp/s.lua"
 expect_exit 0 "sandboxed run" "$km" run "$tmp/s.lua"

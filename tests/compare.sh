@@ -145,7 +145,8 @@ expect_exit 2 "svg needs a block" "$km" run --format svg
 expect_exit 2 "bad --sample" "$km" run --sample 10parsecs
 expect_exit 1 "missing scenario" "$km" compare tests/no-such-file.lua
 expect_exit 1 "unwritable -o" "$km" compare tests/golden/compare-mix.lua -o "$tmp/no/such/dir/x.json"
-expect_exit 1 "no such block" "$km" run "$tmp/talk.lua" --block nope/nothing
+expect_exit 2 "no such section: refused before the run" "$km" run "$tmp/talk.lua" --block nope/nothing
+expect_exit 1 "no such block: known after the run" "$km" run "$tmp/talk.lua" --block memory/nothing
 
 # ---- sampling only reads: the same run with and without it ----
 cat >"$tmp/state.lua" <<'LUA'
