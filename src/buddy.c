@@ -181,10 +181,58 @@ static bool buddy_merge_likely(const struct pgalloc_state *pg,
 	return buddy_find(pg, z, higher, order + 1) != SIM_PFN_NONE;
 }
 
+/*
+ * --explain: what a free did.  "the order-0 block at pfn 0x100004 merges
+ * with its free buddy 0x100005 (order 0), then 0x100006 (order 1): an
+ * order-2 block at pfn 0x100004"; or, with no merge, why not (the buddy is
+ * in use, split, or outside the zone).  A block queued at the tail of its
+ * list (buddy_merge_likely) says so: the next allocation will not take it.
+ */
+static void buddy_note_free(struct sim *sim, const struct zone *z, pfn_t pfn,
+			    unsigned order, const pfn_t *merged, unsigned nr,
+			    pfn_t to_pfn, unsigned to_order, bool tail)
+{
+	char list[SIM_NR_ORDERS * 40] = "";
+	size_t used = 0;
+
+	if (!nr) {
+		pfn_t b = pfn ^ ((pfn_t)1 << order);
+
+		if (order >= SIM_MAX_ORDER)
+			SIM_NOTE(sim, "buddy: the order-%u block at pfn 0x%llx goes to the order-%u free list (the largest order: no merging)",
+				 order, (unsigned long long)pfn, order);
+		else if (!zone_spans_pfn(z, b))
+			SIM_NOTE(sim, "buddy: the order-%u block at pfn 0x%llx goes to the order-%u free list (its buddy 0x%llx is outside zone %s)",
+				 order, (unsigned long long)pfn, order,
+				 (unsigned long long)b, z->name);
+		else
+			SIM_NOTE(sim, "buddy: the order-%u block at pfn 0x%llx goes to the order-%u free list%s (its buddy 0x%llx is not a free order-%u block)",
+				 order, (unsigned long long)pfn, order,
+				 tail ? ", at the tail" : "", (unsigned long long)b, order);
+		return;
+	}
+	for (unsigned i = 0; i < nr && used < sizeof list; i++) {
+		int n = snprintf(list + used, sizeof list - used, "%s0x%llx (order %u)",
+				 i == 0 ? "" : i + 1 == nr ? " and " : ", ",
+				 (unsigned long long)merged[i], order + i);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	SIM_NOTE(sim, "buddy: the order-%u block at pfn 0x%llx merges with its free %s %s: an order-%u block at pfn 0x%llx%s",
+		 order, (unsigned long long)pfn, nr > 1 ? "buddies" : "buddy", list,
+		 to_order, (unsigned long long)to_pfn,
+		 tail ? ", at the tail of its free list (its own buddy is free: a merge is likely)" : "");
+}
+
 void buddy_free_one_page(struct sim *sim, struct zone *z, pfn_t pfn,
 			 unsigned order, int mt, unsigned fpi)
 {
 	struct pgalloc_state *pg = sim->pg;
+	pfn_t merged[SIM_NR_ORDERS];	/* the buddies absorbed, for --explain */
+	unsigned nr_merged = 0, first_order = order;
+	pfn_t first_pfn = pfn;
 	bool tail;
 
 	SIM_ASSERT((pfn & (((pfn_t)1 << order) - 1)) == 0);
@@ -205,6 +253,7 @@ void buddy_free_one_page(struct sim *sim, struct zone *z, pfn_t pfn,
 		buddy_del_from_free_list(sim, z, b, order, buddy_mt);
 		if (buddy_mt != mt)	/* sub-blocks must land on mt's lists */
 			buddy_change_pageblock_range(pg, b, order, mt);
+		merged[nr_merged++] = b;
 		pfn &= b;
 		order++;
 		sim_charge(sim, COST_BUDDY_MERGE);
@@ -214,6 +263,9 @@ void buddy_free_one_page(struct sim *sim, struct zone *z, pfn_t pfn,
 		tail = true;
 	else
 		tail = buddy_merge_likely(pg, z, pfn, order);
+	if (unlikely(sim_listening(sim)))
+		buddy_note_free(sim, z, first_pfn, first_order, merged, nr_merged,
+				pfn, order, tail);
 	buddy_add_to_free_list(sim, z, pfn, order, mt, tail);
 }
 

@@ -1802,9 +1802,34 @@ fail:
 #endif
 
 /* what an allocation does besides the books: checks, TRACE, events */
-static slab_cold void slab_alloc_extras(struct sim *sim, struct kmem_cache *s,
-					struct slab *slab, sim_addr_t a, size_t req)
+/*
+ * --explain: the fast paths narrate nothing themselves (they stay free of
+ * calls); the common layer says where the object came from or went.
+ */
+static slab_cold void slab_note_fastpath(struct sim *sim,
+					 const struct kmem_cache *s, bool alloc)
 {
+	const char *policy = sim->slab->ops->name;
+	unsigned cpu = sim->cur_cpu;
+
+	if (strcmp(policy, "slub") == 0)
+		SIM_NOTE(sim, alloc ?
+			 "fast path: the first object on CPU %u's freelist (its slab of %s)" :
+			 "fast path: the object's slab is CPU %u's slab of %s: onto its freelist",
+			 cpu, s ? s->name : "?");
+	else if (strcmp(policy, "slab") == 0)
+		SIM_NOTE(sim, alloc ?
+			 "fast path: the newest object in CPU %u's array cache of %s" :
+			 "fast path: into CPU %u's array cache of %s",
+			 cpu, s ? s->name : "?");
+}
+
+static slab_cold void slab_alloc_extras(struct sim *sim, struct kmem_cache *s,
+					struct slab *slab, sim_addr_t a, size_t req,
+					int path)
+{
+	if (path == SLAB_PATH_FAST && sim->sinks)
+		slab_note_fastpath(sim, s, true);
 	if (sim->slab->nr_damage && s) {
 		/*
 		 * Poison and the free pointer are checked at every allocation
@@ -1863,7 +1888,7 @@ static slab_hot void slab_record_alloc(struct sim *sim, struct kmem_cache *s,
 	sim->stats.slab_alloc++;
 	if (unlikely(sim->slab->nr_damage || sim->sinks ||
 		     (s && (s->flags & SLAB_TRACE))))
-		slab_alloc_extras(sim, s, slab, a, req);
+		slab_alloc_extras(sim, s, slab, a, req, ref->path);
 }
 
 static slab_hot sim_addr_t slab_alloc(struct sim *sim, struct kmem_cache *s,
@@ -1949,6 +1974,8 @@ static slab_hot int slab_free_commit(struct sim *sim, struct kmem_cache *s,
 	if (likely(s != NULL)) {
 		path = ops->free(sim, s, obj, ref);
 		s->acct.fastpath_frees += path == SLAB_PATH_FAST;
+		if (unlikely(sim->sinks) && path == SLAB_PATH_FAST)
+			slab_note_fastpath(sim, s, false);
 	} else {
 		ops->kfree(sim, obj, ref);
 	}

@@ -1405,6 +1405,57 @@ static void free_to_partial_list(struct sim *sim, struct kmem_cache *s,
 	}
 }
 
+/* the CPU whose cpu slab @slab is, or -1 (--explain only: a walk) */
+static int slub_frozen_owner(const struct sim *sim, const struct slub_cache *sc,
+			     const struct slab *slab)
+{
+	for (unsigned cpu = 0; cpu < sim_nr_cpus(sim); cpu++)
+		if (sc->cpu[cpu].slab == slab)
+			return (int)cpu;
+	return -1;
+}
+
+/*
+ * --explain: where a slow-path free left the object and its slab, in the
+ * terms of the lists (the decision is slab_free_slow()'s, this only
+ * describes the state it produced).
+ */
+static void slub_note_free(struct sim *sim, struct kmem_cache *s,
+			   struct slab *slab, bool was_frozen, bool was_full)
+{
+	const struct slub_cache *sc = slub_cache(s);
+	const struct slub_slab *p = ss(slab);
+	const struct slub_node *n = &sc->node[slab->node];
+	unsigned long long pfn = (unsigned long long)slab->pfn;
+
+	if (was_frozen) {
+		int cpu = slub_frozen_owner(sim, sc, slab);
+
+		if (cpu >= 0)
+			SIM_NOTE(sim, "slub %s: slab at pfn %llu is CPU %d's slab (frozen), not this CPU's: the object goes on the slab's own freelist",
+				 s->name, pfn, cpu);
+		else
+			SIM_NOTE(sim, "slub %s: slab at pfn %llu is frozen: the object goes on the slab's own freelist",
+				 s->name, pfn);
+	} else if (was_full && sc->cpu_partial_on) {
+		SIM_NOTE(sim, "slub %s: slab at pfn %llu was full (on no list): with its first free object it goes to CPU %u's partial list",
+			 s->name, pfn, sim->cur_cpu);
+	} else if (was_full) {
+		SIM_NOTE(sim, "slub %s: slab at pfn %llu was full (on no list): with its first free object it goes to the tail of node %u's partial list",
+			 s->name, pfn, slab->node);
+	} else if (!p->on_partial) {
+		SIM_NOTE(sim, "slub %s: slab at pfn %llu is on a CPU's partial list: the object goes on its freelist (%u of %u objects in use)",
+			 s->name, pfn, p->inuse, p->objects);
+	} else if (!p->inuse) {
+		SIM_NOTE(sim, "slub %s: slab at pfn %llu is empty but stays on node %u's partial list (%lu partial slabs, min_partial %lu)",
+			 s->name, pfn, slab->node, (unsigned long)n->nr_partial,
+			 s->min_partial);
+	} else {
+		SIM_NOTE(sim, "slub %s: slab at pfn %llu stays on node %u's partial list (%u of %u objects in use)",
+			 s->name, pfn, slab->node, p->inuse, p->objects);
+	}
+}
+
 /* __slab_free(): the slow path of a free, one object */
 static slub_noinline void slab_free_slow(struct sim *sim, struct kmem_cache *s, unsigned cpu,
 			   struct slab *slab, uint32_t idx)
@@ -1433,6 +1484,10 @@ static slub_noinline void slab_free_slow(struct sim *sim, struct kmem_cache *s, 
 			on_node_partial = p->on_partial;
 		}
 	}
+	if (unlikely(sim_listening(sim)) &&
+	    !(n && (prior == SLUB_END || on_node_partial) && !p->inuse &&
+	      n->nr_partial >= s->min_partial))	/* slab_empty narrates that */
+		slub_note_free(sim, s, slab, was_frozen, prior == SLUB_END);
 	if (!n) {
 		if (was_frozen) {
 			stat(sc, FREE_FROZEN);
@@ -1454,6 +1509,9 @@ static slub_noinline void slab_free_slow(struct sim *sim, struct kmem_cache *s, 
 	}
 	return;
 slab_empty:
+	SIM_NOTE(sim, "slub %s: slab at pfn %llu is empty and node %u has %lu partial slabs (min_partial %lu): it goes back",
+		 s->name, (unsigned long long)slab->pfn, slab->node,
+		 (unsigned long)n->nr_partial, s->min_partial);
 	if (prior != SLUB_END) {
 		remove_partial(sim, n, slab);
 		stat(sc, FREE_REMOVE_PARTIAL);
