@@ -293,9 +293,15 @@ static unsigned long buddy_expand(struct sim *sim, struct zone *z, pfn_t pfn,
 {
 	unsigned long size = 1ul << high, added = 0;
 
-	if (high > low)
+	if (high == low + 1)
+		SIM_NOTE(sim, "buddy splits an order-%u block at pfn 0x%llx: the upper half goes to the order-%u free list",
+			 high, (unsigned long long)pfn, low);
+	else if (high > low)
 		SIM_NOTE(sim, "buddy splits an order-%u block at pfn 0x%llx: halves go to the order %u..%u free lists",
 			 high, (unsigned long long)pfn, high - 1, low);
+	else
+		SIM_NOTE(sim, "buddy: the first block of the order-%u free list, at pfn 0x%llx",
+			 low, (unsigned long long)pfn);
 	while (high > low) {
 		high--;
 		size >>= 1;

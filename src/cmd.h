@@ -61,6 +61,8 @@ enum cmd_value {
 	CMD_V_PARAM,		/* KEY=VALUE, a scenario parameter (GFP flags complete) */
 	CMD_V_SCENARIO,		/* a bundled scenario's name or a file */
 	CMD_V_COMMAND,		/* a command's name */
+	CMD_V_QUIZ_TOPIC,	/* a quiz topic (cmd_quiz_topics) */
+	CMD_V_QUIZ_FORMAT,	/* text, json (quiz) */
 };
 
 /*
@@ -255,6 +257,9 @@ void cmd_progress_end(struct cmd_progress *pg);
  */
 int cmd_record_spawn(char *const *argv, bool cmd_stdout_to_stderr, pid_t *pid,
 		     int *fd);
+
+/* the quiz topics (cmd_quiz.c), NULL-terminated, in --list order */
+extern const char *const cmd_quiz_topics[];
 
 /** cmd_parse_u64 - a non-negative decimal or 0x integer ("010" is ten) */
 int cmd_parse_u64(const char *s, uint64_t *out);

@@ -149,6 +149,14 @@ static void cpl_values(enum cmd_value kind, const char *cur, const char *val)
 	case CMD_V_COMMAND:
 		cpl_commands(cur);
 		break;
+	case CMD_V_QUIZ_TOPIC:
+		for (const char *const *t = cmd_quiz_topics; *t; t++)
+			cpl_offer(cur, pre, *t);
+		break;
+	case CMD_V_QUIZ_FORMAT:
+		cpl_offer(cur, pre, "text");
+		cpl_offer(cur, pre, "json");
+		break;
 	}
 }
 

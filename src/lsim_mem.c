@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "lsimaux.h"
@@ -236,6 +237,26 @@ static int lsim_sim_frag(lua_State *L)
 
 /* ---- Text files and counters ---- */
 
+/* sim:sysctl("vm.min_free_kbytes"): a vm sysctl as /proc/sys/vm shows it */
+static int lsim_sim_sysctl(lua_State *L)
+{
+	static const char *const names[] = {
+		"vm.min_free_kbytes", "vm.watermark_scale_factor", NULL
+	};
+	struct sim *sim = lsim_checksim(L, 1);
+	int i = luaL_checkoption(L, 2, NULL, names);
+	char path[64], *text;
+	int rc;
+
+	snprintf(path, sizeof path, "sys/vm/%s", names[i] + 3);
+	rc = sim_proc_read(sim, path, &text);
+	if (rc != SIM_OK)
+		return luaL_error(L, "%s: %s", names[i], sim_strerror(rc));
+	lua_pushinteger(L, (lua_Integer)strtoll(text, NULL, 10));
+	free(text);
+	return 1;
+}
+
 static int lsim_sim_buddyinfo(lua_State *L)
 {
 	return lsim_pushproc(L, "buddyinfo");
@@ -282,6 +303,7 @@ void lsim_open_mem_methods(lua_State *L)
 		{ "page", lsim_sim_page },
 		{ "zones", lsim_sim_zones },
 		{ "buddyinfo", lsim_sim_buddyinfo },
+		{ "sysctl", lsim_sim_sysctl },
 		{ "pagetypeinfo", lsim_sim_pagetypeinfo },
 		{ "zoneinfo", lsim_sim_zoneinfo },
 		{ "unusable_index", lsim_sim_unusable_index },

@@ -549,6 +549,16 @@ static int lslab_cache_create(lua_State *L)
 						"option 'sheaf_capacity'", 1024);
 		lua_pop(L, 1);
 	}
+	if (sim_has_sinks(sim)) {	/* --explain: the call as a module writes it */
+		char f[512];
+
+		if (o.flags)
+			sim_slab_flags_format(o.flags, f, sizeof f);
+		else
+			snprintf(f, sizeof f, "0");
+		sim_op(sim, "kmem_cache_create(\"%s\", %llu, %u, %s, %s)", name,
+		       (unsigned long long)size, o.align, f, o.ctor ? "ctor" : "NULL");
+	}
 	rc = sim_cache_create(sim, name, size, &o, &h);
 	if (rc != SIM_OK)
 		return luaL_error(L, "cache_create: %s", sim_last_reason(sim));

@@ -508,6 +508,11 @@ int sim_proc_read(const struct sim *sim, const char *name, char **text)
 		mmproc_extfrag(pg, &b, true);
 	else if (strcmp(name, "extfrag/extfrag_index") == 0)
 		mmproc_extfrag(pg, &b, false);
+	/* the vm sysctls the watermarks come from, as the kernel runs with them */
+	else if (strcmp(name, "sys/vm/min_free_kbytes") == 0)
+		mmproc_printf(&b, "%ld\n", pg->min_free_kbytes);
+	else if (strcmp(name, "sys/vm/watermark_scale_factor") == 0)
+		mmproc_printf(&b, "%u\n", pg->watermark_scale_factor);
 	else
 		return SIM_ENOENT;
 	if (!b.oom && !b.s)

@@ -505,7 +505,7 @@ static struct slab *cache_grow_begin(struct sim *sim, struct kmem_cache *s,
 	if (s->ctor)
 		slab_note_ctor(sim, s, sc->num);	/* constructed once, at slab creation */
 	sim_charge(sim, COST_SLAB_NEW + (sim_time_t)COST_SLAB_OBJ_INIT * sc->num);
-	SIM_NOTE(sim, "slab %s: new slab at pfn %llu (order %u, %u objects, colour offset %u)",
+	SIM_NOTE(sim, "slab %s: new slab at pfn 0x%llx (order %u, %u objects, colour offset %u)",
 		 s->name, (unsigned long long)slab->pfn, s->order, sc->num, offset);
 	return slab;
 }
@@ -540,7 +540,7 @@ static void slab_destroy(struct sim *sim, struct kmem_cache *s, struct slab *sla
 	sim_addr_t fl = d->fl_addr;
 
 	sim_charge(sim, COST_SLAB_DISCARD);
-	SIM_NOTE(sim, "slab %s: slab at pfn %llu freed to the page allocator",
+	SIM_NOTE(sim, "slab %s: slab at pfn 0x%llx freed to the page allocator",
 		 s->name, (unsigned long long)slab->pfn);
 	/* SLAB_TYPESAFE_BY_RCU would wait for a grace period: freed at once here */
 	slab_free_pages(sim, slab);
@@ -599,7 +599,7 @@ static void free_block(struct sim *sim, struct kmem_cache *s,
 		n->free_slabs--;
 		n->total_slabs--;
 		slab_stat_inc(sc, SLAB_STAT_FREE_LIMIT);
-		SIM_NOTE(sim, "slab %s: node %u has %lu free objects (free_limit %lu): last free slab at pfn %llu goes",
+		SIM_NOTE(sim, "slab %s: node %u has %lu free objects (free_limit %lu): last free slab at pfn 0x%llx goes",
 			 s->name, node, n->free_objects + sc->num, n->free_limit,
 			 (unsigned long long)slab->pfn);
 	}
@@ -713,7 +713,7 @@ static sim_addr_t cache_alloc_refill(struct sim *sim, struct kmem_cache *s,
 		if (!slab)
 			break;
 		sim_charge(sim, COST_SLAB_PARTIAL);
-		SIM_NOTE(sim, "slab %s: cpu%u refills from the %s slab at pfn %llu",
+		SIM_NOTE(sim, "slab %s: cpu%u refills from the %s slab at pfn 0x%llx",
 			 s->name, cpu, sd(slab)->list == SL_PARTIAL ? "partial" : "free",
 			 (unsigned long long)slab->pfn);
 		batchcount = alloc_block(sc, ac, slab, batchcount);
@@ -1221,6 +1221,23 @@ done:
 	sc->colour = left / sc->colour_off;
 	s->order = order;
 	s->objects = num;
+	if (unlikely(sim_listening(sim))) {
+		static const char *const where[] = {
+			[MGMT_ON_SLAB] = "at the end of the slab (on-slab)",
+			[MGMT_OFF_SLAB] = "in a kmalloc buffer (off-slab)",
+			[MGMT_OBJFREELIST] = "inside a free object (objfreelist)",
+		};
+
+		SIM_NOTE((struct sim *)sim, "slab %s: %u-byte objects (aligned to %u), the freelist index array %s",
+			 s->name, size, s->align, where[sc->mgmt]);
+		SIM_NOTE((struct sim *)sim, "slab %s: order %u (%s): %u object%s, %u bytes left over: %u colour%s of %u bytes",
+			 s->name, order,
+			 s->flags & SLAB_RECLAIM_ACCOUNT ? "the first that fits: SLAB_RECLAIM_ACCOUNT" :
+			 order >= slab_global(sim)->slab_max_order ? "slab_max_order" :
+			 "at most 1/8 of the slab left over",
+			 num, num == 1 ? "" : "s", left, sc->colour,
+			 sc->colour == 1 ? "" : "s", sc->colour_off);
+	}
 	return true;
 }
 

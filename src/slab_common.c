@@ -2537,6 +2537,7 @@ sim_addr_t kmalloc(struct sim *sim, size_t size, gfp_t gfp)
 	}
 	if (unlikely(!size)) {
 		sim->stats.kmalloc++;
+		SIM_NOTE(sim, "size 0: ZERO_SIZE_PTR (16), no memory at all (any access faults)");
 		return SIM_ZERO_SIZE_PTR;
 	}
 	a = kmalloc_noprof(sim, size, gfp);

@@ -819,7 +819,7 @@ static struct slab *slob_new_page(struct sim *sim, struct slob_state *st,
 	st->nr_pages++;
 	st->stat[SLOB_PAGE_NEW]++;
 	sim_charge(sim, COST_SLAB_NEW);
-	SIM_NOTE(sim, "slob: new page at pfn %llu added at the head of the %s list",
+	SIM_NOTE(sim, "slob: new page at pfn 0x%llx added at the head of the %s list",
 		 (unsigned long long)slab->pfn, slob_list_names[l]);
 	return slab;
 }
@@ -1106,7 +1106,7 @@ static int32_t slob_alloc(struct sim *sim, size_t size, gfp_t gfp,
 			slob_idx_sync(st, slab);
 		}
 	}
-	SIM_NOTE(sim, "slob: %zu bytes (%u units) at offset %d of pfn %llu, %u units left there",
+	SIM_NOTE(sim, "slob: %zu bytes (%u units) at offset %d of pfn 0x%llx, %u units left there",
 		 size, units, b * (int)SLOB_UNIT, (unsigned long long)slab->pfn,
 		 (unsigned)sp(slab)->units);
 	*slabp = slab;
@@ -1129,7 +1129,7 @@ static void slob_free_page(struct sim *sim, struct slob_state *st, struct slab *
 	st->nr_pages--;
 	st->stat[SLOB_PAGE_FREE]++;
 	sim_charge(sim, COST_SLAB_DISCARD);
-	SIM_NOTE(sim, "slob: page at pfn %llu is free again, back to the page allocator",
+	SIM_NOTE(sim, "slob: page at pfn 0x%llx is free again, back to the page allocator",
 		 (unsigned long long)slab->pfn);
 	slab_free_pages(sim, slab);
 }
@@ -1165,7 +1165,7 @@ static void slob_free(struct sim *sim, struct slab *slab, unsigned b,
 		st->nr_full--;
 		slob_list_add(st, slab, l);
 		st->stat[SLOB_FULL_TO_LIST]++;
-		SIM_NOTE(sim, "slob: full page at pfn %llu gets %u units back, head of the %s list",
+		SIM_NOTE(sim, "slob: full page at pfn 0x%llx gets %u units back, head of the %s list",
 			 (unsigned long long)slab->pfn, units, slob_list_names[l]);
 		return;
 	}
@@ -1348,8 +1348,11 @@ static sim_addr_t slob_kmalloc(struct sim *sim, size_t size, gfp_t gfp,
 	unsigned align = SLOB_MINALIGN;
 	int32_t b;
 
-	if (size >= SIM_PAGE_SIZE - SLOB_MINALIGN)
+	if (size >= SIM_PAGE_SIZE - SLOB_MINALIGN) {
+		SIM_NOTE(sim, "slob: %zu bytes leave no room for the %d-byte header in a page: whole pages from the page allocator",
+			 size, SLOB_MINALIGN);
 		return kmalloc_large_alloc(sim, size, gfp, ref);
+	}
 	/* power-of-two sizes are naturally aligned */
 	if (sim_is_pow2(size))
 		align = SIM_MAX((unsigned)size, align);

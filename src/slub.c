@@ -342,6 +342,36 @@ static int calculate_order(const struct sim *sim, unsigned size)
 	return -1;
 }
 
+/*
+ * --explain: the geometry calculate_sizes() arrived at, and why that
+ * order: the smallest that holds min_objects, then the first whose
+ * leftover is at most 1/16 (1/8, 1/4, 1/2) of the slab (6.18's rule; the
+ * fraction is found again here, by the same search, for the words only).
+ */
+static void slub_note_geometry(const struct sim *sim, const struct kmem_cache *s)
+{
+	unsigned size = s->size, order = s->order;
+	unsigned left = (unsigned)(((uint64_t)SIM_PAGE_SIZE << order) - (uint64_t)s->objects * size);
+	unsigned min_objects = (unsigned)sim->cfg.slub_min_objects;
+	unsigned max_order = slub_max_order(sim), min_order, fraction = 0;
+
+	if (!min_objects)
+		min_objects = 4 * (sim_fls(sim->cfg.cpus) + 1);
+	min_objects = SIM_MIN(min_objects, SIM_MAX(order_objects(max_order, size), 1u));
+	min_order = SIM_MAX(slub_min_order(sim), sim_get_order((uint64_t)min_objects * size));
+	for (unsigned f = 16; f > 1 && !fraction; f /= 2)
+		if (calc_slab_order(size, min_order, max_order, f) == order)
+			fraction = f;
+	SIM_NOTE((struct sim *)sim, "slub %s: %u-byte slots (object %u, aligned to %u), free pointer at offset %u",
+		 s->name, size, s->object_size, s->align, s->offset);
+	if (fraction && !sim_kver_before(sim, SIM_KERNEL_6_18))
+		SIM_NOTE((struct sim *)sim, "slub %s: %u objects wanted (min_objects) need order %u; order %u leaves %u bytes, at most 1/%u of the slab: %u objects per slab",
+			 s->name, min_objects, min_order, order, left, fraction, s->objects);
+	else
+		SIM_NOTE((struct sim *)sim, "slub %s: order %u: %u objects per slab, %u bytes left over",
+			 s->name, order, s->objects, left);
+}
+
 /* calculate_sizes(): the slot layout of §6.2; false if no order fits */
 static bool calculate_sizes(const struct sim *sim, struct kmem_cache *s)
 {
@@ -402,6 +432,8 @@ static bool calculate_sizes(const struct sim *sim, struct kmem_cache *s)
 	s->objects = order_objects((unsigned)order, size);
 	s->min_order = sim_get_order(size);
 	s->min_objects = order_objects(s->min_order, size);
+	if (unlikely(sim_listening(sim)) && s->objects)
+		slub_note_geometry(sim, s);
 	return s->objects != 0;
 }
 
@@ -559,7 +591,7 @@ static struct slab *new_slab(struct sim *sim, struct kmem_cache *s, gfp_t flags)
 	if (s->ctor)
 		slab_note_ctor(sim, s, objects);	/* ctor runs at slab creation */
 	sim_charge(sim, COST_SLAB_NEW + (sim_time_t)COST_SLAB_OBJ_INIT * objects);
-	SIM_NOTE(sim, "slub %s: new slab of order %u at pfn %llu (%u objects)",
+	SIM_NOTE(sim, "slub %s: new slab of order %u at pfn 0x%llx (%u objects)",
 		 s->name, order, (unsigned long long)slab->pfn, objects);
 	return slab;
 }
@@ -581,7 +613,7 @@ static void discard_slab(struct sim *sim, struct kmem_cache *s, struct slab *sla
 	n->nr_slabs--;
 	n->total_objects -= ss(slab)->objects;
 	sim_charge(sim, COST_SLAB_DISCARD);
-	SIM_NOTE(sim, "slub %s: slab at pfn %llu freed to the page allocator",
+	SIM_NOTE(sim, "slub %s: slab at pfn 0x%llx freed to the page allocator",
 		 s->name, (unsigned long long)slab->pfn);
 	slab_free_pages(sim, slab);
 }
@@ -929,14 +961,14 @@ new_slab:
 		freelist = get_freelist(slab);
 		SIM_BUG_ON(freelist == SLUB_END);
 		stat(sc, CPU_PARTIAL_ALLOC);
-		SIM_NOTE(sim, "slub %s: cpu%u takes slab at pfn %llu from its partial list",
+		SIM_NOTE(sim, "slub %s: cpu%u takes slab at pfn 0x%llx from its partial list",
 			 s->name, cpu, (unsigned long long)slab->pfn);
 		goto load_freelist;
 	}
 
 	slab = get_partial(sim, s, cpu);
 	if (slab) {
-		SIM_NOTE(sim, "slub %s: cpu%u takes slab at pfn %llu from the node partial list",
+		SIM_NOTE(sim, "slub %s: cpu%u takes slab at pfn 0x%llx from the node partial list",
 			 s->name, cpu, (unsigned long long)slab->pfn);
 		freelist = get_freelist(slab);	/* freeze_slab() */
 		SIM_BUG_ON(freelist == SLUB_END);
@@ -1432,26 +1464,26 @@ static void slub_note_free(struct sim *sim, struct kmem_cache *s,
 		int cpu = slub_frozen_owner(sim, sc, slab);
 
 		if (cpu >= 0)
-			SIM_NOTE(sim, "slub %s: slab at pfn %llu is CPU %d's slab (frozen), not this CPU's: the object goes on the slab's own freelist",
+			SIM_NOTE(sim, "slub %s: slab at pfn 0x%llx is CPU %d's slab (frozen), not this CPU's: the object goes on the slab's own freelist",
 				 s->name, pfn, cpu);
 		else
-			SIM_NOTE(sim, "slub %s: slab at pfn %llu is frozen: the object goes on the slab's own freelist",
+			SIM_NOTE(sim, "slub %s: slab at pfn 0x%llx is frozen: the object goes on the slab's own freelist",
 				 s->name, pfn);
 	} else if (was_full && sc->cpu_partial_on) {
-		SIM_NOTE(sim, "slub %s: slab at pfn %llu was full (on no list): with its first free object it goes to CPU %u's partial list",
+		SIM_NOTE(sim, "slub %s: slab at pfn 0x%llx was full (on no list): with its first free object it goes to CPU %u's partial list",
 			 s->name, pfn, sim->cur_cpu);
 	} else if (was_full) {
-		SIM_NOTE(sim, "slub %s: slab at pfn %llu was full (on no list): with its first free object it goes to the tail of node %u's partial list",
+		SIM_NOTE(sim, "slub %s: slab at pfn 0x%llx was full (on no list): with its first free object it goes to the tail of node %u's partial list",
 			 s->name, pfn, slab->node);
 	} else if (!p->on_partial) {
-		SIM_NOTE(sim, "slub %s: slab at pfn %llu is on a CPU's partial list: the object goes on its freelist (%u of %u objects in use)",
+		SIM_NOTE(sim, "slub %s: slab at pfn 0x%llx is on a CPU's partial list: the object goes on its freelist (%u of %u objects in use)",
 			 s->name, pfn, p->inuse, p->objects);
 	} else if (!p->inuse) {
-		SIM_NOTE(sim, "slub %s: slab at pfn %llu is empty but stays on node %u's partial list (%lu partial slabs, min_partial %lu)",
+		SIM_NOTE(sim, "slub %s: slab at pfn 0x%llx is empty but stays on node %u's partial list (%lu partial slabs, min_partial %lu)",
 			 s->name, pfn, slab->node, (unsigned long)n->nr_partial,
 			 s->min_partial);
 	} else {
-		SIM_NOTE(sim, "slub %s: slab at pfn %llu stays on node %u's partial list (%u of %u objects in use)",
+		SIM_NOTE(sim, "slub %s: slab at pfn 0x%llx stays on node %u's partial list (%u of %u objects in use)",
 			 s->name, pfn, slab->node, p->inuse, p->objects);
 	}
 }
@@ -1509,7 +1541,7 @@ static slub_noinline void slab_free_slow(struct sim *sim, struct kmem_cache *s, 
 	}
 	return;
 slab_empty:
-	SIM_NOTE(sim, "slub %s: slab at pfn %llu is empty and node %u has %lu partial slabs (min_partial %lu): it goes back",
+	SIM_NOTE(sim, "slub %s: slab at pfn 0x%llx is empty and node %u has %lu partial slabs (min_partial %lu): it goes back",
 		 s->name, (unsigned long long)slab->pfn, slab->node,
 		 (unsigned long)n->nr_partial, s->min_partial);
 	if (prior != SLUB_END) {
