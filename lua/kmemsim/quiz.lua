@@ -224,7 +224,12 @@ end
 local function render_text(o, prob)
   local out = {}
   local function add(s) out[#out + 1] = s end
-  add(("%s   (%s)"):format(prob.title, command_line(o)))
+  local head = ("%s   (%s)"):format(prob.title, command_line(o))
+  if utf8.len(head) > WIDTH then	-- the command on a line of its own
+    add(prob.title)
+    head = "(" .. command_line(o) .. ")"
+  end
+  add(head)
   add("")
   for _, l in ipairs(prob.text) do add(l) end
   add("")

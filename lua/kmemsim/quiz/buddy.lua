@@ -145,10 +145,10 @@ function M.generate(p)
   }
 
   local text = {
-    ("Zone Normal has %d pages, pfn %s to %s: at the start one free order-10"):format(PAGES,
+    ("Zone Normal has %d pages, pfn %s to %s: at the start one free"):format(PAGES,
       Q.hex(base), Q.hex(base + PAGES - 1)),
-    "block.  Per-CPU page lists are off and every page is movable, so each",
-    "request goes straight to the buddy lists.  The requests, in order:",
+    "order-10 block.  Per-CPU page lists are off and every page is movable, so",
+    "each request goes straight to the buddy lists.  The requests, in order:",
     "",
   }
   for i, o in ipairs(ops) do

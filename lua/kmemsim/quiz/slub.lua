@@ -179,6 +179,10 @@ function M.generate(p)
         local notes = Q.notes(narr)
         local note = (mention or notes[#notes] or "the fast path: no slab changes list"):gsub("^slub quiz: ", "")
         e.why = ("CPU %d, %s: %s"):format(o.cpu, o.op == "alloc" and "the allocations" or "the frees", note)
+        if not mention and old and old.list == st.list and old.pos ~= st.pos and st.pos then
+          -- untouched itself: another slab went in front of it on the list
+          e.why = ("%s; that puts %s at position %d"):format(e.why, e.label, st.pos)
+        end
       end
       e.state = st
     end
