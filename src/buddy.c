@@ -250,9 +250,21 @@ void buddy_free_one_page(struct sim *sim, struct zone *z, pfn_t pfn,
 					       !migratetype_is_mergeable(buddy_mt)))
 				break;
 		}
-		buddy_del_from_free_list(sim, z, b, order, buddy_mt);
-		if (buddy_mt != mt)	/* sub-blocks must land on mt's lists */
-			buddy_change_pageblock_range(pg, b, order, mt);
+		if (pg->kver < SIM_KERNEL_6_18) {
+			/*
+			 * 6.1 __free_one_page(): the buddy leaves whatever
+			 * list it is on; pageblock types stay as they are
+			 */
+			int list_mt = pg_page(pg, b)->list;
+
+			buddy_del_from_free_list(sim, z, b, order, list_mt);
+			buddy_account_freepages(z, -(1l << order), list_mt);
+			buddy_account_freepages(z, 1l << order, mt);
+		} else {
+			buddy_del_from_free_list(sim, z, b, order, buddy_mt);
+			if (buddy_mt != mt)	/* sub-blocks must land on mt's lists */
+				buddy_change_pageblock_range(pg, b, order, mt);
+		}
 		merged[nr_merged++] = b;
 		pfn &= b;
 		order++;
@@ -403,6 +415,7 @@ static bool buddy_prep_move(const struct pgalloc_state *pg, const struct zone *z
 static long buddy_move_block_free(struct sim *sim, struct zone *z, pfn_t start,
 				  int old_mt, int new_mt)
 {
+	(void)old_mt;
 	struct pgalloc_state *pg = sim->pg;
 	pfn_t end = start + pageblock_nr_pages(pg);
 	long moved = 0;
@@ -412,7 +425,9 @@ static long buddy_move_block_free(struct sim *sim, struct zone *z, pfn_t start,
 		unsigned order = pp->order;
 
 		if (pp->flags & PG_buddy) {
-			buddy_move_to_free_list(sim, z, p, order, old_mt, new_mt);
+			/* 6.18 keeps every block on its pageblock's list, so
+			 * this is old_mt; in 6.1 a stolen block may be elsewhere */
+			buddy_move_to_free_list(sim, z, p, order, pp->list, new_mt);
 			moved += 1l << order;
 		}
 		p += (pfn_t)1 << order;
@@ -535,10 +550,133 @@ static pfn_t buddy_rmqueue_steal(struct sim *sim, struct zone *z, unsigned order
 	return SIM_PFN_NONE;
 }
 
+/*
+ * 6.1 can_steal_fallback() and find_suitable_fallback(): the first
+ * fallback type with a free block of this order; *can_steal if the whole
+ * pageblock may be taken over.
+ */
+static int buddy_find_fallback_6_1(const struct pgalloc_state *pg,
+				   const struct free_area *area, unsigned order,
+				   int mt, bool *can_steal)
+{
+	if (area->nr_free == 0)
+		return -1;
+	*can_steal = false;
+	for (int i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
+		int f = fallbacks[mt][i];
+
+		if (area->list[f].head == PAGE_NIL)
+			continue;
+		*can_steal = buddy_should_try_claim(pg, order, mt);
+		return f;
+	}
+	return -1;
+}
+
+/*
+ * 6.1 steal_suitable_fallback(): a fallback block of @current_order at
+ * @pfn.  From pageblock order up the blocks become @start_mt's.  Below,
+ * the zone's watermarks are boosted and, if @whole_block, every free block
+ * of the pageblock moves to @start_mt's lists; the pageblock changes type
+ * only if at least half of it is free or alike.  The block itself always
+ * ends on @start_mt's list (single_page).
+ */
+static void buddy_steal_fallback_6_1(struct sim *sim, struct zone *z, pfn_t pfn,
+				     unsigned current_order, int start_mt,
+				     unsigned alloc_flags, bool whole_block)
+{
+	struct pgalloc_state *pg = sim->pg;
+	int old_block_type = (int)pageblock_migratetype(pg, pfn);
+	unsigned long nr_free, nr_movable, alike;
+	pfn_t start;
+
+	if (old_block_type == MIGRATE_HIGHATOMIC)
+		goto single_page;
+	if (current_order >= pageblock_order(pg)) {
+		buddy_change_pageblock_range(pg, pfn, current_order, start_mt);
+		goto single_page;
+	}
+	if (zone_boost_watermark(pg, z) && (alloc_flags & ALLOC_KSWAPD))
+		z->flags |= ZONE_BOOSTED_WATERMARK;
+	if (!whole_block ||
+	    !buddy_prep_move(pg, z, pfn, &start, &nr_free, &nr_movable) || !nr_free)
+		goto single_page;
+	/* move_freepages_block(): moved whether or not the block is claimed */
+	buddy_move_block_free(sim, z, start, old_block_type, start_mt);
+	if (start_mt == MIGRATE_MOVABLE)
+		alike = nr_movable;
+	else if (old_block_type == MIGRATE_MOVABLE)
+		alike = pageblock_nr_pages(pg) - (nr_free + nr_movable);
+	else
+		alike = 0;
+	if (nr_free + alike >= pageblock_nr_pages(pg) / 2 || pg->mobility_disabled)
+		buddy_set_pageblock_migratetype(pg, start, start_mt);
+	return;
+single_page:
+	buddy_move_to_free_list(sim, z, pfn, current_order, pg_page(pg, pfn)->list,
+				start_mt);
+}
+
+/*
+ * 6.1 __rmqueue_fallback(): the largest fallback block (down to
+ * pageblock order with ALLOC_NOFRAGMENT), or for a movable request that
+ * may not take the whole pageblock the smallest one; it is moved to the
+ * requested type's lists and __rmqueue() retries from them.
+ */
+static bool buddy_rmqueue_fallback_6_1(struct sim *sim, struct zone *z,
+				       unsigned order, int start_mt,
+				       unsigned alloc_flags)
+{
+	const struct pgalloc_state *pg = sim->pg;
+	unsigned min_order = order;
+	bool can_steal = false;
+	int co, fmt = -1;
+
+	if (alloc_flags & ALLOC_NOFRAGMENT)
+		min_order = pageblock_order(pg);
+	for (co = SIM_MAX_ORDER; co >= (int)min_order; co--) {
+		fmt = buddy_find_fallback_6_1(pg, &z->free_area[co], (unsigned)co,
+					      start_mt, &can_steal);
+		if (fmt == -1)
+			continue;
+		if (!can_steal && start_mt == MIGRATE_MOVABLE && co > (int)order)
+			goto find_smallest;
+		goto do_steal;
+	}
+	return false;
+find_smallest:
+	for (co = (int)order; co < SIM_NR_ORDERS; co++) {
+		fmt = buddy_find_fallback_6_1(pg, &z->free_area[co], (unsigned)co,
+					      start_mt, &can_steal);
+		if (fmt != -1)
+			break;
+	}
+	SIM_ASSERT(co < SIM_NR_ORDERS);
+do_steal:
+	{
+		pfn_t pfn = z->free_area[co].list[fmt].head;
+
+		buddy_steal_fallback_6_1(sim, z, pfn, (unsigned)co, start_mt,
+					 alloc_flags, can_steal);
+		buddy_trace_extfrag(sim, pfn, order, (unsigned)co, start_mt, fmt);
+	}
+	return true;
+}
+
 pfn_t buddy_rmqueue(struct sim *sim, struct zone *z, unsigned order, int mt,
 		    unsigned alloc_flags, enum rmqueue_mode *mode)
 {
 	pfn_t pfn;
+
+	if (sim->pg->kver < SIM_KERNEL_6_18) {
+		/* 6.1 __rmqueue(): smallest, else move a fallback block over
+		 * and retry (the rmqueue modes came with 6.15) */
+		do {
+			pfn = buddy_rmqueue_smallest(sim, z, order, mt);
+		} while (pfn == SIM_PFN_NONE &&
+			 buddy_rmqueue_fallback_6_1(sim, z, order, mt, alloc_flags));
+		return pfn;
+	}
 
 	switch (*mode) {
 	case RMQUEUE_NORMAL:
@@ -667,7 +805,9 @@ static int buddy_validate_list(const struct pgalloc_state *pg,
 		if (x + (1ul << order) > zone_end_pfn(z))
 			BUDDY_FAIL("zone %s: free block 0x%x order %u runs past the zone end",
 				   z->name, x, order);
-		for (pfn_t b = x; b < x + (1ul << order); b += pageblock_nr_pages(pg))
+		/* 6.18 keeps blocks on their pageblock's list; 6.1 does not */
+		for (pfn_t b = x; pg->kver >= SIM_KERNEL_6_18 &&
+		     b < x + (1ul << order); b += pageblock_nr_pages(pg))
 			if ((int)pageblock_migratetype(pg, b) != mt)
 				BUDDY_FAIL("zone %s: free block 0x%x order %u on the %s list but its pageblock is %s",
 					   z->name, x, order, buddy_migratetype_name(mt),

@@ -138,6 +138,17 @@ static void pcp_list_del(struct pgalloc_state *pg, struct zone *z,
 	p->flags = 0;
 }
 
+static int pcp_drain_migratetype(const struct pgalloc_state *pg, pfn_t pfn,
+				 unsigned pindex)
+{
+	int block_mt = (int)pageblock_migratetype(pg, pfn);
+
+	if (!pg->pcp_fixed_high || block_mt == MIGRATE_HIGHATOMIC ||
+	    pindex >= NR_LOWORDER_PCP_LISTS)
+		return block_mt;
+	return (int)(pindex % MIGRATE_PCPTYPES);
+}
+
 /* free_pcppages_bulk(): @count pages from the list tails back to buddy,
  * round-robin over the lists starting with @pindex */
 static void pcp_free_bulk(struct sim *sim, struct zone *z, int count,
@@ -170,9 +181,15 @@ static void pcp_free_bulk(struct sim *sim, struct zone *z, int count,
 			count -= nr;
 			pcp->count -= nr;
 			freed += nr;
-			/* the pageblock's type now, not the list's */
+			/*
+			 * 6.18: the pageblock's type now.  6.1: the type the
+			 * page had when it went on the list (get_pcppage_
+			 * migratetype), which is the list's, or HIGHATOMIC
+			 * for a reserve page freed onto the MOVABLE list
+			 */
 			buddy_free_one_page(sim, z, pfn, order,
-					    (int)pageblock_migratetype(pg, pfn), FPI_NONE);
+					    pcp_drain_migratetype(pg, pfn, (unsigned)i),
+					    FPI_NONE);
 			sim_charge(sim, COST_PCP_BATCH_PAGE);
 		} while (count > 0 && l->head != PAGE_NIL);
 	}
@@ -1741,6 +1758,7 @@ static int pgalloc_init_zone(struct sim *sim, struct zone *z)
 	for (unsigned o = 0; o < SIM_NR_ORDERS; o++)
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 			z->free_area[o].list[mt].head = z->free_area[o].list[mt].tail = PAGE_NIL;
+	z->unusable_reserved_ha = pg->kver < SIM_KERNEL_6_18;
 	z->pcp = sim_xcalloc(pg->nr_cpus, sizeof *z->pcp);
 	if (!z->pcp)
 		return SIM_ENOHOSTMEM;

@@ -519,9 +519,15 @@ long zone_watermark_unusable_free(const struct zone *z, unsigned order,
 {
 	long unusable = (1l << order) - 1;
 
-	/* without reserve rights, the HIGHATOMIC reserve is not ours */
+	/*
+	 * without reserve rights, the HIGHATOMIC reserve is not ours: its
+	 * free pages (6.18), or the whole reserve, used or not (6.1
+	 * __zone_watermark_unusable_free(): an over-estimate that saves a
+	 * search)
+	 */
 	if (!(alloc_flags & ALLOC_RESERVES))
-		unusable += (long)z->nr_free_highatomic;
+		unusable += z->unusable_reserved_ha ? (long)z->nr_reserved_highatomic
+						   : (long)z->nr_free_highatomic;
 	/* no CMA in kmemsim: NR_FREE_CMA_PAGES is 0 */
 	return unusable;
 }

@@ -102,6 +102,7 @@ struct zone {
 	unsigned long nr_free_pages_blocks;	/* NR_FREE_PAGES_BLOCKS */
 	unsigned long nr_free_highatomic;	/* free pages on HIGHATOMIC lists */
 	unsigned long nr_reserved_highatomic;	/* pages in HIGHATOMIC pageblocks */
+	bool unusable_reserved_ha;	/* 6.1: watermarks discount the whole HIGHATOMIC reserve */
 	unsigned flags;				/* ZONE_* */
 
 	/* per-CPU lists: NULL for an unpopulated zone, else [cpus] */

@@ -109,3 +109,28 @@ expect.eq(km.new{ kernel = "6.1" }:cache_create("m", 256, { sheaf_capacity = 32 
   0, "6.1 has no sheaves")
 expect.eq(km.new{}:cache_create("m", 256, { sheaf_capacity = 32 }):info().sheaf_capacity,
   32, "6.18 sheaves")
+
+-- ---- buddy fallback (6.1 __rmqueue_fallback/steal_suitable_fallback vs
+-- 6.15+ __rmqueue_claim/__rmqueue_steal) ----
+-- Four MOVABLE pageblocks of 512 pages; page cache fills 1800 pages, so the
+-- last block holds 264 movable pages and 248 free ones in blocks of order
+-- 7, 6, 5, 4, 3.  An unmovable page must fall back.  Claiming needs
+-- free + alike >= 256: 248 + (512 - 248 - 264) = 248, refused in both.
+-- 6.1 still moves all 248 free pages to the UNMOVABLE lists (the pageblock
+-- stays MOVABLE) and splits the smallest, order 3; 6.18 steals the order-3
+-- block alone and leaves the rest on the MOVABLE lists.
+local function freelists(s, mt)
+  return s:pagetypeinfo():match("type +" .. mt .. " +([%d ]+)\n")
+end
+for _, k in ipairs{ "6.1", "6.18" } do
+  local s = km.new{ kernel = k, cpus = 1, zones = { Normal = 2048 }, pcp = false }
+  assert(s:page_cache{ clean = 1800 })
+  expect.eq(freelists(s, "Movable"):gsub(" +", " "), "0 0 0 1 1 1 1 1 0 0 0 ", k .. " before")
+  assert(s:alloc_pages(0, "GFP_KERNEL"))
+  expect.match(s:pagetypeinfo(), "Normal +0 +4 +0 +0", k .. ": no pageblock claimed")
+  local moved = k == "6.1"
+  expect.eq(freelists(s, "Unmovable"):gsub(" +", " "),
+    moved and "1 1 1 0 1 1 1 1 0 0 0 " or "0 0 0 0 0 0 0 0 0 0 0 ", k .. " unmovable lists")
+  expect.eq(freelists(s, "Movable"):gsub(" +", " "),
+    moved and "0 0 0 0 0 0 0 0 0 0 0 " or "1 1 1 0 1 1 1 1 0 0 0 ", k .. " movable lists")
+end

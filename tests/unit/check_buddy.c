@@ -430,7 +430,10 @@ struct live {
 	unsigned cpu;
 };
 
-static void random_workload(bool pcp, unsigned ops, uint64_t seed)
+/* @kernel and @pb_order: the profile (6.1 keeps stolen blocks off their
+ * pageblock's lists, drains pcp pages by their list's type) */
+static void random_workload(bool pcp, unsigned ops, uint64_t seed,
+			    enum sim_kernel kernel, unsigned pb_order)
 {
 	struct sim_config cfg;
 	struct sim *sim;
@@ -453,6 +456,8 @@ static void random_workload(bool pcp, unsigned ops, uint64_t seed)
 	cfg.pcp = pcp;
 	cfg.seed = seed;
 	cfg.thp = true;
+	cfg.kernel = kernel;
+	cfg.pageblock_order = pb_order;
 	sim = tu_sim_cfg(&cfg);
 	/* buddy invariants under the fast path: exhaustion is a plain failure */
 	sim_set_slowpath(sim, false);
@@ -533,13 +538,20 @@ static void random_workload(bool pcp, unsigned ops, uint64_t seed)
 
 START_TEST(test_random_workload_pcp)
 {
-	random_workload(true, 30000, 11);
+	random_workload(true, 30000, 11, SIM_KERNEL_6_18, 9);
+}
+END_TEST
+
+START_TEST(test_random_workload_6_1)
+{
+	random_workload(true, 30000, 13, SIM_KERNEL_6_1, 10);
+	random_workload(false, 20000, 14, SIM_KERNEL_6_1, 9);
 }
 END_TEST
 
 START_TEST(test_random_workload_nopcp)
 {
-	random_workload(false, 30000, 12);
+	random_workload(false, 30000, 12, SIM_KERNEL_6_18, 9);
 }
 END_TEST
 
@@ -583,6 +595,7 @@ static Suite *buddy_suite(void)
 	tcase_add_test(fb, test_mobility_disabled);
 	tcase_add_test(rnd, test_random_workload_pcp);
 	tcase_add_test(rnd, test_random_workload_nopcp);
+	tcase_add_test(rnd, test_random_workload_6_1);
 	tcase_set_timeout(rnd, 120);
 	suite_add_tcase(s, order);
 	suite_add_tcase(s, fb);
