@@ -27,10 +27,12 @@ M.SEED = 0x9E3779B97F4A7C15	-- wraps to a negative Lua integer: same bits
 
 -- the profile of the real machine: Linux 6.1 under UML, uniprocessor,
 -- 256M with 62973 managed pages in one Normal zone, pageblock_order 10,
--- booted with slab_nomerge
+-- booted with slab_nomerge; its configuration has no CONFIG_MEMCG and no
+-- CONFIG_SLAB_FREELIST_RANDOM
 function M.profile(extra)
   local p = { kernel = "6.1", smp = false, cpus = 1, pageblock_order = 10,
-              zones = { Normal = 62973 }, slab_nomerge = true }
+              zones = { Normal = 62973 }, slab_nomerge = true, memcg = false,
+              freelist_random = false }
   for k, v in pairs(extra or {}) do p[k] = v end
   return p
 end
