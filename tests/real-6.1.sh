@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# real-6.1.sh - kmemsim against real Linux 6.1 kernels (issue 12)
+#
+# For each real result kept in tests/data/linux-6.1/ (figures printed by real
+# UML 6.1 kernels; provenance in that folder's README.md), run the same
+# workload under kmemsim.allocbench's profile of that machine and hold the
+# simulator to the real figures (tests/real-6.1.lua says which and how
+# close).  A missing data file is a failure, not a skip: the data is in the
+# tree.  Each run is WORKLOAD:POLICY:FILE.
+set -u
+srcdir=${KMEMSIM_SRCDIR:?}
+km=${KMEMSIM:?}
+data=tests/data/linux-6.1
+runs="5:slab:results-w5.md 5:slub:results-w5.md 5:slob:results-w5.md"
+fails=0
+for run in $runs; do
+	w=${run%%:*}
+	rest=${run#*:}
+	policy=${rest%%:*}
+	file=$data/${rest#*:}
+	if [ ! -r "$srcdir/$file" ]; then
+		echo "FAIL: $file missing"
+		fails=$((fails + 1))
+		continue
+	fi
+	echo "== W$w under $policy ($file)"
+	# from the source tree, so messages name the files as the tree does
+	if ! (cd "$srcdir" && "$km" run --unsafe --policy "$policy" --seed=1 \
+		tests/real-6.1.lua --set w="$w" --set data="$file"); then
+		fails=$((fails + 1))
+	fi
+done
+[ $fails = 0 ]
