@@ -26,6 +26,10 @@
 -- simulated direct-map address (0xffff888...), the same on every run; the
 -- geometry differs (SLOB has no slots at all: it carves 35 bytes from a
 -- page's free blocks and ignores the alignment flag for its size).
+--
+-- Look at: the slot size (35 bytes become a 64-byte slot: the cache line)
+-- and the objects per slab; run it again with --policy slab and --policy slob
+-- and compare the geometry lines.
 local km = require "kmemsim"
 local expect = require "kmemsim.expect"
 

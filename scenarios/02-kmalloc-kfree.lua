@@ -9,6 +9,9 @@
 -- how much it may really use.  SLOB has no size classes: it takes exactly
 -- the bytes asked for (in 2-byte units) plus a small header from a page it
 -- shares with everything else, and wastes less -- at the price of a search.
+--
+-- Look at: "served by kmalloc-128" and the wasted line (28 of 128 bytes);
+-- with --policy slob the waste is only SLOB's header.
 local km = require "kmemsim"
 local expect = require "kmemsim.expect"
 

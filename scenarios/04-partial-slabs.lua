@@ -10,6 +10,9 @@
 -- until the cache is shrunk).  This is why long-lived objects mixed with
 -- short-lived ones fragment the slab heap, and why the kernel groups
 -- objects by lifetime (separate caches, SLAB_RECLAIM_ACCOUNT).
+--
+-- Look at: the "slab pages" column stays at its peak after every other
+-- object is freed and after the shrink; it drops only once the rest go.
 local km = require "kmemsim"
 local expect = require "kmemsim.expect"
 

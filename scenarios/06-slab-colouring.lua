@@ -9,6 +9,12 @@
 -- objects of different slabs spread over more cache sets.  SLUB and SLOB
 -- do not colour (SLUB relies on the randomness of its freelist order
 -- instead, when CONFIG_SLAB_FREELIST_RANDOM is set).
+--
+-- Look at: "N colours of 64 bytes" and the first object's offset in each
+-- new page cycling 64, 128, 192, 0, ...; under --policy slub every slab starts
+-- at offset 0.
+--
+-- policy: slab   (kmemsim run uses it unless --policy is given)
 local km = require "kmemsim"
 
 local sim = km.new{ ram = "256M", cpus = 1, slab_nomerge = true }

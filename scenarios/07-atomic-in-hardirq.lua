@@ -15,6 +15,11 @@
 -- refuses, then a burst of 1500 network-interrupt kmalloc(512) runs in
 -- hardirq context with the GFP under test (GFP_KERNEL: just 10, with
 -- __GFP_NORETRY so that the OOM killer stays out of it).
+--
+-- Look at: how many of the 1500 GFP_ATOMIC allocations succeed against
+-- GFP_NOWAIT (every one fails at the low watermark), the free pages "after"
+-- each burst against min, and the BUG report GFP_KERNEL in a hardirq
+-- provokes.
 local km = require "kmemsim"
 local wl = require "kmemsim.workload"
 

@@ -12,6 +12,10 @@
 --
 -- Part 1 shows the problem with plain kmem_cache_alloc under GFP_NOIO once
 -- memory is exhausted; part 2 shows the pool's reserve and the wait.
+--
+-- Look at: "without a mempool" (every bio allocation fails: the deadlock)
+-- against "with a mempool" (none fails; one waits), and the pool counters:
+-- from_reserve and waits.
 local km = require "kmemsim"
 local wl = require "kmemsim.workload"
 

@@ -14,6 +14,10 @@
 -- so compaction migrates them together and rebuilds large blocks.  Kernel
 -- pages could not be moved; the allocator keeps them in pageblocks of
 -- their own (migratetypes) so that they fragment movable memory less.
+--
+-- Look at: the buddyinfo lines (thousands of order-0 blocks, nothing above),
+-- the "unusable at order 4" index, the GFP_NOWAIT failure's reason
+-- (fragmented) and the GFP_KERNEL request that compacts and succeeds.
 local km = require "kmemsim"
 
 -- min_free_kbytes = 128: low watermarks, so that the tasks can fill memory

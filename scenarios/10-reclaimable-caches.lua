@@ -22,6 +22,10 @@
 -- then 75% of the dentries go, in LRU order on one simulator and at
 -- random on another.  SLOB ignores SLAB_RECLAIM_ACCOUNT (it counts
 -- everything as unreclaimable, as the kernel's SLOB did).
+--
+-- Look at: in part 1 the dentries the shrinker freed and "OOM kills: 0"; in
+-- part 2 the reclaimable pages after dropping 75% of the dentries in LRU
+-- order (most pages come back) against at random (almost none do).
 local km = require "kmemsim"
 local wl = require "kmemsim.workload"
 

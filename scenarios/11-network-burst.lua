@@ -11,6 +11,10 @@
 -- a while, then drains.  The burst is what sizes the slab footprint: the
 -- peak pages stay allocated long after (partial slabs, per-CPU caches)
 -- until the caches shrink.  Compare the policies' peaks and latencies.
+--
+-- Look at: slab pages at the peak of the burst against at its end, and what
+-- shrinking the cache gives back afterwards; `kmemsim compare` for each
+-- policy's peak and latency.
 local km = require "kmemsim"
 local wl = require "kmemsim.workload"
 

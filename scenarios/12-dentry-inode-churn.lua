@@ -12,6 +12,9 @@
 -- inode caches at random (memory pressure), and shows /proc/slabinfo-style
 -- lines: the evicted caches are left with many partial slabs -- objects
 -- gone, pages not.
+--
+-- Look at: after the eviction, "active" halves but "slabs" and "pages" do not
+-- move, while "partial" jumps: objects gone, pages pinned.
 local km = require "kmemsim"
 local wl = require "kmemsim.workload"
 

@@ -18,6 +18,10 @@
 --   out it reclaims page cache itself (direct reclaim, SWAP_CLUSTER_MAX
 --   pages at a time) and waits for it: an allocation stall, counted in
 --   virtual time (alloc_stall_ns, allocstall_normal), but it does not fail.
+--
+-- Look at: how many GFP_ATOMIC pages came from under the min watermark and
+-- why allocation 289 failed without sleeping; then the GFP_KERNEL burst that
+-- never fails but stalls (direct reclaim stalls, time asleep).
 local km = require "kmemsim"
 
 -- watermark_boost_factor = 0: no boost after pageblock fallbacks, so the

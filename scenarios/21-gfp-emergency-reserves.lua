@@ -20,6 +20,10 @@
 -- is brought down step by step; at each level every request is tried on a
 -- copy of the machine and the table shows ok (and the reserve it needed)
 -- or "-" for a failure.
+--
+-- Look at: the table: at each free-page level, which requests still get a
+-- page and which reserve they needed (min/2, 3/8); the OOM victim and
+-- PF_MEMALLOC rows go furthest.
 local km = require "kmemsim"
 
 local levels = { 330, 300, 200, 110, 60 }

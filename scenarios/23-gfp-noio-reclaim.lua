@@ -13,6 +13,10 @@
 -- Each run starts a 64 MiB machine (one zone, Normal), fills it below the
 -- min watermark and allocates 64 pages with the flags under test.  The
 -- tables say who freed what.
+--
+-- Look at: the "direct" and "time" columns: GFP_NOIO reclaims nothing itself
+-- and waits for kswapd; in table 2 the "dentries" column: GFP_NOFS keeps the
+-- FS shrinker out.
 local km = require "kmemsim"
 
 local function run(label, gfp, scope, setup)

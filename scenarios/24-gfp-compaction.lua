@@ -14,6 +14,10 @@
 --
 -- Two tasks fault pages in turn (A even pages, B odd ones) over 3/4 of the
 -- zone, kernel pages take the rest, then A exits: every other page is free.
+--
+-- Look at: the buddyinfo line before (only order 0) and after; GFP_NOIO
+-- fails (no compaction without __GFP_IO) where GFP_KERNEL gets its order-4
+-- block after two compaction runs.
 local km = require "kmemsim"
 
 local sim = km.new{ zones = { Normal = 4096 }, cpus = 1, pcp = false,

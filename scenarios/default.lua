@@ -25,6 +25,10 @@
 -- peak and after the drain, internal fragmentation, free objects left in
 -- partial slabs, slow-path trips and latency.  Parameters: --set ops=N
 -- scales the run (default 150000 operations).
+--
+-- Look at: the phases' "slab pages" and "peak" columns (the burst sets the
+-- peak), the share of slab bytes holding data, and the latency line; run
+-- `kmemsim compare` to see the three policies side by side.
 local km = require "kmemsim"
 local wl = require "kmemsim.workload"
 local util = require "kmemsim.util"

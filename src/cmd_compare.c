@@ -249,10 +249,24 @@ static void cmp_aliases(struct report *r, struct cmp_run *runs, size_t n)
  * sets a policy itself is flagged: its columns do not all show the policy
  * they are headed by.
  */
-static void cmp_lesson(struct report *r, struct cmp_run *runs, size_t n)
+static void cmp_lesson(struct report *r, struct cmp_run *runs, size_t n,
+		       const struct cmd_opts *o)
 {
 	struct report_section *s = NULL;
 	bool same = n > 1, any = false;
+
+	/* a scenario that teaches one policy ("-- policy: NAME", issue 18) */
+	if (o->declared_policy[0]) {
+		char note[256];
+
+		s = report_section(r, "lesson", "What the scenario printed");
+		snprintf(note, sizeof note,
+			 "Policy-specific: this scenario teaches %s (its header says "
+			 "\"-- policy: %s\"); `kmemsim run %s` shows the lesson under "
+			 "%s alone.\n", o->declared_policy, o->declared_policy,
+			 cmd_scenario_name(o), o->declared_policy);
+		report_pre(s, "teaches", "Note", note);
+	}
 
 	for (size_t i = 0; i < n; i++) {
 		const char *a = runs[i].output.len ? runs[i].output.data : "";
@@ -509,6 +523,8 @@ static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 	report_meta(r, "scenario", RV_TEXT(cmd_scenario_name(&o)));
 	report_meta(r, "seed", RV_INT((int64_t)o.rt.seed));
 	report_meta(r, "policies", RV_TEXT(list));
+	if (o.declared_policy[0])
+		report_meta(r, "teaches", RV_TEXT(o.declared_policy));
 	hs = report_section(r, "headline", "In short");
 	s = report_section(r, "compare", "Comparison");
 	cmp_runs_table(s, runs, o.nr_policies);
@@ -532,7 +548,7 @@ static int cmp_main(const struct cmd *cmd, int argc, char **argv)
 			   RV_NONE(REPORT_TEXT), RV_NONE(REPORT_REAL),
 			   RV_NONE(REPORT_PERCENT));
 	}
-	cmp_lesson(r, runs, o.nr_policies);
+	cmp_lesson(r, runs, o.nr_policies, &o);
 	cmp_aliases(r, runs, o.nr_policies);
 	/* text is the comparison alone; the other formats carry every run */
 	if (c.want_reports) {

@@ -16,6 +16,8 @@
  *     to standard output in a machine format (json, csv, html, svg), the
  *     script's own output goes to standard error so that stdout stays
  *     valid.
+ *   - with --steps, instead of the full report, the step-through page
+ *     (cmd_steps.c): the scenario's operations one at a time.
  * Nothing is printed after a scenario error: exit status 1 and the error
  * with its traceback on stderr.  A simulated kernel panic is not an error
  * of the scenario: the error is printed, the reports follow as usual (the
@@ -45,6 +47,7 @@ struct run_ctx {
 	size_t n, cap;
 	bool failed;		/* host memory: a report could not be built */
 	unsigned panicked;	/* simulators whose kernel panicked */
+	struct cmd_steps *steps;	/* --steps: the page's recorder */
 };
 
 /* where the script's output goes; a progress line on the terminal goes first */
@@ -148,6 +151,8 @@ static void run_closing(void *ud, unsigned id, struct sim *sim)
 	rs = &c->sims[c->n++];
 	memset(rs, 0, sizeof *rs);
 	rs->id = id;
+	if (c->steps)
+		cmd_steps_closing(c->steps, id, sim);	/* its last step ends here */
 	if (sim_panicked(sim))
 		c->panicked++;
 	sim_sample_now(sim);	/* the series end where the simulator did */
@@ -239,6 +244,10 @@ static const struct cmd_option run_options[] = {
 	CMD_OPT_MAX_MEMORY,
 	{ "explain", CMD_K_EXPLAIN, CMD_ARG_OPTIONAL, "N", CMD_V_TEXT,
 	  "narrate each operation (only the first N) step by step" },
+	{ "steps", CMD_K_STEPS, CMD_ARG_OPTIONAL, "N", CMD_V_TEXT,
+	  "instead of the report, an HTML page that steps through\n"
+	  "the operations (the first N, default 1000): memory map,\n"
+	  "buddyinfo, slab lists and narration of each" },
 	CMD_OPT_UNSAFE,
 	CMD_OPT_LUA_PATH,
 	{ NULL }
@@ -272,6 +281,7 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	struct cmd_out so;
 	struct cmd_progress pg;
 	struct run_out ro = { &so, &pg };
+	struct cmd_steps *steps = NULL;
 	char *error = NULL;
 	bool ok, to_stdout, printed_ok;
 	int status = 0, rc;
@@ -285,6 +295,16 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	c.o = &o;
 	c.full = o.format_set || o.output || o.block;
 	c.brief = o.report == 1 || (o.report < 0 && !c.full);
+	if (o.steps) {
+		/* the step-through page replaces the full report */
+		c.full = false;
+		c.brief = o.report == 1;
+		if (cmd_steps_new(&steps, &o, o.steps) != 0) {
+			fprintf(stderr, "kmemsim: out of host memory\n");
+			cmd_opts_free(&o);
+			return CMD_EXIT_FAILED;
+		}
+	}
 	to_stdout = !o.output || strcmp(o.output, "-") == 0;
 
 	rt = o.rt;
@@ -297,13 +317,18 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 	cmd_out_open(&so, NULL, "kmemsim");
 	rt.write = run_write_stdout;
 	rt.write_ud = &ro;
-	if (c.full && to_stdout && o.format != REPORT_FMT_TEXT)
+	if ((c.full || steps) && to_stdout && (o.format != REPORT_FMT_TEXT || steps))
 		rt.write = run_write_stderr;	/* keep stdout a valid document */
 	if (o.sample_mode == CMD_SAMPLE_ON ||
 	    (o.sample_mode == CMD_SAMPLE_DEFAULT && c.full))
 		rt.sample = &o.sample;
 	rt.sim_closing = run_closing;	/* reports, and whether a kernel panicked */
 	rt.sim_closing_ud = &c;
+	if (steps) {
+		rt.sim_created = cmd_steps_created;
+		rt.sim_created_ud = steps;
+		c.steps = steps;
+	}
 
 	ok = cmd_run_scenario(&o, &rt, &error);
 	cmd_progress_end(&pg);
@@ -336,6 +361,9 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 					status = CMD_EXIT_FAILED;
 			}
 		}
+		if (steps && (printed_ok || (o.output && strcmp(o.output, "-") != 0)) &&
+		    cmd_steps_write(steps, o.output) != 0)
+			status = CMD_EXIT_FAILED;
 		if (c.full && (printed_ok || (o.output && strcmp(o.output, "-") != 0))) {
 			struct report *r = run_full_report(&c);
 
@@ -349,6 +377,7 @@ static int run_main(const struct cmd *cmd, int argc, char **argv)
 		report_free(c.sims[i].brief);
 	}
 	free(c.sims);
+	cmd_steps_free(steps);
 	free(error);
 	cmd_opts_free(&o);
 	if (cmd_stdout_finish("kmemsim") != 0)

@@ -153,6 +153,7 @@ static int cmd_parse_one(struct cmd_getopt *g, int key, struct cmd_opts *o)
 		if (!sim_policy_known(v))
 			return cmd_error(cmd, "unknown policy '%s' (slab, slub, slob)", v);
 		o->rt.policy = v;
+		o->policy_given = true;
 		break;
 	case CMD_K_POLICIES:
 		return cmd_parse_policies(cmd, (char *)v, o);
@@ -236,6 +237,18 @@ static int cmd_parse_one(struct cmd_getopt *g, int key, struct cmd_opts *o)
 			o->rt.explain = UINT64_MAX;
 		else if (cmd_parse_u64(v, &o->rt.explain) || !o->rt.explain)
 			return cmd_error(cmd, "--explain=N needs a positive integer, got '%s'", v);
+		break;
+	case CMD_K_STEPS:
+		if (!v) {
+			o->steps = CMD_STEPS_DEFAULT;
+		} else {
+			uint64_t n;
+
+			if (cmd_parse_u64(v, &n) || n < 1 || n > CMD_STEPS_MAX)
+				return cmd_error(cmd, "--steps=N needs 1 to %u steps, got '%s'",
+						 CMD_STEPS_MAX, v);
+			o->steps = (unsigned)n;
+		}
 		break;
 	case CMD_K_UNSAFE:
 		o->rt.unsafe = true;
@@ -417,6 +430,14 @@ int cmd_parse(const struct cmd *cmd, int argc, char **argv, enum cmd_kind kind,
 			o->policies[o->nr_policies++] = sim_policy_name(i);
 	if (!o->format_set && o->output)
 		o->format_set = cmd_format_of(o->output, &o->format);
+	if (o->steps && o->block)
+		return cmd_error(cmd, "--steps and --block: the page shows every step, not one block");
+	if (o->steps && o->format_set && o->format != REPORT_FMT_HTML)
+		return cmd_error(cmd, "--steps writes an HTML page (--format html, or -o FILE.html)");
+	if (o->steps) {
+		o->format = REPORT_FMT_HTML;
+		o->format_set = true;
+	}
 	if (o->format == REPORT_FMT_SVG && !o->block)
 		return cmd_error(cmd, "an SVG is one chart: --block PATH names it");
 	if (o->block) {
@@ -436,6 +457,100 @@ int cmd_parse(const struct cmd *cmd, int argc, char **argv, enum cmd_kind kind,
 	if (o->file && strcmp(o->file, "-") == 0 && cmd_read_stdin(o))
 		return cmd_error(cmd, "cannot read the scenario from standard input");
 	o->rt.script_dir = o->script_dir;
+	return cmd_scenario_policy(cmd, o);
+}
+
+/* ---- The policy a scenario teaches ("-- policy: NAME" in its header) ---- */
+
+/*
+ * A scenario about one policy's behaviour (SLOB's first fit, SLAB's
+ * colouring) says so in its header comment, on a line of its own:
+ *
+ *   -- policy: slab   (anything after the name is a comment)
+ *
+ * `kmemsim run` then runs it under that policy unless --policy is given,
+ * so that the lesson shows without knowing the option; compare runs every
+ * policy as always and names the declared one in its report.  Read from
+ * the header only (the leading comment lines), before Lua runs: nothing
+ * the script does can change it.
+ */
+#define CMD_POLICY_TAG "-- policy:"
+
+/* scan @len bytes of header at @src; 0, or CMD_EXIT_USAGE after the error */
+static int cmd_policy_scan(const struct cmd *cmd, struct cmd_opts *o,
+			   const char *src, size_t len)
+{
+	const char *p = src, *end = src + len;
+	unsigned line = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		line++;
+		if (n >= strlen(CMD_POLICY_TAG) &&
+		    strncmp(p, CMD_POLICY_TAG, strlen(CMD_POLICY_TAG)) == 0) {
+			const char *v = p + strlen(CMD_POLICY_TAG);
+			size_t vn = n - strlen(CMD_POLICY_TAG);
+
+			while (vn && (*v == ' ' || *v == '\t')) {
+				v++;
+				vn--;
+			}
+			/* the first word: a comment may follow it */
+			for (size_t k = 0; k < vn; k++)
+				if (v[k] == ' ' || v[k] == '\t' || v[k] == '\r') {
+					vn = k;
+					break;
+				}
+			if (vn == 0 || vn >= sizeof o->declared_policy)
+				goto bad;
+			memcpy(o->declared_policy, v, vn);
+			o->declared_policy[vn] = '\0';
+			if (!sim_policy_known(o->declared_policy))
+				goto bad;
+			return 0;
+bad:
+			o->declared_policy[0] = '\0';
+			return cmd_error(cmd, "%s:%u: the header declares policy '%.*s' "
+					 "(slab, slub or slob)", cmd_scenario_name(o), line,
+					 (int)(vn > 32 ? 32 : vn), v);
+		}
+		/* the header comment ends at the first line of code */
+		if (n && p[0] != '#' && strncmp(p, "--", 2) != 0)
+			break;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+int cmd_scenario_policy(const struct cmd *cmd, struct cmd_opts *o)
+{
+	int rc = 0;
+
+	o->declared_policy[0] = '\0';
+	if (o->bundled) {
+		rc = cmd_policy_scan(cmd, o, (const char *)o->bundled->src, o->bundled->len);
+	} else if (o->file && strcmp(o->file, "-") == 0) {
+		rc = cmd_policy_scan(cmd, o, o->stdin_text ? o->stdin_text : "", o->stdin_len);
+	} else if (o->file) {
+		/* the header only: its first 16 KiB are plenty */
+		char buf[16384];
+		FILE *f = fopen(o->file, "r");
+		size_t n;
+
+		if (!f)
+			return 0;	/* running it says why, with the name */
+		n = fread(buf, 1, sizeof buf, f);
+		fclose(f);
+		rc = cmd_policy_scan(cmd, o, buf, n);
+	}
+	if (rc)
+		return rc;
+	if (o->declared_policy[0] && !o->policy_given)
+		o->rt.policy = o->declared_policy;
 	return 0;
 }
 

@@ -39,6 +39,7 @@ enum {
 	CMD_K_EXPLAIN,
 	CMD_K_MAX_WORK,
 	CMD_K_MAX_MEMORY,
+	CMD_K_STEPS,		/* run --steps[=N] (issue 18) */
 };
 
 /*
@@ -112,6 +113,9 @@ struct cmd_opts {
 	char *script_dir;		/* owned */
 	char *stdin_text;		/* FILE "-": read once, run per policy (owned) */
 	size_t stdin_len;
+	bool policy_given;		/* --policy */
+	char declared_policy[16];	/* "-- policy: NAME" in the header; "" if none */
+	unsigned steps;			/* run --steps[=N]: the step-through page, N steps at most */
 };
 
 /**
@@ -122,6 +126,13 @@ struct cmd_opts {
 int cmd_parse(const struct cmd *cmd, int argc, char **argv, enum cmd_kind kind,
 	      struct cmd_opts *o);
 void cmd_opts_free(struct cmd_opts *o);
+/**
+ * cmd_scenario_policy - read the policy the scenario declares in its header
+ * ("-- policy: slab") into @o->declared_policy and make it the default of
+ * kmemsim.new unless --policy was given (cmd_parse calls it)
+ * Return: 0, or CMD_EXIT_USAGE after naming the file, line and bad value.
+ */
+int cmd_scenario_policy(const struct cmd *cmd, struct cmd_opts *o);
 
 /** cmd_scenario_name - what reports call the scenario: FILE, "stdin" or the bundled one's path */
 const char *cmd_scenario_name(const struct cmd_opts *o);
@@ -143,6 +154,26 @@ const char *cmd_bundled_name(const struct lsim_embedded *m, char *buf, size_t le
  */
 const char *cmd_bundled_summary(const struct lsim_embedded *m, char *buf,
 				size_t len);
+
+/* ---- The step-through page (cmd_steps.c) ---- */
+
+#define CMD_STEPS_DEFAULT 1000	/* steps a page shows unless --steps=N */
+#define CMD_STEPS_MAX 100000	/* a page a browser still opens at once */
+
+struct cmd_steps;
+/** cmd_steps_new - a recorder of at most @cap steps; -1 on host OOM */
+int cmd_steps_new(struct cmd_steps **out, const struct cmd_opts *o, unsigned cap);
+/** cmd_steps_created - lsim_runtime.sim_created: watch @sim's operations */
+void cmd_steps_created(void *ud, unsigned id, struct sim *sim);
+/** cmd_steps_closing - @sim goes: its last step ends (call from sim_closing) */
+void cmd_steps_closing(void *ud, unsigned id, struct sim *sim);
+/**
+ * cmd_steps_write - the page to @path (NULL or "-": standard output),
+ * written whole or not at all
+ * Return: 0, or -1 after printing why.
+ */
+int cmd_steps_write(struct cmd_steps *st, const char *path);
+void cmd_steps_free(struct cmd_steps *st);
 
 /* ---- Running a scenario ---- */
 

@@ -415,6 +415,8 @@ static int lsim_new(lua_State *L)
 				 rt->progress_label, 0);
 	if (rt->explain)
 		lsim_explain_set(s, rt->explain);
+	if (rt->sim_created)
+		rt->sim_created(rt->sim_created_ud, s->id, s->sim);
 	if (rt->sample && sim_sample_start(s->sim, rt->sample) != SIM_OK)
 		return luaL_error(L, "kmemsim.new: --sample: %s",
 				  sim_last_reason(s->sim));

@@ -343,8 +343,13 @@ static int lslab_cache_destroy(lua_State *L)
 {
 	sim_cache_t h;
 	struct sim *sim = lslab_checkcache(L, 1, &h);
-	int rc = sim_cache_destroy(sim, h);
+	struct sim_cache_info info;
+	int rc;
 
+	/* narrated like the other cache operations (--explain, --steps) */
+	if (sim_has_sinks(sim) && sim_cache_get_info(sim, h, &info) == SIM_OK)
+		sim_op(sim, "kmem_cache_destroy(%s)", info.name);
+	rc = sim_cache_destroy(sim, h);
 	lslab_tocache(L, 1)->closed = true;
 	return lslab_pushfree(L, sim, rc);
 }

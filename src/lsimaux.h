@@ -61,6 +61,11 @@ struct lsim_runtime {
 	 * that the command line can report on it; @id is its creation number */
 	void (*sim_closing)(void *ud, unsigned id, struct sim *sim);
 	void *sim_closing_ud;
+	/* called once per simulator the script creates, right after it is
+	 * made (before the script sees it): the step-through page attaches
+	 * its event sink there */
+	void (*sim_created)(void *ud, unsigned id, struct sim *sim);
+	void *sim_created_ud;
 	/* progress of every simulator the script creates (sim_set_progress),
 	 * labelled @progress_label; NULL: none */
 	sim_progress_fn progress;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# browser-reports.sh - the compare and replay HTML reports in a real browser
+# browser-reports.sh - the compare and replay HTML reports, and the
+# step-through page of `run --steps`, in a real browser
 #
 # Renders the default compare scenario and a replay of a kernel trace
 # excerpt as HTML and as JSON (the same report), then has headless
@@ -31,3 +32,16 @@ out=$(cd "$out" && pwd)
 node "$srcdir/tests/browser/report-test.js" "$out" \
 	compare "$out/compare.html" "$out/compare.json" \
 	replay "$out/replay.html" "$out/replay.json"
+rc=$?
+
+# the step-through page of `kmemsim run --steps` (issue 18): the slider,
+# buttons and keys move the shown step (tests/browser/steps-test.js)
+(cd "$srcdir" && "$km" run tests/steps-scenario.lua --steps -o "$out/steps.html") \
+	>"$out/steps.log" 2>&1 || { echo "FAIL: kmemsim could not write the steps page"; cat "$out/steps.log"; exit 1; }
+node "$srcdir/tests/browser/steps-test.js" "$out" "$out/steps.html"
+src=$?
+# both ran: a failure wins; SKIP only when both skipped
+if [ "$rc" = 77 ] && [ "$src" = 77 ]; then exit 77; fi
+[ "$rc" = 0 ] || [ "$rc" = 77 ] || exit "$rc"
+[ "$src" = 0 ] || [ "$src" = 77 ] || exit "$src"
+exit 0
