@@ -97,6 +97,10 @@ expect_exit 1 "a long loop over --max-steps 1000000" "$km" run --max-steps 10000
 expect_exit 0 "the same loop with --max-steps 0" "$km" run --max-steps 0 "$tmp/long.lua"
 expect_grep "$tmp/out" "^500000500000$" "and it ran to the end"
 expect_exit 2 "--max-steps needs a number" "$km" run --max-steps lots "$tmp/long.lua"
+# the default stops a runaway loop (1e9 instructions: a few seconds of CPU,
+# where 2e10 took 144 s) and says which option to raise
+expect_exit 1 "a runaway loop under the default budget" "$km" run "$tmp/loop.lua"
+expect_grep "$tmp/err" "loop.lua:2: scenario stopped after 1000000000 Lua VM instructions (--max-steps 1000000000): a runaway loop? Give a larger --max-steps N if it is not (0: no limit)" "the default budget is named"
 
 # pattern matching is bounded too: Lua's backtracking would run for years
 cat >"$tmp/pattern.lua" <<'LUA'
@@ -141,6 +145,13 @@ for i = 1, 20 do t[i] = string.rep("x", 1 << 30) end
 LUA
 expect_exit 1 "a string.rep bomb" "$km" run --max-memory 64M "$tmp/rep.lua"
 expect_grep "$tmp/err" "rep.lua:2: string.rep: a string of 1.0 GiB is more than the memory this run has left (--max-memory 64.0 MiB)" "string.rep is refused at its line"
+# the default --max-memory (4G, or half the host's RAM) stops a bomb too
+cat >"$tmp/rep-default.lua" <<'LUA'
+local t = {}
+for i = 1, 64 do t[i] = string.rep("x", 1 << 32) end
+LUA
+expect_exit 1 "a string.rep bomb under the default budget" "$km" run "$tmp/rep-default.lua"
+expect_grep "$tmp/err" "rep-default.lua:2: string.rep: a string of 4.0 GiB is more than the memory this run has left (--max-memory [0-9.]* [GM]iB)" "the default memory budget is named"
 cat >"$tmp/table.lua" <<'LUA'
 local t, i = {}, 0
 while true do i = i + 1; t[i] = { i, tostring(i) } end
