@@ -91,7 +91,7 @@ M.W6_OPS, M.W6_SLOTS = 500000, 4096
 
 -- ---------------------------------------------------------------- runner
 
-local Run = {}
+local Run = { __metatable = "kmemsim.allocbench.run" }	-- protected, as kmemsim's
 Run.__index = Run
 
 -- the loop shared by the three workloads: @alloc(draw) returns what to

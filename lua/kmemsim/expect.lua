@@ -82,7 +82,7 @@ function M.same(a, b, what)
 end
 
 -- Expectations about one simulator: expect(sim):method(...)
-local Sim = {}
+local Sim = { __metatable = "kmemsim.expect.sim" }	-- protected, as kmemsim's
 Sim.__index = Sim
 
 --- :bugs(n, kind): exactly n bug reports (of the given kind, if any).
@@ -201,7 +201,7 @@ function Sim:dmesg_has(text)
 end
 
 -- Expectations about a workload's results: expect(w) or expect(w:run())
-local Work = {}
+local Work = { __metatable = "kmemsim.expect.workload" }
 Work.__index = Work
 
 local function results(self)
@@ -258,6 +258,7 @@ function Work:slab_pages_peak_at_most(n)
 end
 
 setmetatable(M, {
+  __metatable = "kmemsim.expect",
   -- expect(sim), expect(workload) or expect(results of w:run())
   __call = function(_, x)
     if type(x) == "userdata" and tostring(x):find("^workload#") then

@@ -144,7 +144,16 @@ end
 
 -- ---------------------------------------------------------------- sizes
 
-local Size = { __name = "kmemsim.workload.size" }
+-- kmemsim's metatables are protected (__metatable: getmetatable() gives
+-- the name), so a script can neither change a generator's methods nor
+-- forge one; the module knows its own objects by this weak set instead
+local made = setmetatable({}, { __mode = "k" })	-- object -> its metatable
+local function make(t, mt)
+  made[t] = mt
+  return setmetatable(t, mt)
+end
+
+local Size = { __name = "kmemsim.workload.size", __metatable = "kmemsim.workload.size" }
 Size.__index = Size
 function Size:__tostring()
   if self.kind == "fixed" then return ("fixed(%d)"):format(self.lo) end
@@ -152,7 +161,7 @@ function Size:__tostring()
   return ("%s(%d entries)"):format(self.kind, #self.values)
 end
 
-local function new_size(t) return setmetatable(t, Size) end
+local function new_size(t) return make(t, Size) end
 
 --- fixed(n): always n bytes.
 function M.fixed(n)
@@ -257,7 +266,7 @@ end
 
 -- a size spec: a generator, or a number/size string for fixed
 local function compile_size(v, what, level)
-  if getmetatable(v) == Size then
+  if made[v] == Size then
     local c = { kind = v.kind, lo = v.lo, hi = v.hi }
     if v.values then c.values, c.weights, c.uppers = v.values, v.weights, v.uppers end
     return c
@@ -271,7 +280,7 @@ end
 
 -- ---------------------------------------------------------------- lifetimes
 
-local Life = { __name = "kmemsim.workload.lifetime" }
+local Life = { __name = "kmemsim.workload.lifetime", __metatable = "kmemsim.workload.lifetime" }
 Life.__index = Life
 function Life:__tostring()
   if self.kind == "exponential" then return ("exponential(%d ns)"):format(self.mean) end
@@ -280,17 +289,17 @@ function Life:__tostring()
 end
 
 --- immediate(): freed before the next operation.
-function M.immediate() return setmetatable({ kind = "immediate" }, Life) end
+function M.immediate() return make({ kind = "immediate" }, Life) end
 --- phase(): freed, oldest first, when the phase that allocated it ends.
-function M.phase() return setmetatable({ kind = "phase" }, Life) end
+function M.phase() return make({ kind = "phase" }, Life) end
 --- forever(): only a drain frees it.
-function M.forever() return setmetatable({ kind = "forever" }, Life) end
+function M.forever() return make({ kind = "forever" }, Life) end
 
 --- exponential(mean): lives an exponentially distributed time (virtual ns or "50us").
 function M.exponential(mean)
   local m = duration(mean, "exponential: mean", 2)
   if m < 1 then error("exponential: mean must be at least 1 ns", 2) end
-  return setmetatable({ kind = "exponential", mean = m }, Life)
+  return make({ kind = "exponential", mean = m }, Life)
 end
 
 --- pareto(xm, alpha): heavy-tailed lifetime, at least xm (ns or "2us"), shape alpha > 0.
@@ -300,7 +309,7 @@ function M.pareto(xm, alpha)
   if type(alpha) ~= "number" or not (alpha > 0 and alpha < 1e6) then
     error(("pareto: shape must be a number in (0, 1e6), got %s"):format(tostring(alpha)), 2)
   end
-  return setmetatable({ kind = "pareto", xm = x, alpha = alpha + 0.0 }, Life)
+  return make({ kind = "pareto", xm = x, alpha = alpha + 0.0 }, Life)
 end
 
 -- ---------------------------------------------------------------- mixes
@@ -363,7 +372,7 @@ end
 
 -- ---------------------------------------------------------------- phases
 
-local Phase = { __name = "kmemsim.workload.phase" }
+local Phase = { __name = "kmemsim.workload.phase", __metatable = "kmemsim.workload.phase" }
 Phase.__index = Phase
 function Phase:__tostring() return ("phase<%s>"):format(self.name) end
 
@@ -453,7 +462,7 @@ local function phase(kind, t, level)
   elseif kind == "slots" then
     p.slots = check_whole(t.slots, 1, MAX_SLOTS, what .. ": slots", level)
   end
-  return setmetatable(p, Phase)
+  return make(p, Phase)
 end
 
 --- ramp{ops=|duration=|until=, rate=, from=, ...}: arrivals whose rate rises from `from` to `rate`.
@@ -532,7 +541,7 @@ local function compile_stream(sim, s, i)
   end
   local life = s.lifetime
   if life == nil then life = M.immediate() end
-  if getmetatable(life) ~= Life then
+  if made[life] ~= Life then
     fail(what .. ".lifetime: wl.immediate/exponential/pareto/phase/forever() expected, got " .. type(life))
   end
   c.life = { kind = life.kind, mean = life.mean, xm = life.xm, alpha = life.alpha }
@@ -611,7 +620,7 @@ function M.compile(sim, spec)
       end
       if type(spec.phases) ~= "table" then fail("workload: phases must be a list") end
       for i, p in ipairs(spec.phases) do
-        if getmetatable(p) ~= Phase then
+        if made[p] ~= Phase then
           fail(("workload: phases[%d]: wl.ramp/steady/burst/drain/slots{...} expected"):format(i))
         end
         d.phases[i] = p
@@ -824,7 +833,7 @@ local function heap_remove(h, o)
   heap_down(h, last.hi)
 end
 
-local Ref = {}
+local Ref = { __metatable = "kmemsim.workload.reference" }
 Ref.__index = Ref
 
 local function digest(R, op, addr, size)
@@ -1217,6 +1226,7 @@ end
 local FUNCS = "fixed, uniform, weighted, histogram, kmalloc_mix, immediate, exponential, " ..
   "pareto, phase, forever, ramp, steady, burst, drain, slots, new, run, compile, reference"
 setmetatable(M, {
+  __metatable = "kmemsim.workload",
   __index = function(_, k)
     error(("kmemsim.workload has no %s '%s' (it has: %s)"):format(type(k) == "string" and
       "function" or "field", tostring(k), FUNCS), 2)

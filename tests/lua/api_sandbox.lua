@@ -97,4 +97,37 @@ local oa, ob = {}, {}
 for key in next, a do oa[#oa + 1] = key end
 for key in next, b do ob[#ob + 1] = key end
 expect.same(oa, ob, "order independent of insertion")
+
+-- every metatable of kmemsim's is protected: getmetatable() gives a name,
+-- setmetatable() is refused, so no script can reach or replace a method
+-- (a cache:name that closes the simulator, say) nor forge an object
+do
+  local km = require "kmemsim"
+  local wl = require "kmemsim.workload"
+  local ex = require "kmemsim.expect"
+  local ps = km.new{ ram = "32M" }
+  local pc = ps:cache_create("prot", 64)
+  local objs = {
+    { ps, "kmemsim.sim" }, { pc, "kmemsim.cache" }, { ps:task{}, "kmemsim.task" },
+    { ps:mempool_create(1, { kmalloc = 64 }), "kmemsim.mempool" },
+    { ps:shrinker{ cache = pc }, "kmemsim.shrinker" },
+    { wl.new(ps, { streams = { { kmalloc = 64 } } }), "kmemsim.workload" },
+    { wl.uniform(8, 16), "kmemsim.workload.size" },
+    { wl.exponential("1us"), "kmemsim.workload.lifetime" },
+    { wl.steady{ ops = 1 }, "kmemsim.workload.phase" },
+    { wl, "kmemsim.workload" }, { ex, "kmemsim.expect" }, { ex(ps), "kmemsim.expect.sim" },
+  }
+  for _, o in ipairs(objs) do
+    expect.eq(getmetatable(o[1]), o[2], "getmetatable gives the name " .. o[2])
+    if type(o[1]) == "table" then
+      expect.errors(function() setmetatable(o[1], {}) end, "protected metatable",
+        "setmetatable refused on " .. o[2])
+    end
+  end
+  -- a table dressed up as a size generator is not one
+  local fake = setmetatable({ kind = "fixed", lo = 8 }, { __metatable = "kmemsim.workload.size" })
+  expect.errors(function() wl.new(ps, { streams = { { kmalloc = fake } } }) end, "size",
+    "a forged generator is refused")
+  ps:close()
+end
 print("api_sandbox: ok")
