@@ -269,14 +269,22 @@ static int cmd_parse_one(struct cmd_getopt *g, int key, struct cmd_opts *o)
 }
 
 /* the scenario from standard input, read once: compare runs it per policy */
+/*
+ * The scenario on standard input, whole (it is parsed once per policy).
+ * Its text counts against --max-memory like the Lua heap it becomes: an
+ * endless stream ends with -2 instead of the host's OOM killer.
+ */
 static int cmd_read_stdin(struct cmd_opts *o)
 {
+	uint64_t max = o->rt.max_memory;
 	size_t cap = 0;
 	char *p;
 
 	for (;;) {
 		size_t n;
 
+		if (max && o->stdin_len >= max)
+			return -2;
 		if (o->stdin_len == cap) {
 			cap = cap ? 2 * cap : 4096;
 			p = realloc(o->stdin_text, cap);
@@ -454,8 +462,16 @@ int cmd_parse(const struct cmd *cmd, int argc, char **argv, enum cmd_kind kind,
 	o->script_dir = cmd_dir_of(o->bundled ? NULL : o->file);
 	if (!o->script_dir)
 		return cmd_error(cmd, "out of host memory");
-	if (o->file && strcmp(o->file, "-") == 0 && cmd_read_stdin(o))
-		return cmd_error(cmd, "cannot read the scenario from standard input");
+	if (o->file && strcmp(o->file, "-") == 0) {
+		int rc = cmd_read_stdin(o);
+
+		if (rc == -2)
+			return cmd_error(cmd, "the scenario on standard input is larger than "
+					 "--max-memory (%llu MiB)",
+					 (unsigned long long)(o->rt.max_memory >> 20));
+		if (rc)
+			return cmd_error(cmd, "cannot read the scenario from standard input");
+	}
 	o->rt.script_dir = o->script_dir;
 	return cmd_scenario_policy(cmd, o);
 }

@@ -181,6 +181,13 @@ print("forty made")
 LUA
 expect_exit 0 "forty dropped simulators fit --max-memory 64M" "$km" run --max-memory 64M "$tmp/drop.lua"
 expect_exit 2 "--max-memory needs a size" "$km" run --max-memory 1K "$tmp/long.lua"
+# a scenario on standard input is held whole: an endless one stops at the
+# budget (read from a pipe that never ends)
+yes "local x = 1 -- a scenario that never ends" | "$km" run - --max-memory 64M >"$tmp/out" 2>"$tmp/err"
+rc=$?	# not expect_exit: a pipeline's commands may run in a subshell
+if [ "$rc" = 2 ]; then pass "an endless scenario on stdin (exit 2)"; else
+	fail "an endless scenario on stdin: exit $rc, expected 2"; cat "$tmp/err"; fi
+expect_grep "$tmp/err" "the scenario on standard input is larger than --max-memory (64 MiB)" "stdin names --max-memory"
 
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
