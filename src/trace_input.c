@@ -16,12 +16,32 @@
  * else is text.  What decompresses to a known binary format is refused the
  * same way after the first chunk ("a compressed trace.dat").
  *
- * Compressed text (gzip, xz, zstd, bzip2) is decoded on the caller's
- * thread from a 256 KiB input buffer into the 1 MiB chunk buffer, which is
- * filled whole before it is handed out so that lines rarely straddle two
- * chunks.  Concatenated streams (pigz, `cat a.gz b.gz`, pzstd, pbzip2) are
+ * Compressed text (gzip, xz, zstd, bzip2) is decoded from a 256 KiB input
+ * buffer into 1 MiB chunk buffers, each filled whole before it is handed
+ * out so that lines rarely straddle two chunks.  Concatenated streams (pigz, `cat a.gz b.gz`, pzstd, pbzip2) are
  * read to the end of the last one; input that ends inside a stream is an
  * error ("truncated"), reported after every byte before it was handed out.
+ *
+ * The decompression thread
+ * ------------------------
+ * Decompressing costs about as much CPU as parsing does (xz: more), so a
+ * compressed regular file is decoded on a second thread while the caller
+ * parses: the first chunk is decoded at open, on the caller's thread (that
+ * is what detection looks at), then a producer thread keeps decoding the
+ * next chunks into a ring of TIN_RING buffers -- a bounded buffer: it
+ * waits when every buffer is full or lent, the caller waits when none is
+ * ready.  Ownership: the producer alone touches the decoder state, the
+ * input descriptor, in->out and the byte counters; the caller alone reads
+ * the buffers it was handed; the ring's indexes, counts and the per-chunk
+ * results (length, error, bytes read so far) are exchanged under one mutex.
+ * The chunks come out in the order they were decoded and each is exactly
+ * what one call of the decoder produced, whatever the threads' timing: the
+ * text, the chunk boundaries, the error and the point where it is reported
+ * are the same as with no thread, so the output is too.  Pipes keep the
+ * single-threaded path: a producer blocked in read() on a pipe could not
+ * be stopped when the caller closes early, and a pipe's writer (xz -dc, or
+ * kmemsim record) already runs in parallel.  Signals are blocked in the
+ * producer: handlers run on the caller's thread, as before.
  *
  * trace.dat
  * ---------
@@ -52,6 +72,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +108,13 @@
  * line is under 400 bytes, so a line never has to be cut */
 #define TIN_DAT_SLACK	(8u * 1024u)
 
+/* chunk buffers of the decompression thread: one lent to the caller, one
+ * being decoded, the rest ready -- enough for the two sides to run apart
+ * when one is briefly slower, 4 MiB in all */
+#define TIN_RING	4u
+
 _Static_assert(TIN_IN_BUF >= TIN_MAGIC_MAX, "input buffer below the magic size");
+_Static_assert(TIN_RING >= 2, "the producer needs a buffer the caller is not reading");
 
 /* ---- Formats ---- */
 
@@ -163,6 +191,28 @@ struct tin_dat {
 };
 #endif
 
+/* one decoded chunk of the ring: what one tin_decode() call gave */
+struct tin_slot {
+	char *buf;		/* TRACE_INPUT_CHUNK bytes */
+	long n;			/* bytes (> 0), 0 at the end, TRACE_READ_ERROR */
+	uint64_t raw;		/* input bytes read when it was decoded */
+};
+
+/* the decompression thread and its bounded buffer (see the top) */
+struct tin_ring {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;	/* a slot filled, a slot freed, or stop */
+	struct tin_slot slot[TIN_RING];
+	unsigned head;		/* the next slot the caller takes */
+	unsigned count;		/* slots filled and not given back */
+	bool lent;		/* the caller holds slot[head] (a chunk > 0) */
+	bool stop;		/* close: the producer must return */
+	/* the caller's side, touched by the caller only */
+	uint64_t raw;		/* input bytes behind the chunks it took */
+	bool failed;		/* it was handed the producer's error */
+};
+
 struct trace_input {
 	enum trace_input_format fmt;
 	char *name;
@@ -203,6 +253,7 @@ struct trace_input {
 #ifdef HAVE_LIBTRACECMD
 	struct tin_dat dat;
 #endif
+	struct tin_ring *ring;	/* the decompression thread, NULL without */
 };
 
 /* ---- Errors ---- */
@@ -723,6 +774,146 @@ static long tin_decode(struct trace_input *in)
 	return n;
 }
 
+/* ---- The decompression thread ---- */
+
+/* The producer: decode chunk after chunk into free slots, in order, until
+ * the end, an error or stop (see the top). */
+static void *tin_ring_main(void *arg)
+{
+	struct trace_input *in = arg;
+	struct tin_ring *r = in->ring;
+	long n;
+
+	do {
+		unsigned tail;
+
+		pthread_mutex_lock(&r->lock);
+		while (r->count == TIN_RING && !r->stop)
+			pthread_cond_wait(&r->cond, &r->lock);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->lock);
+			return NULL;
+		}
+		/* the slot after the filled and lent ones is free */
+		tail = (r->head + r->count) % TIN_RING;
+		pthread_mutex_unlock(&r->lock);
+
+		in->out = r->slot[tail].buf;
+		n = tin_decode(in);
+
+		pthread_mutex_lock(&r->lock);
+		r->slot[tail].n = n;
+		r->slot[tail].raw = in->raw_bytes;
+		r->count++;
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+	} while (n > 0);
+	return NULL;
+}
+
+/*
+ * Hand the rest of @in's decoding to a producer thread, the first chunk
+ * (decoded at open, in->out[0..in->pending)) becoming the ring's first
+ * slot.  On failure (host OOM, no thread) nothing changes: the input goes
+ * on decoding on the caller's thread.
+ */
+static void tin_ring_start(struct trace_input *in)
+{
+	struct tin_ring *r = calloc(1, sizeof *r);
+	sigset_t all, old;
+	unsigned i;
+	int rc;
+
+	if (!r)
+		return;
+	for (i = 1; i < TIN_RING; i++) {
+		r->slot[i].buf = malloc(TRACE_INPUT_CHUNK);
+		if (!r->slot[i].buf)
+			goto undo;
+	}
+	if (pthread_mutex_init(&r->lock, NULL) != 0)
+		goto undo;
+	if (pthread_cond_init(&r->cond, NULL) != 0) {
+		pthread_mutex_destroy(&r->lock);
+		goto undo;
+	}
+	r->slot[0].buf = in->out;
+	r->slot[0].n = (long)in->pending;
+	r->slot[0].raw = in->raw_bytes;
+	r->count = 1;
+	r->raw = in->raw_bytes;
+	in->pending = 0;
+	in->ring = r;
+	/* signals go to the caller's thread, whose handlers expect them */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&r->thread, NULL, tin_ring_main, in);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0)
+		return;
+	in->ring = NULL;
+	in->pending = (size_t)r->slot[0].n;
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
+undo:
+	for (i = 1; i < TIN_RING; i++)
+		free(r->slot[i].buf);
+	free(r);
+}
+
+/* trace_input_pull() with a producer: give back the chunk lent last, wait
+ * for the next one */
+static int tin_ring_pull(struct trace_input *in, const char **chunk, size_t *len)
+{
+	struct tin_ring *r = in->ring;
+	const struct tin_slot *sl;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->lent) {
+		r->lent = false;
+		r->head = (r->head + 1) % TIN_RING;
+		r->count--;
+		pthread_cond_broadcast(&r->cond);
+	}
+	while (!r->count)
+		pthread_cond_wait(&r->cond, &r->lock);
+	sl = &r->slot[r->head];
+	pthread_mutex_unlock(&r->lock);
+	/* the producer does not touch a filled slot until it is given back */
+	r->raw = sl->raw;
+	if (sl->n > 0) {
+		r->lent = true;
+		*chunk = sl->buf;
+		*len = (size_t)sl->n;
+		return 1;
+	}
+	/* the end or an error stays at the head: every later pull says it
+	 * again; the producer has returned, in->err is final */
+	if (sl->n == 0)
+		return 0;
+	r->failed = true;
+	return TRACE_READ_ERROR;
+}
+
+/* stop the producer (it returns between two chunks) and free the ring */
+static void tin_ring_stop(struct trace_input *in)
+{
+	struct tin_ring *r = in->ring;
+
+	pthread_mutex_lock(&r->lock);
+	r->stop = true;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
+	for (unsigned i = 0; i < TIN_RING; i++)
+		free(r->slot[i].buf);	/* slot 0 is the first in->out */
+	in->out = NULL;
+	in->ring = NULL;
+	free(r);
+}
+
 /* ---- Opening ---- */
 
 static struct trace_input *tin_alloc(const char *name)
@@ -897,6 +1088,11 @@ struct trace_input *trace_input_open_fd(int fd, bool close_fd, const char *name,
 		}
 		in->pending = (size_t)n;
 	}
+	/* decode the rest on a second thread while the caller parses; not
+	 * from a pipe (see the top) */
+	if (in->fmt != TRACE_INPUT_TEXT && in->pending && S_ISREG(sb.st_mode) &&
+	    in->total)
+		tin_ring_start(in);
 	return in;
 fail:
 	trace_input_close(in);
@@ -937,6 +1133,8 @@ int trace_input_pull(struct trace_input *in, const char **chunk, size_t *len)
 {
 	long n;
 
+	if (in->ring)
+		return tin_ring_pull(in, chunk, len);
 	if (in->failed)
 		return TRACE_READ_ERROR;
 	if (in->mem) {
@@ -973,6 +1171,8 @@ void trace_input_close(struct trace_input *in)
 {
 	if (!in)
 		return;
+	if (in->ring)
+		tin_ring_stop(in);	/* first: the producer uses the decoder */
 #ifdef HAVE_ZLIB
 	if (in->zs_live)
 		inflateEnd(&in->zs);
@@ -1018,6 +1218,9 @@ const char *trace_input_name(const struct trace_input *in)
 
 const char *trace_input_error(const struct trace_input *in)
 {
+	/* with a producer, in->err is final only once it reported an error */
+	if (in->ring && !in->ring->failed)
+		return "";
 	return in->err;
 }
 
@@ -1026,14 +1229,16 @@ void trace_input_progress(const struct trace_input *in, uint64_t *done,
 {
 	if (done)
 		*done = in->fmt == TRACE_INPUT_TRACEDAT ? in->dat_bytes :
-			in->mem ? (in->done ? in->mem_len : 0) : in->raw_bytes;
+			in->mem ? (in->done ? in->mem_len : 0) :
+			in->ring ? in->ring->raw : in->raw_bytes;
 	if (total)
 		*total = in->total;
 }
 
 uint64_t trace_input_bytes(const struct trace_input *in)
 {
-	return in->fmt == TRACE_INPUT_TRACEDAT ? in->total : in->raw_bytes;
+	return in->fmt == TRACE_INPUT_TRACEDAT ? in->total :
+		in->ring ? in->ring->raw : in->raw_bytes;
 }
 
 bool trace_input_binary(const struct trace_input *in)

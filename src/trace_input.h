@@ -24,8 +24,11 @@
  * a line that straddles two chunks.  Borrowing, not copying, is what lets
  * an implementation hand out a plain file mmap()ed whole as one chunk, or
  * a buffer that a decompressing thread filled while the previous chunk was
- * parsed (double buffering): neither changes this interface.  Today every
- * format is decoded on the caller's thread into one 1 MiB buffer.
+ * parsed (double buffering): neither changes this interface.  A
+ * compressed regular file is decoded that way, on a second thread into a
+ * ring of chunk buffers (trace_input.c says how the output stays the same
+ * whatever the timing); everything else is decoded on the caller's thread
+ * into one 1 MiB buffer.
  *
  * trace.dat is converted, not parsed: its records, from every CPU buffer
  * of the top-level buffer and of every instance, merged by timestamp (ties:

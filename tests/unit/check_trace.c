@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef HAVE_ZLIB
@@ -33,6 +34,7 @@
 
 #include "gfp.h"
 #include "trace.h"
+#include "trace_input.h"
 
 /* ---- Fixtures and helpers ---- */
 
@@ -1053,6 +1055,89 @@ START_TEST(reader_xz)
 END_TEST
 #endif
 
+#ifdef HAVE_LIBLZMA
+/*
+ * The decompression thread (trace_input.c): an .xz of 4.5 chunks of text,
+ * more than the ring of chunk buffers holds, comes out of trace_input_pull()
+ * byte for byte, in chunks of exactly TRACE_INPUT_CHUNK bytes but the last
+ * (the chunking does not depend on the threads' timing); a close while the
+ * producer is ahead stops it; a truncated file hands out every chunk decoded
+ * before the cut, then the error, again at every later pull.
+ */
+START_TEST(input_xz_thread)
+{
+	size_t len = TRACE_INPUT_CHUNK * 4 + TRACE_INPUT_CHUNK / 2, cap, out = 0;
+	size_t got = 0, nchunks = 0, cut_got = 0;
+	char *text = malloc(len), path[512], err[256];
+	const char *chunk;
+	struct trace_input *in;
+	uint8_t *xz;
+	size_t n;
+	int rc;
+
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < len; i++)	/* lines of varied digits */
+		text[i] = (i % 97 == 96) ? '\n' : (char)('0' + (i * 7 + i / 97) % 10);
+	cap = lzma_stream_buffer_bound(len);
+	xz = malloc(cap);
+	ck_assert_ptr_nonnull(xz);
+	ck_assert_int_eq(lzma_easy_buffer_encode(0, LZMA_CHECK_CRC64, NULL,
+						 (const uint8_t *)text, len,
+						 xz, &out, cap), LZMA_OK);
+	write_temp(path, sizeof path, xz, out);
+
+	in = trace_input_open(path, err, sizeof err);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_int_eq(trace_input_format(in), TRACE_INPUT_XZ);
+	while ((rc = trace_input_pull(in, &chunk, &n)) == 1) {
+		ck_assert_uint_le(got + n, len);
+		ck_assert(memcmp(chunk, text + got, n) == 0);
+		if (got + n < len)
+			ck_assert_uint_eq(n, TRACE_INPUT_CHUNK);
+		got += n;
+		nchunks++;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(got, len);
+	ck_assert_uint_eq(nchunks, 5);
+	ck_assert_int_eq(trace_input_pull(in, &chunk, &n), 0);	/* the end stays */
+	ck_assert_str_eq(trace_input_error(in), "");
+	ck_assert_uint_eq(trace_input_bytes(in), out);
+	trace_input_close(in);
+
+	/* closed after one chunk, the producer waiting on a full ring */
+	in = trace_input_open(path, err, sizeof err);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_int_eq(trace_input_pull(in, &chunk, &n), 1);
+	{
+		struct timespec ts = { 0, 20 * 1000 * 1000 };	/* let it fill the ring */
+
+		nanosleep(&ts, NULL);
+	}
+	trace_input_close(in);
+
+	/* cut at 3/4 of the compressed bytes */
+	unlink(path);
+	write_temp(path, sizeof path, xz, out * 3 / 4);
+	in = trace_input_open(path, err, sizeof err);
+	ck_assert_ptr_nonnull(in);
+	while ((rc = trace_input_pull(in, &chunk, &n)) == 1) {
+		ck_assert(memcmp(chunk, text + cut_got, n) == 0);
+		cut_got += n;
+	}
+	ck_assert_int_eq(rc, TRACE_READ_ERROR);
+	ck_assert_uint_gt(cut_got, TRACE_INPUT_CHUNK);
+	ck_assert_uint_lt(cut_got, len);
+	ck_assert(strstr(trace_input_error(in), "xz: corrupt or truncated") != NULL);
+	ck_assert_int_eq(trace_input_pull(in, &chunk, &n), TRACE_READ_ERROR);
+	trace_input_close(in);
+	unlink(path);
+	free(xz);
+	free(text);
+}
+END_TEST
+#endif
+
 /* ---- Interning ---- */
 
 START_TEST(intern_ids)
@@ -1396,6 +1481,7 @@ static Suite *trace_suite(void)
 #endif
 #ifdef HAVE_LIBLZMA
 	tcase_add_test(tc, reader_xz);
+	tcase_add_test(tc, input_xz_thread);
 #endif
 	suite_add_tcase(s, tc);
 
