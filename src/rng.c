@@ -40,46 +40,6 @@ void rng_seed(struct rng *r, uint64_t seed)
 	/* splitmix64 is a bijection on successive outputs: never all zero */
 }
 
-static inline uint64_t rng_rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rng_rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rng_rotl(s[3], 45);
-	return result;
-}
-
-uint64_t rng_below(struct rng *r, uint64_t n)
-{
-	unsigned __int128 m;
-	uint64_t lo;
-
-	if (n == 0)
-		return 0;
-	m = (unsigned __int128)rng_next(r) * n;
-	lo = (uint64_t)m;
-	if (lo < n) {
-		uint64_t threshold = -n % n;	/* 2^64 mod n */
-
-		while (lo < threshold) {
-			m = (unsigned __int128)rng_next(r) * n;
-			lo = (uint64_t)m;
-		}
-	}
-	return (uint64_t)(m >> 64);
-}
-
 double rng_double(struct rng *r)
 {
 	return (double)(rng_next(r) >> 11) * 0x1.0p-53;

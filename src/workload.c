@@ -70,6 +70,11 @@
  *
  * Ownership: the engine drives the simulator only through sim.h, the way a
  * scenario does; it never touches allocator state and keeps no globals.
+ * One exception, for host speed (issue 15): the four reads every operation
+ * makes -- the virtual clock, the current CPU, the slab page counters and
+ * the PRNG draw -- are inlined from state.h (wl_now() and friends below)
+ * instead of called through sim.h; each does exactly what its sim.h
+ * function does, so every draw and every result stay the same.
  * Host memory needed for an object is reserved before the simulator is
  * asked for it, so running out of host memory never leaks a simulated
  * object.
@@ -82,7 +87,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rng.h"
 #include "sim.h"
+#include "state.h"
 #include "workload.h"
 
 #define WL_NIL		UINT32_MAX
@@ -252,6 +259,36 @@ static int wl_grow(void **arr, uint32_t *cap, uint64_t need, size_t elem)
 	return 0;
 }
 
+/* ---- The simulator's state read inline (see Ownership at the top) ---- */
+
+/* sim_now() */
+static inline sim_time_t wl_now(const struct sim *sim)
+{
+	return sim->now;
+}
+
+/* sim_current_cpu() */
+static inline unsigned wl_cur_cpu(const struct sim *sim)
+{
+	return sim->cur_cpu;
+}
+
+/* sim_rand_range(): the same draw from the same generator */
+static inline int64_t wl_rand_range(struct sim *sim, int64_t lo, int64_t hi)
+{
+	uint64_t span = (uint64_t)hi - (uint64_t)lo;
+
+	if (span == UINT64_MAX)
+		return (int64_t)rng_next(&sim->rng);
+	return (int64_t)((uint64_t)lo + rng_below(&sim->rng, span + 1));
+}
+
+/* sim_slab_vmstat(), reclaimable + unreclaimable */
+static inline uint64_t wl_slab_pages(const struct sim *sim)
+{
+	return sim->node_stat.nr_slab_reclaimable + sim->node_stat.nr_slab_unreclaimable;
+}
+
 /* ---- Weighted choices ---- */
 
 static int wl_pick_init(struct wl_pick *p, const uint64_t *w, size_t n,
@@ -290,7 +327,7 @@ static inline size_t wl_pick(struct sim *sim, const struct wl_pick *p)
 
 	if (p->nz <= 1)
 		return p->only;
-	r = (uint64_t)sim_rand_range(sim, 1, (int64_t)p->total);
+	r = (uint64_t)wl_rand_range(sim, 1, (int64_t)p->total);
 	hi = p->n - 1;
 	while (lo < hi) {	/* the first entry whose cumulative weight reaches r */
 		size_t mid = lo + (hi - lo) / 2;
@@ -445,6 +482,11 @@ static void wl_heap_remove(struct sim_wl *w, uint32_t id)
 /* room for one more live object of @s; false on host OOM (nothing changed) */
 static bool wl_reserve(struct sim_wl *w, struct wl_stream *s)
 {
+	/* the common case: room everywhere, no call */
+	if ((w->free_obj != WL_NIL || w->nr_obj < w->cap_obj) &&
+	    s->nr_live < s->cap_live && w->nr_phase < w->cap_phase &&
+	    w->nr_heap < w->cap_heap)
+		return true;
 	if (w->free_obj == WL_NIL &&
 	    wl_grow((void **)&w->obj, &w->cap_obj, (uint64_t)w->nr_obj + 1,
 		    sizeof *w->obj))
@@ -504,10 +546,8 @@ static inline void wl_digest(struct sim_wl *w, uint64_t op, uint64_t addr,
 /* after every operation: the slab footprint's peak */
 static inline void wl_after_op(struct sim_wl *w, struct wl_run *run)
 {
-	uint64_t r, u;
+	uint64_t r = wl_slab_pages(w->sim);
 
-	sim_slab_vmstat(w->sim, &r, &u);
-	r += u;
 	if (r > w->st.slab_pages_peak)
 		w->st.slab_pages_peak = r;
 	if (r > run->peak)
@@ -518,7 +558,7 @@ static inline void wl_after_op(struct sim_wl *w, struct wl_run *run)
 static inline unsigned wl_enter(struct sim *sim, unsigned cpu, enum sim_context ctx,
 				bool *pushed)
 {
-	unsigned old = sim_current_cpu(sim);
+	unsigned old = wl_cur_cpu(sim);
 
 	if (cpu != old)
 		sim_set_cpu(sim, cpu);
@@ -530,7 +570,7 @@ static inline void wl_leave(struct sim *sim, unsigned old, bool pushed)
 {
 	if (pushed)
 		sim_context_pop(sim);
-	if (sim_current_cpu(sim) != old)
+	if (wl_cur_cpu(sim) != old)
 		sim_set_cpu(sim, old);
 }
 
@@ -548,9 +588,9 @@ static void wl_free_obj(struct sim_wl *w, struct wl_run *run, uint32_t id)
 	if (w->free_any_cpu && run->mix->nr_cpus)
 		cpu = run->mix->cpu[wl_pick(sim, &run->mix->cpick)];
 	old = wl_enter(sim, cpu, (enum sim_context)o->ctx, &pushed);
-	t0 = sim_now(sim);
+	t0 = wl_now(sim);
 	rc = cache ? sim_cache_free(sim, cache, o->addr) : sim_kfree(sim, o->addr);
-	sim_lat_hist_record(&w->lat[1], sim_now(sim) - t0);
+	sim_lat_hist_record(&w->lat[1], wl_now(sim) - t0);
 	wl_leave(sim, old, pushed);
 
 	w->st.ops++;
@@ -575,14 +615,14 @@ static uint64_t wl_size_draw(struct sim *sim, const struct wl_size *z)
 	switch (z->kind) {
 	case SIM_WL_SIZE_UNIFORM:
 		return z->lo == z->hi ? z->lo
-				      : (uint64_t)sim_rand_range(sim, (int64_t)z->lo,
+				      : (uint64_t)wl_rand_range(sim, (int64_t)z->lo,
 								 (int64_t)z->hi);
 	case SIM_WL_SIZE_WEIGHTED:
 		return z->value[wl_pick(sim, &z->pick)];
 	case SIM_WL_SIZE_HISTOGRAM:
 		i = wl_pick(sim, &z->pick);
 		return z->value[i] == z->upper[i] ? z->value[i]
-			: (uint64_t)sim_rand_range(sim, (int64_t)z->value[i],
+			: (uint64_t)wl_rand_range(sim, (int64_t)z->value[i],
 						   (int64_t)z->upper[i]);
 	case SIM_WL_SIZE_FIXED:
 	default:
@@ -643,12 +683,12 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 	size = t->cache ? t->size : wl_size_draw(sim, &s->size);
 
 	old = wl_enter(sim, cpu, c->ctx, &pushed);
-	t0 = sim_now(sim);
+	t0 = wl_now(sim);
 	if (t->cache)
 		rc = sim_cache_alloc(sim, t->cache, c->gfp | s->flags, &a);
 	else
 		rc = sim_kmalloc(sim, size, c->gfp | s->flags, &a);
-	sim_lat_hist_record(&w->lat[0], sim_now(sim) - t0);
+	sim_lat_hist_record(&w->lat[0], wl_now(sim) - t0);
 	if (rc != SIM_OK)
 		wl_count_reason(w, sim_last_reason(sim));
 	wl_leave(sim, old, pushed);
@@ -992,7 +1032,7 @@ int sim_wl_new(struct sim *sim, const struct sim_wl_config *cfg,
 
 static inline void wl_advance_to(struct sim *sim, sim_time_t t)
 {
-	sim_time_t now = sim_now(sim);
+	sim_time_t now = wl_now(sim);
 
 	if (t > now)
 		sim_advance(sim, t - now);
@@ -1154,7 +1194,7 @@ static uint32_t wl_victim(struct sim_wl *w, struct wl_run *run)
 
 		if (!n)
 			return WL_NIL;
-		r = n == 1 ? 0 : (uint64_t)sim_rand_range(w->sim, 0, (int64_t)n - 1);
+		r = n == 1 ? 0 : (uint64_t)wl_rand_range(w->sim, 0, (int64_t)n - 1);
 		for (size_t i = 0; i < w->nr_streams; i++) {
 			const struct wl_stream *s = &w->streams[i];
 
@@ -1238,8 +1278,8 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		return rc;
 	}
 
-	run.cpu0 = sim_current_cpu(sim);
-	start = sim_now(sim);
+	run.cpu0 = wl_cur_cpu(sim);
+	start = wl_now(sim);
 	if (!w->st.phases) {
 		w->st.start = start;
 		w->sched = start;
@@ -1311,7 +1351,7 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 			drained++;
 		} else if (ph->kind == SIM_WL_SLOTS) {
 			uint64_t k = ph->slots == 1 ? 0
-				: (uint64_t)sim_rand_range(sim, 0, (int64_t)ph->slots - 1);
+				: (uint64_t)wl_rand_range(sim, 0, (int64_t)ph->slots - 1);
 
 			if (w->slot[k])
 				wl_free_obj(w, &run, w->slot[k] - 1);
@@ -1342,10 +1382,10 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 	w->nr_phase = 0;
 	free(run.order);
 
-	w->mark = sim_now(sim);
+	w->mark = wl_now(sim);
 	w->st.phases++;
-	w->st.end = sim_now(sim);
-	w->st.time += sim_now(sim) - start;
+	w->st.end = wl_now(sim);
+	w->st.time += wl_now(sim) - start;
 	if (out) {
 		uint64_t r, u;
 
@@ -1363,7 +1403,7 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		out->slab_pages = r + u;
 		out->slab_pages_peak = run.peak;
 		out->start = start;
-		out->end = sim_now(sim);
+		out->end = wl_now(sim);
 		out->time = out->end - start;
 		out->phases = 1;
 		out->digest = w->st.digest;
