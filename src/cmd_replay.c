@@ -35,6 +35,7 @@
 #define EXIT_USAGE CMD_EXIT_USAGE
 
 #define CMD_MAX_CALLERS	100000u
+#define RPC_MAX_OPTS	64	/* --opt, --ram, --cpus, --kernel kept for the meta */
 
 enum {
 	RPC_K_RAM = CMD_K_OWN,
@@ -112,6 +113,11 @@ struct replay_opts {
 	enum report_format format;
 	enum cmd_progress_mode progress;	/* --progress, --quiet, neither */
 	struct replay_config cfg;
+	struct {			/* the simulator options as given: meta "opt.KEY" */
+		char key[64];
+		const char *value;
+	} opts[RPC_MAX_OPTS];
+	size_t nr_opts;
 };
 
 /* ---- Option values ---- */
@@ -156,6 +162,20 @@ static int rpc_parse_policies(const struct cmd *cmd, char *list,
 	return 0;
 }
 
+/* remember --opt KEY=VALUE (or --ram X as ram=X) for the report's meta */
+static int rpc_keep_opt(const struct cmd *cmd, struct replay_opts *o,
+			const char *key, size_t keylen, const char *value)
+{
+	if (o->nr_opts == RPC_MAX_OPTS)
+		return cmd_error(cmd, "too many --opt options");
+	if (keylen >= sizeof o->opts[0].key)
+		keylen = sizeof o->opts[0].key - 1;	/* sim_config_set refused it already */
+	memcpy(o->opts[o->nr_opts].key, key, keylen);
+	o->opts[o->nr_opts].key[keylen] = '\0';
+	o->opts[o->nr_opts++].value = value;
+	return 0;
+}
+
 static int rpc_parse_one(struct cmd_getopt *g, int key, struct replay_opts *o)
 {
 	const struct cmd *cmd = g->cmd;
@@ -173,11 +193,14 @@ static int rpc_parse_one(struct cmd_getopt *g, int key, struct replay_opts *o)
 		/* --ram X is --opt ram=X: one parser, kmemsim.new's */
 		if (sim_config_set(&o->cfg.sim, g->spelled + 2, v, err, sizeof err))
 			return cmd_error(cmd, "%s", err);
+		if (key != CMD_K_SEED)	/* the seed has its own meta key */
+			return rpc_keep_opt(cmd, o, g->spelled + 2,
+					    strlen(g->spelled + 2), v);
 		break;
 	case CMD_K_OPT:
 		if (cmd_config_set_kv(&o->cfg.sim, v, err, sizeof err))
 			return cmd_error(cmd, "%s", err);
-		break;
+		return rpc_keep_opt(cmd, o, v, strcspn(v, "="), v + strcspn(v, "=") + 1);
 	case CMD_K_FORMAT:
 		if (report_format_parse(v, &o->format) != SIM_OK ||
 		    o->format == REPORT_FMT_SVG)
@@ -411,7 +434,7 @@ static int rpc_main(const struct cmd *cmd, int argc, char **argv)
 	struct trace_reader *rd;
 	struct replay *rp;
 	struct report *r;
-	char err[512], name[256];
+	char err[512], name[256], incomplete[512] = "";
 	const char *shown;
 	pid_t recorder = 0;
 	int rc, status = 0, rec_status = 0;
@@ -474,6 +497,7 @@ static int rpc_main(const struct cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "kmemsim replay: %s: %s%s\n", shown, trace_reader_error(rd),
 			none ? " (no kmem event before it)" :
 			" (the report covers what was read)");
+		snprintf(incomplete, sizeof incomplete, "%s", trace_reader_error(rd));
 		status = EXIT_FAILED;
 	} else if (rc != SIM_OK) {
 		fprintf(stderr, "kmemsim replay: %s\n", sim_strerror(rc));
@@ -509,6 +533,17 @@ static int rpc_main(const struct cmd *cmd, int argc, char **argv)
 		replay_free(rp);
 		return EXIT_FAILED;
 	}
+	/* the point of the replay, for `kmemsim merge`: each simulator option
+	 * as given ("opt.KEY"), and "incomplete" when the report covers less
+	 * than the whole input (docs/report-schema.md) */
+	for (size_t i = 0; i < o.nr_opts; i++) {
+		char key[80];
+
+		snprintf(key, sizeof key, "opt.%s", o.opts[i].key);
+		report_meta(r, key, RV_TEXT(o.opts[i].value));
+	}
+	if (incomplete[0])
+		report_meta(r, "incomplete", RV_TEXT(incomplete));
 	if (o.series && rpc_render(r, REPORT_FMT_CSV, "series/slab-pages", o.series))
 		status = EXIT_FAILED;
 	if (rpc_render(r, o.format, NULL, o.output))

@@ -130,6 +130,25 @@ static struct report *run_brief(const struct sim *sim, const char *title)
 	return r;
 }
 
+/*
+ * The point of the run: every --set as meta "set.KEY" and every --opt (and
+ * --kernel) as "opt.KEY", values as given, so that `kmemsim merge` can tell
+ * a sweep's results apart from the reports alone (docs/report-schema.md).
+ */
+static void run_meta_point(struct report *r, const struct cmd_opts *o)
+{
+	char key[96];
+
+	for (size_t i = 0; i < o->rt.nr_params; i++) {
+		snprintf(key, sizeof key, "set.%s", o->params[i].key);
+		report_meta(r, key, RV_TEXT(o->params[i].value));
+	}
+	for (size_t i = 0; i < o->rt.nr_opts; i++) {
+		snprintf(key, sizeof key, "opt.%s", o->opts[i].key);
+		report_meta(r, key, RV_TEXT(o->opts[i].value));
+	}
+}
+
 /* lsim_runtime.sim_closing: take what will be printed, now */
 static void run_closing(void *ud, unsigned id, struct sim *sim)
 {
@@ -164,6 +183,7 @@ static void run_closing(void *ud, unsigned id, struct sim *sim)
 			report_meta(rs->full, "scenario",
 				    RV_TEXT(cmd_scenario_name(c->o)));
 			sim_fill_report(sim, rs->full);
+			run_meta_point(rs->full, c->o);
 		}
 		if (!rs->full || report_status(rs->full) != SIM_OK)
 			c->failed = true;
@@ -203,6 +223,7 @@ static struct report *run_full_report(struct run_ctx *c)
 	report_meta(r, "scenario", RV_TEXT(cmd_scenario_name(c->o)));
 	report_meta(r, "seed", RV_INT((int64_t)c->o->rt.seed));
 	report_meta(r, "simulators", RV_INT((int64_t)c->n));
+	run_meta_point(r, c->o);
 	if (c->n == 0) {
 		struct report_section *s = report_section(r, "run", "The run");
 
