@@ -32,6 +32,8 @@
 	X(compare)	/* cmd_compare.c: one scenario under each policy */ \
 	X(replay)	/* cmd_replay.c: a kernel trace under each policy */ \
 	X(record)	/* cmd_record.c: a workload's kmem events, as root */ \
+	X(sweep)	/* cmd_sweep.c: a parameter sweep as job lines */ \
+	X(merge)	/* cmd_merge.c: a sweep's results over seeds */ \
 	X(quiz)		/* cmd_quiz.c: a seeded exercise, answers with -c */ \
 	X(list)		/* cmd_list.c: the bundled scenarios */ \
 	X(help)		/* cmd_help.c: a command's options */ \
