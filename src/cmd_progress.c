@@ -13,6 +13,7 @@
  *                  began
  *   replay         "kmemsim replay: 123456 events, 1.23 M events/s, 45%"
  *                  the percentage of the input read, when its size is known
+ *   sweep --run    "kmemsim sweep: 37/120 jobs done (31%), 2 failed, 12 s"
  *
  * On a terminal the line is rewritten in place (\r) at most every 0.1 s
  * and cleared before the command's own output; elsewhere (--progress into
@@ -77,6 +78,14 @@ static void progress_text(const struct cmd_progress *pg, double now, char *buf,
 	n = (size_t)snprintf(buf, len, "kmemsim %s: ", pg->cmd);
 	if (n >= len)
 		return;
+	if (p->label && strcmp(p->label, "sweep") == 0) {
+		/* a sweep's jobs (cmd_sweep.c): @stage says how many failed */
+		snprintf(buf + n, len - n, "%llu/%llu jobs done (%.0f%%)%s%s, %.0f s",
+			 (unsigned long long)p->done, (unsigned long long)p->total,
+			 p->total ? 100.0 * (double)p->done / (double)p->total : 0.0,
+			 p->stage ? ", " : "", p->stage ? p->stage : "", secs);
+		return;
+	}
 	if (p->bytes_total || p->bytes || (p->label && strcmp(p->label, "replay") == 0)) {
 		/* a replay: events, their rate, the part of the input read */
 		n += (size_t)snprintf(buf + n, len - n, "%llu events, %.2f M events/s",

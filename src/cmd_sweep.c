@@ -101,6 +101,8 @@ static const struct cmd_option sw_options[] = {
 	  "else one after the other" },
 	{ "procs", SW_K_PROCS, CMD_ARG_REQUIRED, "N", CMD_V_TEXT,
 	  "--run: jobs at once (default: the number of CPUs)" },
+	CMD_OPT_PROGRESS,
+	CMD_OPT_QUIET,
 	{ "kmemsim", SW_K_KMEMSIM, CMD_ARG_REQUIRED, "PATH", CMD_V_FILE,
 	  "the kmemsim the job lines call (default: this one)" },
 	{ NULL }
@@ -161,6 +163,7 @@ struct sw_opts {
 	const char *slurm_opts;
 	uint64_t slurm_max;
 	uint64_t procs;
+	enum cmd_progress_mode progress;	/* --run's progress line */
 	const char *kmemsim;
 	char self[4096];
 };
@@ -451,6 +454,12 @@ static int sw_parse(const struct cmd *cmd, int argc, char **argv, struct sw_opts
 		case SW_K_PROCS:
 			if (cmd_parse_u64(v, &o->procs) || !o->procs || o->procs > 4096)
 				return cmd_error(cmd, "-j needs a number of jobs from 1 to 4096, got '%s'", v);
+			break;
+		case CMD_K_PROGRESS:
+			o->progress = CMD_PROGRESS_ON;
+			break;
+		case CMD_K_QUIET:
+			o->progress = CMD_PROGRESS_OFF;
 			break;
 		case SW_K_KMEMSIM:
 			if (!*v)
@@ -877,44 +886,18 @@ static int sw_write_slurm(const struct sw_opts *o, const struct sweep_manifest *
 
 /* ---- --run ---- */
 
-struct sw_progress {
-	bool tty;
-	bool shown;
-	struct timespec t0;
-	double last;
-};
-
-static double sw_elapsed(const struct sw_progress *pg)
+/* the progress line (cmd_progress.c): jobs finished of @n, and failures */
+static void sw_progress(struct cmd_progress *pg, size_t done, size_t failed,
+			size_t n)
 {
-	struct timespec ts;
+	struct sim_progress p = { .label = "sweep", .done = done, .total = n };
+	char stage[48];
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)(ts.tv_sec - pg->t0.tv_sec) +
-	       (double)(ts.tv_nsec - pg->t0.tv_nsec) * 1e-9;
-}
-
-/* the progress line, on a terminal only: the one place a clock is read */
-static void sw_progress(struct sw_progress *pg, size_t done, size_t failed,
-			size_t n, bool force)
-{
-	double secs;
-
-	if (!pg->tty)
-		return;
-	secs = sw_elapsed(pg);
-	if (!force && secs - pg->last < 0.2)
-		return;
-	pg->last = secs;
-	fprintf(stderr, "\rkmemsim sweep: %zu/%zu jobs done, %zu failed, %.0f s ",
-		done, n, failed, secs);
-	fflush(stderr);
-	pg->shown = true;
-}
-
-static void sw_progress_end(struct sw_progress *pg)
-{
-	if (pg->tty && pg->shown)
-		fputs("\r\033[K", stderr);
+	if (failed) {
+		snprintf(stage, sizeof stage, "%zu failed", failed);
+		p.stage = stage;
+	}
+	cmd_progress_fn(pg, &p);
 }
 
 /* is `parallel` GNU parallel (and not moreutils' parallel)? */
@@ -1012,7 +995,7 @@ static pid_t sw_spawn_sh(const char *line)
 static int sw_run(const struct sw_opts *o, const struct sweep_manifest *m,
 		  const size_t *todo, size_t n)
 {
-	struct sw_progress pg = { .tty = isatty(STDERR_FILENO) };
+	struct cmd_progress pg;
 	bool *failed = calloc(n + 1, sizeof *failed);
 	char *list = sweep_path(o->out, "jobs", ".txt");
 	char *joblog = sweep_path(o->out, "parallel", ".joblog");
@@ -1025,7 +1008,7 @@ static int sw_run(const struct sw_opts *o, const struct sweep_manifest *m,
 		rc = CMD_EXIT_FAILED;
 		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &pg.t0);
+	cmd_progress_start(&pg, "sweep", o->progress);
 	if (!procs) {
 		long c = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -1074,7 +1057,7 @@ static int sw_run(const struct sw_opts *o, const struct sweep_manifest *m,
 			if (w == pid || (w < 0 && errno != EINTR))
 				break;
 			done = sw_joblog(joblog, failed, n, &nfailed);
-			sw_progress(&pg, done, nfailed, n, false);
+			sw_progress(&pg, done, nfailed, n);
 			nanosleep(&(struct timespec){ 0, 100000000 }, NULL);
 		}
 		memset(failed, 0, n * sizeof *failed);
@@ -1106,10 +1089,10 @@ static int sw_run(const struct sw_opts *o, const struct sweep_manifest *m,
 			}
 			nfailed += failed[i];
 			done++;
-			sw_progress(&pg, done, nfailed, n, true);
+			sw_progress(&pg, done, nfailed, n);
 		}
 	}
-	sw_progress_end(&pg);
+	cmd_progress_end(&pg);
 	fprintf(stderr, "kmemsim sweep: %zu jobs run, %zu failed; results in %s\n",
 		n, nfailed, o->out);
 	for (size_t i = 0; i < n; i++) {
