@@ -90,17 +90,34 @@ const struct cmd cmd_merge = {
 	.main = mg_main,
 };
 
-/* the figures a merge shows unless --metric says otherwise: the headline
- * figures of run and replay reports alike (docs/sweep.md) */
-static const char *const mg_headline[] = {
-	"peak slab pages",
-	"pages in slabs and large kmallocs",
-	"internal fragmentation (allocated - requested) / allocated",
-	"slab overhead (slab bytes - slot bytes) / slab bytes",
-	"free objects in partial slabs",
-	"alloc latency p50",
-	"alloc latency p99",
+/*
+ * The figures a merge shows unless --metric says otherwise: the headline
+ * figures of run and replay reports alike (docs/sweep.md), each with the
+ * unit it counts in.  Some reports give a bare number (replay's totals
+ * say "peak slab pages" without "pages", the cache layer "free objects in
+ * partial slabs" without "objects"): a chart's axis must still say what
+ * it counts, so a headline figure without a unit takes this one.
+ */
+static const struct { const char *name, *unit; } mg_headline[] = {
+	{ "peak slab pages", "pages" },
+	{ "pages in slabs and large kmallocs", "pages" },
+	{ "internal fragmentation (allocated - requested) / allocated", "%" },
+	{ "slab overhead (slab bytes - slot bytes) / slab bytes", "%" },
+	{ "free objects in partial slabs", "objects" },
+	{ "alloc latency p50", "ns" },
+	{ "alloc latency p99", "ns" },
 };
+
+/* @m's unit, or the headline figure's when the report gave none */
+static const char *mg_unit(const struct sweep_metric *m)
+{
+	if (*m->unit)
+		return m->unit;
+	for (size_t i = 0; i < ARRAY_SIZE(mg_headline); i++)
+		if (strcmp(mg_headline[i].name, m->name) == 0)
+			return mg_headline[i].unit;
+	return "";
+}
 
 struct mg_opts {
 	char **inputs;
@@ -719,7 +736,7 @@ static int mg_index(struct merge *mg)
 					return -1;
 				mg->metrics = nm;
 				nm[mg->nmetrics].name = strdup(m->name);
-				nm[mg->nmetrics].unit = strdup(m->unit);
+				nm[mg->nmetrics].unit = strdup(mg_unit(m));
 				nm[mg->nmetrics].decimals = m->decimals;
 				mg->nmetrics++;
 				if (!nm[mg->nmetrics - 1].name || !nm[mg->nmetrics - 1].unit)
@@ -815,7 +832,7 @@ static int mg_select(const struct cmd *cmd, struct merge *mg, const struct mg_op
 	if (o->nmetrics)
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(mg_headline); i++) {
-		size_t k = mg_metric_index(mg, mg_headline[i]);
+		size_t k = mg_metric_index(mg, mg_headline[i].name);
 
 		if (k != SIZE_MAX)
 			mg->shown[mg->nshown++] = k;
@@ -929,10 +946,10 @@ static void mg_write_text(const struct merge *mg, FILE *f)
 	size_t wname = strlen("metric"), wunit = strlen("unit");
 	size_t *w = calloc(mg->ncolumns * MG_CELLS + 1, sizeof *w);
 
-	fprintf(f, "kmemsim merge: %zu results", mg->nres);
+	fprintf(f, "kmemsim merge: %zu result%s", mg->nres, mg->nres == 1 ? "" : "s");
 	if (mg->njobs)
 		fprintf(f, " of %zu jobs", mg->njobs);
-	fprintf(f, ", %zu groups; seeds %s\n", mg->ngroups,
+	fprintf(f, ", %zu group%s; seeds %s\n", mg->ngroups, mg->ngroups == 1 ? "" : "s",
 		mg_seeds_text(mg, buf, sizeof buf));
 	if (mg->ngkeys) {
 		fprintf(f, "grouped by: ");
@@ -968,8 +985,9 @@ static void mg_write_text(const struct merge *mg, FILE *f)
 				}
 		}
 	for (size_t g = 0; g < mg->ngroups; g++) {
-		fprintf(f, "\n%s: %zu results\n",
-			mg_group_label(mg, &mg->groups[g], buf, sizeof buf), mg->groups[g].n);
+		fprintf(f, "\n%s: %zu result%s\n",
+			mg_group_label(mg, &mg->groups[g], buf, sizeof buf), mg->groups[g].n,
+			mg->groups[g].n == 1 ? "" : "s");
 		/* the policies over their cells */
 		mg_pad(f, "", wname + 2 + wunit, false);
 		for (size_t c = 0; c < mg->ncolumns; c++) {

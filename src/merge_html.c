@@ -267,7 +267,9 @@ static void ch_chart(const struct merge *mg, size_t metric, FILE *f,
 		ch_text(f, CH_LEFT - 6, y + 4, "text-anchor=\"end\" fill=\"#333333\"",
 			mg_fmt(v, dec, ybuf, sizeof ybuf));
 	}
-	snprintf(buf, sizeof buf, "%s", *mt->unit ? mt->unit : "value");
+	/* a report's bare whole number counts something (events, slabs) */
+	snprintf(buf, sizeof buf, "%s", *mt->unit ? mt->unit :
+		 mt->decimals ? "value" : "count");
 	fprintf(f, "<text x=\"18\" y=\"%.1f\" transform=\"rotate(-90 18 %.1f)\" "
 		"text-anchor=\"middle\" fill=\"#333333\">", (CH_TOP + CH_BOTTOM) / 2.0,
 		(CH_TOP + CH_BOTTOM) / 2.0);
@@ -458,10 +460,10 @@ int mg_write_html(const struct merge *mg, FILE *f)
 	      "<title>kmemsim merge</title>\n<style>\n", f);
 	fputs(ch_css, f);
 	fputs("</style>\n</head>\n<body>\n<h1>kmemsim merge</h1>\n", f);
-	fprintf(f, "<p>%zu results", mg->nres);
+	fprintf(f, "<p>%zu result%s", mg->nres, mg->nres == 1 ? "" : "s");
 	if (mg->njobs)
 		fprintf(f, " of %zu jobs", mg->njobs);
-	fprintf(f, " in %zu groups; seeds ", mg->ngroups);
+	fprintf(f, " in %zu group%s; seeds ", mg->ngroups, mg->ngroups == 1 ? "" : "s");
 	ch_xml(f, mg_seeds_text(mg, buf, sizeof buf));
 	fputs(".</p>\n", f);
 	if (mg->ngkeys) {
@@ -529,7 +531,8 @@ int mg_write_html(const struct merge *mg, FILE *f)
 	for (size_t g = 0; g < mg->ngroups; g++) {
 		fputs("<h3>", f);
 		ch_xml(f, mg_group_label(mg, &mg->groups[g], buf, sizeof buf));
-		fprintf(f, " (%zu results)</h3>\n", mg->groups[g].n);
+		fprintf(f, " (%zu result%s)</h3>\n", mg->groups[g].n,
+			mg->groups[g].n == 1 ? "" : "s");
 		ch_table(mg, g, f);
 	}
 	fputs("</body>\n</html>\n", f);

@@ -75,6 +75,13 @@ check "kmemsim run --set gfp=GFP_KERNEL|__GFP_ZE" "__GFP_ZERO __GFP_ZEROTAGS"
 check "kmemsim replay $3/dir/tr" "$3/dir/trace.txt"
 check "kmemsim run -o $3/dir/tr" "$3/dir/trace.txt"
 check "kmemsim run --output=$3/dir/tr" "$3/dir/trace.txt"
+check "kmemsim sweep --sl" "--slurm --slurm-max --slurm-opts"
+check "kmemsim sweep --policies slob," "slob,slab slob,slub"
+check "kmemsim sweep --opt slub_max_o" "slub_max_order="
+check "kmemsim sweep --out $3/d" "$3/dir"
+check "kmemsim merge --format " "csv html json svg text"
+check "kmemsim merge --all" "--allow-missing"
+check "kmemsim merge $3/dir/tr" "$3/dir/trace.txt"
 exit $fails
 BASH
 bash "$tmp/t.bash" "$srcdir" "$tmp/bin" "$tmp" "$cmds" "$rcmds"

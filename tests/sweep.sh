@@ -98,6 +98,17 @@ awk -F, -v want=st.want '
 			print "FAIL: groups out of order: " grp[1] " " grp[3] " " grp[4] " " grp[5]; bad++ }
 		exit bad ? 1 : 0
 	}' st.csv || fail "statistics (above)"
+# two rows worked by hand, as printed (values to 3 decimals, as slub's
+# are given; means and intervals get one more):
+#   x=8, slab: 2.5 5 7.5 10 12.5: mean 7.5, s^2 = (25 + 6.25 + 0 + 6.25 + 25) / 4
+#     = 15.625, s = 3.95285; t(0.975, 4) = 2.776445;
+#     2.776445 * 3.95285 / sqrt(5) = 4.9081
+#   x=16, slub: 10.5 12.5: mean 11.5, s = sqrt(2); t(0.975, 1) = 12.706205;
+#     12.706205 * sqrt(2) / sqrt(2) = 12.7062
+for row in "8,slab,pages in slabs and large kmallocs,pages,5,7.5000,4.9081,2.500,12.500" \
+	"16,slub,pages in slabs and large kmallocs,pages,2,11.5000,12.7062,10.500,12.500"; do
+	grep -qxF "$row" st.csv && pass "by hand: $row" || fail "no row '$row' in: $(grep "^${row%%,*}," st.csv)"
+done
 # the order of the files given changes nothing
 "$km" merge $(ls st/*.json) >st-fwd.txt 2>/dev/null
 "$km" merge $(ls st/*.json | sort -r) >st-rev.txt 2>/dev/null
