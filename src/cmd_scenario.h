@@ -64,8 +64,8 @@ enum {
 #define CMD_OPT_MAX_WORK \
 	{ "max-work", CMD_K_MAX_WORK, CMD_ARG_REQUIRED, "T", CMD_V_TEXT, \
 	  "stop after the simulators were charged T of modelled\n" \
-	  "kernel CPU time (workloads, reclaim...; default 60s,\n" \
-	  "about as much host time; 0: no limit)" }
+	  "kernel CPU time (workloads, reclaim...; default 1h;\n" \
+	  "0: no limit)" }
 #define CMD_OPT_MAX_MEMORY \
 	{ "max-memory", CMD_K_MAX_MEMORY, CMD_ARG_REQUIRED, "SIZE", CMD_V_TEXT, \
 	  "host memory the script's Lua heap and simulators may\n" \
