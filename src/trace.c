@@ -1210,6 +1210,8 @@ static const char *trace_fields(struct trace_parser *p, const char *f,
 				ev->gfp_id = id;
 				if (aux & TRACE_GFP_PARSED) {
 					ev->gfp = (gfp_t)aux;
+					/* a repeated gfp_flags=: the last one counts */
+					ev->flags &= (uint8_t)~TRACE_EVF_GFP_UNKNOWN;
 				} else {
 					ev->gfp = 0;
 					ev->flags |= TRACE_EVF_GFP_UNKNOWN;
