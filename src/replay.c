@@ -325,6 +325,7 @@ void replay_config_init(struct replay_config *cfg)
 	cfg->mismatches = REPLAY_DEFAULT_MISMATCHES;
 	cfg->reorder_window_ns = TRACE_REORDER_WINDOW_NS;
 	cfg->progress_every = REPLAY_DEFAULT_PROGRESS;
+	cfg->block = REPLAY_BLOCK;
 }
 
 /* simulated-kernel bug reports name the trace line being replayed */
@@ -434,7 +435,7 @@ struct replay *replay_new(const struct replay_config *cfg, char *err,
 	rp->next_progress = rp->cfg.progress_every;
 	rp->nr = cfg->nr_policies;
 	rp->parser = trace_parser_new();
-	rp->cap_win = REPLAY_BLOCK;
+	rp->cap_win = cfg->block ? cfg->block : REPLAY_BLOCK;
 	rp->win = malloc(rp->cap_win * sizeof *rp->win);
 	if (!rp->parser || !rp->win ||
 	    rp_map_init(&rp->objs, RP_MAP_MIN_BITS) != SIM_OK ||

@@ -65,6 +65,10 @@ struct replay_config {
 	void *progress_ud;
 	uint64_t progress_every;	/* events between progress calls (default
 					 * 65536), and once more when done */
+	/* events parsed before each window flush (default REPLAY_BLOCK); the
+	 * window still grows when the reorder window holds more.  A small one
+	 * spares a tiny input the 1.3 MB buffer (the fuzz target) */
+	size_t block;
 };
 
 /*
