@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* fuzz_replay.c - libFuzzer target: the replay engine (replay.c)
+ *
+ * The input is trace text, replayed into one simulator per policy, as
+ * `kmemsim replay` does, but on a small machine: 16 MiB of RAM instead of
+ * the traced machine's 4 GiB, so that building the simulators costs tens
+ * of microseconds, not tens of milliseconds, and the fuzzer runs thousands
+ * of inputs a second.  Small memory also makes the interesting paths
+ * common: allocation failures, reclaim, the OOM killer's panic (a policy
+ * that panics stops, the others go on), timers crossing time gaps.
+ *
+ * The first byte picks the configuration: which policies (all three, or
+ * one), one or two CPUs, the 6.1 or 6.18 rules, a time series or not, and
+ * whether the report is rendered (text, or JSON) -- the report code reads
+ * every figure the replay keeps.  The engine's validators run at the end.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page_alloc.h"
+#include "reclaim.h"
+#include "replay.h"
+#include "sim.h"
+#include "slab.h"
+#include "trace.h"
+
+#define FUZZ_CHECK(c) do { if (!(c)) abort(); } while (0)
+#define FUZZ_RAM	(UINT64_C(16) << 20)	/* the small machine */
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void fuzz_sink(void *ud, const char *s, size_t n)
+{
+	(void)s;
+	*(size_t *)ud += n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const one[] = { "slub", "slab", "slob" };
+	struct replay_config cfg;
+	struct trace_reader *r;
+	struct replay *rp;
+	struct report *rep;
+	unsigned opt = size ? data[0] : 0;
+	char err[256];
+	size_t bytes = 0;
+	int rc;
+
+	if (size)
+		data++, size--;
+	replay_config_init(&cfg);
+	cfg.sim.ram_bytes = FUZZ_RAM;
+	cfg.sim.cpus = opt & 0x4 ? 2 : 1;
+	cfg.sim.kernel = opt & 0x20 ? SIM_KERNEL_6_1 : SIM_KERNEL_6_18;
+	if (opt & 0x3) {	/* one policy: the faster, the more inputs */
+		cfg.policies[0] = one[(opt & 0x3) - 1];
+		cfg.nr_policies = 1;
+	}
+	cfg.series_interval_ns = opt & 0x8 ? REPLAY_DEFAULT_SERIES_NS : 0;
+	cfg.block = 256;	/* not the 1.3 MB buffer of a real trace */
+	cfg.callers = 3;
+	cfg.mismatches = 3;
+	rp = replay_new(&cfg, err, sizeof err);
+	FUZZ_CHECK(rp != NULL);
+	r = trace_reader_open_mem((const char *)data, size);
+	if (!r)
+		goto out;
+	rc = replay_run(rp, r);
+	FUZZ_CHECK(rc == SIM_OK || rc == SIM_ENOHOSTMEM);
+	trace_reader_close(r);
+	for (size_t i = 0; i < replay_nr_policies(rp); i++) {
+		struct sim *sim = replay_policy_sim(rp, i);
+		const struct replay_policy_stats *st = replay_policy_stats(rp, i);
+
+		if (!sim)
+			continue;
+		FUZZ_CHECK(st->kmalloc_exact <= st->kmalloc_events);
+		FUZZ_CHECK(st->caches_exact <= st->caches);
+		if (sim_panicked(sim))
+			FUZZ_CHECK(replay_policy_panicked(rp, i) != NULL);
+		/* a panic leaves the state as consistent as any other failure */
+		FUZZ_CHECK(pgalloc_validate(sim, err, sizeof err) == SIM_OK);
+		FUZZ_CHECK(reclaim_validate(sim, err, sizeof err) == SIM_OK);
+		FUZZ_CHECK(slab_validate(sim));
+	}
+	if (opt & 0x10) {
+		rep = replay_report(rp, "fuzz");
+		if (rep) {
+			FUZZ_CHECK(report_render(rep, opt & 0x40 ? REPORT_FMT_JSON
+							       : REPORT_FMT_TEXT,
+						 NULL, fuzz_sink, &bytes) == SIM_OK);
+			FUZZ_CHECK(bytes > 0);
+			report_free(rep);
+		}
+	}
+out:
+	replay_free(rp);
+	return 0;
+}
