@@ -64,7 +64,9 @@ if find "$root" -name '*.lua' -path '*kmemsim/lua/*' | grep -q .; then
 	fail "Lua modules installed, but the binary never reads them"
 else pass "no Lua modules installed (the binary has its own)"; fi
 # every installed header compiles on its own (no config.h, no build tree)
-cc=${CC:-cc}
+# a library built with the sanitizers (--enable-sanitizers) needs their
+# runtime in the program too, first in line
+cc="${CC:-cc} ${KMEMSIM_SAN_CFLAGS:-}"
 for h in sim.h report.h simversion.h; do
 	printf '#include <kmemsim/%s>\nint main(void) { return 0; }\n' "$h" >"$tmp/h.c"
 	if $cc -std=c11 -Wall -Wextra -pedantic -Werror -I"$includedir" -c "$tmp/h.c" \
