@@ -334,3 +334,24 @@ int cmd_config_set_kv(struct sim_config *cfg, const char *kv, char *err,
 	key[eq - kv] = '\0';
 	return sim_config_set(cfg, key, eq + 1, err, errlen) == SIM_OK ? 0 : -1;
 }
+
+int cmd_parse_policies(const struct cmd *cmd, char *list,
+		       const char *policies[], size_t max, size_t *n)
+{
+	char *save = NULL, *tok;
+
+	*n = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!sim_policy_known(tok))
+			return cmd_error(cmd, "unknown policy '%s' (slab, slub, slob)", tok);
+		for (size_t i = 0; i < *n; i++)
+			if (strcmp(policies[i], tok) == 0)
+				return cmd_error(cmd, "policy '%s' given twice", tok);
+		if (*n == max)
+			return cmd_error(cmd, "too many policies");
+		policies[(*n)++] = tok;
+	}
+	if (!*n)
+		return cmd_error(cmd, "--policies needs at least one policy");
+	return 0;
+}

@@ -151,6 +151,17 @@ void cmd_usage(const struct cmd *cmd, FILE *f);
 void cmd_main_usage(FILE *f);
 
 /**
+ * cmd_parse_policies - "slab,slub" (--policies of compare and sweep) into
+ * @policies (at most @max, pointing into @list, which is cut at the
+ * commas) and @n
+ *
+ * Return: 0, or cmd_error()'s CMD_EXIT_USAGE for an unknown, repeated or
+ * missing policy.
+ */
+int cmd_parse_policies(const struct cmd *cmd, char *list,
+		       const char *policies[], size_t max, size_t *n);
+
+/**
  * cmd_error - print "kmemsim CMD: <message>" and "Try 'kmemsim help CMD'."
  * on stderr (printf-style)
  * Return: CMD_EXIT_USAGE, so a parser can `return cmd_error(...)`.

@@ -67,28 +67,6 @@ static int cmd_parse_sample(const char *s, struct cmd_opts *o)
 	return 0;
 }
 
-/* "slab,slub": o->policies point into @list (argv) */
-static int cmd_parse_policies(const struct cmd *cmd, char *list,
-			      struct cmd_opts *o)
-{
-	char *save = NULL, *tok;
-
-	o->nr_policies = 0;
-	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!sim_policy_known(tok))
-			return cmd_error(cmd, "unknown policy '%s' (slab, slub, slob)", tok);
-		for (size_t i = 0; i < o->nr_policies; i++)
-			if (strcmp(o->policies[i], tok) == 0)
-				return cmd_error(cmd, "policy '%s' given twice", tok);
-		if (o->nr_policies == CMD_MAX_POLICIES)
-			return cmd_error(cmd, "too many policies");
-		o->policies[o->nr_policies++] = tok;
-	}
-	if (!o->nr_policies)
-		return cmd_error(cmd, "--policies needs at least one policy");
-	return 0;
-}
-
 /* the format -o's file name suggests, if any */
 static bool cmd_format_of(const char *path, enum report_format *fmt)
 {
@@ -156,7 +134,8 @@ static int cmd_parse_one(struct cmd_getopt *g, int key, struct cmd_opts *o)
 		o->policy_given = true;
 		break;
 	case CMD_K_POLICIES:
-		return cmd_parse_policies(cmd, (char *)v, o);
+		return cmd_parse_policies(cmd, (char *)v, o->policies,
+					  CMD_MAX_POLICIES, &o->nr_policies);
 	case CMD_K_SET:
 		if (o->rt.nr_params == CMD_MAX_PARAMS)
 			return cmd_error(cmd, "too many --set options");

@@ -225,27 +225,6 @@ static int sw_parse_seeds(const struct cmd *cmd, const char *s, struct sw_opts *
 	return rc;
 }
 
-/* "slab,slub": o->policies point into @list (argv) */
-static int sw_parse_policies(const struct cmd *cmd, char *list, struct sw_opts *o)
-{
-	char *save = NULL, *tok;
-
-	o->npolicies = 0;
-	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!sim_policy_known(tok))
-			return cmd_error(cmd, "unknown policy '%s' (slab, slub, slob)", tok);
-		for (size_t i = 0; i < o->npolicies; i++)
-			if (strcmp(o->policies[i], tok) == 0)
-				return cmd_error(cmd, "policy '%s' given twice", tok);
-		if (o->npolicies == CMD_MAX_POLICIES)
-			return cmd_error(cmd, "too many policies");
-		o->policies[o->npolicies++] = tok;
-	}
-	if (!o->npolicies)
-		return cmd_error(cmd, "--policies needs at least one policy");
-	return 0;
-}
-
 /* split "V1,V2" at commas that are not escaped as "\," into a->values */
 static int sw_split_values(const char *s, struct sw_axis *a)
 {
@@ -421,7 +400,8 @@ static int sw_parse(const struct cmd *cmd, int argc, char **argv, struct sw_opts
 			o->out = v;
 			break;
 		case CMD_K_POLICIES:
-			rc = sw_parse_policies(cmd, (char *)v, o);
+			rc = cmd_parse_policies(cmd, (char *)v, o->policies,
+						 CMD_MAX_POLICIES, &o->npolicies);
 			break;
 		case SW_K_SEEDS:
 			rc = sw_parse_seeds(cmd, v, o);
