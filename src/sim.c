@@ -1073,17 +1073,8 @@ void sim_op(struct sim *sim, const char *fmt, ...)
 
 /* ---- Modelled latency ---- */
 
-/* bucket of v: values < 8 map to themselves; above, 8 sub-buckets per octave */
-static unsigned sim_lat_bucket(sim_time_t v)
-{
-	unsigned msb, sub;
-
-	if (v < (1u << SIM_LAT_SUB_BITS))
-		return (unsigned)v;
-	msb = sim_ilog2(v);
-	sub = (unsigned)(v >> (msb - SIM_LAT_SUB_BITS)) & ((1u << SIM_LAT_SUB_BITS) - 1);
-	return ((msb - SIM_LAT_SUB_BITS + 1) << SIM_LAT_SUB_BITS) + sub;
-}
+/* buckets (sim_lat_bucket_of(), state.h): values < 8 map to themselves;
+ * above, 8 sub-buckets per octave */
 
 /* the largest value that falls into bucket b */
 static sim_time_t sim_lat_bucket_max(unsigned b)
@@ -1099,13 +1090,7 @@ static sim_time_t sim_lat_bucket_max(unsigned b)
 
 void sim_lat_hist_record(struct sim_lat_hist *h, sim_time_t ns)
 {
-	unsigned b = sim_lat_bucket(ns);
-
-	h->count++;
-	if (ns > h->max)
-		h->max = ns;
-	if (h->bucket[b] != UINT32_MAX)
-		h->bucket[b]++;
+	sim_lat_hist_add(h, ns);
 }
 
 sim_time_t sim_lat_hist_percentile(const struct sim_lat_hist *h, double pct)
@@ -1185,13 +1170,17 @@ void sim_progress_expect(struct sim *sim, const char *stage, uint64_t n)
 	sim_progress_call(sim, false);
 }
 
+void sim_lat_rare(struct sim *sim, bool tick)
+{
+	if (sim->sampler != NULL)	/* an operation ended: a sample due? */
+		sampler_op(sim);
+	if (tick)
+		sim_progress_tick(sim);
+}
+
 void sim_lat_record(struct sim *sim, enum sim_lat_kind kind, sim_time_t ns)
 {
-	sim_lat_hist_record(&sim->lat[kind], ns);
-	if (unlikely(sim->sampler != NULL))	/* an operation ended: a sample due? */
-		sampler_op(sim);
-	if (unlikely(--sim->progress_left == 0))
-		sim_progress_tick(sim);
+	sim_lat_note(sim, kind, ns);
 }
 
 uint64_t sim_lat_count(const struct sim *sim, enum sim_lat_kind kind)

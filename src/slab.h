@@ -65,6 +65,8 @@
 
 #include "sim.h"
 #include "gfp.h"
+#include "page.h"
+#include "state.h"
 
 struct kmem_cache;
 struct slab;
@@ -488,12 +490,13 @@ struct slab *slab_new_pages(struct sim *sim, struct kmem_cache *s,
  * first (free_slab()'s check_object).  Counts slab_discard.
  */
 void slab_free_pages(struct sim *sim, struct slab *slab);
-/** slab_by_id - the descriptor with @id (must exist) */
-struct slab *slab_by_id(const struct sim *sim, uint32_t id);
 /** slab_of_addr - the slab (any kind) holding @addr, NULL if none (virt_to_slab) */
 struct slab *slab_of_addr(const struct sim *sim, sim_addr_t addr);
 /** slab_address - the simulated address of the slab's first byte */
-sim_addr_t slab_address(const struct slab *slab);
+static inline sim_addr_t slab_address(const struct slab *slab)
+{
+	return pfn_to_addr(slab->pfn);
+}
 /** slab_obj_addr - the address of slot @i of a slot slab at @base */
 static inline sim_addr_t slab_obj_addr(sim_addr_t base, const struct slab *slab,
 				       uint32_t i)
@@ -684,5 +687,76 @@ struct slab_text {
 
 /** slab_textf - format one piece of a dump (at most 255 bytes) to @t */
 void slab_textf(struct slab_text *t, const char *fmt, ...) sim_printf_like(2, 3);
+
+/**
+ * struct slab_state - the common layer's state (sim->slab).  slab_common.c
+ * owns it and is the only writer; it is defined here so that what every
+ * operation reads (a descriptor by id, the page map, the kmalloc caches)
+ * is read inline rather than through a call (issue 15: host time).
+ */
+struct slab_state {
+	const struct slab_ops *ops;	/* NULL: the policy is not built */
+	void *policy;			/* the policy's per-sim state */
+
+	/* caches: registry by id, and slab_caches in creation order */
+	struct kmem_cache **caches;
+	uint32_t *gens;
+	uint32_t nr_ids, cap_ids;
+	struct kmem_cache **list;	/* oldest first */
+	size_t nr_list, cap_list;
+	uint64_t next_seq;
+
+	/* slab descriptors */
+	struct slab **slabs;		/* by id; freed ones kept for reuse */
+	bool *slab_used;
+	uint32_t nr_slab_ids, cap_slab_ids;
+	uint32_t *free_slab_ids;
+	uint32_t nr_free_slab_ids;
+	struct slab ***pb_map;		/* [pfn >> pageblock order]: NULL or [512] of slabs */
+	size_t nr_pb_map;
+	struct slab *last;		/* lookup cache */
+	sim_addr_t last_base;
+	uint64_t last_len;
+
+	/* kmalloc */
+	struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_MAX + 1];
+	uint8_t size_index[24];
+	unsigned shift_low, shift_high;
+	size_t max_cache_size;		/* KMALLOC_MAX_CACHE_SIZE */
+
+	/* large kmalloc and vmstat */
+	uint64_t large_objects, large_pages, large_req_bytes;
+	/* NR_SLAB_RECLAIMABLE/UNRECLAIMABLE live in sim->node_stat (read by
+	 * the page layer's /proc/vmstat); the peak of their sum is ours */
+	uint64_t peak_pages;
+
+	/* slub_debug= */
+	bool debug_parsed;		/* the policy takes slub_debug */
+	slab_flags_t debug_global;
+	struct slab_debug_block *debug_blocks;
+	size_t nr_debug_blocks, cap_debug_blocks;
+	bool debug_higher_order_off;	/* 'O' */
+
+	/* kmem_poke damage, sorted by object address */
+	struct slab_damage *damage;
+	size_t nr_damage, cap_damage;
+
+	/* RCU: kfree_rcu() batches per CPU, callbacks waiting for a grace period */
+	struct slab_rcu_cpu {
+		struct slab_rcu_item *q;	/* kfree_rcu() objects not yet in a batch */
+		size_t nr, cap;
+		sim_time_t monitor_due;		/* kfree_rcu_monitor() runs then */
+	} rcu_cpu[SIM_MAX_CPUS];
+	struct slab_rcu_item *rcu_wait;		/* FIFO, done times nondecreasing */
+	size_t rcu_head, rcu_nr, rcu_cap;	/* entries [head, nr) are waiting */
+	bool rcu_timer;				/* the tick is registered */
+	uint64_t rcu_freed, rcu_slabs_freed;	/* callbacks done */
+};
+
+/** slab_by_id - the descriptor with @id (must exist) */
+static inline struct slab *slab_by_id(const struct sim *sim, uint32_t id)
+{
+	return sim->slab->slabs[id];
+}
 
 #endif /* SIM_SLAB_H */

@@ -147,64 +147,7 @@ struct slab_debug_block {
 	char *list;		/* "name1,name2*" (no ';'), NULL: global */
 };
 
-struct slab_state {
-	const struct slab_ops *ops;	/* NULL: the policy is not built */
-	void *policy;			/* the policy's per-sim state */
-
-	/* caches: registry by id, and slab_caches in creation order */
-	struct kmem_cache **caches;
-	uint32_t *gens;
-	uint32_t nr_ids, cap_ids;
-	struct kmem_cache **list;	/* oldest first */
-	size_t nr_list, cap_list;
-	uint64_t next_seq;
-
-	/* slab descriptors */
-	struct slab **slabs;		/* by id; freed ones kept for reuse */
-	bool *slab_used;
-	uint32_t nr_slab_ids, cap_slab_ids;
-	uint32_t *free_slab_ids;
-	uint32_t nr_free_slab_ids;
-	struct slab ***pb_map;		/* [pfn >> pageblock order]: NULL or [512] of slabs */
-	size_t nr_pb_map;
-	struct slab *last;		/* lookup cache */
-	sim_addr_t last_base;
-	uint64_t last_len;
-
-	/* kmalloc */
-	struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_MAX + 1];
-	uint8_t size_index[24];
-	unsigned shift_low, shift_high;
-	size_t max_cache_size;		/* KMALLOC_MAX_CACHE_SIZE */
-
-	/* large kmalloc and vmstat */
-	uint64_t large_objects, large_pages, large_req_bytes;
-	/* NR_SLAB_RECLAIMABLE/UNRECLAIMABLE live in sim->node_stat (read by
-	 * the page layer's /proc/vmstat); the peak of their sum is ours */
-	uint64_t peak_pages;
-
-	/* slub_debug= */
-	bool debug_parsed;		/* the policy takes slub_debug */
-	slab_flags_t debug_global;
-	struct slab_debug_block *debug_blocks;
-	size_t nr_debug_blocks, cap_debug_blocks;
-	bool debug_higher_order_off;	/* 'O' */
-
-	/* kmem_poke damage, sorted by object address */
-	struct slab_damage *damage;
-	size_t nr_damage, cap_damage;
-
-	/* RCU: kfree_rcu() batches per CPU, callbacks waiting for a grace period */
-	struct slab_rcu_cpu {
-		struct slab_rcu_item *q;	/* kfree_rcu() objects not yet in a batch */
-		size_t nr, cap;
-		sim_time_t monitor_due;		/* kfree_rcu_monitor() runs then */
-	} rcu_cpu[SIM_MAX_CPUS];
-	struct slab_rcu_item *rcu_wait;		/* FIFO, done times nondecreasing */
-	size_t rcu_head, rcu_nr, rcu_cap;	/* entries [head, nr) are waiting */
-	bool rcu_timer;				/* the tick is registered */
-	uint64_t rcu_freed, rcu_slabs_freed;	/* callbacks done */
-};
+/* struct slab_state is in slab.h (its lookups are inline there) */
 
 /* The policies, Lua's linit.c style.  Add SLAB and SLOB here when built:
  *   &sim_slab_ops, &sim_slub_ops, &sim_slob_ops, NULL */
@@ -554,16 +497,6 @@ unsigned calculate_alignment(slab_flags_t flags, unsigned align, unsigned size)
 }
 
 /* ---- Slab descriptors ---- */
-
-struct slab *slab_by_id(const struct sim *sim, uint32_t id)
-{
-	return sim->slab->slabs[id];
-}
-
-sim_addr_t slab_address(const struct slab *slab)
-{
-	return pfn_to_addr(slab->pfn);
-}
 
 /* bytes of a descriptor with room for @nslots slots */
 static size_t slab_desc_bytes(const struct slab_state *st, uint32_t nslots)
@@ -3105,7 +3038,7 @@ int sim_cache_alloc(struct sim *sim, sim_cache_t c, gfp_t gfp, sim_addr_t *out)
 	if (!s)
 		return rc;
 	*out = kmem_cache_alloc(sim, s, gfp);
-	sim_lat_record(sim, SIM_LAT_ALLOC, sim->now - t0);
+	sim_lat_note(sim, SIM_LAT_ALLOC, sim->now - t0);
 	return SIM_PANIC_STATUS(sim, *out == SIM_ADDR_NONE ? SIM_ENOMEM : SIM_OK);
 }
 
@@ -3119,7 +3052,7 @@ int sim_cache_free(struct sim *sim, sim_cache_t c, sim_addr_t obj)
 	if (!s)
 		return rc;
 	rc = kmem_cache_free(sim, s, obj);
-	sim_lat_record(sim, SIM_LAT_FREE, sim->now - t0);
+	sim_lat_note(sim, SIM_LAT_FREE, sim->now - t0);
 	return SIM_PANIC_STATUS(sim, rc);
 }
 
@@ -3323,7 +3256,7 @@ int sim_kmalloc(struct sim *sim, uint64_t size, gfp_t gfp, sim_addr_t *out)
 	if (size > SIZE_MAX)
 		return sim_set_reason(sim, SIM_ENOMEM, "kmalloc: size too large");
 	*out = kmalloc(sim, (size_t)size, gfp);
-	sim_lat_record(sim, SIM_LAT_ALLOC, sim->now - t0);
+	sim_lat_note(sim, SIM_LAT_ALLOC, sim->now - t0);
 	return SIM_PANIC_STATUS(sim, *out == SIM_ADDR_NONE ? SIM_ENOMEM : SIM_OK);
 }
 
@@ -3334,7 +3267,7 @@ int sim_kcalloc(struct sim *sim, uint64_t n, uint64_t size, gfp_t gfp,
 
 	SIM_REFUSE_IF_PANICKED(sim);
 	*out = kmalloc_array(sim, (size_t)n, (size_t)size, gfp | __GFP_ZERO);
-	sim_lat_record(sim, SIM_LAT_ALLOC, sim->now - t0);
+	sim_lat_note(sim, SIM_LAT_ALLOC, sim->now - t0);
 	return SIM_PANIC_STATUS(sim, *out == SIM_ADDR_NONE ? SIM_ENOMEM : SIM_OK);
 }
 
@@ -3346,7 +3279,7 @@ int sim_krealloc(struct sim *sim, sim_addr_t p, uint64_t size, gfp_t gfp,
 
 	SIM_REFUSE_IF_PANICKED(sim);
 	*out = krealloc(sim, p, (size_t)size, gfp);
-	sim_lat_record(sim, SIM_LAT_ALLOC, sim->now - t0);
+	sim_lat_note(sim, SIM_LAT_ALLOC, sim->now - t0);
 	if (*out == SIM_ADDR_NONE)
 		return SIM_PANIC_STATUS(sim, sim->nr_bugs != before ? SIM_EBUG : SIM_ENOMEM);
 	return SIM_OK;
@@ -3359,7 +3292,7 @@ int sim_kfree(struct sim *sim, sim_addr_t p)
 
 	SIM_REFUSE_IF_PANICKED(sim);
 	rc = kfree(sim, p);
-	sim_lat_record(sim, SIM_LAT_FREE, sim->now - t0);
+	sim_lat_note(sim, SIM_LAT_FREE, sim->now - t0);
 	return SIM_PANIC_STATUS(sim, rc);
 }
 

@@ -296,6 +296,46 @@ static inline struct sim_cpu *sim_cpu_cur(struct sim *sim)
 	return &sim->cpus[sim->cur_cpu];
 }
 
+/*
+ * Latency histograms on the per-operation path (issue 15: host time only).
+ * sim_lat_bucket_of() is sim.c's bucket rule without a branch: values
+ * below 16 have ilog2(v | 8) == 3, so s == 0 and the bucket is v itself;
+ * above, s == msb - 3 and v >> s is 8 + the three bits under the msb, so
+ * (s << 3) + (v >> s) == ((msb - 2) << 3) + sub, the same bucket.
+ */
+static inline unsigned sim_lat_bucket_of(sim_time_t v)
+{
+	unsigned s = sim_ilog2(v | 8) - 3;
+
+	return (s << 3) + (unsigned)(v >> s);
+}
+
+/* sim_lat_hist_record(), inline: count, max, a saturating bucket */
+static inline void sim_lat_hist_add(struct sim_lat_hist *h, sim_time_t ns)
+{
+	uint32_t *b = &h->bucket[sim_lat_bucket_of(ns)];
+
+	h->count++;
+	h->max = ns > h->max ? ns : h->max;
+	*b += *b != UINT32_MAX;
+}
+
+/* what sim_lat_record() does after the histogram, when a sampler listens
+ * or the progress countdown ran out (out of line: rare) */
+void sim_lat_rare(struct sim *sim, bool tick);
+
+/* sim_lat_record(), inline for the API's allocation and free calls */
+static inline void sim_lat_note(struct sim *sim, enum sim_lat_kind kind,
+				sim_time_t ns)
+{
+	bool tick;
+
+	sim_lat_hist_add(&sim->lat[kind], ns);
+	tick = --sim->progress_left == 0;
+	if (unlikely(sim->sampler != NULL || tick))
+		sim_lat_rare(sim, tick);
+}
+
 /* host allocation wrappers: NULL on failure, never abort */
 void *sim_xmalloc(size_t n);
 void *sim_xcalloc(size_t n, size_t size);

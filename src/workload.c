@@ -590,7 +590,7 @@ static void wl_free_obj(struct sim_wl *w, struct wl_run *run, uint32_t id)
 	old = wl_enter(sim, cpu, (enum sim_context)o->ctx, &pushed);
 	t0 = wl_now(sim);
 	rc = cache ? sim_cache_free(sim, cache, o->addr) : sim_kfree(sim, o->addr);
-	sim_lat_hist_record(&w->lat[1], wl_now(sim) - t0);
+	sim_lat_hist_add(&w->lat[1], wl_now(sim) - t0);
 	wl_leave(sim, old, pushed);
 
 	w->st.ops++;
@@ -688,7 +688,7 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 		rc = sim_cache_alloc(sim, t->cache, c->gfp | s->flags, &a);
 	else
 		rc = sim_kmalloc(sim, size, c->gfp | s->flags, &a);
-	sim_lat_hist_record(&w->lat[0], wl_now(sim) - t0);
+	sim_lat_hist_add(&w->lat[0], wl_now(sim) - t0);
 	if (rc != SIM_OK)
 		wl_count_reason(w, sim_last_reason(sim));
 	wl_leave(sim, old, pushed);
