@@ -43,6 +43,19 @@
  * kmemsim record) already runs in parallel.  Signals are blocked in the
  * producer: handlers run on the caller's thread, as before.
  *
+ * Plain text files are read(), not mapped
+ * ---------------------------------------
+ * mmap() of a plain file was tried and measured (issue 15; bench_trace's
+ * "from file" line compares the file with memory): the file lent whole in
+ * 4 MiB slices cut at line ends, no byte copied.  It won about 10% of the
+ * parse's CPU time only on a file whose page cache held large folios
+ * (written in one big write), and LOST 40% on files written the usual
+ * way, a few KiB at a time (cp, `xz -dc >`, `cat trace_pipe >`): each
+ * 4 KiB page must be mapped into the process (page faults, or
+ * MADV_POPULATE_READ: the same), which on a virtual machine costs more
+ * than read() copying the page into a 1 MiB buffer that stays in the CPU
+ * cache.  read() it is.
+ *
  * trace.dat
  * ---------
  * libtracecmd opens the file (it needs to seek: a trace.dat on a pipe is
