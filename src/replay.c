@@ -104,6 +104,7 @@
 
 #include "sim.h"
 #include "replay.h"
+#include "slab.h"		/* slab_ops_lookup() */
 #include "trace.h"
 
 /* ---- Identity maps ---- */
@@ -347,28 +348,33 @@ static const char *rp_known_policy(const char *name)
 
 /*
  * Create policy @p's simulator.  A policy that is known but not built
- * creates a simulator whose every slab call fails; a probe cache tells,
- * on a small throwaway simulator so the real one starts untouched.
+ * creates a simulator whose every slab call fails; a probe cache tells
+ * why, on a small throwaway simulator so the real one starts untouched.
+ * A built policy needs no probe: booting a second simulator for nothing
+ * doubled the cost of a small replay (the fuzz target's, tests').
  */
 static void rp_policy_start(struct replay *rp, struct rp_policy *p)
 {
 	struct sim_config cfg;
-	struct sim *probe;
-	sim_cache_t c;
 
-	cfg = rp->cfg.sim;
-	cfg.policy = p->name;
-	cfg.ram_bytes = UINT64_C(64) << 20;
-	memset(cfg.zone_pages, 0, sizeof cfg.zone_pages);
-	probe = sim_new(&cfg, p->why, sizeof p->why);
-	if (!probe)
-		return;
-	if (sim_cache_create(probe, "kmemsim-probe", 64, NULL, &c) != SIM_OK) {
-		snprintf(p->why, sizeof p->why, "%s", sim_last_reason(probe));
+	if (!slab_ops_lookup(p->name)) {
+		struct sim *probe;
+		sim_cache_t c;
+
+		cfg = rp->cfg.sim;
+		cfg.policy = p->name;
+		cfg.ram_bytes = UINT64_C(64) << 20;
+		memset(cfg.zone_pages, 0, sizeof cfg.zone_pages);
+		probe = sim_new(&cfg, p->why, sizeof p->why);
+		if (!probe)
+			return;
+		if (sim_cache_create(probe, "kmemsim-probe", 64, NULL, &c) != SIM_OK) {
+			snprintf(p->why, sizeof p->why, "%s", sim_last_reason(probe));
+			sim_free(probe);
+			return;
+		}
 		sim_free(probe);
-		return;
 	}
-	sim_free(probe);
 	cfg = rp->cfg.sim;
 	cfg.policy = p->name;
 	p->sim = sim_new(&cfg, p->why, sizeof p->why);

@@ -177,6 +177,19 @@ static char *rep_strndup(const char *s, size_t n)
 	size_t out = 0, i = 0;
 	char *d;
 
+	/* the common case, plain ASCII: one scan and a copy (a report makes
+	 * thousands of these strings, the /proc files among them) */
+	while (i < n && u[i] && u[i] < 0x80)
+		i++;
+	if (i == n) {
+		d = sim_xmalloc(n + 1);
+		if (!d)
+			return NULL;
+		memcpy(d, s, n);
+		d[n] = '\0';
+		return d;
+	}
+	out = i;
 	while (i < n) {
 		size_t k = u[i] ? rep_utf8_seq(u + i, n - i) : 0;
 
