@@ -72,7 +72,9 @@ enum {
 	  "hold (default 4G, or half this host's RAM; 0: no limit)" }
 #define CMD_OPT_UNSAFE \
 	{ "unsafe", CMD_K_UNSAFE, CMD_ARG_NONE, NULL, CMD_V_TEXT, \
-	  "give the script io, os and debug" }
+	  "give the script io, os and debug (trusted scripts:\n" \
+	  "debug.sethook keeps the --max-steps budget, os and\n" \
+	  "io calls and __gc finalizers are outside it)" }
 #define CMD_OPT_LUA_PATH \
 	{ "lua-path", CMD_K_LUA_PATH, CMD_ARG_REQUIRED, "DIR", CMD_V_DIR, \
 	  "load kmemsim.* modules from DIR/kmemsim/ first\n" \

@@ -13,7 +13,9 @@
  *   package    require finds only the embedded kmemsim.* modules (or a
  *              --lua-path working copy) and files in the scenario's own
  *              directory; no C modules
- *   io os debug only with --unsafe
+ *   io os debug only with --unsafe; debug.sethook and debug.gethook are
+ *              then kmemsim's own (below): a script's hook runs beside the
+ *              instruction budget's, never instead of it
  * lua/kmemsim/sandbox.lua then makes pairs() iterate in a defined order
  * and tostring() print stable identities instead of host addresses: Lua 5.4
  * seeds its string hashes per state, so plain pairs() order changes from
@@ -131,19 +133,32 @@ void lsim_check_work(lua_State *L, struct sim *sim)
 		lsim_work_stop(L, 1);
 }
 
-/* in a count hook, level 0 is the Lua function being run */
+static void lsim_user_hook(lua_State *L, lua_Debug *ar);
+
+/*
+ * The one hook of every thread.  Count events charge the budget with the
+ * instructions since the last one (LSIM_HOOK_COUNT, or fewer where a
+ * script's own count hook asked for more frequent calls); under --unsafe,
+ * a hook the script set with debug.sethook is called after that.  In a
+ * count hook, level 0 is the Lua function being run.
+ */
 static void lsim_count_hook(lua_State *L, lua_Debug *ar)
 {
 	struct lsim_runtime *rt = lsim_runtime(L);
 
-	(void)ar;
-	if (rt->stopped) {
-		lsim_raise_stop(L);
-		return;
+	if (ar->event == LUA_HOOKCOUNT) {
+		int n = lua_gethookcount(L);
+
+		if (rt->stopped) {
+			lsim_raise_stop(L);
+			return;
+		}
+		rt->steps += n > 0 ? (uint64_t)n : LSIM_HOOK_COUNT;
+		if (rt->max_steps && rt->steps > rt->max_steps)
+			lsim_steps_exhausted(L, 0);
 	}
-	rt->steps += LSIM_HOOK_COUNT;
-	if (rt->max_steps && rt->steps > rt->max_steps)
-		lsim_steps_exhausted(L, 0);
+	if (rt->unsafe)
+		lsim_user_hook(L, ar);
 }
 
 void lsim_charge(lua_State *L, uint64_t n)
@@ -420,6 +435,192 @@ static int lsim_string_format(lua_State *L)
 	return lsim_guard_call(L);
 }
 
+/* ---- debug.sethook and debug.gethook (--unsafe) ---- */
+
+/*
+ * Lua keeps one hook per thread, and the instruction budget is that hook:
+ * the standard debug.sethook would replace it (debug.sethook() alone, and
+ * a loop runs for ever).  So these two are kmemsim's own, with the
+ * standard arguments and results.  A script's hook is kept in a registry
+ * table (thread -> { function, mask, count, instructions counted }) and
+ * lsim_count_hook() calls it after charging the budget; the thread keeps
+ * lsim_count_hook with the script's events added, and with count events
+ * at least every LSIM_HOOK_COUNT instructions.  A count hook of N
+ * instructions is exact for N up to LSIM_HOOK_COUNT; above, it is called
+ * at the budget's checks, N instructions apart on average.
+ *
+ * Lua runs a hook with hooks off: a script's hook called directly could
+ * loop unbounded.  It runs in a new coroutine instead, which has the
+ * budget's hook (and none of the script's, or it would call itself), so
+ * the hook is charged like any other code.  Its arguments are the
+ * standard ones (the event name, the line for "line" events) and the
+ * hooked thread: debug.getinfo(thread, 0) is the function that caused the
+ * event (debug.getinfo(2) is, in a standard hook).
+ */
+static const char lsim_hooks_key;	/* registry[&lsim_hooks_key]: the table */
+
+static const char *const lsim_hook_names[] = {
+	"call", "return", "line", "count", "tail call"
+};
+
+static void lsim_user_hook(lua_State *L, lua_Debug *ar)
+{
+	struct lsim_runtime *rt = lsim_runtime(L);
+	lua_State *co;
+	lua_Integer mask, count, seen;
+	int status, nres;
+
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &lsim_hooks_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		return;		/* no script ever set a hook */
+	}
+	lua_pushthread(L);
+	if (lua_rawget(L, -2) != LUA_TTABLE) {
+		lua_pop(L, 2);
+		return;		/* none on this thread */
+	}
+	lua_rawgeti(L, -1, 2);
+	mask = lua_tointeger(L, -1);
+	lua_rawgeti(L, -2, 3);
+	count = lua_tointeger(L, -1);
+	lua_pop(L, 2);
+	if (ar->event == LUA_HOOKCOUNT) {
+		if (!(mask & LUA_MASKCOUNT) || count <= 0) {
+			lua_pop(L, 2);
+			return;		/* the budget's own check */
+		}
+		lua_rawgeti(L, -1, 4);
+		seen = lua_tointeger(L, -1) + lua_gethookcount(L);
+		lua_pop(L, 1);
+		lua_pushinteger(L, seen >= count ? seen - count : seen);
+		lua_rawseti(L, -2, 4);
+		if (seen < count) {
+			lua_pop(L, 2);
+			return;
+		}
+	}
+	co = lua_newthread(L);
+	lua_sethook(co, lsim_count_hook, LUA_MASKCOUNT, LSIM_HOOK_COUNT);
+	lua_rawgeti(L, -2, 1);		/* the script's hook */
+	lua_pushstring(L, (unsigned)ar->event < 5 ? lsim_hook_names[ar->event] : "?");
+	if (ar->event == LUA_HOOKLINE)
+		lua_pushinteger(L, ar->currentline);
+	else
+		lua_pushnil(L);
+	lua_pushthread(L);
+	lua_xmove(L, co, 4);
+	status = lua_resume(co, L, 3, &nres);
+	if (status == LUA_OK || status == LUA_YIELD) {
+		lua_pop(L, 3);		/* the thread, the entry, the table */
+		return;
+	}
+	if (rt->stopped)		/* a budget ran out inside the hook */
+		lsim_raise_stop(L);
+	lua_xmove(co, L, 1);
+	lua_error(L);
+}
+
+/* the thread a debug function is about: an optional first argument */
+static lua_State *lsim_db_thread(lua_State *L, int *arg)
+{
+	if (lua_type(L, 1) == LUA_TTHREAD) {
+		*arg = 1;
+		return lua_tothread(L, 1);
+	}
+	*arg = 0;
+	return L;
+}
+
+/* debug.sethook([thread,] hook, mask [, count]); no hook: remove the script's */
+static int lsim_db_sethook(lua_State *L)
+{
+	struct lsim_runtime *rt = lsim_runtime(L);
+	int arg, mask = 0, every = LSIM_HOOK_COUNT;
+	lua_Integer count = 0;
+	lua_State *L1 = lsim_db_thread(L, &arg);
+
+	if (rt->stopped)
+		return lsim_raise_stop(L);
+	if (!lua_isnoneornil(L, arg + 1)) {
+		const char *smask = luaL_checkstring(L, arg + 2);
+
+		luaL_checktype(L, arg + 1, LUA_TFUNCTION);
+		count = luaL_optinteger(L, arg + 3, 0);
+		if (strchr(smask, 'c'))
+			mask |= LUA_MASKCALL;
+		if (strchr(smask, 'r'))
+			mask |= LUA_MASKRET;
+		if (strchr(smask, 'l'))
+			mask |= LUA_MASKLINE;
+		if (count > 0) {
+			mask |= LUA_MASKCOUNT;
+			if (count < LSIM_HOOK_COUNT)
+				every = (int)count;
+		}
+	}
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &lsim_hooks_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 2);
+		lua_createtable(L, 0, 1);	/* weak keys: threads still collected */
+		lua_pushliteral(L, "k");
+		lua_setfield(L, -2, "__mode");
+		lua_setmetatable(L, -2);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &lsim_hooks_key);
+	}
+	if (arg)		/* the key: the thread itself */
+		lua_pushvalue(L, 1);
+	else
+		lua_pushthread(L);
+	if (mask) {
+		lua_createtable(L, 4, 0);
+		lua_pushvalue(L, arg + 1);
+		lua_rawseti(L, -2, 1);
+		lua_pushinteger(L, mask);
+		lua_rawseti(L, -2, 2);
+		lua_pushinteger(L, count > 0 ? count : 0);
+		lua_rawseti(L, -2, 3);
+		lua_pushinteger(L, 0);
+		lua_rawseti(L, -2, 4);
+	} else {
+		lua_pushnil(L);
+	}
+	lua_rawset(L, -3);
+	/* the budget's count events always, the script's events besides */
+	lua_sethook(L1, lsim_count_hook, (mask & ~LUA_MASKCOUNT) | LUA_MASKCOUNT, every);
+	return 0;
+}
+
+/* debug.gethook([thread]): the script's hook, mask and count, or fail */
+static int lsim_db_gethook(lua_State *L)
+{
+	int arg = lua_type(L, 1) == LUA_TTHREAD, mask;
+	char smask[4], *p = smask;
+
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &lsim_hooks_key) != LUA_TTABLE)
+		return luaL_pushfail(L), 1;
+	if (arg)		/* the key: the thread itself */
+		lua_pushvalue(L, 1);
+	else
+		lua_pushthread(L);
+	if (lua_rawget(L, -2) != LUA_TTABLE)
+		return luaL_pushfail(L), 1;
+	lua_rawgeti(L, -1, 2);
+	mask = (int)lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	if (mask & LUA_MASKCALL)
+		*p++ = 'c';
+	if (mask & LUA_MASKRET)
+		*p++ = 'r';
+	if (mask & LUA_MASKLINE)
+		*p++ = 'l';
+	*p = '\0';
+	lua_rawgeti(L, -1, 1);
+	lua_pushstring(L, smask);
+	lua_rawgeti(L, -3, 3);
+	return 3;
+}
+
 /* ---- Memory budget ---- */
 
 uint64_t lsim_default_max_memory(void)
@@ -647,6 +848,15 @@ static int lsim_init_state(lua_State *L)
 	lsim_wrap(L, "rep", lsim_string_rep);
 	lsim_open_strlib(L);	/* pattern matching on the step budget */
 	lua_pop(L, 2);
+
+	if (rt->unsafe) {	/* the budget stays the hook: see above */
+		lua_getglobal(L, LUA_DBLIBNAME);
+		lua_pushcfunction(L, lsim_db_sethook);
+		lua_setfield(L, -2, "sethook");
+		lua_pushcfunction(L, lsim_db_gethook);
+		lua_setfield(L, -2, "gethook");
+		lua_pop(L, 1);
+	}
 
 	lsim_setup_package(L, rt->unsafe);
 

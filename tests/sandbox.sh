@@ -102,6 +102,74 @@ expect_exit 2 "--max-steps needs a number" "$km" run --max-steps lots "$tmp/long
 expect_exit 1 "a runaway loop under the default budget" "$km" run "$tmp/loop.lua"
 expect_grep "$tmp/err" "loop.lua:2: scenario stopped after 1000000000 Lua VM instructions (--max-steps 1000000000): a runaway loop? Give a larger --max-steps N if it is not (0: no limit)" "the default budget is named"
 
+# --unsafe gives the script debug.sethook, but not the budget's hook: no
+# hook, another hook, a hook on a coroutine, or a hook that loops itself
+# leave the budget in force
+cat >"$tmp/hook-off.lua" <<'LUA'
+debug.sethook()
+while true do end
+LUA
+cat >"$tmp/hook-other.lua" <<'LUA'
+debug.sethook(function() end, "crl", 1000000000)
+while true do end
+LUA
+cat >"$tmp/hook-co.lua" <<'LUA'
+local co = coroutine.create(function() while true do end end)
+debug.sethook(co)
+coroutine.resume(co)
+print("escaped")
+LUA
+cat >"$tmp/hook-loop.lua" <<'LUA'
+debug.sethook(function() while true do end end, "l")
+local x = 1
+print("escaped")
+LUA
+for s in hook-off hook-other hook-co hook-loop; do
+	timeout 60 "$km" run --unsafe --max-steps 2000000 "$tmp/$s.lua" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" = 1 ]; then pass "--unsafe $s.lua stops (exit 1)"; else
+		fail "--unsafe $s.lua: exit $rc, expected 1 (124: it ran on)"; cat "$tmp/err"; fi
+	expect_grep "$tmp/err" "scenario stopped after 2000000 Lua VM instructions" "$s.lua: the budget is named"
+	expect_nogrep "$tmp/out" "escaped" "$s.lua: nothing ran after the budget ran out"
+done
+expect_grep "$tmp/err" "hook-loop.lua:1: scenario stopped" "the hook's own line is named"
+# and the script's hooks work as Lua's do: the loop below runs two VM
+# instructions an iteration (OP_ADD, which skips its OP_MMBIN, and
+# OP_FORLOOP), so a count hook every 100 instructions is called 10000 * 2 /
+# 100 = 200 times, give or take one for the loop's setup; one every 50000
+# (above the budget's 10000) 100000 * 2 / 50000 = 4 times; line hooks get
+# the line
+cat >"$tmp/hook-works.lua" <<'LUA'
+local calls = 0
+debug.sethook(function(ev) assert(ev == "count"); calls = calls + 1 end, "", 100)
+print("gethook", type(debug.gethook()), select(2, debug.gethook()), select(3, debug.gethook()))
+local x = 0
+for i = 1, 10000 do x = x + i end
+debug.sethook()
+print("count calls", calls >= 199 and calls <= 201, debug.gethook())
+local lines = {}
+debug.sethook(function(ev, line, th)
+  lines[#lines + 1] = ev .. " " .. line .. " " .. debug.getinfo(th, 0, "S").what
+end, "l")
+x = x + 1
+debug.sethook()
+print(lines[1], lines[2])
+local co = coroutine.create(function() return 1 end)
+debug.sethook(co, function() end, "c")
+print("coroutine hook", select(2, debug.gethook(co)), debug.gethook())
+calls = 0
+debug.sethook(function() calls = calls + 1 end, "", 50000)
+for i = 1, 100000 do x = x + i end
+debug.sethook()
+print("long count", calls)
+LUA
+expect_exit 0 "--unsafe hooks run" "$km" run --unsafe "$tmp/hook-works.lua"
+expect_grep "$tmp/out" "^gethook	function		100$" "debug.gethook returns the hook, mask and count"
+expect_grep "$tmp/out" "^count calls	true	nil$" "a count hook every 100 instructions"
+expect_grep "$tmp/out" "^line 12 main	line 13 main$" "a line hook gets the lines"
+expect_grep "$tmp/out" "^long count	4$" "a count hook every 50000 instructions"
+expect_grep "$tmp/out" "^coroutine hook	c	nil$" "a coroutine's hook is its own"
+
 # pattern matching is bounded too: Lua's backtracking would run for years
 cat >"$tmp/pattern.lua" <<'LUA'
 print(string.find(("a"):rep(100000), ("a-"):rep(9) .. "b"))
