@@ -441,15 +441,22 @@ uint32_t trace_string_count(const struct trace_parser *p,
 	return (unsigned)kind < TRACE_NR_STR_KINDS ? p->tab[kind].n : 0;
 }
 
-/* Decode a newly interned gfp text once; remember the first rejection. */
+/*
+ * Decode a newly interned gfp text once; remember the first rejection.
+ * Only the first one's message is kept, so the later ones are parsed
+ * without one: its did-you-mean scores the token against every flag name,
+ * which on a trace of garbage (a fuzzer's) was a quarter of the parse.
+ */
 static void trace_gfp_decode(struct trace_parser *p, uint32_t id)
 {
 	struct trace_strent *e = &p->tab[TRACE_STR_GFP].ent[id];
 	char err[sizeof p->gfp_err];
+	bool first = !p->gfp_err[0];
 	gfp_t g = 0;
 
 	err[0] = '\0';
-	if (gfp_parse(e->s, e->len, &g, err, sizeof err) == 0) {
+	if (gfp_parse(e->s, e->len, &g, first ? err : NULL,
+		      first ? sizeof err : 0) == 0) {
 		e->aux = TRACE_GFP_PARSED | g;
 	} else {
 		e->aux = TRACE_GFP_REJECTED;
