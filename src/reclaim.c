@@ -208,19 +208,6 @@ void sim_might_alloc(struct sim *sim, gfp_t gfp)
 	sim_printk(sim, "preempt_count: %x, expected: 0", pc);
 }
 
-void reclaim_alloc_enter(struct sim *sim, gfp_t gfp)
-{
-	sim_might_alloc(sim, gfp);
-	if (sim->reclaim)
-		sim->reclaim->might_alloc_nest++;
-}
-
-void reclaim_alloc_exit(struct sim *sim)
-{
-	if (sim->reclaim && sim->reclaim->might_alloc_nest)
-		sim->reclaim->might_alloc_nest--;
-}
-
 /* ---- LRU lists ---- */
 
 void reclaim_add_lru_page(struct sim *sim, pfn_t pfn, enum lru_type type,

@@ -254,8 +254,21 @@ void reclaim_sleep(struct sim *sim, sim_time_t ns);
  * until reclaim_alloc_exit() are part of the same call, so their own
  * might_alloc() neither counts nor reports it again
  */
-void reclaim_alloc_enter(struct sim *sim, gfp_t gfp);
-void reclaim_alloc_exit(struct sim *sim);
+static inline void reclaim_alloc_enter(struct sim *sim, gfp_t gfp)
+{
+	/* inline (issue 15: host time): sim_might_alloc() does nothing unless
+	 * @gfp may block and the CPU is in atomic context (sim_in_atomic) */
+	if (unlikely((gfp & __GFP_DIRECT_RECLAIM) && sim->cpus[sim->cur_cpu].depth > 0))
+		sim_might_alloc(sim, gfp);
+	if (sim->reclaim)
+		sim->reclaim->might_alloc_nest++;
+}
+
+static inline void reclaim_alloc_exit(struct sim *sim)
+{
+	if (sim->reclaim && sim->reclaim->might_alloc_nest)
+		sim->reclaim->might_alloc_nest--;
+}
 /**
  * reclaim_warn_once - WARN_ON_ONCE: report @msg (a "WARNING: ..." line)
  * the first time site @bit (0..31) fires in this simulator

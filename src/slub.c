@@ -1488,8 +1488,8 @@ static void slub_note_free(struct sim *sim, struct kmem_cache *s,
 	}
 }
 
-/* __slab_free(): the slow path of a free, one object */
-static slub_noinline void slab_free_slow(struct sim *sim, struct kmem_cache *s, unsigned cpu,
+/* __slab_free(): the slow path of a free, one object (SLAB_PATH_SLOW) */
+static slub_noinline int slab_free_slow(struct sim *sim, struct kmem_cache *s, unsigned cpu,
 			   struct slab *slab, uint32_t idx)
 {
 	struct slub_cache *sc = slub_cache(s);
@@ -1502,7 +1502,7 @@ static slub_noinline void slab_free_slow(struct sim *sim, struct kmem_cache *s, 
 	sim_charge(sim, COST_SLAB_SLOWPATH);
 	if (sc->debug) {
 		free_to_partial_list(sim, s, slab, idx);
-		return;
+		return SLAB_PATH_SLOW;
 	}
 	prior = p->freelist;
 	slab->link[idx] = prior;
@@ -1528,18 +1528,18 @@ static slub_noinline void slab_free_slow(struct sim *sim, struct kmem_cache *s, 
 			put_cpu_partial(sim, s, cpu, slab, true);
 			stat(sc, CPU_PARTIAL_FREE);
 		}
-		return;
+		return SLAB_PATH_SLOW;
 	}
 	/* partly free but not on the node list: a per-CPU partial slab */
 	if (prior != SLUB_END && !on_node_partial)
-		return;
+		return SLAB_PATH_SLOW;
 	if (!p->inuse && n->nr_partial >= s->min_partial)
 		goto slab_empty;
 	if (!sc->cpu_partial_on && prior == SLUB_END) {
 		add_partial(sim, n, slab, DEACTIVATE_TAIL);
 		stat(sc, FREE_ADD_PARTIAL);
 	}
-	return;
+	return SLAB_PATH_SLOW;
 slab_empty:
 	SIM_NOTE(sim, "slub %s: slab at pfn 0x%llx is empty and node %u has %lu partial slabs (min_partial %lu): it goes back",
 		 s->name, (unsigned long long)slab->pfn, slab->node,
@@ -1550,6 +1550,7 @@ slab_empty:
 	}
 	stat(sc, FREE_SLAB);
 	discard_slab(sim, s, slab);
+	return SLAB_PATH_SLOW;
 }
 
 /* do_slab_free(): onto c->freelist if it is our cpu slab */
@@ -1600,12 +1601,16 @@ static int slub_free(struct sim *sim, struct kmem_cache *s, sim_addr_t obj,
 	struct slub_cpu *c = &sc->cpu[sim->cur_cpu];
 	struct slab *slab = ref->slab;
 
-	if (likely(slab == c->slab && !s->sheaf_capacity)) {
-		slab->link[ref->slot] = c->freelist;
-		c->freelist = (uint16_t)ref->slot;
-		stat(sc, FREE_FASTPATH);
-		sim_charge(sim, COST_SLAB_FASTPATH);
-		return SLAB_PATH_FAST;
+	if (likely(!s->sheaf_capacity)) {
+		if (likely(slab == c->slab)) {
+			slab->link[ref->slot] = c->freelist;
+			c->freelist = (uint16_t)ref->slot;
+			stat(sc, FREE_FASTPATH);
+			sim_charge(sim, COST_SLAB_FASTPATH);
+			return SLAB_PATH_FAST;
+		}
+		/* slab_free_to_slab() of another slab: a tail call, one frame */
+		return slab_free_slow(sim, s, sim->cur_cpu, slab, ref->slot);
 	}
 	return slub_free_rest(sim, s, obj, ref);
 }
@@ -1639,16 +1644,20 @@ static sim_addr_t slub_alloc(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
 	struct slub_cpu *c = &sc->cpu[sim->cur_cpu];
 	uint16_t obj = c->freelist;
 
-	if (likely(obj != SLUB_END && !s->sheaf_capacity)) {
-		struct slab *slab = c->slab;
+	if (likely(!s->sheaf_capacity)) {
+		if (likely(obj != SLUB_END)) {
+			struct slab *slab = c->slab;
 
-		c->freelist = slab->link[obj];
-		ref->slab = slab;
-		ref->slot = obj;
-		ref->path = SLAB_PATH_FAST;
-		stat(sc, ALLOC_FASTPATH);
-		sim_charge(sim, COST_SLAB_FASTPATH);
-		return c->base + (sim_addr_t)obj * s->size;
+			c->freelist = slab->link[obj];
+			ref->slab = slab;
+			ref->slot = obj;
+			ref->path = SLAB_PATH_FAST;
+			stat(sc, ALLOC_FASTPATH);
+			sim_charge(sim, COST_SLAB_FASTPATH);
+			return c->base + (sim_addr_t)obj * s->size;
+		}
+		/* slub_alloc_slab() with an empty freelist: a tail call */
+		return slub_alloc_slow(sim, s, gfp, sim->cur_cpu, ref);
 	}
 	return slub_alloc_rest(sim, s, gfp, ref);
 }

@@ -70,9 +70,10 @@
  *
  * Ownership: the engine drives the simulator only through sim.h, the way a
  * scenario does; it never touches allocator state and keeps no globals.
- * One exception, for host speed (issue 15): the four reads every operation
- * makes -- the virtual clock, the current CPU, the slab page counters and
- * the PRNG draw -- are inlined from state.h (wl_now() and friends below)
+ * One exception, for host speed (issue 15): the reads every operation
+ * makes -- the virtual clock, the current CPU, the slab page counters, the
+ * PRNG draw, the work budget and the panic flag -- are inlined from state.h
+ * (wl_now() and friends below)
  * instead of called through sim.h; each does exactly what its sim.h
  * function does, so every draw and every result stay the same.
  * Host memory needed for an object is reserved before the simulator is
@@ -281,6 +282,18 @@ static inline int64_t wl_rand_range(struct sim *sim, int64_t lo, int64_t hi)
 	if (span == UINT64_MAX)
 		return (int64_t)rng_next(&sim->rng);
 	return (int64_t)((uint64_t)lo + rng_below(&sim->rng, span + 1));
+}
+
+/* sim_over_budget() */
+static inline bool wl_over_budget(const struct sim *sim)
+{
+	return sim->budget->limit && sim->budget->used > sim->budget->limit;
+}
+
+/* sim_panicked() */
+static inline bool wl_panicked(const struct sim *sim)
+{
+	return sim->panicked;
 }
 
 /* sim_slab_vmstat(), reclaimable + unreclaimable */
@@ -1318,7 +1331,7 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 
 		if (ph->ops && w->st.ops - ops0 >= ph->ops)
 			break;
-		if (sim_over_budget(sim)) {	/* the caller's work budget */
+		if (wl_over_budget(sim)) {	/* the caller's work budget */
 			rc = SIM_EBUDGET;
 			break;
 		}
@@ -1360,7 +1373,7 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		} else if (!wl_alloc(w, &run, 0)) {
 			rc = SIM_ENOHOSTMEM;
 		}
-		if (rc == SIM_OK && sim_panicked(sim))
+		if (rc == SIM_OK && wl_panicked(sim))
 			rc = SIM_EPANIC;	/* the machine stopped under the workload */
 		if (rc != SIM_OK)
 			break;
