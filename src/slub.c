@@ -49,7 +49,9 @@
  *     free objects are on c->freelist or the slab freelist (remote frees);
  *   node nr_partial == length of its partial list, every slab on it has
  *     on_partial set and 0 < free;
- *   per-CPU partial chains: slabs counts at the head == chain length;
+ *   per-CPU partial chains: slabs counts at the head == chain length ==
+ *     c->partial_slabs, and c->partial_head (when set) is the head's
+ *     descriptor (both host-side copies, for speed);
  *   node nr_slabs/total_objects == slabs/objects created minus freed.
  */
 #include "config.h"
@@ -171,7 +173,15 @@ struct slub_cpu {
 	struct slab *slab;	/* c->slab, NULL if none */
 	sim_addr_t base;	/* address of object 0 of c->slab */
 	uint16_t freelist;	/* c->freelist: first slot, SLUB_END */
+	uint16_t partial_slabs;	/* the head's slab->slabs (0: no chain), kept here
+				 * too so a push need not read the old head's
+				 * descriptor (a host cache miss at scale); a
+				 * chain holds at most cpu_partial_slabs (<= 240)
+				 * plus half that from one get_partial_node() */
 	uint32_t partial;	/* c->partial: first slab id of the chain */
+	struct slab *partial_head;	/* its descriptor if known (the last one
+					 * pushed), NULL: look it up -- so a pop
+					 * right after a push reads no table */
 	struct slub_sheaf *main, *spare;
 };
 
@@ -662,17 +672,19 @@ static void put_cpu_partial(struct sim *sim, struct kmem_cache *s, unsigned cpu,
 	uint32_t slabs = 0;
 
 	if (old != SLUB_NIL) {
-		if (drain && ss(slub_slab(sim, old))->slabs >= s->cpu_partial_slabs) {
+		if (drain && c->partial_slabs >= s->cpu_partial_slabs) {
 			to_put = old;	/* the chain is full: it goes to the node */
 			old = SLUB_NIL;
 		} else {
-			slabs = ss(slub_slab(sim, old))->slabs;
+			slabs = c->partial_slabs;
 		}
 	}
 	slabs++;
 	ss(slab)->slabs = slabs;
 	ss(slab)->cpu_next = old;
 	c->partial = slab->id;
+	c->partial_slabs = (uint16_t)slabs;
+	c->partial_head = slab;
 	if (to_put != SLUB_NIL) {
 		SIM_NOTE(sim, "slub %s: cpu%u partial list full (%u slabs), drained to the node",
 			 s->name, cpu, s->cpu_partial_slabs);
@@ -746,6 +758,8 @@ static void flush_cpu_slab(struct sim *sim, struct kmem_cache *s, unsigned cpu)
 		uint32_t chain = c->partial;
 
 		c->partial = SLUB_NIL;
+		c->partial_slabs = 0;
+		c->partial_head = NULL;
 		put_partials_chain(sim, s, chain);
 	}
 }
@@ -954,8 +968,10 @@ static slub_noinline sim_addr_t slub_alloc_slow(struct sim *sim, struct kmem_cac
 
 new_slab:
 	if (c->partial != SLUB_NIL) {
-		slab = slub_slab(sim, c->partial);
+		slab = c->partial_head ? c->partial_head : slub_slab(sim, c->partial);
 		c->partial = ss(slab)->cpu_next;
+		c->partial_slabs--;	/* the next one's slab->slabs: one fewer */
+		c->partial_head = NULL;
 		ss(slab)->cpu_next = SLUB_NIL;
 		slub_set_cpu_slab(c, slab);
 		freelist = get_freelist(slab);
@@ -1818,6 +1834,8 @@ static int slub_cache_init(struct sim *sim, struct kmem_cache *s)
 		c->base = 0;
 		c->freelist = SLUB_END;
 		c->partial = SLUB_NIL;
+		c->partial_slabs = 0;
+		c->partial_head = NULL;
 		c->main = c->spare = NULL;
 		if (s->sheaf_capacity && cpu < sim->cfg.cpus) {
 			c->main = alloc_empty_sheaf(s);
@@ -2084,7 +2102,10 @@ static bool slub_validate(const struct sim *sim, const struct kmem_cache *s)
 			len++;
 			id = p->cpu_next;
 		}
-		if (len != head_slabs)
+		if (len != head_slabs || c->partial_slabs != len)
+			return false;
+		if (c->partial_head && (c->partial == SLUB_NIL ||
+					c->partial_head != slub_slab(sim, c->partial)))
 			return false;
 	}
 	return true;
