@@ -67,6 +67,7 @@
 #include "gfp.h"
 #include "page.h"
 #include "state.h"
+#include "zone.h"
 
 struct kmem_cache;
 struct slab;
@@ -454,9 +455,18 @@ static inline void *slab_priv(struct slab *slab)
 }
 
 /* the CPU an operation runs on (the current one) */
-unsigned slab_cpu(const struct sim *sim);
+static inline unsigned slab_cpu(const struct sim *sim)
+{
+	return sim->cur_cpu;
+}
+
 /* the NUMA node of a CPU (cpu_to_mem()) */
-unsigned slab_cpu_node(const struct sim *sim, unsigned cpu);
+static inline unsigned slab_cpu_node(const struct sim *sim, unsigned cpu)
+{
+	if (sim->cfg.nodes <= 1 || !sim->pg)
+		return 0;
+	return sim->pg->cpu_node[cpu];
+}
 
 /* ---- Services for the policies ("slab_common.c") ---- */
 
@@ -490,8 +500,6 @@ struct slab *slab_new_pages(struct sim *sim, struct kmem_cache *s,
  * first (free_slab()'s check_object).  Counts slab_discard.
  */
 void slab_free_pages(struct sim *sim, struct slab *slab);
-/** slab_of_addr - the slab (any kind) holding @addr, NULL if none (virt_to_slab) */
-struct slab *slab_of_addr(const struct sim *sim, sim_addr_t addr);
 /** slab_address - the simulated address of the slab's first byte */
 static inline sim_addr_t slab_address(const struct slab *slab)
 {
@@ -757,6 +765,34 @@ struct slab_state {
 static inline struct slab *slab_by_id(const struct sim *sim, uint32_t id)
 {
 	return sim->slab->slabs[id];
+}
+
+
+/* virt_to_slab() without touching the lookup cache */
+static inline struct slab *slab_lookup_slow(const struct sim *sim, sim_addr_t addr)
+{
+	const struct slab_state *st = sim->slab;
+	struct slab *const *leaf;
+	size_t pb;
+	pfn_t pfn;
+
+	if (addr < SIM_DIRECT_MAP_BASE)
+		return NULL;
+	pfn = addr_to_pfn(addr);
+	pb = (size_t)(pfn >> SIM_PAGEBLOCK_ORDER);
+	if (pb >= st->nr_pb_map || !(leaf = st->pb_map[pb]))
+		return NULL;
+	return leaf[pfn & (SIM_PAGEBLOCK_PAGES - 1)];
+}
+
+/** slab_of_addr - the slab (any kind) holding @addr, NULL if none (virt_to_slab) */
+static inline struct slab *slab_of_addr(const struct sim *sim, sim_addr_t addr)
+{
+	const struct slab_state *st = sim->slab;
+
+	if (addr - st->last_base < st->last_len)
+		return st->last;
+	return slab_lookup_slow(sim, addr);
 }
 
 #endif /* SIM_SLAB_H */

@@ -181,18 +181,6 @@ void slab_set_policy_state(struct sim *sim, void *state)
 	sim->slab->policy = state;
 }
 
-unsigned slab_cpu(const struct sim *sim)
-{
-	return sim->cur_cpu;
-}
-
-unsigned slab_cpu_node(const struct sim *sim, unsigned cpu)
-{
-	if (sim->cfg.nodes <= 1 || !sim->pg)
-		return 0;
-	return sim->pg->cpu_node[cpu];
-}
-
 /* ---- Small helpers ---- */
 
 static int slab_grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
@@ -1029,32 +1017,6 @@ void slab_note_ctor(struct sim *sim, struct kmem_cache *s, unsigned n)
 {
 	(void)sim;
 	s->acct.ctor_calls += n;
-}
-
-/* virt_to_slab() without touching the lookup cache */
-static struct slab *slab_lookup_slow(const struct sim *sim, sim_addr_t addr)
-{
-	const struct slab_state *st = sim->slab;
-	struct slab *const *leaf;
-	size_t pb;
-	pfn_t pfn;
-
-	if (addr < SIM_DIRECT_MAP_BASE)
-		return NULL;
-	pfn = addr_to_pfn(addr);
-	pb = (size_t)(pfn >> SIM_PAGEBLOCK_ORDER);
-	if (pb >= st->nr_pb_map || !(leaf = st->pb_map[pb]))
-		return NULL;
-	return leaf[pfn & (SIM_PAGEBLOCK_PAGES - 1)];
-}
-
-struct slab *slab_of_addr(const struct sim *sim, sim_addr_t addr)
-{
-	const struct slab_state *st = sim->slab;
-
-	if (addr - st->last_base < st->last_len)
-		return st->last;
-	return slab_lookup_slow(sim, addr);
 }
 
 /* the same, remembering the slab for the next lookup */
