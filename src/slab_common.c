@@ -618,9 +618,20 @@ gfp_t kmalloc_fix_flags(struct sim *sim, gfp_t gfp)
 	return gfp;
 }
 
-/* record @slab (NULL: none) for the 2^@order pages at @pfn */
+/* the page map hint of a new slab (slab.h: SLAB_MAP_HINT), 0 for none */
+static uintptr_t slab_map_hint(enum slab_kind kind, unsigned order,
+			       uint32_t first, uint32_t stride)
+{
+	if (kind != SLAB_KIND_SLOTS || first || order > 2 || stride < 8 ||
+	    stride > SIM_PAGE_SIZE || !sim_is_pow2(stride))
+		return 0;
+	return (uintptr_t)__builtin_ctz(stride) - 2;	/* 1..10 */
+}
+
+/* record @slab (NULL: none) for the 2^@order pages at @pfn, with @hint
+ * (slab.h: SLAB_MAP_HINT) in each entry's low bits */
 static int slab_map_set(struct slab_state *st, pfn_t pfn, unsigned order,
-			struct slab *val)
+			struct slab *val, uintptr_t hint)
 {
 	pfn_t end = pfn + ((pfn_t)1 << order);
 
@@ -630,7 +641,7 @@ static int slab_map_set(struct slab_state *st, pfn_t pfn, unsigned order,
 
 		if (pb >= st->nr_pb_map) {
 			size_t n = SIM_MAX(pb + 1, st->nr_pb_map * 2);
-			struct slab ***m;
+			uintptr_t **m;
 
 			if (!val)
 				continue;
@@ -644,12 +655,13 @@ static int slab_map_set(struct slab_state *st, pfn_t pfn, unsigned order,
 		if (!st->pb_map[pb]) {
 			if (!val)
 				continue;
-			st->pb_map[pb] = sim_xcalloc(SIM_PAGEBLOCK_PAGES, sizeof(struct slab *));
+			st->pb_map[pb] = sim_xcalloc(SIM_PAGEBLOCK_PAGES, sizeof(uintptr_t));
 			if (!st->pb_map[pb])
 				return SIM_ENOHOSTMEM;
 		}
 		for (pfn_t q = p; q < stop; q++)
-			st->pb_map[pb][q & (SIM_PAGEBLOCK_PAGES - 1)] = val;
+			st->pb_map[pb][q & (SIM_PAGEBLOCK_PAGES - 1)] = !val ? 0 :
+				(uintptr_t)val | (hint ? hint | (uintptr_t)(q - pfn) << 4 : 0);
 	}
 	return SIM_OK;
 }
@@ -701,8 +713,9 @@ struct slab *slab_new_pages(struct sim *sim, struct kmem_cache *s,
 		st->free_slab_ids[st->nr_free_slab_ids++] = slab->id;
 		return NULL;
 	}
-	if (slab_map_set(st, pfn, order, slab) != SIM_OK) {
-		slab_map_set(st, pfn, order, NULL);
+	if (slab_map_set(st, pfn, order, slab,
+			 slab_map_hint(kind, order, first, stride)) != SIM_OK) {
+		slab_map_set(st, pfn, order, NULL, 0);
 		pgalloc_free(sim, pfn, order);
 		st->free_slab_ids[st->nr_free_slab_ids++] = slab->id;
 		sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
@@ -832,7 +845,7 @@ static void slab_rcu_defer_slab(struct sim *sim, struct kmem_cache *s, struct sl
 		if (slab->obj_exts)
 			slab_free_obj_exts(sim, slab);
 		slab_account_pages(sim, slab, -1);
-		slab_map_set(st, slab->pfn, slab->order, 0);
+		slab_map_set(st, slab->pfn, slab->order, NULL, 0);
 		pgalloc_free(sim, slab->pfn, slab->order);
 		slab_desc_put(sim, slab);
 	}
@@ -864,7 +877,7 @@ static void slab_rcu_run(struct sim *sim, const struct slab_rcu_item *it)
 		if (slab->obj_exts)
 			slab_free_obj_exts(sim, slab);
 		slab_account_pages(sim, slab, -1);
-		slab_map_set(st, slab->pfn, slab->order, 0);
+		slab_map_set(st, slab->pfn, slab->order, NULL, 0);
 		pgalloc_free(sim, slab->pfn, slab->order);
 		slab_desc_put(sim, slab);
 		st->rcu_slabs_freed++;
@@ -1008,7 +1021,7 @@ void slab_free_pages(struct sim *sim, struct slab *slab)
 		}
 		SIM_EVENT(sim, SLAB_DISCARD, slab->cache_id, slab->pfn, slab->order, 0);
 	}
-	slab_map_set(st, slab->pfn, slab->order, NULL);
+	slab_map_set(st, slab->pfn, slab->order, NULL, 0);
 	pgalloc_free(sim, slab->pfn, slab->order);
 	slab_desc_put(sim, slab);
 }
@@ -3347,6 +3360,8 @@ int slab_layer_init(struct sim *sim, char *err, size_t errlen)
 	st->ops = slab_ops_lookup(sim->cfg.policy);
 	if (!st->ops)
 		return SIM_OK;	/* not built yet: every slab call says so */
+	st->req_off = (uint32_t)(sizeof(struct slab) +
+				 SIM_ALIGN(st->ops->slab_priv_size, (size_t)8));
 	if (strcmp(st->ops->name, "slub") == 0) {
 		rc = slab_debug_setup(sim);
 		if (rc != SIM_OK)
