@@ -158,6 +158,9 @@ function M.w4(sim, opts)
   end
   local caches, which = self.caches, {}
   self.which = which
+  local mine = {}
+  for _, d in ipairs(M.W4_CACHES) do mine[d.name] = true end
+  function self.owns(name) return mine[name] == true end
   -- a slot holds the object's address; which[k] its cache's index
   function self.free(addr, k) caches[which[k]]:free(addr) end
   function self.describe(_, k)
@@ -179,6 +182,8 @@ function M.w5(sim, opts)
   local self = setmetatable({ sim = sim, slot = {}, slots = M.W5_SLOTS,
                               ops = opts.ops or M.W5_OPS }, Run)
   local sizes, size_of = M.W5_SIZES, {}
+  -- the plain kmalloc-N caches (not -cg-, -rcl-, dma-)
+  function self.owns(name) return name:match("^kmalloc%-%d+k?$") ~= nil end
   function self.free(addr, k) sim:kfree(addr) end
   function self.describe(_, k) return "kmalloc", size_of[k] end
   function self.alloc(st, k)
@@ -212,6 +217,21 @@ function M.w6(sim, opts)
     return pfn
   end
   return self
+end
+
+-- the /proc/slabinfo lines of the workload's own caches, in the kernel's
+-- order (W4: the six; W5: the kmalloc-N caches it draws from), as the
+-- harness prints them; nil and the reason where the policy has no
+-- /proc/slabinfo (SLOB) or the workload no caches (W6)
+function Run:slabinfo()
+  if not self.owns then return nil, "W6 allocates pages, not objects" end
+  local text, err = self.sim:slabinfo()
+  if not text then return nil, err end
+  local out = {}
+  for line in text:gmatch("[^\n]+") do
+    if self.owns(line:match("^(%S+)")) then out[#out + 1] = line end
+  end
+  return table.concat(out, "\n")
 end
 
 -- run the operations; the checksums of the README when ops is the default

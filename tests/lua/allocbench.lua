@@ -47,6 +47,17 @@ for name, n in pairs{ c24 = 2427, c96h = 2499, c200 = 2544, c680 = 2471, c1200 =
   expect.eq(live.by[name], n, "W4 live in " .. name)
 end
 
+-- w4:slabinfo(): exactly the six caches' /proc/slabinfo lines; each holds
+-- at least the workload's live objects (the checksums above)
+local seen = {}
+for line in assert(w4:slabinfo()):gmatch("[^\n]+") do
+  local name, active = line:match("^(%S+) +(%d+) ")
+  expect.truthy(live.by[name], "w4:slabinfo() line of a W4 cache: " .. line)
+  expect.truthy(tonumber(active) >= live.by[name], "active_objs >= live in " .. name)
+  seen[#seen + 1] = name
+end
+expect.eq(#seen, 6, "w4:slabinfo() lines")
+
 -- W5: 504,094 allocs, 495,906 frees, 8,188 objects of 1,513,952 bytes
 sim = km.new(ab.profile())
 local w5 = ab.w5(sim)
@@ -78,5 +89,6 @@ expect.eq(live.bytes, 7785, "W6 live pages")
 for o, n in pairs{ [0] = 495, [1] = 507, [2] = 515, [3] = 527 } do
   expect.eq(live.by[o], n, "W6 live blocks of order " .. o)
 end
+expect.eq(w6:slabinfo(), nil, "W6 has no caches")
 w6:free_all()
 expect.eq(w6:live().objects, 0, "W6 free_all")
