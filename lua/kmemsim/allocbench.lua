@@ -21,18 +21,28 @@
 -- as written; `%` is floored on signed values, so the draws use an
 -- unsigned modulo (umod) of the 64-bit pattern.
 
+local km = require "kmemsim"
+
 local M = {}
 
 M.SEED = 0x9E3779B97F4A7C15	-- wraps to a negative Lua integer: same bits
 
+-- managed pages of the real machine's one zone, by slab policy: the
+-- kernels' images differ in size, so mem=256M leaves each a different
+-- number (totalram_pages in the harness's `start` line, the same on every
+-- boot under setarch -R)
+M.TOTALRAM = { slab = 62995, slub = 62973 }
+
 -- the profile of the real machine: Linux 6.1 under UML, uniprocessor,
--- 256M with 62973 managed pages in one Normal zone, pageblock_order 10,
--- booted with slab_nomerge; its configuration has no CONFIG_MEMCG and no
--- CONFIG_SLAB_FREELIST_RANDOM
+-- 256M with M.TOTALRAM[policy] managed pages in one Normal zone,
+-- pageblock_order 10, booted with slab_nomerge; its configuration has no
+-- CONFIG_MEMCG and no CONFIG_SLAB_FREELIST_RANDOM.  The policy is
+-- extra.policy, else the run's (--policy).
 function M.profile(extra)
+  local policy = extra and extra.policy or km.policy
   local p = { kernel = "6.1", smp = false, cpus = 1, pageblock_order = 10,
-              zones = { Normal = 62973 }, slab_nomerge = true, memcg = false,
-              freelist_random = false }
+              zones = { Normal = M.TOTALRAM[policy] or M.TOTALRAM.slub },
+              slab_nomerge = true, memcg = false, freelist_random = false }
   for k, v in pairs(extra or {}) do p[k] = v end
   return p
 end
