@@ -7,6 +7,10 @@
 #                                        run each built $O/fuzz_TARGET for
 #                                        SECONDS, then print one line each:
 #                                        execs, execs/s, cov, ft, crashes
+#   $FUZZ_RUNS    stop after that many executions too (0: run the corpus
+#                 once, as a check of it under another build)
+#   $FUZZ_MAX_LEN the longest input, instead of each target's own
+#   (make passes `make fuzz FUZZ_RUNS=N` to this script's environment)
 #
 # Seeds come from the tree (tests/data traces, the scenarios and the Lua
 # tests) and from tests/fuzz/regress/TARGET (every crash found so far).
@@ -98,8 +102,9 @@ run() { # srcdir, O, seconds, targets...
 		lua) maxlen=4096; dict=lua.dict ;;
 		*) maxlen=2048; dict=trace.dict ;;
 		esac
+		maxlen=${FUZZ_MAX_LEN:-$maxlen}
 		before=$(ls "$o/crashes/$t" | wc -l)
-		"$o/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 \
+		"$o/fuzz_$t" -max_total_time="$secs" -runs="${FUZZ_RUNS:--1}" -print_final_stats=1 \
 			-max_len="$maxlen" -dict="$src/tests/fuzz/$dict" -timeout=20 \
 			-rss_limit_mb=2560 -artifact_prefix="$o/crashes/$t/" \
 			"$o/corpus/$t" "$o/seeds/$t" >"$o/logs/$t.log" 2>&1
