@@ -18,8 +18,9 @@
  * in the machine's load hits both alike; each figure is the best of ROUNDS
  * rounds (default 5), in MB/s of trace text, by the wall clock and by the
  * process's CPU time (steadier on a shared machine).  The ratio
- * replay/parse is the figure the issue asks for (target >= 0.5, with parse
- * >= 300 MB/s).
+ * replay/parse is the figure the issue asks for (target >= 0.5, judged by
+ * CPU time, with parse >= 1000 MB/s by CPU time; both printed with "met"
+ * or "MISSED").
  *
  * From the compressed file itself (an .xz TRACE, issue 15): the wall time
  * of `xz -dc TRACE > /dev/null` alone against a whole replay that reads
@@ -269,8 +270,9 @@ int main(int argc, char **argv)
 	}
 	printf("input      %s: %.1f MB, %llu events\n", path, mb,
 	       (unsigned long long)events);
-	printf("parse      %.1f MB/s wall, %.1f MB/s CPU (best of %d)\n",
-	       mb / parse, mb / parse_cpu, rounds);
+	printf("parse      %.1f MB/s wall, %.1f MB/s CPU (best of %d; target >= 1000 "
+	       "MB/s CPU: %s)\n", mb / parse, mb / parse_cpu, rounds,
+	       mb / parse_cpu >= 1000 ? "met" : "MISSED");
 	printf("replay     %.1f MB/s wall, %.1f MB/s CPU (best of %d), %.2f M events/s\n",
 	       mb / best.run, mb / run_cpu, rounds,
 	       (double)best.applied / best.run / 1e6);
@@ -281,8 +283,9 @@ int main(int argc, char **argv)
 		       (unsigned long long)best.st[i].allocs,
 		       (unsigned long long)best.st[i].alloc_fails,
 		       (unsigned long long)best.st[i].peak_slab_pages);
-	printf("ratio      replay/parse = %.2f wall, %.2f CPU (target >= 0.50)\n",
-	       parse / best.run, parse_cpu / run_cpu);
+	printf("ratio      replay/parse = %.2f wall, %.2f CPU (target >= 0.50: %s)\n",
+	       parse / best.run, parse_cpu / run_cpu,
+	       parse_cpu / run_cpu >= 0.5 ? "met" : "MISSED");
 	printf("setup      %.3f s creating the simulators, %.3f s building the report\n",
 	       best.create, best.report);
 	if (strlen(path) > 3 && strcmp(path + strlen(path) - 3, ".xz") == 0) {
