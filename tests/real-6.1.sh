@@ -13,7 +13,8 @@ srcdir=${KMEMSIM_SRCDIR:?}
 km=${KMEMSIM:?}
 data=tests/data/linux-6.1
 runs="5:slab:results-w5.md 5:slub:results-w5.md 5:slob:results-w5.md
-	4:slab:w4-slab.log 4:slub:w4-slub.log 6:slab:w6-slab.log 6:slub:w6-slub.log"
+	4:slab:w4-slab.log 4:slub:w4-slub.log 4:slob:w4-slob.log
+	6:slab:w6-slab.log 6:slub:w6-slub.log 6:slob:w6-slob.log"
 fails=0
 for run in $runs; do
 	w=${run%%:*}

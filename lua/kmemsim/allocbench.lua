@@ -31,7 +31,7 @@ M.SEED = 0x9E3779B97F4A7C15	-- wraps to a negative Lua integer: same bits
 -- kernels' images differ in size, so mem=256M leaves each a different
 -- number (totalram_pages in the harness's `start` line, the same on every
 -- boot under setarch -R)
-M.TOTALRAM = { slab = 62995, slub = 62973 }
+M.TOTALRAM = { slab = 62995, slub = 62973, slob = 63000 }
 
 -- the profile of the real machine: Linux 6.1 under UML, uniprocessor,
 -- 256M with M.TOTALRAM[policy] managed pages in one Normal zone,
