@@ -1656,25 +1656,9 @@ static slub_noinline sim_addr_t slub_alloc_rest(struct sim *sim,
 static sim_addr_t slub_alloc(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
 			     struct slab_objref *ref)
 {
-	struct slub_cache *sc = slub_cache(s);
-	struct slub_cpu *c = &sc->cpu[sim->cur_cpu];
-	uint16_t obj = c->freelist;
-
-	if (likely(!s->sheaf_capacity)) {
-		if (likely(obj != SLUB_END)) {
-			struct slab *slab = c->slab;
-
-			c->freelist = slab->link[obj];
-			ref->slab = slab;
-			ref->slot = obj;
-			ref->path = SLAB_PATH_FAST;
-			stat(sc, ALLOC_FASTPATH);
-			sim_charge(sim, COST_SLAB_FASTPATH);
-			return c->base + (sim_addr_t)obj * s->size;
-		}
-		/* slub_alloc_slab() with an empty freelist: a tail call */
-		return slub_alloc_slow(sim, s, gfp, sim->cur_cpu, ref);
-	}
+	/* slub_alloc_slab() is inlined here: its slow path is a tail call */
+	if (likely(!s->sheaf_capacity))
+		return slub_alloc_slab(sim, s, gfp, sim->cur_cpu, ref);
 	return slub_alloc_rest(sim, s, gfp, ref);
 }
 
