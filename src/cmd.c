@@ -21,6 +21,7 @@
 
 #include "sim.h"
 #include "cmd.h"
+#include "report.h"
 
 #define CMD_HELP_COLUMN	24	/* where option descriptions start */
 #define CMD_WIDTH	80	/* --help fits a terminal of this width */
@@ -354,4 +355,24 @@ int cmd_parse_policies(const struct cmd *cmd, char *list,
 	if (!*n)
 		return cmd_error(cmd, "--policies needs at least one policy");
 	return 0;
+}
+
+bool cmd_format_of(const char *path, enum report_format *fmt)
+{
+	static const struct { const char *ext; enum report_format fmt; } exts[] = {
+		{ ".json", REPORT_FMT_JSON }, { ".csv", REPORT_FMT_CSV },
+		{ ".html", REPORT_FMT_HTML }, { ".htm", REPORT_FMT_HTML },
+		{ ".svg", REPORT_FMT_SVG }, { ".txt", REPORT_FMT_TEXT },
+	};
+	size_t n = strlen(path);
+
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		size_t e = strlen(exts[i].ext);
+
+		if (n > e && strcmp(path + n - e, exts[i].ext) == 0) {
+			*fmt = exts[i].fmt;
+			return true;
+		}
+	}
+	return false;
 }

@@ -33,6 +33,7 @@
 
 #include "simdefs.h"
 #include "sim.h"
+#include "report.h"
 
 #define CMD_EXIT_OK	0
 #define CMD_EXIT_FAILED	1	/* the command failed */
@@ -149,6 +150,14 @@ const struct cmd *cmd_find(const char *name);
 void cmd_usage(const struct cmd *cmd, FILE *f);
 /** cmd_main_usage - print kmemsim --help on @f: the commands */
 void cmd_main_usage(FILE *f);
+
+/**
+ * cmd_format_of - the report format a file name's extension suggests
+ * (.json, .csv, .html/.htm, .svg, .txt), for -o without --format
+ *
+ * Return: true and @fmt set, or false for any other name.
+ */
+bool cmd_format_of(const char *path, enum report_format *fmt);
 
 /**
  * cmd_parse_policies - "slab,slub" (--policies of compare and sweep) into

@@ -1223,26 +1223,6 @@ static void mg_write_csv(const struct merge *mg, FILE *f)
 
 /* ---- The command ---- */
 
-static bool mg_format_of(const char *path, enum report_format *fmt)
-{
-	static const struct { const char *ext; enum report_format fmt; } exts[] = {
-		{ ".json", REPORT_FMT_JSON }, { ".csv", REPORT_FMT_CSV },
-		{ ".html", REPORT_FMT_HTML }, { ".htm", REPORT_FMT_HTML },
-		{ ".svg", REPORT_FMT_SVG }, { ".txt", REPORT_FMT_TEXT },
-	};
-	size_t n = strlen(path);
-
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-		size_t e = strlen(exts[i].ext);
-
-		if (n > e && strcmp(path + n - e, exts[i].ext) == 0) {
-			*fmt = exts[i].fmt;
-			return true;
-		}
-	}
-	return false;
-}
-
 static int mg_parse(const struct cmd *cmd, int argc, char **argv, struct mg_opts *o)
 {
 	struct cmd_getopt g;
@@ -1310,7 +1290,7 @@ static int mg_parse(const struct cmd *cmd, int argc, char **argv, struct mg_opts
 	if (!o->ninputs)
 		return cmd_error(cmd, "missing DIR or FILE: the results to merge");
 	if (!o->format_set && o->output)
-		mg_format_of(o->output, &o->format);
+		cmd_format_of(o->output, &o->format);
 	if (o->all_metrics && o->nmetrics)
 		return cmd_error(cmd, "--metric all, or metrics by name: not both");
 	if (o->format == REPORT_FMT_SVG && (o->nmetrics != 1 || o->all_metrics))

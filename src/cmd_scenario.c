@@ -67,27 +67,6 @@ static int cmd_parse_sample(const char *s, struct cmd_opts *o)
 	return 0;
 }
 
-/* the format -o's file name suggests, if any */
-static bool cmd_format_of(const char *path, enum report_format *fmt)
-{
-	static const struct { const char *ext; enum report_format fmt; } exts[] = {
-		{ ".json", REPORT_FMT_JSON }, { ".csv", REPORT_FMT_CSV },
-		{ ".html", REPORT_FMT_HTML }, { ".htm", REPORT_FMT_HTML },
-		{ ".svg", REPORT_FMT_SVG }, { ".txt", REPORT_FMT_TEXT },
-	};
-	size_t n = strlen(path);
-
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
-		size_t e = strlen(exts[i].ext);
-
-		if (n > e && strcmp(path + n - e, exts[i].ext) == 0) {
-			*fmt = exts[i].fmt;
-			return true;
-		}
-	}
-	return false;
-}
-
 static char *cmd_dir_of(const char *file)
 {
 	const char *slash;
