@@ -658,6 +658,64 @@ static int lslab_kfree(lua_State *L)
 	return lslab_pushfree(L, sim, sim_kfree(sim, p));
 }
 
+/*
+ * sim:slob_add_page(list, { {off, units}, ... }): a SLOB heap page with
+ * exactly these free blocks (SLOB units from the page start, address
+ * order), at the tail of list "small" | "medium" | "large" (or 0, 1, 2);
+ * the used runs between them are live kmalloc objects.  Returns the page's
+ * address, or nil and the reason when no page is left.
+ */
+static int lslab_slob_add_page(lua_State *L)
+{
+	static const char *const lists[] = { "small", "medium", "large", NULL };
+	struct sim *sim = lsim_checksim(L, 1);
+	struct sim_slob_block blk[1024];
+	lua_Integer n;
+	unsigned list;
+	sim_addr_t addr;
+	int rc;
+
+	if (lua_type(L, 2) == LUA_TNUMBER)
+		list = (unsigned)lsimL_checkrange(L, 2, 0, 2);
+	else
+		list = (unsigned)luaL_checkoption(L, 2, NULL, lists);
+	luaL_checktype(L, 3, LUA_TTABLE);
+	n = luaL_len(L, 3);
+	if (n > (lua_Integer)(sizeof blk / sizeof blk[0]))
+		return luaL_argerror(L, 3, lua_pushfstring(L,
+				     "%I free blocks: a page holds at most %d",
+				     n, (int)(sizeof blk / sizeof blk[0])));
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_Integer v[2];
+
+		if (lua_geti(L, 3, i) != LUA_TTABLE)
+			return luaL_argerror(L, 3, lua_pushfstring(L,
+					     "block %I: {offset, units} expected, got %s",
+					     i, luaL_typename(L, -1)));
+		for (int k = 0; k < 2; k++) {
+			int isnum;
+
+			lua_geti(L, -1, k + 1);
+			v[k] = lua_tointegerx(L, -1, &isnum);
+			if (!isnum || v[k] < 0 || v[k] > 2048)
+				return luaL_argerror(L, 3, lua_pushfstring(L,
+						     "block %I: %s must be an integer in 0..2048 (SLOB units of 2 bytes)",
+						     i, k ? "units" : "offset"));
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+		blk[i - 1] = (struct sim_slob_block){ (uint16_t)v[0], (uint16_t)v[1] };
+	}
+	rc = sim_slob_add_page(sim, list, blk, (size_t)n, &addr);
+	if (rc == SIM_OK) {
+		lua_pushinteger(L, (lua_Integer)addr);
+		return 1;
+	}
+	if (rc == SIM_EINVAL)
+		return luaL_error(L, "slob_add_page: %s", sim_last_reason(sim));
+	return lsimL_pushfail(L, sim_last_reason(sim));
+}
+
 /* sim:kfree_rcu(p): kfree() after a batched grace period */
 static int lslab_kfree_rcu(lua_State *L)
 {
@@ -794,6 +852,7 @@ void lsim_open_slab_methods(lua_State *L)
 		{ "krealloc", lslab_krealloc },
 		{ "kfree", lslab_kfree },
 		{ "kfree_rcu", lslab_kfree_rcu },
+		{ "slob_add_page", lslab_slob_add_page },
 		{ "rcu_barrier", lslab_rcu_barrier },
 		{ "rcu", lslab_rcu },
 		{ "ksize", lslab_ksize },

@@ -698,6 +698,22 @@ int sim_krealloc(struct sim *sim, sim_addr_t p, uint64_t size, gfp_t gfp,
 		 sim_addr_t *out);
 /** sim_kfree - kfree(); Return: SIM_OK or SIM_EBUG (reported) */
 int sim_kfree(struct sim *sim, sim_addr_t p);
+
+/* a free block of a SLOB heap page, in SLOB units (2 bytes) from its start */
+struct sim_slob_block {
+	uint16_t off, units;
+};
+/**
+ * sim_slob_add_page - a SLOB heap page with exactly the free blocks @free
+ * (@nr, in address order, none touching, not the whole page) at the tail of
+ * SLOB list @list (0 small, 1 medium, 2 large); each used run between them
+ * is one live kmalloc object, its 8-byte header included.  Pages added in
+ * a real list's order rebuild it (the boot's partly free pages a real run
+ * began with).  Return: SIM_OK with the page's address in *@addr; SIM_EINVAL
+ * (the reason names the block, or the policy is not SLOB), SIM_ENOMEM.
+ */
+int sim_slob_add_page(struct sim *sim, unsigned list,
+		      const struct sim_slob_block *free, size_t nr, sim_addr_t *addr);
 /** sim_ksize - ksize(); 0 if @p is no live object */
 uint64_t sim_ksize(const struct sim *sim, sim_addr_t p);
 /**

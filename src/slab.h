@@ -435,6 +435,14 @@ struct slab_ops {
 	 *  written (<= @max) */
 	size_t (*summary_fields)(const struct sim *sim, struct sim_field *out,
 				 size_t max);
+	/**
+	 * seed_page - a heap page laid out as given at the tail of list
+	 * @list (sim_slob_add_page()); optional: only SLOB keeps lists of
+	 * partly free pages shared by all.  Return: SIM_OK with the page's address in *@addr, or
+	 * SIM_EINVAL / SIM_ENOMEM / SIM_ENOHOSTMEM with the reason set.
+	 */
+	int (*seed_page)(struct sim *sim, unsigned list,
+			 const struct sim_slob_block *free, size_t nr, sim_addr_t *addr);
 };
 
 /* The policies.  Adding one: define it in its own file and add it to
@@ -516,6 +524,13 @@ static inline bool slab_slot_live(const struct slab *slab, uint32_t i)
 {
 	return slab->req[i] != 0;
 }
+/**
+ * slab_record_kmalloc - a live kmalloc object no ->kmalloc call made (a
+ * page built by ->seed_page): @bytes reserved at byte @slot of blocks slab
+ * @slab, @req requested; kept in the books as any kmalloc object
+ */
+void slab_record_kmalloc(struct sim *sim, struct slab *slab, uint32_t slot,
+			 uint32_t bytes, size_t req);
 /** slab_note_ctor - @n objects of @s were constructed (counts ctor calls) */
 void slab_note_ctor(struct sim *sim, struct kmem_cache *s, unsigned n);
 

@@ -1817,6 +1817,15 @@ static slab_hot sim_addr_t slab_alloc(struct sim *sim, struct kmem_cache *s,
 	return a;
 }
 
+void slab_record_kmalloc(struct sim *sim, struct slab *slab, uint32_t slot,
+			 uint32_t bytes, size_t req)
+{
+	struct slab_objref ref = { .slab = slab, .slot = slot, .bytes = bytes,
+				   .path = SLAB_PATH_SLOW };
+
+	slab_record_alloc(sim, NULL, slab_address(slab) + slot, &ref, req);
+}
+
 sim_addr_t kmem_cache_alloc(struct sim *sim, struct kmem_cache *s, gfp_t gfp)
 {
 	return slab_alloc(sim, s, gfp, s->object_size);
@@ -3270,6 +3279,19 @@ int sim_kfree(struct sim *sim, sim_addr_t p)
 	rc = kfree(sim, p);
 	sim_lat_note(sim, SIM_LAT_FREE, sim->now - t0);
 	return SIM_PANIC_STATUS(sim, rc);
+}
+
+int sim_slob_add_page(struct sim *sim, unsigned list,
+		      const struct sim_slob_block *free, size_t nr, sim_addr_t *addr)
+{
+	const struct slab_ops *ops = sim->slab->ops;
+
+	SIM_REFUSE_IF_PANICKED(sim);
+	if (!ops->seed_page)
+		return sim_set_reason(sim, SIM_EINVAL,
+				      "the slab policy is %s: only SLOB keeps lists of partly free pages",
+				      ops->name);
+	return SIM_PANIC_STATUS(sim, ops->seed_page(sim, list, free, nr, addr));
 }
 
 uint64_t sim_ksize(const struct sim *sim, sim_addr_t p)

@@ -626,12 +626,14 @@ static int slob_idx_reserve(struct slob_state *st, uint32_t id)
 }
 
 /*
- * list_add(): @slab becomes the head of list @l.  In the circular order it
- * goes just before the old head: as the last page of the old head's left
- * subtree, then lifted while its priority beats its parent's (a treap
- * insertion).  The node array has room for it.
+ * list_add() (@first) or list_add_tail(): @slab becomes the head or the
+ * last page of list @l.  In the circular order it goes just before the old
+ * head either way: as the last page of the old head's left subtree, then
+ * lifted while its priority beats its parent's (a treap insertion); only
+ * list_add() moves the head to it.  The node array has room for it.
  */
-static void slob_list_add(struct slob_state *st, struct slab *slab, unsigned l)
+static void slob_list_insert(struct slob_state *st, struct slab *slab, unsigned l,
+			     bool first)
 {
 	const uint32_t x = slab->id, prio = slob_idx_prio(x);
 	struct slob_node *n = nd(st, x);
@@ -641,7 +643,8 @@ static void slob_list_add(struct slob_state *st, struct slab *slab, unsigned l)
 	n->left = n->right = n->parent = SLOB_NIL;
 	slob_idx_values(st, slab);
 	slob_idx_pull(st, l, x);
-	st->head[l] = x;
+	if (first || h == SLOB_NIL)
+		st->head[l] = x;
 	if (h == SLOB_NIL) {
 		st->root[l] = x;
 		return;
@@ -659,6 +662,11 @@ static void slob_list_add(struct slob_state *st, struct slab *slab, unsigned l)
 	/* the nodes lifted over are below @x now; the rest gain the page */
 	slob_hist_add(st, l, n->parent, n->units, n->nr_free, 1);
 	slob_idx_fix(st, n->parent);
+}
+
+static inline void slob_list_add(struct slob_state *st, struct slab *slab, unsigned l)
+{
+	slob_list_insert(st, slab, l, true);
 }
 
 /* list_del(): the page leaves its list and counts as full (or is going) */
@@ -783,9 +791,10 @@ static int32_t slob_page_alloc(struct sim *sim, struct slob_state *st,
 	return -1;
 }
 
-/* a new heap page of one free block, at the head of list @l; NULL on failure */
+/* a new heap page of one free block, at the head (@first) or the tail of
+ * list @l; NULL on failure */
 static struct slab *slob_new_page(struct sim *sim, struct slob_state *st,
-				  gfp_t gfp, unsigned l)
+				  gfp_t gfp, unsigned l, bool first)
 {
 	struct slob_free *blocks = sim_xmalloc(4 * sizeof *blocks);
 	struct slab *slab;
@@ -814,13 +823,13 @@ static struct slab *slob_new_page(struct sim *sim, struct slob_state *st,
 	p->nr_free = 1;
 	p->free[0] = (struct slob_free){ 0, (uint16_t)SLOB_PAGE_UNITS };
 	p->units = (uint16_t)SLOB_PAGE_UNITS;
-	slob_list_add(st, slab, l);
+	slob_list_insert(st, slab, l, first);
 	slob_all_add(sim, st, slab);
 	st->nr_pages++;
 	st->stat[SLOB_PAGE_NEW]++;
 	sim_charge(sim, COST_SLAB_NEW);
-	SIM_NOTE(sim, "slob: new page at pfn 0x%llx added at the head of the %s list",
-		 (unsigned long long)slab->pfn, slob_list_names[l]);
+	SIM_NOTE(sim, "slob: new page at pfn 0x%llx added at the %s of the %s list",
+		 (unsigned long long)slab->pfn, first ? "head" : "tail", slob_list_names[l]);
 	return slab;
 }
 
@@ -1094,7 +1103,7 @@ static int32_t slob_alloc(struct sim *sim, size_t size, gfp_t gfp,
 		}
 	} else {
 		/* not enough space: must allocate a new page */
-		slab = slob_new_page(sim, st, gfp, l);
+		slab = slob_new_page(sim, st, gfp, l, true);
 		if (!slab)
 			return -1;
 		b = slob_page_alloc(sim, st, slab, units, align, align_offset);
@@ -1207,6 +1216,96 @@ static void slob_free(struct sim *sim, struct slab *slab, unsigned b,
 		p->nr_free++;
 	}
 	slob_idx_sync(st, slab);
+}
+
+/*
+ * slob_seed_page - a heap page as a real kernel's lists held it: free
+ * blocks @free[0..@nr) exactly, each used run between them one live
+ * kmalloc object (its header included), the page at the TAIL of list @l,
+ * so that pages seeded in a list's order rebuild that list.  This is how a
+ * run starts from the boot's partly free pages a real kernel had (all
+ * caches share SLOB's lists, and their holes take objects before any new
+ * page does).  Nothing the kernel does builds a page this way: the page is
+ * taken as slob_alloc() takes one, and its layout checked as the
+ * validator would.
+ */
+static int slob_seed_page(struct sim *sim, unsigned l,
+			  const struct sim_slob_block *free, size_t nr, sim_addr_t *addr)
+{
+	/* the smallest kmalloc block: 1 byte + the header, in units */
+	const unsigned min_run = SLOB_UNITS(1 + SLOB_MINALIGN);
+	struct slob_state *st = slob_state(sim);
+	struct slab *slab;
+	struct slob_page *p;
+	unsigned end = 0, units = 0;
+
+	if (l >= SLOB_NR_LISTS)
+		return sim_set_reason(sim, SIM_EINVAL,
+				      "list %u: SLOB has lists 0 (small), 1 (medium) and 2 (large)", l);
+	if (nr == 0)
+		return sim_set_reason(sim, SIM_EINVAL,
+				      "no free block: a full page is on no list");
+	if (nr > SLOB_MAX_FREE)
+		return sim_set_reason(sim, SIM_EINVAL,
+				      "%zu free blocks: a page holds at most %u apart",
+				      nr, SLOB_MAX_FREE);
+	for (size_t i = 0; i <= nr; i++) {
+		/* the used run before block i (before the page's end when i == nr) */
+		unsigned off = i < nr ? free[i].off : SLOB_PAGE_UNITS;
+
+		if (i < nr && free[i].units == 0)
+			return sim_set_reason(sim, SIM_EINVAL,
+					      "free block %zu (unit %u) has 0 units", i + 1, off);
+		if (off < end || (i > 0 && i < nr && off == end))
+			return sim_set_reason(sim, SIM_EINVAL,
+					      "free block %zu (unit %u) %s the one before it: blocks are in address order and apart (SLOB coalesces touching blocks)",
+					      i + 1, off, off < end ? "overlaps or precedes" : "touches");
+		if (off > end && off - end < min_run)
+			return sim_set_reason(sim, SIM_EINVAL,
+					      "the used run of %u units at unit %u is smaller than the smallest kmalloc object (%u units)",
+					      off - end, end, min_run);
+		if (i == nr)
+			break;
+		if ((unsigned)free[i].off + free[i].units > SLOB_PAGE_UNITS)
+			return sim_set_reason(sim, SIM_EINVAL,
+					      "free block %zu (unit %u, %u units) ends past the page's %u units",
+					      i + 1, off, free[i].units, SLOB_PAGE_UNITS);
+		end = off + free[i].units;
+		units += free[i].units;
+	}
+	if (units == SLOB_PAGE_UNITS)
+		return sim_set_reason(sim, SIM_EINVAL,
+				      "a wholly free page goes back to the page allocator");
+
+	slab = slob_new_page(sim, st, GFP_KERNEL, l, false);
+	if (!slab)
+		return SIM_ENOMEM;
+	p = sp(slab);
+	if (slob_reserve(p, (unsigned)nr + 1u) != SIM_OK) {
+		slob_free_page(sim, st, slab);
+		return sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
+	}
+	for (size_t i = 0; i < nr; i++)
+		p->free[i] = (struct slob_free){ free[i].off, free[i].units };
+	p->nr_free = (uint16_t)nr;
+	p->units = (uint16_t)units;
+	slob_idx_sync(st, slab);
+	end = 0;
+	for (size_t i = 0; i <= nr; i++) {
+		unsigned off = i < nr ? free[i].off : SLOB_PAGE_UNITS;
+
+		if (off > end) {
+			/* registered as slob_kmalloc does: after the header */
+			uint32_t bytes = (off - end) * SLOB_UNIT - SLOB_MINALIGN;
+
+			slab_record_kmalloc(sim, slab, end * SLOB_UNIT + SLOB_MINALIGN,
+					    bytes, bytes);
+		}
+		if (i < nr)
+			end = (unsigned)free[i].off + free[i].units;
+	}
+	*addr = slab_address(slab);
+	return SIM_OK;
 }
 
 /* ---- kmem_cache emulation ---- */
@@ -1880,4 +1979,5 @@ const struct slab_ops sim_slob_ops = {
 	.validate = slob_validate,
 	.dump = slob_dump,
 	.summary_fields = slob_summary_fields,
+	.seed_page = slob_seed_page,
 };

@@ -33,4 +33,18 @@ for run in $runs; do
 		fails=$((fails + 1))
 	fi
 done
+# a diagnostic log with a cut line is refused, naming file:line
+bad=${TMPDIR:-/tmp}/real-6.1-$$.log
+trap 'rm -f "$bad"' EXIT
+{ echo 'allocbench w4 created slob-page list=1 units=30 free: 100+20 300+10'
+  echo 'allocbench w4 created slob-page list=0 units=30 free: 100+20 300+5'; } >"$bad"
+printf '%s\n' 'local km, ab = require "kmemsim", require "kmemsim.allocbench"' \
+	"ab.slob_lists(km.new{ policy = 'slob' }, '$bad')" >"$bad.lua"
+trap 'rm -f "$bad" "$bad.lua"' EXIT
+out=$("$km" run --unsafe "$bad.lua" 2>&1); rc=$?
+case $rc:$out in
+1:*"$bad:2: the free blocks add up to 25 units, the page has 30 (a cut line?)"*)
+	echo "ok:   a cut line of a diagnostic log names file:line" ;;
+*)	echo "FAIL: a cut line: exit $rc: $out"; fails=$((fails + 1)) ;;
+esac
 [ $fails = 0 ]

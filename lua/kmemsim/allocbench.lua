@@ -13,6 +13,9 @@
 --   print(w:slabinfo())                       -- the six caches' lines
 --   w:free_all()                              -- phase 2: every slot freed
 --
+-- Under SLOB, M.slob_lists(sim, "tests/data/linux-6.1/w4-slob-diag.log")
+-- after ab.w4(sim) starts from the real kernel's lists (see below).
+--
 -- The operation stream: xorshift64 (x ^= x << 13; x ^= x >> 7;
 -- x ^= x << 17, arithmetic mod 2^64) from 0x9E3779B97F4A7C15; each
 -- operation draws k = r64() % S; an occupied slot is freed, an empty one
@@ -98,6 +101,55 @@ M.W5_TOTAL, M.W5_OPS, M.W5_SLOTS = 8249, 1000000, 16384
 -- ---------------------------------------------------------------- W6
 
 M.W6_OPS, M.W6_SLOTS = 500000, 4096
+
+-- ---------------------------------------------------------------- SLOB's boot lists
+
+-- SLOB's three lists are shared by every cache, and when a workload starts
+-- they hold the boot's partly free pages, whose holes take the workload's
+-- objects before any new page does.  A diagnostic boot of the kernel
+-- (tests/data/linux-6.1/slob-dump-lists.patch) prints every listed page's
+-- free blocks, in list order, at a point of the harness:
+--   allocbench w4 created slob-page list=0 units=568 free: 748+16 864+12 ...
+-- (free blocks as offset+units, SLOB units of 2 bytes).  slob_lists(sim,
+-- file [, point]) rebuilds those lists on a SLOB simulator from @file's
+-- lines at @point ("w4 created" by default), each page at the tail of its
+-- list; the used runs become live kmalloc objects that the workload never
+-- frees, as the boot's were.  Returns the number of pages; a line that
+-- does not parse is an error naming file:line.  Reading a file needs io
+-- (kmemsim run --unsafe).
+function M.slob_lists(sim, file, point)
+  point = point or "w4 created"
+  if not io then error("slob_lists reads " .. file .. ": run with --unsafe (the sandbox has no io)", 2) end
+  local f, why = io.open(file, "r")
+  if not f then error(why, 2) end
+  local pages, ln = 0, 0
+  local prefix = "allocbench " .. point .. " slob-page "
+  for line in f:lines() do
+    ln = ln + 1
+    if line:sub(1, #prefix) == prefix then
+      local list, units, rest = line:match("^list=(%d) units=(%d+) free:(.*)$", #prefix + 1)
+      local blocks, sum = {}, 0
+      for o, u in (rest or ""):gmatch("(%d+)%+(%d+)") do
+        blocks[#blocks + 1] = { tonumber(o), tonumber(u) }
+        sum = sum + tonumber(u)
+      end
+      if not list or sum ~= tonumber(units) then
+        f:close()
+        error(("%s:%d: %s"):format(file, ln, list and
+          ("the free blocks add up to %d units, the page has %s (a cut line?)"):format(sum, units)
+          or "expected 'list=L units=N free: off+units ...'"), 2)
+      end
+      local ok, err = pcall(sim.slob_add_page, sim, tonumber(list), blocks)
+      if not ok or not err then
+        f:close()
+        error(("%s:%d: %s"):format(file, ln, tostring(err)), 2)
+      end
+      pages = pages + 1
+    end
+  end
+  f:close()
+  return pages
+end
 
 -- ---------------------------------------------------------------- runner
 

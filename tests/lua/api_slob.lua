@@ -132,4 +132,61 @@ ok, msg = cc:destroy()
 expect.eq(ok, false, "destroy with a live object")
 expect(sim):bugs(1, "cache_busy")
 expect.eq(sim:kfree(pin), true, "its object can still be freed")
+
+-- sim:slob_add_page: a page with given free blocks (units), at the TAIL of
+-- its list; the used runs between them are live kmalloc objects, their
+-- 8-byte header in front.  Page A: runs 0..99, 150..299, 320..2047.
+local s2 = km.new{ cpus = 1, policy = "slob", pcp = false }
+local probe2 = s2:cache_create("probe2", 8)
+local function layout2(addr)
+  local base = addr - addr % PAGE
+  local units, blocks = probe2:dump():match(("\n  0x%x%%((%%d+)%%):([^\n]*)"):format(base))
+  return units and units .. ":" .. blocks
+end
+local pa = assert(s2:slob_add_page("small", { {100, 50}, {300, 20} }))
+local pb = assert(s2:slob_add_page(0, { {0, 40} }))
+local A, B = pa, pb
+expect.eq(layout2(A), "70: 0+200 kmalloc(192) 200+100 free 300+300 kmalloc(292) "
+  .. "600+40 free 640+3456 kmalloc(3448)", "seeded page A")
+expect.eq(layout2(B), "40: 0+80 free 80+4016 kmalloc(4008)", "seeded page B")
+expect.same((function()
+  local dump, pages = probe2:dump(), {}
+  for addr in (dump:match("small: %d+ pages\n(.-)\n%a") or ""):gmatch("  0x(%x+)%(") do
+    pages[#pages + 1] = tonumber(addr, 16)
+  end
+  return pages
+end)(), { A, B }, "added at the tail: A stays first")
+expect.eq(s2:slab_summary().nr_slab_unreclaimable, 2, "two slab pages")
+-- kmalloc(60): 34 units, block + 8 aligned to 8: A's block at unit 100 (byte 200)
+local k60 = assert(s2:kmalloc(60))
+expect.eq(k60, A + 208, "first fit in the first page of the list")
+-- kmalloc(70): 39 units; A has 36 free units left: B's block at 0
+local k70 = assert(s2:kmalloc(70))
+expect.eq(k70, B + 8, "A skipped by its free units, B fits")
+-- every seeded run is a kmalloc object: freeing them all gives both pages back
+for _, p in ipairs{ A + 8, A + 308, A + 648, B + 88, k60, k70 } do
+  expect.eq(s2:kfree(p), true, ("kfree(0x%x)"):format(p))
+end
+expect.eq(s2:slab_summary().nr_slab_unreclaimable, 0, "both pages back")
+expect(s2):no_bugs()
+-- bad layouts are refused, naming the block
+local function refused(list, blocks, pattern, what)
+  local ok2, err = pcall(s2.slob_add_page, s2, list, blocks)
+  expect.eq(ok2, false, what)
+  expect.match(err, pattern, what)
+end
+refused(0, {}, "no free block", "no free block")
+refused(0, { {10, 5}, {15, 5} }, "free block 2 %(unit 15%) touches", "touching blocks")
+refused(0, { {10, 10}, {15, 5} }, "free block 2 %(unit 15%) overlaps", "overlap")
+refused(0, { {3, 5} }, "used run of 3 units at unit 0 is smaller than the smallest kmalloc object %(5 units%)",
+  "a run too small for a kmalloc header")
+refused(0, { {0, 2048} }, "wholly free page", "a free page")
+refused(0, { {2000, 49} }, "ends past the page's 2048 units", "past the page")
+refused("huge", { {0, 40} }, "invalid option 'huge'", "list name")
+refused(3, { {0, 40} }, "out of range", "list number")
+expect.eq(s2:slab_summary().nr_slab_unreclaimable, 0, "nothing taken by a refused page")
+local slub = km.new{ policy = "slub" }
+local ok3, err3 = pcall(slub.slob_add_page, slub, 0, { {0, 40} })
+expect.eq(ok3, false, "not under SLUB")
+expect.match(err3, "the slab policy is slub: only SLOB keeps lists of partly free pages", "SLUB refuses")
 print("api_slob: ok")
