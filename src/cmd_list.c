@@ -5,7 +5,8 @@
  * to $(pkgdatadir)/scenarios for reading and copying), so `kmemsim run
  * NAME` works from any directory.  Each one's description is the first
  * line of its header comment ("-- scenarios/NAME.lua: DESCRIPTION"), so
- * the list cannot drift from the files.
+ * the list cannot drift from the files.  A scenario that declares the
+ * policy it teaches ("-- policy: NAME", see cmd_scenario.c) says so.
  */
 #include "config.h"
 
@@ -31,9 +32,11 @@ const struct cmd cmd_list = {
 	.summary = "list the bundled scenarios with a line on each",
 	.description =
 		"Lists the scenarios bundled with kmemsim, by name, with the first line\n"
-		"of each one's header comment.  `kmemsim run NAME` runs one from any\n"
-		"directory; the files are installed in the scenarios directory of\n"
-		"kmemsim's data (see FILES in kmemsim(1)) to read and copy.",
+		"of each one's header comment and the policy it runs under when it\n"
+		"declares one (\"-- policy: NAME\"; --policy overrides it).\n"
+		"`kmemsim run NAME` runs one from any directory; the files are installed\n"
+		"in the scenarios directory of kmemsim's data (see FILES in kmemsim(1))\n"
+		"to read and copy.",
 	.exit_status = "0 ok, 2 usage error",
 	.options = list_options,
 	.operand = CMD_V_TEXT,
@@ -46,7 +49,7 @@ static int list_main(const struct cmd *cmd, int argc, char **argv)
 	struct cmd_getopt g;
 	bool names = false;
 	size_t width = 0;
-	char name[128], summary[256];
+	char name[128], summary[256], policy[16];
 	int key;
 
 	cmd_getopt_init(&g, cmd, argc, argv);
@@ -69,6 +72,9 @@ static int list_main(const struct cmd *cmd, int argc, char **argv)
 		cmd_bundled_name(m, name, sizeof name);
 		if (names)
 			printf("%s\n", name);
+		else if (cmd_bundled_policy(m, policy, sizeof policy))
+			printf("%-*s  %s (runs under %s)\n", (int)width, name,
+			       cmd_bundled_summary(m, summary, sizeof summary), policy);
 		else
 			printf("%-*s  %s\n", (int)width, name,
 			       cmd_bundled_summary(m, summary, sizeof summary));

@@ -450,45 +450,37 @@ int cmd_parse(const struct cmd *cmd, int argc, char **argv, enum cmd_kind kind,
  */
 #define CMD_POLICY_TAG "-- policy:"
 
-/* scan @len bytes of header at @src; 0, or CMD_EXIT_USAGE after the error */
-static int cmd_policy_scan(const struct cmd *cmd, struct cmd_opts *o,
-			   const char *src, size_t len)
+/*
+ * cmd_policy_line - the declared policy's word in the header comment of
+ * @len bytes at @src: true with the word at *@v (*@vn bytes, possibly 0 or
+ * not a policy) and its line in *@line; false if the header has no tag
+ */
+static bool cmd_policy_line(const char *src, size_t len, const char **v,
+			    size_t *vn, unsigned *line)
 {
 	const char *p = src, *end = src + len;
-	unsigned line = 0;
+	const size_t tag = strlen(CMD_POLICY_TAG);
 
+	*line = 0;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-		line++;
-		if (n >= strlen(CMD_POLICY_TAG) &&
-		    strncmp(p, CMD_POLICY_TAG, strlen(CMD_POLICY_TAG)) == 0) {
-			const char *v = p + strlen(CMD_POLICY_TAG);
-			size_t vn = n - strlen(CMD_POLICY_TAG);
-
-			while (vn && (*v == ' ' || *v == '\t')) {
-				v++;
-				vn--;
+		++*line;
+		if (n >= tag && strncmp(p, CMD_POLICY_TAG, tag) == 0) {
+			*v = p + tag;
+			*vn = n - tag;
+			while (*vn && (**v == ' ' || **v == '\t')) {
+				++*v;
+				--*vn;
 			}
 			/* the first word: a comment may follow it */
-			for (size_t k = 0; k < vn; k++)
-				if (v[k] == ' ' || v[k] == '\t' || v[k] == '\r') {
-					vn = k;
+			for (size_t k = 0; k < *vn; k++)
+				if ((*v)[k] == ' ' || (*v)[k] == '\t' || (*v)[k] == '\r') {
+					*vn = k;
 					break;
 				}
-			if (vn == 0 || vn >= sizeof o->declared_policy)
-				goto bad;
-			memcpy(o->declared_policy, v, vn);
-			o->declared_policy[vn] = '\0';
-			if (!sim_policy_known(o->declared_policy))
-				goto bad;
-			return 0;
-bad:
-			o->declared_policy[0] = '\0';
-			return cmd_error(cmd, "%s:%u: the header declares policy '%.*s' "
-					 "(slab, slub or slob)", cmd_scenario_name(o), line,
-					 (int)(vn > 32 ? 32 : vn), v);
+			return true;
 		}
 		/* the header comment ends at the first line of code */
 		if (n && p[0] != '#' && strncmp(p, "--", 2) != 0)
@@ -497,7 +489,43 @@ bad:
 			break;
 		p = nl + 1;
 	}
-	return 0;
+	return false;
+}
+
+/* scan @len bytes of header at @src; 0, or CMD_EXIT_USAGE after the error */
+static int cmd_policy_scan(const struct cmd *cmd, struct cmd_opts *o,
+			   const char *src, size_t len)
+{
+	const char *v;
+	size_t vn;
+	unsigned line;
+
+	if (!cmd_policy_line(src, len, &v, &vn, &line))
+		return 0;
+	if (vn > 0 && vn < sizeof o->declared_policy) {
+		memcpy(o->declared_policy, v, vn);
+		o->declared_policy[vn] = '\0';
+		if (sim_policy_known(o->declared_policy))
+			return 0;
+	}
+	o->declared_policy[0] = '\0';
+	return cmd_error(cmd, "%s:%u: the header declares policy '%.*s' "
+			 "(slab, slub or slob)", cmd_scenario_name(o), line,
+			 (int)(vn > 32 ? 32 : vn), v);
+}
+
+const char *cmd_bundled_policy(const struct lsim_embedded *m, char *buf, size_t len)
+{
+	const char *v;
+	size_t vn;
+	unsigned line;
+
+	if (!cmd_policy_line((const char *)m->src, m->len, &v, &vn, &line) ||
+	    vn == 0 || vn >= len)
+		return NULL;
+	memcpy(buf, v, vn);
+	buf[vn] = '\0';
+	return sim_policy_known(buf) ? buf : NULL;
 }
 
 int cmd_scenario_policy(const struct cmd *cmd, struct cmd_opts *o)

@@ -151,6 +151,11 @@ const struct lsim_embedded *cmd_bundled_next(const struct lsim_embedded *prev);
 /** cmd_bundled_name - @m's short name ("01-my-cache") into @buf */
 const char *cmd_bundled_name(const struct lsim_embedded *m, char *buf, size_t len);
 /**
+ * cmd_bundled_policy - the policy bundled scenario @m declares in its
+ * header ("-- policy: NAME"), in @buf; NULL if none (or not a policy)
+ */
+const char *cmd_bundled_policy(const struct lsim_embedded *m, char *buf, size_t len);
+/**
  * cmd_bundled_summary - @m's one-line description, from its header
  * comment ("-- scenarios/NAME.lua: DESCRIPTION") into @buf; "" if none
  */

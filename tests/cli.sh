@@ -232,6 +232,15 @@ for f in "$srcdir"/scenarios/*.lua; do
 	if [ -n "$d" ] && grep -qF "$n  " "$tmp/out" && grep -qF "$d" "$tmp/out"; then
 		pass "list: $n with its description"
 	else fail "list lacks $n or '$d'"; fi
+	# the policy a scenario declares in its header, and only then
+	pol=$(sed -n 's/^-- policy: *\([a-z]*\).*/\1/p' "$f" | head -1)
+	line=$(grep "^$n " "$tmp/out")
+	case $pol:$line in
+	:*"(runs under "*) fail "list: $n declares no policy but shows one" ;;
+	:*) ;;
+	*:*"(runs under $pol)") pass "list: $n runs under $pol" ;;
+	*) fail "list: $n declares $pol: '$line'" ;;
+	esac
 done
 (cd / && "$km" run 01-my-cache --seed=1) >"$tmp/a" 2>&1
 "$km" run "$srcdir/scenarios/01-my-cache.lua" --seed=1 >"$tmp/b" 2>&1
