@@ -10,17 +10,29 @@
  *   parse    a fresh parser over the buffer: line splitting, decoding,
  *            interning (what bench_trace measures);
  *   replay   replay_run() over the same buffer with every policy (the
- *            default --policies): parse, reorder, apply each event to one
- *            simulator per policy.  Creating the simulators and building
- *            the report are timed apart and not included.
+ *            default --policies): parse, reorder and the shared work of
+ *            each event on the calling thread, each policy's simulator on
+ *            a thread of its own (the default, replay_config.threads).
+ *            Creating the simulators and building the report are timed
+ *            apart and not included.
+ *   serial   the same replay with threads = 0 (--threads 0): every
+ *            simulator on the calling thread, one after the other, as
+ *            the replay ran before it had threads.
  *
- * Rounds alternate (parse, replay, parse, replay, ...) so that a change
- * in the machine's load hits both alike; each figure is the best of ROUNDS
+ * Rounds alternate (parse, replay, serial, parse, ...) so that a change
+ * in the machine's load hits all alike; each figure is the best of ROUNDS
  * rounds (default 5), in MB/s of trace text, by the wall clock and by the
  * process's CPU time (steadier on a shared machine).  The ratio
- * replay/parse is the figure the issue asks for (target >= 0.5, judged by
- * CPU time, with parse >= 1000 MB/s by CPU time; both printed with "met"
- * or "MISSED").
+ * replay/parse is the figure the issue asks for (target >= 0.5, with
+ * parse >= 1000 MB/s by CPU time; both printed with "met" or "MISSED").
+ * A serial replay is judged by its CPU time.  The threaded one spreads
+ * that CPU time (and a little more: the hand-over) over four threads, so
+ * its process CPU time says how much work it is, not how long it takes;
+ * on a loaded machine its wall time says mostly how busy the other
+ * processes keep the cores.  Its judged figure is what its wall time comes
+ * to on idle cores, from the threads' own CPU clocks: no shorter than its
+ * longest thread (the parsing one, or the slowest policy's), nor than all
+ * its CPU time spread evenly over the cores online (two here).
  *
  * From the compressed file itself (an .xz TRACE, issue 15): the wall time
  * of `xz -dc TRACE > /dev/null` alone against a whole replay that reads
@@ -32,10 +44,10 @@
  * overlap), so on a loaded machine the figures are noisy; a second line
  * gives the same comparison by CPU time, which load hardly moves: the CPU
  * time of `xz -dc` (user + system, from the child's rusage) against the
- * longer of the replay's two threads (the caller's thread, parsing and
- * replaying, by its own clock; the decoder thread, the rest of the
- * process's CPU time).  On two idle cores that longer thread is the wall
- * time, so that ratio is what the wall ratio comes to on a quiet machine.
+ * replay's wall time on idle cores, estimated as above from its threads'
+ * clocks: the caller's (parsing), each policy thread's, and the decoder
+ * thread's (the rest of the process's CPU time).  That is what the wall
+ * ratio comes to on a quiet machine.
  *
  * This is a benchmark, not a test: it reads clocks and prints.
  */
@@ -47,6 +59,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "replay.h"
 #include "sim.h"
@@ -85,6 +98,13 @@ static double bench_children_cpu(void)
 	getrusage(RUSAGE_CHILDREN, &ru);
 	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
+static double bench_cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (double)n : 1.0;
 }
 
 static char *bench_slurp(const char *path, size_t *len)
@@ -173,6 +193,9 @@ static void bench_parse(const char *buf, size_t len, uint64_t *events,
 struct bench_replay {
 	double create, run, run_cpu, report;
 	double caller_cpu;		/* the calling thread's share of run_cpu */
+	double thread_cpu[REPLAY_MAX_POLICIES];	/* each policy thread's */
+	unsigned nr_threads;		/* policy threads that ran */
+	double idle;			/* wall time on idle cores, estimated */
 	uint64_t applied;
 	struct replay_policy_stats st[REPLAY_MAX_POLICIES];
 	const char *name[REPLAY_MAX_POLICIES];
@@ -180,8 +203,17 @@ struct bench_replay {
 	size_t nr;
 };
 
+/* replay_config.thread_done: a policy thread's CPU time as it ends */
+static void bench_thread_done(void *ud, unsigned thread)
+{
+	struct bench_replay *b = ud;
+
+	if (thread < REPLAY_MAX_POLICIES)
+		b->thread_cpu[thread] = bench_thread_cpu();
+}
+
 static void bench_replay_round(const char *buf, size_t len, const char *path,
-			       struct bench_replay *b)
+			       unsigned threads, struct bench_replay *b)
 {
 	struct replay_config cfg;
 	struct trace_reader *r;
@@ -191,6 +223,10 @@ static void bench_replay_round(const char *buf, size_t len, const char *path,
 	double t0, t1, t2, t3, c1, c2, h1, h2;
 
 	replay_config_init(&cfg);
+	cfg.threads = threads;
+	cfg.thread_done = bench_thread_done;
+	cfg.thread_ud = b;
+	memset(b->thread_cpu, 0, sizeof b->thread_cpu);
 	t0 = bench_now();
 	rp = replay_new(&cfg, err, sizeof err);
 	if (!rp) {
@@ -221,6 +257,14 @@ static void bench_replay_round(const char *buf, size_t len, const char *path,
 	b->run_cpu = c2 - c1;
 	b->caller_cpu = h2 - h1;
 	b->report = t3 - t2;
+	/* on idle cores: the longest thread, or all the work spread evenly */
+	b->idle = SIM_MAX(b->caller_cpu, b->run_cpu / bench_cores());
+	b->nr_threads = 0;
+	for (size_t i = 0; i < REPLAY_MAX_POLICIES; i++)
+		if (b->thread_cpu[i] > 0) {
+			b->idle = SIM_MAX(b->idle, b->thread_cpu[i]);
+			b->nr_threads++;
+		}
 	b->applied = replay_trace_stats(rp)->applied;
 	b->nr = replay_nr_policies(rp);
 	for (size_t i = 0; i < b->nr; i++) {
@@ -237,7 +281,8 @@ int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : getenv("BENCH_TRACE");
 	int rounds = argc > 2 && atoi(argv[2]) > 0 ? atoi(argv[2]) : 5;
-	double parse = 0, parse_cpu = 0, run_cpu = 0, mb;
+	double parse = 0, parse_cpu = 0, run_cpu = 0, idle = 0, mb;
+	double serial = 0, serial_cpu = 0;
 	struct bench_replay best = { 0 }, cur;
 	uint64_t events = 0;
 	size_t len;
@@ -262,20 +307,32 @@ int main(int argc, char **argv)
 			parse = wall;
 		if (i == 0 || cpu < parse_cpu)
 			parse_cpu = cpu;
-		bench_replay_round(buf, len, NULL, &cur);
+		bench_replay_round(buf, len, NULL, REPLAY_THREADS_AUTO, &cur);
 		if (i == 0 || cur.run < best.run)
 			best = cur;
 		if (i == 0 || cur.run_cpu < run_cpu)
 			run_cpu = cur.run_cpu;
+		if (i == 0 || cur.idle < idle)
+			idle = cur.idle;
+		bench_replay_round(buf, len, NULL, 0, &cur);
+		if (i == 0 || cur.run < serial)
+			serial = cur.run;
+		if (i == 0 || cur.run_cpu < serial_cpu)
+			serial_cpu = cur.run_cpu;
 	}
 	printf("input      %s: %.1f MB, %llu events\n", path, mb,
 	       (unsigned long long)events);
 	printf("parse      %.1f MB/s wall, %.1f MB/s CPU (best of %d; target >= 1000 "
 	       "MB/s CPU: %s)\n", mb / parse, mb / parse_cpu, rounds,
 	       mb / parse_cpu >= 1000 ? "met" : "MISSED");
-	printf("replay     %.1f MB/s wall, %.1f MB/s CPU (best of %d), %.2f M events/s\n",
+	printf("replay     %.1f MB/s wall, %.1f MB/s CPU (best of %d), %.2f M events/s; "
+	       "%u policy threads: %.1f MB/s on %.0f idle cores\n",
 	       mb / best.run, mb / run_cpu, rounds,
-	       (double)best.applied / best.run / 1e6);
+	       (double)best.applied / best.run / 1e6, best.nr_threads, mb / idle,
+	       bench_cores());
+	printf("serial     %.1f MB/s wall, %.1f MB/s CPU (threads 0: the simulators "
+	       "one after the other on the parsing thread)\n", mb / serial,
+	       mb / serial_cpu);
 	for (size_t i = 0; i < best.nr; i++)
 		printf("           %s: %s, %llu allocations, %llu failures, "
 		       "peak %llu slab pages\n", best.name[i],
@@ -283,13 +340,17 @@ int main(int argc, char **argv)
 		       (unsigned long long)best.st[i].allocs,
 		       (unsigned long long)best.st[i].alloc_fails,
 		       (unsigned long long)best.st[i].peak_slab_pages);
-	printf("ratio      replay/parse = %.2f wall, %.2f CPU (target >= 0.50: %s)\n",
-	       parse / best.run, parse_cpu / run_cpu,
-	       parse_cpu / run_cpu >= 0.5 ? "met" : "MISSED");
+	printf("ratio      replay/parse = %.2f wall, %.2f CPU, %.2f on idle cores "
+	       "(parse by CPU; target >= 0.50: %s)\n",
+	       parse / best.run, parse_cpu / run_cpu, parse_cpu / idle,
+	       parse_cpu / idle >= 0.5 ? "met" : "MISSED");
+	printf("ratio      serial/parse = %.2f wall, %.2f CPU\n", parse / serial,
+	       parse_cpu / serial_cpu);
 	printf("setup      %.3f s creating the simulators, %.3f s building the report\n",
 	       best.create, best.report);
 	if (strlen(path) > 3 && strcmp(path + strlen(path) - 3, ".xz") == 0) {
 		double xzdc = 0, fromxz = 0, xzcpu = 0, caller = 0, decoder = 0;
+		double pol = 0, xidle = 0;
 		bool ok = true;
 
 		for (int i = 0; i < rounds && ok; i++) {
@@ -300,13 +361,26 @@ int main(int argc, char **argv)
 				xzdc = t;
 			if (i == 0 || c < xzcpu)
 				xzcpu = c;
-			bench_replay_round(NULL, 0, path, &cur);
+			bench_replay_round(NULL, 0, path, REPLAY_THREADS_AUTO, &cur);
 			if (i == 0 || cur.run < fromxz)
 				fromxz = cur.run;
 			if (i == 0 || cur.caller_cpu < caller)
 				caller = cur.caller_cpu;
-			if (i == 0 || cur.run_cpu - cur.caller_cpu < decoder)
-				decoder = cur.run_cpu - cur.caller_cpu;
+			double d = cur.run_cpu - cur.caller_cpu, slowest = 0, e;
+
+			for (size_t k = 0; k < REPLAY_MAX_POLICIES; k++) {
+				d -= cur.thread_cpu[k];
+				slowest = SIM_MAX(slowest, cur.thread_cpu[k]);
+			}
+			/* the decoder is a thread too: the idle-core estimate again */
+			e = SIM_MAX(SIM_MAX(cur.caller_cpu, slowest),
+				    SIM_MAX(d, cur.run_cpu / bench_cores()));
+			if (i == 0 || d < decoder)
+				decoder = d;
+			if (i == 0 || slowest < pol)
+				pol = slowest;
+			if (i == 0 || e < xidle)
+				xidle = e;
 		}
 		if (!ok)
 			printf("from .xz   SKIP (xz -dc failed)\n");
@@ -317,11 +391,10 @@ int main(int argc, char **argv)
 			       fromxz / xzdc <= 1.15 ? "met" : "MISSED",
 			       (xzdc + best.run) / xzdc);
 		if (ok)
-			printf("from .xz   by CPU time: decoder thread %.2f s, parse and replay "
-			       "thread %.2f s, xz -dc %.2f s: the longer thread is %.2fx "
-			       "xz -dc (the wall ratio on two idle cores)\n",
-			       decoder, caller, xzcpu,
-			       SIM_MAX(decoder, caller) / xzcpu);
+			printf("from .xz   by CPU time: decoder thread %.2f s, parsing thread "
+			       "%.2f s, slowest policy thread %.2f s, xz -dc %.2f s: %.2fx "
+			       "xz -dc on %.0f idle cores\n",
+			       decoder, caller, pol, xzcpu, xidle / xzcpu, bench_cores());
 	}
 	free(buf);
 	return 0;

@@ -45,6 +45,7 @@ enum {
 	RPC_K_SERIES_INTERVAL,
 	RPC_K_NO_PROGRESS,
 	RPC_K_RECORD,
+	RPC_K_THREADS,
 };
 
 static const struct cmd_option rpc_options[] = {
@@ -68,6 +69,10 @@ static const struct cmd_option rpc_options[] = {
 	{ "series-interval", RPC_K_SERIES_INTERVAL, CMD_ARG_REQUIRED, "T", CMD_V_TEXT,
 	  "sample period of the series in trace time:\n"
 	  "500us, 10ms (default), 1s, or nanoseconds" },
+	{ "threads", RPC_K_THREADS, CMD_ARG_REQUIRED, "N", CMD_V_TEXT,
+	  "threads running the simulators beside the one parsing;\n"
+	  "0: all on that one, one after the other (default: one\n"
+	  "per policy, 0 for one policy); the output is the same" },
 	CMD_OPT_PROGRESS,
 	CMD_OPT_QUIET,
 	{ "no-progress", RPC_K_NO_PROGRESS, CMD_ARG_NONE, NULL, CMD_V_TEXT,
@@ -220,6 +225,12 @@ static int rpc_parse_one(struct cmd_getopt *g, int key, struct replay_opts *o)
 		if (sim_parse_duration(v, true, &n) || n == 0)
 			return cmd_error(cmd, "--series-interval needs a duration like 10ms");
 		o->cfg.series_interval_ns = n;
+		break;
+	case RPC_K_THREADS:
+		if (rpc_parse_uint(&v, &n) || *v || n > REPLAY_MAX_POLICIES)
+			return cmd_error(cmd, "--threads needs a number from 0 to %d "
+					 "(one per policy at most)", REPLAY_MAX_POLICIES);
+		o->cfg.threads = (unsigned)n;
 		break;
 	case RPC_K_SERIES:
 		if (!*v)

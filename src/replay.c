@@ -29,16 +29,38 @@
  *
  * Pointers are identities.  The kernel prints hashed pointers, stable
  * within a trace, so a free names the same value as its allocation.  An
- * identity map per kind (objects by ptr=, pages by pfn=) holds, for each
- * live traced allocation, what every simulator returned for it (its
- * address, or 0 when that simulator failed).  The maps are hash tables
- * with open addressing: linear probing, at most half full, backward-shift
- * deletion (no tombstones), keys mixed by a multiplicative hash.  One entry
- * carries all policies' results, so an event costs one lookup whatever the
- * number of simulators.  Nothing is allocated per event: the tables grow
- * by doubling, and caches and call sites live in arrays indexed by the
- * parser's interning ids, which are dense.  The maps are never walked to
- * produce output, so their layout cannot leak into a report.
+ * identity map per kind (objects by ptr=, pages by pfn=) gives each live
+ * traced allocation a handle, a small dense number reused last in first
+ * out; each policy keeps what its simulator returned for the allocation
+ * (its address, or 0 when that simulator failed) in its own array indexed
+ * by handle.  The maps are hash tables with open addressing: linear
+ * probing, at most half full, backward-shift deletion (no tombstones),
+ * keys mixed by a multiplicative hash.  An event costs one lookup whatever
+ * the number of simulators.  Nothing is allocated per event: the tables
+ * grow by doubling, and caches and call sites live in arrays indexed by
+ * the parser's interning ids, which are dense.  The maps are never walked
+ * to produce output, so their layout cannot leak into a report.
+ *
+ * Front and policies
+ * ------------------
+ * An event's work splits in two.  The front does what every policy
+ * shares, once: parsing, ordering, the identity maps, the trace's own
+ * counters, call-site and cache bookkeeping, when the clocks move and to
+ * which CPU.  It writes the simulator calls the event needs as ops
+ * (struct rp_op, in the order the simulators are called).  Each policy
+ * applies the ops to its own simulator and keeps everything that depends
+ * on the simulator's answers (struct rp_policy).  With several policies,
+ * replay_run() runs each policy on a thread of its own (by default), and
+ * the front on the calling thread: ops go in blocks through a ring that
+ * every policy thread reads in order; a block's slot is reused once the
+ * slowest thread is done with it.  The policies share nothing writable
+ * and the simulators keep no global state, so a policy's figures depend
+ * only on its ops; the report is built after the threads are joined,
+ * policy by policy in the configured order.  The output is therefore the
+ * same byte for byte with any number of threads (replay_config.threads; 0
+ * applies every block to each policy in turn on the calling thread).  A
+ * read error stops the front; every op written before it is still
+ * applied, then the threads are joined.
  *
  * What the trace cannot say, and what is assumed
  * ----------------------------------------------
@@ -90,14 +112,16 @@
  * check per block takes nothing measurable.  An event older than one already applied is counted
  * late and runs next, at the time of the last event applied.
  *
- * Ownership: the replay owns its parser, its event window and its
- * simulators; a report it builds is the caller's.  Events reach the
- * simulators only through replay_event(), in the order given.  Nothing
- * here prints, exits, reads a clock or keeps global state.
+ * Ownership: the replay owns its parser, its event window, its simulators
+ * and the policy threads, which live only inside replay_run(); a report
+ * it builds is the caller's.  Events reach the simulators only as ops, in
+ * the order given.  Nothing here prints, exits, reads a clock or keeps
+ * global state.
  */
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,17 +136,20 @@
 /*
  * One live traced allocation.  Objects: @key = ptr (never 0: NULL is
  * never live), @kind = cache index + 1 or 0 for kmalloc, @aux = bytes
- * requested, @v = simulated addresses (SIM_ADDR_NONE: that simulator
- * failed).  Pages: @key = pfn + 1 (or the page= identity with bit 63 set
- * when pfn= is missing), @kind = order, @v = simulated pfn + 1 (0:
- * failed).  The kmalloc mismatch lists use the same table with their own
- * keys (rp_mismatch()).
+ * requested, @v[0] = its handle (below).  Pages: @key = pfn + 1 (or the
+ * page= identity with bit 63 set when pfn= is missing), @kind = order,
+ * @v[0] = its handle.  A handle is a small dense number naming the
+ * allocation while it is live; each policy keeps what its simulator
+ * returned for it in its own array indexed by handle (rp_policy.addr), so
+ * the map is the front's alone and the policies share nothing.  The
+ * kmalloc mismatch lists use the same table with their own keys
+ * (rp_mismatch(): @v[0] = ksize, @v[1] = events).
  */
 struct rp_ent {
 	uint64_t key;			/* 0: empty slot */
 	uint32_t kind;
 	uint32_t aux;
-	uint64_t v[REPLAY_MAX_POLICIES];
+	uint64_t v[2];
 };
 
 /* Invariant: count <= (mask + 1) / 2, every key != 0 is reachable from
@@ -237,7 +264,7 @@ static void rp_map_remove(struct rp_map *m, struct rp_ent *e)
 
 /* ---- State ---- */
 
-/* A named cache of the trace, indexed by its TRACE_STR_CACHE id. */
+/* A named cache of the trace, indexed by its TRACE_STR_CACHE id (front). */
 struct rp_cache {
 	bool seen;			/* created (or tried) in the simulators */
 	bool ctor;			/* assumed: free pointer outside the object */
@@ -245,8 +272,12 @@ struct rp_cache {
 	uint32_t object_size;		/* bytes_req of the first allocation */
 	uint32_t slot_size;		/* bytes_alloc of the first allocation */
 	uint64_t allocs;
-	sim_cache_t h[REPLAY_MAX_POLICIES];	/* SIM_CACHE_NONE: not created */
-	uint32_t sim_size[REPLAY_MAX_POLICIES];	/* simulated slot size */
+};
+
+/* What one policy's simulator made of a named cache (by cache id). */
+struct rp_pcache {
+	sim_cache_t h;			/* SIM_CACHE_NONE: not created */
+	uint32_t sim_size;		/* simulated slot size */
 };
 
 /* A call site (TRACE_STR_CALLSITE id), perf kmem stat --caller style. */
@@ -254,15 +285,56 @@ struct rp_site {
 	uint64_t hits;			/* allocations */
 	uint64_t req;			/* bytes_req summed */
 	uint64_t alloc;			/* bytes_alloc summed (the traced kernel) */
-	uint64_t sim_alloc[REPLAY_MAX_POLICIES];	/* simulated ksize / slot */
 };
 
-/* One time-series sample: slab pages of every policy at trace time @x. */
-struct rp_sample {
-	uint64_t x;
-	uint64_t pages[REPLAY_MAX_POLICIES];
+/*
+ * What the front asks of every policy, in the order the simulators are
+ * called.  One event becomes one or more ops (a kmalloc reusing a live
+ * pointer: OBJ_FREE then KMALLOC; a series sample: SAMPLE first); the
+ * first op of an event carries its clock and CPU move (@sync), and an
+ * event that calls no simulator becomes a NOP (its clock move, its line).
+ */
+enum rp_op_type {
+	RP_OP_NOP,			/* only @sync and @lineno */
+	RP_OP_SAMPLE,			/* a series sample: slab pages now */
+	RP_OP_KMALLOC,			/* u.km, @handle */
+	RP_OP_OBJ_EXTS,			/* @handle: no simulated object */
+	RP_OP_CACHE_CREATE,		/* u.cc, @handle = cache id */
+	RP_OP_CACHE_ALLOC,		/* u.ca, @handle */
+	RP_OP_OBJ_FREE,			/* u.fr, @handle */
+	RP_OP_PAGE_ALLOC,		/* u.pg, @handle */
+	RP_OP_PAGE_FREE,		/* u.pg, @handle */
 };
 
+#define RP_SYNC_CLOCK	1u		/* advance the clocks to @rel */
+#define RP_SYNC_CPU	2u		/* run on CPU @cpu from now on */
+
+struct rp_op {
+	uint8_t type;			/* enum rp_op_type */
+	uint8_t sync;			/* RP_SYNC_*, before the op */
+	uint16_t cpu;
+	uint32_t handle;
+	uint64_t lineno;		/* the event's trace line */
+	uint64_t rel;			/* trace time of the last clock move */
+	union {
+		struct { uint32_t req, alloc, site; gfp_t gfp; } km;
+		struct { uint32_t id, size, site; gfp_t gfp; } ca;
+		struct { uint32_t kind, aux; } fr;
+		struct { uint32_t order; gfp_t gfp; } pg;
+		struct {
+			const char *name;	/* the parser's: stays valid */
+			uint32_t size, slot, flags;
+			bool ctor;
+		} cc;
+	} u;
+};
+
+/*
+ * One policy: its simulator and everything that depends on what the
+ * simulator returned.  Only the thread applying this policy's ops touches
+ * it while a replay runs (no lock), so the policies never wait for each
+ * other and their figures cannot depend on which ran first.
+ */
 struct rp_policy {
 	const char *name;		/* static: from sim_policy_name() */
 	struct sim *sim;		/* NULL: unavailable */
@@ -271,6 +343,47 @@ struct rp_policy {
 	uint64_t panic_line;		/* trace line where its kernel panicked, 0 */
 	struct replay_policy_stats st;
 	struct rp_map mismatch;		/* kmalloc: (req, alloc) -> ksize, count */
+	uint64_t lineno;		/* of the op being applied (rp_where) */
+	int err;			/* SIM_ENOHOSTMEM once the host ran out */
+	uint64_t *addr;			/* by handle: address, or pfn + 1 */
+	size_t nr_addr;
+	struct rp_pcache *caches;	/* by cache id */
+	size_t nr_caches;
+	uint64_t *site_alloc;		/* by call-site id: simulated ksize summed */
+	size_t nr_sites;
+	uint64_t *samples;		/* slab pages at each series sample */
+	size_t nr_samples, cap_samples;
+};
+
+/*
+ * The ring of op blocks between the front (the thread calling
+ * replay_run(), which parses) and the policy threads.  Block k lives in
+ * slot k % RP_RING; the front fills the slot of block @head while every
+ * worker's @tail is more than RP_RING - 1 behind, then publishes it.  A
+ * block is immutable once published and read by every worker; its slot is
+ * refilled once the slowest worker is done with it.  trace_input.c's
+ * decoder ring, with one reader per policy thread instead of one.
+ */
+#define RP_RING		8		/* blocks in flight */
+
+struct rp_worker {
+	struct replay *rp;
+	unsigned id;			/* runs policies id, id + nr_workers, ... */
+	pthread_t tid;
+};
+
+struct rp_ring {
+	pthread_mutex_t lock;
+	pthread_cond_t more;		/* a block was published, or the end */
+	pthread_cond_t room;		/* a worker let go of a block */
+	struct rp_op *slot[RP_RING];
+	size_t nr[RP_RING];		/* ops in each slot's block */
+	uint64_t head;			/* blocks published */
+	uint64_t tail[REPLAY_MAX_POLICIES];	/* blocks each worker finished */
+	bool done;			/* no block will follow */
+	bool waiting;			/* the front sleeps on @room */
+	struct rp_worker w[REPLAY_MAX_POLICIES];
+	unsigned nr_workers;		/* threads running now */
 };
 
 struct replay {
@@ -288,13 +401,16 @@ struct replay {
 	struct rp_map objs;		/* live traced objects */
 	struct rp_map pages;		/* live traced page blocks */
 	uint64_t zero_ptr;		/* hashed ZERO_SIZE_PTR once kmalloc(0) was seen */
+	uint32_t next_handle;		/* handles given out so far */
+	uint32_t *free_handles;		/* handed back, reused last in first out */
+	size_t nr_free, cap_free;
 
 	struct rp_cache *caches;	/* by TRACE_STR_CACHE id */
 	size_t nr_caches;
 	struct rp_site *sites;		/* by TRACE_STR_CALLSITE id */
 	size_t nr_sites;
 
-	struct rp_sample *samples;	/* time series */
+	uint64_t *sample_x;		/* time series: trace time of each sample */
 	size_t nr_samples, cap_samples;
 	uint64_t next_sample;		/* trace time (since ts0) of the next one */
 
@@ -304,9 +420,19 @@ struct replay {
 	uint64_t last_lineno;		/* of the event being applied */
 	unsigned last_cpu;		/* CPU the simulators run on */
 	unsigned last_trace_cpu;	/* the CPU column that mapped to it */
+	uint8_t pending_sync;		/* RP_SYNC_* for the event's first op */
+	bool event_op;			/* the event made an op other than SAMPLE */
 	uint64_t next_progress;
 	uint64_t overlong;		/* lines the readers cut */
 	char read_error[256];		/* the first reader failure, "" if none */
+
+	/* the ops being written: a block of the ring, or ops_own */
+	struct rp_op *ops;
+	size_t nr_ops, cap_ops;
+	struct rp_op *ops_own;		/* serial: applied when full or flushed */
+	unsigned nr_threads;		/* policy threads replay_run() starts */
+	struct rp_ring ring;
+	bool ring_init;
 
 	/* SLAB_* bits, from sim_slab_flags_parse() */
 	uint32_t f_hwcache, f_nomerge, f_account;
@@ -327,14 +453,16 @@ void replay_config_init(struct replay_config *cfg)
 	cfg->reorder_window_ns = TRACE_REORDER_WINDOW_NS;
 	cfg->progress_every = REPLAY_DEFAULT_PROGRESS;
 	cfg->block = REPLAY_BLOCK;
+	cfg->threads = REPLAY_THREADS_AUTO;
+	cfg->op_block = REPLAY_OP_BLOCK;
 }
 
 /* simulated-kernel bug reports name the trace line being replayed */
 static void rp_where(void *ud, char *buf, size_t len)
 {
-	const struct replay *rp = ud;
+	const struct rp_policy *p = ud;
 
-	snprintf(buf, len, "trace line %llu", (unsigned long long)rp->last_lineno);
+	snprintf(buf, len, "trace line %llu", (unsigned long long)p->lineno);
 }
 
 /* the static name of a known policy, so the replay keeps no copies */
@@ -387,7 +515,7 @@ static void rp_policy_start(struct replay *rp, struct rp_policy *p)
 		return;
 	}
 	p->why[0] = '\0';
-	sim_set_where(p->sim, rp_where, rp);
+	sim_set_where(p->sim, rp_where, p);
 }
 
 static uint32_t rp_flag(const char *name)
@@ -440,10 +568,19 @@ struct replay *replay_new(const struct replay_config *cfg, char *err,
 						      : REPLAY_DEFAULT_PROGRESS;
 	rp->next_progress = rp->cfg.progress_every;
 	rp->nr = cfg->nr_policies;
+	/* one thread per policy by default, none for a single policy (the
+	 * parsing thread applies its events: no hand-over to pay for) */
+	rp->nr_threads = cfg->threads == REPLAY_THREADS_AUTO
+		? (rp->nr > 1 ? (unsigned)rp->nr : 0) : cfg->threads;
+	if (rp->nr_threads > rp->nr)
+		rp->nr_threads = (unsigned)rp->nr;
+	rp->cap_ops = cfg->op_block ? cfg->op_block : REPLAY_OP_BLOCK;
+	rp->ops_own = malloc(rp->cap_ops * sizeof *rp->ops_own);
+	rp->ops = rp->ops_own;
 	rp->parser = trace_parser_new();
 	rp->cap_win = cfg->block ? cfg->block : REPLAY_BLOCK;
 	rp->win = malloc(rp->cap_win * sizeof *rp->win);
-	if (!rp->parser || !rp->win ||
+	if (!rp->parser || !rp->win || !rp->ops_own ||
 	    rp_map_init(&rp->objs, RP_MAP_MIN_BITS) != SIM_OK ||
 	    rp_map_init(&rp->pages, RP_MAP_MIN_BITS) != SIM_OK)
 		goto oom;
@@ -466,16 +603,24 @@ void replay_free(struct replay *rp)
 	if (!rp)
 		return;
 	for (size_t i = 0; i < rp->nr; i++) {
-		sim_free(rp->pol[i].sim);
-		rp_map_destroy(&rp->pol[i].mismatch);
+		struct rp_policy *p = &rp->pol[i];
+
+		sim_free(p->sim);
+		rp_map_destroy(&p->mismatch);
+		free(p->addr);
+		free(p->caches);
+		free(p->site_alloc);
+		free(p->samples);
 	}
 	trace_parser_free(rp->parser);
 	free(rp->win);
+	free(rp->ops_own);
 	rp_map_destroy(&rp->objs);
 	rp_map_destroy(&rp->pages);
+	free(rp->free_handles);
 	free(rp->caches);
 	free(rp->sites);
-	free(rp->samples);
+	free(rp->sample_x);
 	free(rp);
 }
 
@@ -509,7 +654,7 @@ static void *rp_grow(void *arr, size_t *n, size_t size, uint32_t id)
 	return p;
 }
 
-/* ---- Per-event helpers ---- */
+/* ---- The policies: one simulator each, fed ops ---- */
 
 /*
  * A policy that is replayed: it has a simulator and its kernel has not
@@ -521,18 +666,18 @@ static inline bool rp_live(const struct rp_policy *p)
 	return p->sim && !sim_panicked(p->sim);
 }
 
-static void rp_fail(struct rp_policy *p, const struct replay *rp, const char *what)
+static void rp_fail(struct rp_policy *p, const char *what)
 {
 	if (sim_panicked(p->sim) && !p->panic_line) {
-		p->panic_line = rp->last_lineno;	/* it stopped here */
+		p->panic_line = p->lineno;	/* it stopped here */
 		snprintf(p->first_fail, sizeof p->first_fail, "trace line %llu: %s: %s",
-			 (unsigned long long)rp->last_lineno, what, sim_last_reason(p->sim));
+			 (unsigned long long)p->lineno, what, sim_last_reason(p->sim));
 		return;
 	}
 	if (p->first_fail[0])
 		return;
 	snprintf(p->first_fail, sizeof p->first_fail, "trace line %llu: %s: %s",
-		 (unsigned long long)rp->last_lineno, what, sim_last_reason(p->sim));
+		 (unsigned long long)p->lineno, what, sim_last_reason(p->sim));
 }
 
 static inline uint64_t rp_slab_pages(const struct sim *sim)
@@ -543,48 +688,552 @@ static inline uint64_t rp_slab_pages(const struct sim *sim)
 	return r + u;
 }
 
-static inline void rp_note_peak(struct replay *rp, struct rp_policy *p)
+static inline void rp_note_peak(struct rp_policy *p, const struct rp_op *op)
 {
 	uint64_t pages = rp_slab_pages(p->sim);
 
 	if (pages > p->st.peak_slab_pages) {
 		p->st.peak_slab_pages = pages;
-		p->st.peak_ts_ns = rp->last_rel;
+		p->st.peak_ts_ns = op->rel;
 		p->st.peak_req_bytes = p->st.live_req_bytes;
 	}
+}
+
+/* the slot of handle @h in @p's address array; NULL on host OOM */
+static inline uint64_t *rp_addr_slot(struct rp_policy *p, uint32_t h)
+{
+	if (h >= p->nr_addr) {
+		uint64_t *a = rp_grow(p->addr, &p->nr_addr, sizeof *a, h);
+
+		if (!a) {
+			p->err = SIM_ENOHOSTMEM;
+			return NULL;
+		}
+		p->addr = a;
+	}
+	return &p->addr[h];
+}
+
+/* @k more simulated bytes at call site @site */
+static inline void rp_site_add(struct rp_policy *p, uint32_t site, uint64_t k)
+{
+	if (site >= p->nr_sites) {
+		uint64_t *s = rp_grow(p->site_alloc, &p->nr_sites, sizeof *s, site);
+
+		if (!s) {
+			p->err = SIM_ENOHOSTMEM;
+			return;
+		}
+		p->site_alloc = s;
+	}
+	p->site_alloc[site] += k;
+}
+
+/* a kmalloc whose ksize differs from bytes_alloc, grouped by (req, alloc) */
+static void rp_mismatch(struct rp_policy *p, uint32_t req, uint32_t alloc,
+			uint64_t ksize)
+{
+	uint64_t key = ((uint64_t)req << 32) | alloc;
+	struct rp_ent *e;
+
+	key = key ? key : UINT64_C(1) << 63;	/* 0 is the empty key */
+	e = rp_map_find(&p->mismatch, key);
+	if (!e) {
+		e = rp_map_insert(&p->mismatch, key);
+		if (!e)
+			return;	/* host OOM: the list only loses a row */
+		e->v[0] = ksize;
+		e->kind = req;
+		e->aux = alloc;
+	}
+	e->v[1]++;
+}
+
+static void rp_do_sample(struct rp_policy *p)
+{
+	if (p->nr_samples == p->cap_samples) {
+		size_t cap = p->cap_samples ? p->cap_samples * 2 : 256;
+		uint64_t *n = realloc(p->samples, cap * sizeof *n);
+
+		if (!n) {
+			p->err = SIM_ENOHOSTMEM;
+			return;
+		}
+		p->samples = n;
+		p->cap_samples = cap;
+	}
+	p->samples[p->nr_samples++] = p->sim ? rp_slab_pages(p->sim) : 0;
+}
+
+/* move the simulator to the op's trace time and CPU (rp_sync() decided) */
+static void rp_do_sync(struct rp_policy *p, const struct rp_op *op)
+{
+	if (!p->sim)
+		return;
+	if (op->sync & RP_SYNC_CPU)
+		sim_set_cpu(p->sim, op->cpu);
+	if (op->sync & RP_SYNC_CLOCK) {
+		sim_time_t now = sim_now(p->sim);
+
+		if (now < op->rel)
+			sim_advance(p->sim, op->rel - now);
+	}
+}
+
+static void rp_do_kmalloc(struct rp_policy *p, const struct rp_op *op)
+{
+	uint64_t *slot = rp_addr_slot(p, op->handle);
+	sim_addr_t a;
+	uint64_t k;
+
+	if (!slot)
+		return;
+	*slot = SIM_ADDR_NONE;
+	if (!rp_live(p))
+		return;
+	if (sim_kmalloc(p->sim, op->u.km.req, op->u.km.gfp, &a) != SIM_OK) {
+		p->st.alloc_fails++;
+		rp_fail(p, "kmalloc");
+		return;
+	}
+	*slot = a;
+	k = sim_ksize(p->sim, a);
+	p->st.allocs++;
+	p->st.live_objects++;
+	p->st.live_req_bytes += op->u.km.req;
+	p->st.req_bytes += op->u.km.req;
+	p->st.alloc_bytes += k;
+	p->st.kmalloc_events++;
+	rp_site_add(p, op->u.km.site, k);
+	if (k == op->u.km.alloc)
+		p->st.kmalloc_exact++;
+	else
+		rp_mismatch(p, op->u.km.req, op->u.km.alloc, k);
+	rp_note_peak(p, op);
+}
+
+/* first sight of a cache: make it in this simulator (flags from the front) */
+static void rp_do_cache_create(struct rp_policy *p, const struct rp_op *op)
+{
+	struct sim_cache_opts opts = { 0 };
+	struct sim_cache_info info;
+	struct rp_pcache *c;
+	sim_cache_t h;
+
+	if (op->handle >= p->nr_caches) {
+		c = rp_grow(p->caches, &p->nr_caches, sizeof *c, op->handle);
+		if (!c) {
+			p->err = SIM_ENOHOSTMEM;
+			return;
+		}
+		p->caches = c;
+	}
+	c = &p->caches[op->handle];
+	if (!rp_live(p))
+		return;
+	opts.flags = op->u.cc.flags;
+	opts.ctor = op->u.cc.ctor;
+	/* a name the simulator already has (kmalloc-64 ...) is that cache */
+	h = sim_cache_find(p->sim, op->u.cc.name);
+	if (h == SIM_CACHE_NONE &&
+	    sim_cache_create(p->sim, op->u.cc.name, op->u.cc.size, &opts, &h) != SIM_OK) {
+		p->st.cache_create_fails++;
+		rp_fail(p, "kmem_cache_create");
+		return;
+	}
+	c->h = h;
+	if (sim_cache_get_info(p->sim, h, &info) == SIM_OK)
+		c->sim_size = info.size;
+	p->st.caches++;
+	p->st.caches_exact += c->sim_size == op->u.cc.slot;
+}
+
+static void rp_do_cache_alloc(struct rp_policy *p, const struct rp_op *op)
+{
+	uint64_t *slot = rp_addr_slot(p, op->handle);
+	const struct rp_pcache *c;
+	sim_addr_t a;
+
+	if (!slot)
+		return;
+	*slot = SIM_ADDR_NONE;
+	if (!rp_live(p))
+		return;
+	c = op->u.ca.id < p->nr_caches ? &p->caches[op->u.ca.id] : NULL;
+	if (!c || c->h == SIM_CACHE_NONE) {
+		p->st.alloc_fails++;	/* the cache could not be created */
+		return;
+	}
+	if (sim_cache_alloc(p->sim, c->h, op->u.ca.gfp, &a) != SIM_OK) {
+		p->st.alloc_fails++;
+		rp_fail(p, "kmem_cache_alloc");
+		return;
+	}
+	*slot = a;
+	p->st.allocs++;
+	p->st.live_objects++;
+	p->st.live_req_bytes += op->u.ca.size;
+	p->st.req_bytes += op->u.ca.size;
+	p->st.alloc_bytes += c->sim_size;
+	rp_site_add(p, op->u.ca.site, c->sim_size);
+	rp_note_peak(p, op);
+}
+
+/* free the object the way it was allocated (kind: cache id + 1, 0 kmalloc) */
+static void rp_do_obj_free(struct rp_policy *p, const struct rp_op *op)
+{
+	sim_addr_t a;
+	int rc;
+
+	if (!rp_live(p) || op->handle >= p->nr_addr)
+		return;
+	a = (sim_addr_t)p->addr[op->handle];
+	if (a == SIM_ADDR_NONE)
+		return;
+	if (op->u.fr.kind)
+		rc = sim_cache_free(p->sim, op->u.fr.kind - 1 < p->nr_caches
+				    ? p->caches[op->u.fr.kind - 1].h : SIM_CACHE_NONE, a);
+	else
+		rc = sim_kfree(p->sim, a);
+	if (rc != SIM_OK) {
+		p->st.free_errors++;
+		return;
+	}
+	p->st.live_objects--;
+	p->st.live_req_bytes -= op->u.fr.aux;
+}
+
+static void rp_do_page_alloc(struct rp_policy *p, const struct rp_op *op)
+{
+	uint64_t *slot = rp_addr_slot(p, op->handle);
+	pfn_t pfn;
+
+	if (!slot)
+		return;
+	*slot = 0;
+	if (!rp_live(p))
+		return;
+	if (sim_alloc_pages(p->sim, op->u.pg.order, op->u.pg.gfp, &pfn) != SIM_OK) {
+		p->st.page_alloc_fails++;
+		rp_fail(p, "alloc_pages");
+		return;
+	}
+	p->st.page_allocs++;
+	*slot = pfn + 1;
+}
+
+static void rp_do_page_free(struct rp_policy *p, const struct rp_op *op)
+{
+	if (rp_live(p) && op->handle < p->nr_addr && p->addr[op->handle])
+		sim_free_pages(p->sim, (pfn_t)(p->addr[op->handle] - 1),
+			       (int)op->u.pg.order);
+}
+
+/*
+ * Apply @n ops to policy @p, in order.  The trace line is set after the
+ * clock move, as the serial replay always did: work the move triggers
+ * (a timer that reports a bug) names the line before.
+ */
+static void rp_policy_apply(struct rp_policy *p, const struct rp_op *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct rp_op *op = &ops[i];
+
+#if defined(__GNUC__)
+		/* the handle's slot: a miss when it is an old object's */
+		if (i + RP_PREFETCH_AHEAD < n &&
+		    ops[i + RP_PREFETCH_AHEAD].handle < p->nr_addr)
+			__builtin_prefetch(&p->addr[ops[i + RP_PREFETCH_AHEAD].handle]);
+#endif
+		if (op->sync)
+			rp_do_sync(p, op);
+		if (op->type != RP_OP_SAMPLE)
+			p->lineno = op->lineno;
+		switch ((enum rp_op_type)op->type) {
+		case RP_OP_NOP:
+			break;
+		case RP_OP_SAMPLE:
+			rp_do_sample(p);
+			break;
+		case RP_OP_KMALLOC:
+			rp_do_kmalloc(p, op);
+			break;
+		case RP_OP_OBJ_EXTS: {
+			uint64_t *slot = rp_addr_slot(p, op->handle);
+
+			if (slot)
+				*slot = SIM_ADDR_NONE;
+			break;
+		}
+		case RP_OP_CACHE_CREATE:
+			rp_do_cache_create(p, op);
+			break;
+		case RP_OP_CACHE_ALLOC:
+			rp_do_cache_alloc(p, op);
+			break;
+		case RP_OP_OBJ_FREE:
+			rp_do_obj_free(p, op);
+			break;
+		case RP_OP_PAGE_ALLOC:
+			rp_do_page_alloc(p, op);
+			break;
+		case RP_OP_PAGE_FREE:
+			rp_do_page_free(p, op);
+			break;
+		}
+	}
+}
+
+/* ---- The policy threads ---- */
+
+/* the policies worker @w runs: @w, @w + nr_workers, ... (policy order) */
+static void rp_worker_apply(struct replay *rp, unsigned w, unsigned nr_workers,
+			    const struct rp_op *ops, size_t n)
+{
+	for (size_t i = w; i < rp->nr; i += nr_workers)
+		rp_policy_apply(&rp->pol[i], ops, n);
+}
+
+static void *rp_worker_main(void *arg)
+{
+	struct rp_worker *wk = arg;
+	struct replay *rp = wk->rp;
+	struct rp_ring *rg = &rp->ring;
+	unsigned nr_workers = rg->nr_workers;
+
+	for (;;) {
+		const struct rp_op *ops;
+		size_t n;
+
+		pthread_mutex_lock(&rg->lock);
+		while (rg->tail[wk->id] == rg->head && !rg->done)
+			pthread_cond_wait(&rg->more, &rg->lock);
+		if (rg->tail[wk->id] == rg->head) {
+			pthread_mutex_unlock(&rg->lock);
+			break;
+		}
+		ops = rg->slot[rg->tail[wk->id] % RP_RING];
+		n = rg->nr[rg->tail[wk->id] % RP_RING];
+		pthread_mutex_unlock(&rg->lock);
+
+		rp_worker_apply(rp, wk->id, nr_workers, ops, n);
+
+		pthread_mutex_lock(&rg->lock);
+		rg->tail[wk->id]++;
+		if (rg->waiting)
+			pthread_cond_signal(&rg->room);
+		pthread_mutex_unlock(&rg->lock);
+	}
+	if (rp->cfg.thread_done)
+		rp->cfg.thread_done(rp->cfg.thread_ud, wk->id);
+	return NULL;
+}
+
+/* the slot block @head may be written into, once every worker left it */
+static struct rp_op *rp_ring_claim(struct rp_ring *rg)
+{
+	pthread_mutex_lock(&rg->lock);
+	for (;;) {
+		uint64_t slowest = rg->head;
+
+		for (unsigned w = 0; w < rg->nr_workers; w++)
+			slowest = SIM_MIN(slowest, rg->tail[w]);
+		if (rg->head - slowest < RP_RING)
+			break;
+		rg->waiting = true;
+		pthread_cond_wait(&rg->room, &rg->lock);
+		rg->waiting = false;
+	}
+	pthread_mutex_unlock(&rg->lock);
+	return rg->slot[rg->head % RP_RING];
+}
+
+/* hand the ops written so far to the policies; writing goes on after them */
+static void rp_ops_flush(struct replay *rp)
+{
+	struct rp_ring *rg = &rp->ring;
+
+	if (!rp->nr_ops)
+		return;
+	if (!rg->nr_workers) {
+		for (size_t i = 0; i < rp->nr; i++)
+			rp_policy_apply(&rp->pol[i], rp->ops, rp->nr_ops);
+		rp->nr_ops = 0;
+		return;
+	}
+	pthread_mutex_lock(&rg->lock);
+	rg->nr[rg->head % RP_RING] = rp->nr_ops;
+	rg->head++;
+	pthread_cond_broadcast(&rg->more);
+	pthread_mutex_unlock(&rg->lock);
+	rp->ops = rp_ring_claim(rg);
+	rp->nr_ops = 0;
+}
+
+/*
+ * Start the policy threads.  Any failure (host memory, the thread limit)
+ * leaves the replay serial: the same output, one thread.
+ */
+static void rp_threads_start(struct replay *rp)
+{
+	struct rp_ring *rg = &rp->ring;
+	unsigned nr = rp->nr_threads;
+
+	if (nr < 1 || rp->nr < 2)
+		return;
+	if (!rp->ring_init) {
+		if (pthread_mutex_init(&rg->lock, NULL))
+			return;
+		if (pthread_cond_init(&rg->more, NULL)) {
+			pthread_mutex_destroy(&rg->lock);
+			return;
+		}
+		if (pthread_cond_init(&rg->room, NULL)) {
+			pthread_cond_destroy(&rg->more);
+			pthread_mutex_destroy(&rg->lock);
+			return;
+		}
+		rp->ring_init = true;
+	}
+	for (unsigned k = 0; k < RP_RING; k++) {
+		if (!rg->slot[k])
+			rg->slot[k] = malloc(rp->cap_ops * sizeof *rg->slot[k]);
+		if (!rg->slot[k])
+			return;
+	}
+	rg->head = 0;
+	rg->done = false;
+	rg->waiting = false;
+	/* nr_workers is what the workers divide the policies by: set before
+	 * any starts; lowered (under the lock) if one cannot be started */
+	rg->nr_workers = nr;
+	for (unsigned w = 0; w < nr; w++) {
+		rg->tail[w] = 0;
+		rg->w[w].rp = rp;
+		rg->w[w].id = w;
+	}
+	for (unsigned w = 0; w < nr; w++)
+		if (pthread_create(&rg->w[w].tid, NULL, rp_worker_main, &rg->w[w]) != 0) {
+			/* stop the ones started (they saw no block) and go serial */
+			pthread_mutex_lock(&rg->lock);
+			rg->done = true;
+			pthread_cond_broadcast(&rg->more);
+			pthread_mutex_unlock(&rg->lock);
+			for (unsigned k = 0; k < w; k++)
+				pthread_join(rg->w[k].tid, NULL);
+			rg->nr_workers = 0;
+			return;
+		}
+	rp->ops = rg->slot[0];		/* nothing written yet: nr_ops == 0 */
+}
+
+/* publish what is written, let the workers finish every block, join them */
+static void rp_threads_stop(struct replay *rp)
+{
+	struct rp_ring *rg = &rp->ring;
+
+	if (!rg->nr_workers)
+		return;
+	rp_ops_flush(rp);
+	pthread_mutex_lock(&rg->lock);
+	rg->done = true;
+	pthread_cond_broadcast(&rg->more);
+	pthread_mutex_unlock(&rg->lock);
+	for (unsigned w = 0; w < rg->nr_workers; w++)
+		pthread_join(rg->w[w].tid, NULL);
+	rg->nr_workers = 0;
+	rp->ops = rp->ops_own;
+	rp->nr_ops = 0;
+}
+
+/* ---- The front: what every policy shares ---- */
+
+/*
+ * The next op of the event being applied, with its line, time and (for
+ * the event's first op) its clock and CPU move.  A full block is handed
+ * on first, so this never fails.
+ */
+static struct rp_op *rp_op_new(struct replay *rp, enum rp_op_type type)
+{
+	struct rp_op *op;
+
+	if (rp->nr_ops == rp->cap_ops)
+		rp_ops_flush(rp);
+	op = &rp->ops[rp->nr_ops++];
+	op->type = (uint8_t)type;
+	op->sync = rp->pending_sync;
+	op->cpu = (uint16_t)rp->last_cpu;
+	op->handle = 0;
+	op->lineno = rp->last_lineno;
+	op->rel = rp->last_rel;
+	rp->pending_sync = 0;
+	rp->event_op |= type != RP_OP_SAMPLE;
+	return op;
+}
+
+/* a handle for a new live allocation; UINT32_MAX on host OOM */
+static uint32_t rp_handle_get(struct replay *rp)
+{
+	if (rp->nr_free)
+		return rp->free_handles[--rp->nr_free];
+	/* room to hand every handle back, so rp_handle_put() cannot fail */
+	if (rp->next_handle >= rp->cap_free) {
+		size_t cap = rp->cap_free ? rp->cap_free * 2 : 1024;
+		uint32_t *n;
+
+		if (rp->next_handle == UINT32_MAX - 1)
+			return UINT32_MAX;
+		n = realloc(rp->free_handles, cap * sizeof *n);
+		if (!n)
+			return UINT32_MAX;
+		rp->free_handles = n;
+		rp->cap_free = cap;
+	}
+	return rp->next_handle++;
+}
+
+static inline void rp_handle_put(struct replay *rp, uint32_t h)
+{
+	rp->free_handles[rp->nr_free++] = h;
 }
 
 /* free, in every simulator, the object @e stands for (and forget it) */
 static void rp_obj_release(struct replay *rp, struct rp_ent *e)
 {
-	for (size_t i = 0; i < rp->nr; i++) {
-		struct rp_policy *p = &rp->pol[i];
-		int rc;
+	struct rp_op *op = rp_op_new(rp, RP_OP_OBJ_FREE);
 
-		if (!rp_live(p) || e->v[i] == SIM_ADDR_NONE)
-			continue;
-		if (e->kind)
-			rc = sim_cache_free(p->sim, rp->caches[e->kind - 1].h[i],
-					    (sim_addr_t)e->v[i]);
-		else
-			rc = sim_kfree(p->sim, (sim_addr_t)e->v[i]);
-		if (rc != SIM_OK) {
-			p->st.free_errors++;
-			continue;
-		}
-		p->st.live_objects--;
-		p->st.live_req_bytes -= e->aux;
-	}
+	op->handle = (uint32_t)e->v[0];
+	op->u.fr.kind = e->kind;
+	op->u.fr.aux = e->aux;
+	rp_handle_put(rp, (uint32_t)e->v[0]);
 	rp_map_remove(&rp->objs, e);
 }
 
 static void rp_page_release(struct replay *rp, struct rp_ent *e)
 {
-	for (size_t i = 0; i < rp->nr; i++)
-		if (rp_live(&rp->pol[i]) && e->v[i])
-			sim_free_pages(rp->pol[i].sim, (pfn_t)(e->v[i] - 1),
-				       (int)e->kind);
+	struct rp_op *op = rp_op_new(rp, RP_OP_PAGE_FREE);
+
+	op->handle = (uint32_t)e->v[0];
+	op->u.pg.order = e->kind;
+	rp_handle_put(rp, (uint32_t)e->v[0]);
 	rp_map_remove(&rp->pages, e);
+}
+
+/* an entry (with a handle) for @key in @m, which must be absent */
+static struct rp_ent *rp_ent_new(struct replay *rp, struct rp_map *m, uint64_t key)
+{
+	uint32_t h = rp_handle_get(rp);
+	struct rp_ent *e;
+
+	if (h == UINT32_MAX)
+		return NULL;
+	e = rp_map_insert(m, key);
+	if (!e) {
+		rp_handle_put(rp, h);
+		return NULL;
+	}
+	e->v[0] = h;
+	return e;
 }
 
 /* a new entry for traced object @ptr, freeing a still-live namesake first */
@@ -596,11 +1245,10 @@ static struct rp_ent *rp_obj_new(struct replay *rp, uint64_t ptr)
 		rp->ts.untraced_frees++;
 		rp_obj_release(rp, old);
 	}
-	return rp_map_insert(&rp->objs, ptr);
+	return rp_ent_new(rp, &rp->objs, ptr);
 }
 
-static int rp_site_account(struct replay *rp, const struct trace_event *ev,
-			   struct rp_site **out)
+static int rp_site_account(struct replay *rp, const struct trace_event *ev)
 {
 	struct rp_site *sites = rp_grow(rp->sites, &rp->nr_sites, sizeof *sites,
 					ev->call_site);
@@ -608,31 +1256,10 @@ static int rp_site_account(struct replay *rp, const struct trace_event *ev,
 	if (!sites)
 		return SIM_ENOHOSTMEM;
 	rp->sites = sites;
-	*out = &sites[ev->call_site];
-	(*out)->hits++;
-	(*out)->req += ev->bytes_req;
-	(*out)->alloc += ev->bytes_alloc;
+	sites[ev->call_site].hits++;
+	sites[ev->call_site].req += ev->bytes_req;
+	sites[ev->call_site].alloc += ev->bytes_alloc;
 	return SIM_OK;
-}
-
-/* a kmalloc whose ksize differs from bytes_alloc, grouped by (req, alloc) */
-static void rp_mismatch(struct rp_policy *p, const struct trace_event *ev,
-			uint64_t ksize)
-{
-	uint64_t key = ((uint64_t)ev->bytes_req << 32) | ev->bytes_alloc;
-	struct rp_ent *e;
-
-	key = key ? key : UINT64_C(1) << 63;	/* 0 is the empty key */
-	e = rp_map_find(&p->mismatch, key);
-	if (!e) {
-		e = rp_map_insert(&p->mismatch, key);
-		if (!e)
-			return;	/* host OOM: the list only loses a row */
-		e->v[0] = ksize;
-		e->kind = ev->bytes_req;
-		e->aux = ev->bytes_alloc;
-	}
-	e->v[1]++;
 }
 
 /* ---- Events ---- */
@@ -652,14 +1279,14 @@ static bool rp_is_obj_exts(const struct replay *rp, const struct trace_event *ev
 
 static int rp_kmalloc(struct replay *rp, const struct trace_event *ev)
 {
-	struct rp_site *site;
 	struct rp_ent *e;
+	struct rp_op *op;
 
 	if (ev->ptr == 0) {
 		rp->ts.traced_failures++;
 		return SIM_OK;
 	}
-	if (rp_site_account(rp, ev, &site) != SIM_OK)
+	if (rp_site_account(rp, ev) != SIM_OK)
 		return SIM_ENOHOSTMEM;
 	if (ev->bytes_req == 0) {
 		/* ZERO_SIZE_PTR: the same hashed value every time */
@@ -675,37 +1302,16 @@ static int rp_kmalloc(struct replay *rp, const struct trace_event *ev)
 		/* each simulator allocates its own for its SLAB_ACCOUNT slabs:
 		 * the entry (no simulator object) makes its kfree a no-op */
 		rp->ts.obj_exts++;
-		for (size_t i = 0; i < rp->nr; i++)
-			e->v[i] = SIM_ADDR_NONE;
+		op = rp_op_new(rp, RP_OP_OBJ_EXTS);
+		op->handle = (uint32_t)e->v[0];
 		return SIM_OK;
 	}
-	for (size_t i = 0; i < rp->nr; i++) {
-		struct rp_policy *p = &rp->pol[i];
-		sim_addr_t a;
-		uint64_t k;
-
-		if (!rp_live(p))
-			continue;
-		if (sim_kmalloc(p->sim, ev->bytes_req, ev->gfp, &a) != SIM_OK) {
-			p->st.alloc_fails++;
-			rp_fail(p, rp, "kmalloc");
-			continue;
-		}
-		e->v[i] = a;
-		k = sim_ksize(p->sim, a);
-		p->st.allocs++;
-		p->st.live_objects++;
-		p->st.live_req_bytes += ev->bytes_req;
-		p->st.req_bytes += ev->bytes_req;
-		p->st.alloc_bytes += k;
-		p->st.kmalloc_events++;
-		site->sim_alloc[i] += k;
-		if (k == ev->bytes_alloc)
-			p->st.kmalloc_exact++;
-		else
-			rp_mismatch(p, ev, k);
-		rp_note_peak(rp, p);
-	}
+	op = rp_op_new(rp, RP_OP_KMALLOC);
+	op->handle = (uint32_t)e->v[0];
+	op->u.km.req = ev->bytes_req;
+	op->u.km.alloc = ev->bytes_alloc;
+	op->u.km.site = ev->call_site;
+	op->u.km.gfp = ev->gfp;
 	return SIM_OK;
 }
 
@@ -733,8 +1339,7 @@ static void rp_cache_create(struct replay *rp, struct rp_cache *c, uint32_t id,
 	static const bool tries[4][2] = {
 		{ false, false }, { true, false }, { false, true }, { true, true },
 	};
-	const char *name = trace_string(rp->parser, TRACE_STR_CACHE, id);
-	struct sim_cache_opts opts = { 0 };
+	struct rp_op *op;
 
 	c->seen = true;
 	c->object_size = ev->bytes_req;
@@ -748,29 +1353,13 @@ static void rp_cache_create(struct replay *rp, struct rp_cache *c, uint32_t id,
 			break;
 		}
 	}
-	opts.flags = c->flags;
-	opts.ctor = c->ctor;
-	for (size_t i = 0; i < rp->nr; i++) {
-		struct rp_policy *p = &rp->pol[i];
-		struct sim_cache_info info;
-		sim_cache_t h;
-
-		if (!rp_live(p))
-			continue;
-		/* a name the simulator already has (kmalloc-64 ...) is that cache */
-		h = sim_cache_find(p->sim, name);
-		if (h == SIM_CACHE_NONE &&
-		    sim_cache_create(p->sim, name, ev->bytes_req, &opts, &h) != SIM_OK) {
-			p->st.cache_create_fails++;
-			rp_fail(p, rp, "kmem_cache_create");
-			continue;
-		}
-		c->h[i] = h;
-		if (sim_cache_get_info(p->sim, h, &info) == SIM_OK)
-			c->sim_size[i] = info.size;
-		p->st.caches++;
-		p->st.caches_exact += c->sim_size[i] == c->slot_size;
-	}
+	op = rp_op_new(rp, RP_OP_CACHE_CREATE);
+	op->handle = id;
+	op->u.cc.name = trace_string(rp->parser, TRACE_STR_CACHE, id);
+	op->u.cc.size = ev->bytes_req;
+	op->u.cc.slot = c->slot_size;
+	op->u.cc.flags = c->flags;
+	op->u.cc.ctor = c->ctor;
 }
 
 /*
@@ -792,9 +1381,9 @@ static uint32_t rp_cache_id(struct replay *rp, const struct trace_event *ev)
 
 static int rp_cache_alloc(struct replay *rp, const struct trace_event *ev)
 {
-	struct rp_site *site;
 	struct rp_cache *c;
 	struct rp_ent *e;
+	struct rp_op *op;
 	uint32_t id;
 
 	if (ev->ptr == 0) {
@@ -802,7 +1391,7 @@ static int rp_cache_alloc(struct replay *rp, const struct trace_event *ev)
 		return SIM_OK;
 	}
 	id = rp_cache_id(rp, ev);
-	if (id == UINT32_MAX || rp_site_account(rp, ev, &site) != SIM_OK)
+	if (id == UINT32_MAX || rp_site_account(rp, ev) != SIM_OK)
 		return SIM_ENOHOSTMEM;
 	c = rp_grow(rp->caches, &rp->nr_caches, sizeof *c, id);
 	if (!c)
@@ -819,30 +1408,12 @@ static int rp_cache_alloc(struct replay *rp, const struct trace_event *ev)
 		return SIM_ENOHOSTMEM;
 	e->kind = id + 1;
 	e->aux = c->object_size;
-	for (size_t i = 0; i < rp->nr; i++) {
-		struct rp_policy *p = &rp->pol[i];
-		sim_addr_t a;
-
-		if (!rp_live(p))
-			continue;
-		if (c->h[i] == SIM_CACHE_NONE) {
-			p->st.alloc_fails++;	/* the cache could not be created */
-			continue;
-		}
-		if (sim_cache_alloc(p->sim, c->h[i], ev->gfp, &a) != SIM_OK) {
-			p->st.alloc_fails++;
-			rp_fail(p, rp, "kmem_cache_alloc");
-			continue;
-		}
-		e->v[i] = a;
-		p->st.allocs++;
-		p->st.live_objects++;
-		p->st.live_req_bytes += c->object_size;
-		p->st.req_bytes += c->object_size;
-		p->st.alloc_bytes += c->sim_size[i];
-		site->sim_alloc[i] += c->sim_size[i];
-		rp_note_peak(rp, p);
-	}
+	op = rp_op_new(rp, RP_OP_CACHE_ALLOC);
+	op->handle = (uint32_t)e->v[0];
+	op->u.ca.id = id;
+	op->u.ca.size = c->object_size;
+	op->u.ca.site = ev->call_site;
+	op->u.ca.gfp = ev->gfp;
 	return SIM_OK;
 }
 
@@ -886,6 +1457,7 @@ static int rp_page_alloc(struct replay *rp, const struct trace_event *ev)
 {
 	uint64_t key;
 	struct rp_ent *e;
+	struct rp_op *op;
 
 	if ((ev->pfn == SIM_PFN_NONE && ev->ptr == 0)) {
 		rp->ts.traced_failures++;
@@ -897,24 +1469,14 @@ static int rp_page_alloc(struct replay *rp, const struct trace_event *ev)
 		rp->ts.untraced_page_frees++;
 		rp_page_release(rp, e);
 	}
-	e = rp_map_insert(&rp->pages, key);
+	e = rp_ent_new(rp, &rp->pages, key);
 	if (!e)
 		return SIM_ENOHOSTMEM;
 	e->kind = ev->order;
-	for (size_t i = 0; i < rp->nr; i++) {
-		struct rp_policy *p = &rp->pol[i];
-		pfn_t pfn;
-
-		if (!rp_live(p))
-			continue;
-		if (sim_alloc_pages(p->sim, ev->order, ev->gfp, &pfn) != SIM_OK) {
-			p->st.page_alloc_fails++;
-			rp_fail(p, rp, "alloc_pages");
-			continue;
-		}
-		p->st.page_allocs++;
-		e->v[i] = pfn + 1;
-	}
+	op = rp_op_new(rp, RP_OP_PAGE_ALLOC);
+	op->handle = (uint32_t)e->v[0];
+	op->u.pg.order = ev->order;
+	op->u.pg.gfp = ev->gfp;
 	return SIM_OK;
 }
 
@@ -940,23 +1502,17 @@ static void rp_page_free(struct replay *rp, const struct trace_event *ev)
 
 static int rp_sample(struct replay *rp, uint64_t x)
 {
-	struct rp_sample *s;
-
 	if (rp->nr_samples == rp->cap_samples) {
 		size_t cap = rp->cap_samples ? rp->cap_samples * 2 : 256;
-		struct rp_sample *n = realloc(rp->samples, cap * sizeof *n);
+		uint64_t *n = realloc(rp->sample_x, cap * sizeof *n);
 
 		if (!n)
 			return SIM_ENOHOSTMEM;
-		rp->samples = n;
+		rp->sample_x = n;
 		rp->cap_samples = cap;
 	}
-	s = &rp->samples[rp->nr_samples++];
-	memset(s, 0, sizeof *s);
-	s->x = x;
-	for (size_t i = 0; i < rp->nr; i++)
-		if (rp->pol[i].sim)
-			s->pages[i] = rp_slab_pages(rp->pol[i].sim);
+	rp->sample_x[rp->nr_samples++] = x;
+	rp_op_new(rp, RP_OP_SAMPLE);	/* each policy reads its slab pages */
 	return SIM_OK;
 }
 
@@ -985,7 +1541,8 @@ static int rp_series_catch_up(struct replay *rp, uint64_t rel)
 	return SIM_OK;
 }
 
-/* move every simulator to trace time @rel and to the event's CPU */
+/* move every simulator to trace time @rel and to the event's CPU: decide
+ * here, once; the event's first op carries the move to the policies */
 static void rp_sync(struct replay *rp, const struct trace_event *ev, uint64_t rel)
 {
 	bool moved = rel >= rp->synced + REPLAY_CLOCK_STEP_NS;
@@ -1000,20 +1557,8 @@ static void rp_sync(struct replay *rp, const struct trace_event *ev, uint64_t re
 
 	if (!moved && !switched)
 		return;
-	for (size_t i = 0; i < rp->nr; i++) {
-		struct sim *sim = rp->pol[i].sim;
-
-		if (!sim)
-			continue;
-		if (switched)
-			sim_set_cpu(sim, cpu);
-		if (moved) {
-			sim_time_t now = sim_now(sim);
-
-			if (now < rel)
-				sim_advance(sim, rel - now);
-		}
-	}
+	rp->pending_sync = (uint8_t)((moved ? RP_SYNC_CLOCK : 0) |
+				     (switched ? RP_SYNC_CPU : 0));
 	rp->last_cpu = cpu;
 	rp->last_rel = rel;
 	if (moved)
@@ -1022,7 +1567,8 @@ static void rp_sync(struct replay *rp, const struct trace_event *ev, uint64_t re
 
 /* ---- Applying events ---- */
 
-int replay_event(struct replay *rp, const struct trace_event *ev)
+/* the front's part of an event: counters, maps, and the ops it asks for */
+static int rp_event(struct replay *rp, const struct trace_event *ev)
 {
 	uint64_t rel;
 	int rc = SIM_OK;
@@ -1040,6 +1586,7 @@ int replay_event(struct replay *rp, const struct trace_event *ev)
 		return SIM_ENOHOSTMEM;
 	rp_sync(rp, ev, rel);
 	rp->last_lineno = ev->lineno;
+	rp->event_op = false;
 	switch (ev->type) {
 	case TRACE_KMALLOC:
 	case TRACE_KMALLOC_NODE:
@@ -1063,9 +1610,30 @@ int replay_event(struct replay *rp, const struct trace_event *ev)
 	default:
 		break;
 	}
+	/* no simulator call: the clocks move anyway, and the policies learn
+	 * the line (a bug their next clock move reports names this one) */
+	if (!rp->event_op)
+		rp_op_new(rp, RP_OP_NOP);
 	if (rc == SIM_OK)
 		rp->ts.applied++;
 	return rc;
+}
+
+/* SIM_ENOHOSTMEM if a policy ran out of host memory */
+static int rp_policies_status(const struct replay *rp)
+{
+	for (size_t i = 0; i < rp->nr; i++)
+		if (rp->pol[i].err)
+			return rp->pol[i].err;
+	return SIM_OK;
+}
+
+int replay_event(struct replay *rp, const struct trace_event *ev)
+{
+	int rc = rp_event(rp, ev);
+
+	rp_ops_flush(rp);	/* outside replay_run(): serial, now */
+	return rc != SIM_OK ? rc : rp_policies_status(rp);
 }
 
 static void rp_progress(struct replay *rp, struct trace_reader *r, bool done)
@@ -1105,7 +1673,7 @@ static size_t rp_window_ready(const struct replay *rp, bool drain)
 /*
  * Start loading the map slot event @ev will look up.  Trace pointers are
  * hashes, so every lookup is a cache miss in a map of a few MB; issued a
- * few events ahead, the load overlaps the simulators' work.
+ * few events ahead, the load overlaps the front's work.
  */
 static inline void rp_prefetch(const struct replay *rp, const struct trace_event *ev)
 {
@@ -1138,9 +1706,15 @@ static int rp_window_flush(struct replay *rp, bool drain)
 	for (size_t i = 0; i < ready; i++) {
 		if (i + RP_PREFETCH_AHEAD < ready)
 			rp_prefetch(rp, &rp->win[i + RP_PREFETCH_AHEAD]);
-		if (replay_event(rp, &rp->win[i]) != SIM_OK)
+		if (rp_event(rp, &rp->win[i]) != SIM_OK)
 			return SIM_ENOHOSTMEM;
 	}
+	/* the policies get what is final now, not one window later */
+	rp_ops_flush(rp);
+	/* serial: a policy out of host memory stops the replay now; threaded,
+	 * its thread notes it and replay_run() says so at the end */
+	if (!rp->ring.nr_workers && rp_policies_status(rp) != SIM_OK)
+		return SIM_ENOHOSTMEM;
 	if (ready) {
 		rp->last_out = rp->win[ready - 1].ts_ns;
 		rp->any_out = true;
@@ -1159,10 +1733,13 @@ static int rp_window_flush(struct replay *rp, bool drain)
 	return SIM_OK;
 }
 
-int replay_run(struct replay *rp, struct trace_reader *r)
+/* parse, order, apply (the front's loop): trace_parse_next()'s last
+ * return, or 1 with @nomem set when the host ran out of memory */
+static int rp_run(struct replay *rp, struct trace_reader *r, bool *nomem)
 {
 	int rc = 1;
 
+	*nomem = false;
 	while (rc == 1) {
 		while (rp->nr_win < rp->cap_win &&
 		       (rc = trace_parse_next(rp->parser, r, &rp->win[rp->nr_win])) == 1) {
@@ -1177,11 +1754,35 @@ int replay_run(struct replay *rp, struct trace_reader *r)
 				rp->newest = e->ts_ns;
 		}
 		/* apply what was read even when the reader failed half way */
-		if (rp_window_flush(rp, rc != 1) != SIM_OK)
-			return SIM_ENOHOSTMEM;
+		if (rp_window_flush(rp, rc != 1) != SIM_OK) {
+			*nomem = true;
+			return 1;
+		}
 		if (rp->ts.applied >= rp->next_progress)
 			rp_progress(rp, r, false);
 	}
+	return rc;
+}
+
+/*
+ * The front (this thread) parses, orders and does the shared work of
+ * every event; the policies' simulators run on their own threads, each
+ * reading the same op blocks.  Everything a policy computes stays in its
+ * struct rp_policy, and the report reads the policies in their order
+ * after the threads are joined: the output cannot depend on timing.
+ */
+int replay_run(struct replay *rp, struct trace_reader *r)
+{
+	bool nomem;
+	int rc;
+
+	rp_threads_start(rp);
+	rc = rp_run(rp, r, &nomem);
+	/* at the end, on a reader failure too: the policies get every op
+	 * written before the threads are joined, so nothing read is lost */
+	rp_threads_stop(rp);
+	if (nomem || rp_policies_status(rp) != SIM_OK)
+		return SIM_ENOHOSTMEM;
 	rp->overlong += trace_reader_overlong(r);
 	if (rc != 0 && rc != TRACE_LINE_NOMEM && !rp->read_error[0])
 		snprintf(rp->read_error, sizeof rp->read_error, "%s",
@@ -1254,7 +1855,25 @@ sim_addr_t replay_sim_addr(const struct replay *rp, size_t i, uint64_t ptr)
 {
 	const struct rp_ent *e = ptr ? rp_map_find(&rp->objs, ptr) : NULL;
 
-	return e && i < rp->nr ? (sim_addr_t)e->v[i] : SIM_ADDR_NONE;
+	if (!e || i >= rp->nr || e->v[0] >= rp->pol[i].nr_addr)
+		return SIM_ADDR_NONE;
+	return (sim_addr_t)rp->pol[i].addr[e->v[0]];
+}
+
+/* what policy @i's simulator made of cache @id (zeroes: nothing) */
+static struct rp_pcache rp_pcache(const struct replay *rp, size_t i, size_t id)
+{
+	const struct rp_policy *p = &rp->pol[i];
+
+	return id < p->nr_caches ? p->caches[id] : (struct rp_pcache){ 0 };
+}
+
+/* policy @i's simulated bytes allocated at call site @id */
+static uint64_t rp_site_sim_alloc(const struct replay *rp, size_t i, size_t id)
+{
+	const struct rp_policy *p = &rp->pol[i];
+
+	return id < p->nr_sites ? p->site_alloc[id] : 0;
 }
 
 /* ---- The report ---- */
@@ -1552,15 +2171,16 @@ static void rp_report_fidelity(struct replay *rp, struct report *r)
 	for (size_t i = 0; i < rp->nr; i++)
 		for (size_t id = 0; id < rp->nr_caches; id++) {
 			const struct rp_cache *k = &rp->caches[id];
+			struct rp_pcache pc = rp_pcache(rp, i, id);
 
-			if (!k->seen || k->h[i] == SIM_CACHE_NONE ||
-			    k->sim_size[i] == k->slot_size)
+			if (!k->seen || pc.h == SIM_CACHE_NONE ||
+			    pc.sim_size == k->slot_size)
 				continue;
 			REPORT_ROW(m, RV_TEXT(rp->pol[i].name),
 				   RV_TEXT(trace_string(rp->parser, TRACE_STR_CACHE,
 							(uint32_t)id)),
 				   RV_INT(k->object_size), RV_INT(k->slot_size),
-				   RV_INT(k->sim_size[i]));
+				   RV_INT(pc.sim_size));
 		}
 
 	c = report_table(s, "caches", "Named caches, as first seen");
@@ -1592,9 +2212,12 @@ static void rp_report_fidelity(struct replay *rp, struct report *r)
 		row[2] = RV_INT(k->slot_size);
 		row[3] = RV_TEXT(flags);
 		row[4] = RV_INT((int64_t)k->allocs);
-		for (size_t i = 0; i < rp->nr; i++)
-			row[5 + i] = k->h[i] != SIM_CACHE_NONE ? RV_INT(k->sim_size[i])
-							       : RV_NONE(REPORT_INT);
+		for (size_t i = 0; i < rp->nr; i++) {
+			struct rp_pcache pc = rp_pcache(rp, i, id);
+
+			row[5 + i] = pc.h != SIM_CACHE_NONE ? RV_INT(pc.sim_size)
+							    : RV_NONE(REPORT_INT);
+		}
 		report_row(c, row, 5 + rp->nr);
 	}
 }
@@ -1663,7 +2286,8 @@ static void rp_report_site_table(struct replay *rp, struct report_section *s,
 				   : RV_NONE(REPORT_PERCENT);
 		for (size_t i = 0; i < rp->nr; i++)
 			row[6 + i] = rp->pol[i].sim
-				? RV_BYTES((int64_t)st->sim_alloc[i] - (int64_t)st->req)
+				? RV_BYTES((int64_t)rp_site_sim_alloc(rp, i, rank[j].id) -
+					   (int64_t)st->req)
 				: RV_NONE(REPORT_BYTES);
 		report_row(t, row, 6 + rp->nr);
 	}
@@ -1695,13 +2319,16 @@ static void rp_report_series(struct replay *rp, struct report *r)
 			idx[n++] = i;
 		}
 	for (size_t k = 0; k < rp->nr_samples; k++) {
-		for (size_t j = 0; j < n; j++)
-			y[j] = (double)rp->samples[k].pages[idx[j]];
-		report_series_sample(ts, rp->samples[k].x, y, n);
+		for (size_t j = 0; j < n; j++) {
+			const struct rp_policy *p = &rp->pol[idx[j]];
+
+			y[j] = k < p->nr_samples ? (double)p->samples[k] : 0;
+		}
+		report_series_sample(ts, rp->sample_x[k], y, n);
 	}
 	/* and where the trace ended */
 	if (rp->started && (!rp->nr_samples ||
-			    rp->samples[rp->nr_samples - 1].x < rp->last_rel)) {
+			    rp->sample_x[rp->nr_samples - 1] < rp->last_rel)) {
 		for (size_t j = 0; j < n; j++)
 			y[j] = (double)rp_slab_pages(rp->pol[idx[j]].sim);
 		report_series_sample(ts, rp->last_rel, y, n);

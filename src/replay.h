@@ -18,7 +18,9 @@
  *
  * Data flows one way: struct trace_reader -> struct trace_parser -> a
  * window of events put in timestamp order by trace_events_sort() (stable
- * for ties) -> replay_event() -> every simulator.  replay_report() turns
+ * for ties) -> replay_event() (the work every policy shares) -> the
+ * simulator calls, in blocks, to every policy's simulator (each on a
+ * thread of its own inside replay_run()).  replay_report() turns
  * the result into one struct report; nothing here prints, exits or reads
  * a clock.
  * How events map onto the simulators, and what is simplified, is the
@@ -69,6 +71,19 @@ struct replay_config {
 	 * window still grows when the reorder window holds more.  A small one
 	 * spares a tiny input the 1.3 MB buffer (the fuzz target) */
 	size_t block;
+	/* threads applying events to the simulators while the calling thread
+	 * parses: policies are dealt to them in turn (one each by default,
+	 * REPLAY_THREADS_AUTO: none for a single policy); 0 applies them on
+	 * the calling thread, one policy after the other.  The output is the
+	 * same byte for byte whatever the number */
+	unsigned threads;
+	/* simulator calls handed to the threads per block (default
+	 * REPLAY_OP_BLOCK); tests make it tiny to turn the ring often */
+	size_t op_block;
+	/* called on each of those threads as it ends, on that thread (the
+	 * benchmark reads the thread's CPU clock there); NULL: none */
+	void (*thread_done)(void *ud, unsigned thread);
+	void *thread_ud;
 };
 
 /*
@@ -172,7 +187,8 @@ struct trace_parser *replay_parser(struct replay *rp);
  * Malformed lines are counted and skipped; a simulated failure is counted
  * for its policy; nothing stops the replay but the reader failing or host
  * memory running out.  May be called more than once (the inputs are then
- * one trace, read in turn).
+ * one trace, read in turn).  The policy threads (replay_config.threads)
+ * start and end inside each call.
  *
  * Return: SIM_OK; SIM_ERR when @r failed (trace_reader_error() says why;
  * every event read before the failure has been applied); SIM_ENOHOSTMEM.
@@ -180,7 +196,7 @@ struct trace_parser *replay_parser(struct replay *rp);
 int replay_run(struct replay *rp, struct trace_reader *r);
 
 /**
- * replay_event - apply one event to every simulator, now
+ * replay_event - apply one event to every simulator, now, on this thread
  *
  * For callers that order events themselves (replay_run() does this for
  * parsed input).  @ev's string ids must come from replay_parser(@rp).
@@ -243,6 +259,11 @@ sim_addr_t replay_sim_addr(const struct replay *rp, size_t i, uint64_t ptr);
  * events, so a step stays in cache; the buffer doubles when the reorder
  * window alone would fill half of it */
 #define REPLAY_BLOCK		16384u
+/* replay_config.threads: one thread per policy when there are several */
+#define REPLAY_THREADS_AUTO	(~0u)
+/* simulator calls per block handed to the policy threads (~1.1 per event;
+ * 48 bytes each): 192 KiB, 8 blocks in flight */
+#define REPLAY_OP_BLOCK		4096u
 /* simulated clocks follow trace time in steps of 1 ms: the periodic work
  * they drive (pcp decay, vmstat, SLAB's cache_reap) runs every second or
  * two, and stepping every distinct microsecond costs a tenth of a replay */
