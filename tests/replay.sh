@@ -142,5 +142,77 @@ expect_grep "$tmp/s.csv" "^1000000," "series sampled every 1 ms"
 expect_exit 0 "--progress" "$km" replay --progress "$ex"
 expect_grep "$tmp/err" "events" "--progress reports on stderr"
 
+# threads: the same bytes with the simulators on one thread each, on two,
+# or all on the parsing thread (--threads 0).  A synthetic trace (awk, an
+# LCG: the same on every machine) of 40,000 events over 4 CPUs, a little
+# out of order, is ten blocks of simulator calls and more; --series samples
+# every 1 ms; 16M of RAM makes every policy panic, each at its own line
+# (order-7 page blocks), while the others go on; a truncated .xz stops the
+# reader part way.  Deterministic, not timed.
+awk -v N=40000 '
+BEGIN {
+	x = 12345; t = 5000000; live = 0; plive = 0
+	split("vm_area_struct 192 192|dentry 192 192|kmalloc-64 64 64|filp 256 256|buffer_head 104 104|names_cache 4096 4096", c, "|")
+	for (i = 1; i <= N; i++) {
+		x = (x * 1103515245 + 12345) % 2147483648
+		r = int(x / 65536) % 100
+		cpu = int(x / 256) % 4
+		t += (int(x / 4096) % 50) * 7
+		ts = t; if (r % 17 == 0) ts = t - 3000	# a little out of order
+		pre = sprintf("  t-%d [%03d] ..... %d.%06d: ", 100 + cpu, cpu, int(ts / 1000000), ts % 1000000)
+		if (r < 30 || live == 0) {
+			split(c[1 + int(x / 16) % 6], f, " ")
+			p = sprintf("%016x", 4096 + int(x / 8) % 20000 * 64)
+			printf "%skmem_cache_alloc: call_site=site%d+0x1/0x2 ptr=%s name=%s bytes_req=%d bytes_alloc=%d gfp_flags=GFP_KERNEL node=-1 accounted=false\n", pre, int(x / 32) % 7, p, f[1], f[2], f[3]
+			obj[live++] = p
+		} else if (r < 45) {
+			sz = 8 + int(x / 64) % 3000
+			p = sprintf("%016x", 90000000 + int(x / 8) % 20000 * 64)
+			printf "%skmalloc: call_site=km%d+0x1/0x2 ptr=%s bytes_req=%d bytes_alloc=%d gfp_flags=GFP_KERNEL node=-1 accounted=false\n", pre, int(x / 32) % 5, p, sz, sz
+			obj[live++] = p
+		} else if (r < 80) {
+			k = int(x / 128) % live
+			printf "%skfree: call_site=fr+0x1/0x2 ptr=%s\n", pre, obj[k]
+			obj[k] = obj[--live]
+		} else if (r < 92 || plive == 0) {
+			pfn = 65536 + int(x / 8) % 30000 * 4
+			o = r % 11 == 0 ? 7 : int(x / 4) % 3
+			printf "%smm_page_alloc: page=%016x pfn=0x%x order=%d migratetype=1 gfp_flags=GFP_KERNEL\n", pre, pfn * 64, pfn, o
+			pg[plive] = pfn; po[plive++] = o
+		} else {
+			k = int(x / 128) % plive
+			printf "%smm_page_free: page=%016x pfn=0x%x order=%d\n", pre, pg[k] * 64, pg[k], po[k]
+			pg[k] = pg[--plive]; po[k] = po[plive]
+		}
+	}
+}
+' >"$tmp/gen.txt"
+threads_same() { # description, input, options...
+	what=$1; in=$2; shift 2
+	"$km" replay --threads 0 "$@" "$in" >"$tmp/t0" 2>"$tmp/t0.err"
+	rc0=$?
+	for t in 1 2 3 default; do
+		if [ $t = default ]; then "$km" replay "$@" "$in" >"$tmp/tn" 2>"$tmp/tn.err"
+		else "$km" replay --threads $t "$@" "$in" >"$tmp/tn" 2>"$tmp/tn.err"; fi
+		rc=$?
+		if [ $rc = $rc0 ] && cmp -s "$tmp/t0" "$tmp/tn" && cmp -s "$tmp/t0.err" "$tmp/tn.err"
+		then pass "$what: --threads $t as --threads 0 (exit $rc)"
+		else fail "$what: --threads $t: exit $rc (serial $rc0), output differs"
+			diff "$tmp/t0" "$tmp/tn" | head -5; diff "$tmp/t0.err" "$tmp/tn.err" | head -5; fi
+	done
+}
+expect_grep "$tmp/gen.txt" "mm_page_free" "the synthetic trace has page frees"
+threads_same "json with series" "$tmp/gen.txt" --format json --series-interval 1ms
+threads_same "text" "$tmp/gen.txt" --callers 20
+threads_same "16M: panics" "$tmp/gen.txt" --ram 16M --format csv
+expect_grep "$tmp/tn.err" "slob: the simulated kernel panicked" "16M: a simulated kernel panicked"
+threads_same "64M" "$tmp/gen.txt" --ram 64M --series "$tmp/gen-s.csv"
+threads_same "two policies" "$tmp/gen.txt" --policies slob,slab --format json
+if command -v xz >/dev/null 2>&1; then
+	xz -c "$tmp/gen.txt" | head -c 150000 >"$tmp/gen-cut.xz"
+	threads_same "truncated .xz" "$tmp/gen-cut.xz" --format json
+	expect_grep "$tmp/tn.err" "the report covers what was read" "truncated .xz: a read error"
+fi
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
