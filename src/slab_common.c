@@ -3235,14 +3235,7 @@ sim_cache_t sim_cache_find(const struct sim *sim, const char *name)
 
 int sim_kmalloc(struct sim *sim, uint64_t size, gfp_t gfp, sim_addr_t *out)
 {
-	sim_time_t t0 = sim->now;
-
-	SIM_REFUSE_IF_PANICKED(sim);
-	if (size > SIZE_MAX)
-		return sim_set_reason(sim, SIM_ENOMEM, "kmalloc: size too large");
-	*out = kmalloc(sim, (size_t)size, gfp);
-	sim_lat_note(sim, SIM_LAT_ALLOC, sim->now - t0);
-	return SIM_PANIC_STATUS(sim, *out == SIM_ADDR_NONE ? SIM_ENOMEM : SIM_OK);
+	return slab_api_kmalloc(sim, size, gfp, out, NULL);
 }
 
 int sim_kcalloc(struct sim *sim, uint64_t n, uint64_t size, gfp_t gfp,
@@ -3272,13 +3265,7 @@ int sim_krealloc(struct sim *sim, sim_addr_t p, uint64_t size, gfp_t gfp,
 
 int sim_kfree(struct sim *sim, sim_addr_t p)
 {
-	sim_time_t t0 = sim->now;
-	int rc;
-
-	SIM_REFUSE_IF_PANICKED(sim);
-	rc = kfree(sim, p);
-	sim_lat_note(sim, SIM_LAT_FREE, sim->now - t0);
-	return SIM_PANIC_STATUS(sim, rc);
+	return slab_api_kfree(sim, p, NULL);
 }
 
 int sim_slob_add_page(struct sim *sim, unsigned list,

@@ -310,30 +310,50 @@ static inline unsigned sim_lat_bucket_of(sim_time_t v)
 	return (s << 3) + (unsigned)(v >> s);
 }
 
-/* sim_lat_hist_record(), inline: count, max, a saturating bucket */
-static inline void sim_lat_hist_add(struct sim_lat_hist *h, sim_time_t ns)
+/* sim_lat_hist_add() into bucket @i (sim_lat_bucket_of(@ns)) */
+static inline void sim_lat_hist_add_at(struct sim_lat_hist *h, sim_time_t ns,
+				       unsigned i)
 {
-	uint32_t *b = &h->bucket[sim_lat_bucket_of(ns)];
+	uint32_t *b = &h->bucket[i];
 
 	h->count++;
 	h->max = ns > h->max ? ns : h->max;
 	*b += *b != UINT32_MAX;
 }
 
+/* sim_lat_hist_record(), inline: count, max, a saturating bucket */
+static inline void sim_lat_hist_add(struct sim_lat_hist *h, sim_time_t ns)
+{
+	sim_lat_hist_add_at(h, ns, sim_lat_bucket_of(ns));
+}
+
 /* what sim_lat_record() does after the histogram, when a sampler listens
  * or the progress countdown ran out (out of line: rare) */
 void sim_lat_rare(struct sim *sim, bool tick);
 
-/* sim_lat_record(), inline for the API's allocation and free calls */
-static inline void sim_lat_note(struct sim *sim, enum sim_lat_kind kind,
-				sim_time_t ns)
+/*
+ * sim_lat_record(), inline for the API's allocation and free calls; then
+ * the same @ns into @also too if it is not NULL (the workload engine's own
+ * histogram: one bucket computation for both, in the order of two calls)
+ */
+static inline void sim_lat_note_also(struct sim *sim, enum sim_lat_kind kind,
+				     sim_time_t ns, struct sim_lat_hist *also)
 {
+	unsigned i = sim_lat_bucket_of(ns);
 	bool tick;
 
-	sim_lat_hist_add(&sim->lat[kind], ns);
+	sim_lat_hist_add_at(&sim->lat[kind], ns, i);
 	tick = --sim->progress_left == 0;
 	if (unlikely(sim->sampler != NULL || tick))
 		sim_lat_rare(sim, tick);
+	if (also)
+		sim_lat_hist_add_at(also, ns, i);
+}
+
+static inline void sim_lat_note(struct sim *sim, enum sim_lat_kind kind,
+				sim_time_t ns)
+{
+	sim_lat_note_also(sim, kind, ns, NULL);
 }
 
 /* host allocation wrappers: NULL on failure, never abort */

@@ -75,7 +75,10 @@
  * PRNG draw, the work budget and the panic flag -- are inlined from state.h
  * (wl_now() and friends below)
  * instead of called through sim.h; each does exactly what its sim.h
- * function does, so every draw and every result stay the same.
+ * function does, so every draw and every result stay the same.  Likewise
+ * kmalloc and kfree go through slab.h's inline bodies of sim_kmalloc() and
+ * sim_kfree() (slab_api_kmalloc/kfree), which also put the latency into
+ * the engine's own histogram.
  * Host memory needed for an object is reserved before the simulator is
  * asked for it, so running out of host memory never leaks a simulated
  * object.
@@ -90,6 +93,7 @@
 
 #include "rng.h"
 #include "sim.h"
+#include "slab.h"
 #include "state.h"
 #include "workload.h"
 
@@ -601,9 +605,14 @@ static void wl_free_obj(struct sim_wl *w, struct wl_run *run, uint32_t id)
 	if (w->free_any_cpu && run->mix->nr_cpus)
 		cpu = run->mix->cpu[wl_pick(sim, &run->mix->cpick)];
 	old = wl_enter(sim, cpu, (enum sim_context)o->ctx, &pushed);
-	t0 = wl_now(sim);
-	rc = cache ? sim_cache_free(sim, cache, o->addr) : sim_kfree(sim, o->addr);
-	sim_lat_hist_add(&w->lat[1], wl_now(sim) - t0);
+	if (cache) {
+		t0 = wl_now(sim);
+		rc = sim_cache_free(sim, cache, o->addr);
+		sim_lat_hist_add(&w->lat[1], wl_now(sim) - t0);
+	} else {
+		/* sim_kfree(), then its latency into w->lat[1] */
+		rc = slab_api_kfree(sim, o->addr, &w->lat[1]);
+	}
 	wl_leave(sim, old, pushed);
 
 	w->st.ops++;
@@ -696,12 +705,14 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 	size = t->cache ? t->size : wl_size_draw(sim, &s->size);
 
 	old = wl_enter(sim, cpu, c->ctx, &pushed);
-	t0 = wl_now(sim);
-	if (t->cache)
+	if (t->cache) {
+		t0 = wl_now(sim);
 		rc = sim_cache_alloc(sim, t->cache, c->gfp | s->flags, &a);
-	else
-		rc = sim_kmalloc(sim, size, c->gfp | s->flags, &a);
-	sim_lat_hist_add(&w->lat[0], wl_now(sim) - t0);
+		sim_lat_hist_add(&w->lat[0], wl_now(sim) - t0);
+	} else {
+		/* sim_kmalloc(), then its latency into w->lat[0] */
+		rc = slab_api_kmalloc(sim, size, c->gfp | s->flags, &a, &w->lat[0]);
+	}
 	if (rc != SIM_OK)
 		wl_count_reason(w, sim_last_reason(sim));
 	wl_leave(sim, old, pushed);
