@@ -397,7 +397,16 @@ void wl_reason_key(const char *reason, char *key)
 	key[n] = '\0';
 }
 
-static void wl_count_reason(struct sim_wl *w, const char *reason)
+/* out of line: the hot paths that call these rarely keep a small frame */
+#if defined(__GNUC__)
+#define wl_noinline	__attribute__((noinline))
+#define wl_cold		__attribute__((noinline, cold))
+#else
+#define wl_noinline
+#define wl_cold
+#endif
+
+static wl_cold void wl_count_reason(struct sim_wl *w, const char *reason)
 {
 	char key[WL_REASON_LEN + 1];
 	size_t i;
@@ -496,14 +505,9 @@ static void wl_heap_remove(struct sim_wl *w, uint32_t id)
 
 /* ---- Objects ---- */
 
-/* room for one more live object of @s; false on host OOM (nothing changed) */
-static bool wl_reserve(struct sim_wl *w, struct wl_stream *s)
+/* wl_reserve() when an array is full */
+static wl_cold bool wl_reserve_grow(struct sim_wl *w, struct wl_stream *s)
 {
-	/* the common case: room everywhere, no call */
-	if ((w->free_obj != WL_NIL || w->nr_obj < w->cap_obj) &&
-	    s->nr_live < s->cap_live && w->nr_phase < w->cap_phase &&
-	    w->nr_heap < w->cap_heap)
-		return true;
 	if (w->free_obj == WL_NIL &&
 	    wl_grow((void **)&w->obj, &w->cap_obj, (uint64_t)w->nr_obj + 1,
 		    sizeof *w->obj))
@@ -516,6 +520,17 @@ static bool wl_reserve(struct sim_wl *w, struct wl_stream *s)
 		return false;
 	return wl_grow((void **)&w->heap, &w->cap_heap, (uint64_t)w->nr_heap + 1,
 		       sizeof *w->heap) == 0;
+}
+
+/* room for one more live object of @s; false on host OOM (nothing changed) */
+static inline bool wl_reserve(struct sim_wl *w, struct wl_stream *s)
+{
+	/* the common case: room everywhere, no call */
+	if ((w->free_obj != WL_NIL || w->nr_obj < w->cap_obj) &&
+	    s->nr_live < s->cap_live && w->nr_phase < w->cap_phase &&
+	    w->nr_heap < w->cap_heap)
+		return true;
+	return wl_reserve_grow(w, s);
 }
 
 static uint32_t wl_obj_get(struct sim_wl *w)
@@ -652,7 +667,7 @@ static uint64_t wl_size_draw(struct sim *sim, const struct wl_size *z)
 	}
 }
 
-static sim_time_t wl_lifetime_due(struct sim *sim, const struct sim_wl_life *l,
+static wl_noinline sim_time_t wl_lifetime_due(struct sim *sim, const struct sim_wl_life *l,
 				  sim_time_t born)
 {
 	double x;
@@ -732,19 +747,22 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 		o->stream = (uint8_t)si;
 		o->target = (uint8_t)ti;
 		o->cpu = (uint8_t)cpu;
-		o->ctx = (uint8_t)c->ctx & 0xf;
 		o->pos = s->nr_live;
 		s->live[s->nr_live++] = id;
-		o->kind = WL_AT_NONE;
-		o->where = 0;
 		if (slot) {
+			o->ctx = (uint8_t)c->ctx & 0xf;
 			o->kind = WL_AT_SLOT;
 			o->where = (uint32_t)slot;
 			w->slot[slot - 1] = id + 1;
 		} else if (s->life.kind == SIM_WL_LIFE_PHASE) {
+			o->ctx = (uint8_t)c->ctx & 0xf;
 			o->kind = WL_AT_PHASE;
+			o->where = 0;
 			w->phase[w->nr_phase++] = id;
 		} else {
+			o->ctx = (uint8_t)c->ctx & 0xf;
+			o->kind = WL_AT_NONE;
+			o->where = 0;
 			struct wl_hent e = { wl_lifetime_due(sim, &s->life, w->sched), o->seq, id };
 
 			if (e.due != WL_NEVER) {
