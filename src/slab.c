@@ -209,7 +209,7 @@ struct kmem_cache_node {
 	bool free_touched;		/* a refill needed slabs_free since the last reap */
 	uint64_t next_reap;		/* jiffies of the next per-node reap */
 	struct array_cache shared;	/* limit 0: none */
-	struct array_cache alien[SIM_MAX_NODES];	/* objects of node i freed here */
+	struct array_cache *alien;	/* [nr_nodes]: objects of node i freed here */
 };
 
 /* struct kmem_cache's SLAB fields */
@@ -220,10 +220,19 @@ struct slab_cache {
 	unsigned freelist_size;		/* num * sizeof(freelist_idx_t) */
 	uint8_t mgmt;			/* enum slab_mgmt */
 	unsigned limit, batchcount, shared;	/* the tunables */
-	struct array_cache cpu[SIM_MAX_CPUS];
-	struct kmem_cache_node node[SIM_MAX_NODES];
 	uint64_t stat[NR_SLAB_STAT_ITEMS];
 	uint16_t *random_seq;		/* FREELIST_RANDOM: a permutation of num, or NULL */
+	struct kmem_cache_node *node;	/* [nr_nodes], in this allocation after cpu[] */
+	/*
+	 * Sized by the simulator's CPUs and nodes, not SIM_MAX_*: the kernel's
+	 * per-CPU and per-node structures exist for possible CPUs and online
+	 * nodes only, and a boot creates some sixty caches -- at 64 CPUs and 8
+	 * nodes of room each, 4 KiB of host memory per cache to set up, zero
+	 * and walk at destruction, almost all of it never read.  One
+	 * allocation (slab_cache_priv_size()): this header, cpu[nr_cpus],
+	 * node[nr_nodes], then each node's alien[nr_nodes].
+	 */
+	struct array_cache cpu[];	/* [nr_cpus] */
 };
 
 /* the per-simulator state */
@@ -929,7 +938,7 @@ static sim_time_t cache_reap_quiet(struct sim *sim, void *arg)
 		if (sc->cpu[cpu].avail || n->shared.avail || n->free_touched ||
 		    n->free.head != SLAB_NIL)
 			return 0;
-		for (unsigned a = 0; a < SIM_MAX_NODES; a++)
+		for (unsigned a = 0; a < slab_global(sim)->nr_nodes; a++)
 			if (n->alien[a].avail)
 				return 0;
 	}
@@ -1074,7 +1083,7 @@ static int do_tune_cpucache(struct sim *sim, struct kmem_cache *s, unsigned limi
 		for (unsigned node = 0; node < g->nr_nodes; node++) {
 			free(shared_new[node]);
 			if (initial)
-				for (unsigned i = 0; i < SIM_MAX_NODES; i++)
+				for (unsigned i = 0; i < g->nr_nodes; i++)
 					array_free(&sc->node[node].alien[i]);
 		}
 		return sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
@@ -1107,7 +1116,7 @@ static int do_tune_cpucache(struct sim *sim, struct kmem_cache *s, unsigned limi
 		if (initial) {
 			/* no stagger by the cache's address: deterministic */
 			n->next_reap = slab_jiffies(sim) + REAPTIMEOUT_NODE;
-			for (unsigned i = 0; i < SIM_MAX_NODES; i++) {
+			for (unsigned i = 0; i < g->nr_nodes; i++) {
 				struct array_cache *a = &n->alien[i];
 
 				if (!a->entry)
@@ -1261,20 +1270,33 @@ static void enable_cpucache_values(const struct sim *sim, const struct kmem_cach
 	*batchcount = (*limit + 1) / 2;
 }
 
-static void slab_release_arrays(struct slab_cache *sc)
+static void slab_release_arrays(const struct sim *sim, struct slab_cache *sc)
 {
-	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++)
+	const struct slab_global *g = slab_global(sim);
+
+	for (unsigned cpu = 0; cpu < g->nr_cpus; cpu++)
 		array_free(&sc->cpu[cpu]);
-	for (unsigned node = 0; node < SIM_MAX_NODES; node++) {
+	for (unsigned node = 0; node < g->nr_nodes; node++) {
 		array_free(&sc->node[node].shared);
-		for (unsigned i = 0; i < SIM_MAX_NODES; i++)
+		for (unsigned i = 0; i < g->nr_nodes; i++)
 			array_free(&sc->node[node].alien[i]);
 	}
+}
+
+/* bytes of s->priv: struct slab_cache and its per-CPU and per-node parts */
+static size_t slab_cache_priv_size(const struct sim *sim)
+{
+	size_t cpus = sim->cfg.cpus, nodes = sim->cfg.nodes;
+
+	return sizeof(struct slab_cache) + cpus * sizeof(struct array_cache) +
+	       nodes * sizeof(struct kmem_cache_node) +
+	       nodes * nodes * sizeof(struct array_cache);
 }
 
 static int slab_cache_init(struct sim *sim, struct kmem_cache *s)
 {
 	struct slab_cache *sc = slab_cache(s);
+	const struct slab_global *g = slab_global(sim);
 	slab_flags_t flags = s->flags & ~(slab_flags_t)SLAB_DROPPED_FLAGS;
 	unsigned size, limit, batchcount, shared;
 	int rc;
@@ -1292,9 +1314,12 @@ static int slab_cache_init(struct sim *sim, struct kmem_cache *s)
 	/* a byte index needs objects of at least PAGE_SIZE >> 8 bytes */
 	if (size < SLAB_OBJ_MIN_SIZE)
 		size = SIM_ALIGN((unsigned)SLAB_OBJ_MIN_SIZE, s->align);
-	for (unsigned node = 0; node < SIM_MAX_NODES; node++) {
+	sc->node = (struct kmem_cache_node *)&sc->cpu[g->nr_cpus];
+	for (unsigned node = 0; node < g->nr_nodes; node++) {
 		struct kmem_cache_node *n = &sc->node[node];
 
+		n->alien = (struct array_cache *)&sc->node[g->nr_nodes] +
+			   (size_t)node * g->nr_nodes;
 		n->full.head = n->full.tail = SLAB_NIL;
 		n->partial.head = n->partial.tail = SLAB_NIL;
 		n->free.head = n->free.tail = SLAB_NIL;
@@ -1338,16 +1363,15 @@ static int slab_cache_init(struct sim *sim, struct kmem_cache *s)
 		}
 	}
 	if (rc != SIM_OK)
-		slab_release_arrays(sc);
+		slab_release_arrays(sim, sc);
 	return rc;
 }
 
 static void slab_cache_destroy(struct sim *sim, struct kmem_cache *s)
 {
-	(void)sim;
 	free(slab_cache(s)->random_seq);
 	slab_cache(s)->random_seq = NULL;
-	slab_release_arrays(slab_cache(s));
+	slab_release_arrays(sim, slab_cache(s));
 }
 
 /* ---- The ops ---- */
@@ -1815,7 +1839,7 @@ static void slab_op_exit(struct sim *sim)
 
 const struct slab_ops sim_slab_ops = {
 	.name = "slab",
-	.cache_priv_size = sizeof(struct slab_cache),
+	.cache_priv_size = slab_cache_priv_size,
 	.slab_priv_size = sizeof(struct slab_desc),
 	.kmalloc_shift_low = 5,			/* KMALLOC_SHIFT_LOW: kmalloc-32 */
 	.kmalloc_shift_high = SIM_PAGE_SHIFT + 1,	/* 6.1..6.7 KMALLOC_SHIFT_HIGH under CONFIG_SLAB: kmalloc-8k, larger requests go to the page allocator */

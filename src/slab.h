@@ -322,7 +322,7 @@ struct kmem_cache {
 	unsigned nr_aliases;
 
 	struct slab_acct acct;		/* books of the common layer */
-	void *priv;			/* the policy's state (ops->cache_priv_size) */
+	void *priv;			/* the policy's state (ops->cache_priv_size()) */
 };
 
 /* ---- The policy interface ---- */
@@ -336,7 +336,9 @@ struct kmem_cache {
  */
 struct slab_ops {
 	const char *name;		/* "slab" | "slub" | "slob" */
-	size_t cache_priv_size;		/* bytes of s->priv (zeroed) */
+	/* bytes of s->priv (zeroed), sized by the simulator's CPUs and
+	 * nodes; NULL: no private state */
+	size_t (*cache_priv_size)(const struct sim *sim);
 	size_t slab_priv_size;		/* bytes of slab_priv() (zeroed on creation) */
 	/*
 	 * kmalloc geometry: caches kmalloc-(1 << shift_low) .. (1 << shift_high)

@@ -1573,14 +1573,14 @@ static struct kmem_cache *slab_create_cache(struct sim *sim, const char *name,
 {
 	struct slab_state *st = sim->slab;
 	struct kmem_cache *s = sim_xcalloc(1, sizeof *s);
+	size_t priv = st->ops->cache_priv_size ? st->ops->cache_priv_size(sim) : 0;
 	int rc;
 
 	if (!s)
 		goto nomem;
 	s->name = sim_xstrdup(name);
-	s->priv = st->ops->cache_priv_size ?
-		  sim_xcalloc(1, st->ops->cache_priv_size) : NULL;
-	if (!s->name || (st->ops->cache_priv_size && !s->priv))
+	s->priv = priv ? sim_xcalloc(1, priv) : NULL;
+	if (!s->name || (priv && !s->priv))
 		goto nomem;
 	s->object_size = size;
 	s->align = align;

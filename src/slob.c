@@ -1955,7 +1955,7 @@ static void slob_exit(struct sim *sim)
 
 const struct slab_ops sim_slob_ops = {
 	.name = "slob",
-	.cache_priv_size = 0,
+	.cache_priv_size = NULL,
 	.slab_priv_size = sizeof(struct slob_page),
 	.kmalloc_shift_low = 0,		/* no kmalloc caches: ->kmalloc below */
 	.kmalloc_shift_high = 0,

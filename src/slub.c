@@ -195,13 +195,22 @@ struct slub_node {
 };
 
 struct slub_cache {
-	struct slub_cpu cpu[SIM_MAX_CPUS];
-	struct slub_node node[SIM_MAX_NODES];
 	uint64_t stat[NR_SLUB_STAT_ITEMS];
 	bool debug;		/* kmem_cache_debug() */
 	bool cpu_partial_on;	/* kmem_cache_has_cpu_partial() */
 	uint16_t *random_seq;	/* FREELIST_RANDOM: s->random_seq, a permutation of oo_objects(s->oo) */
 	uint32_t cycles;	/* get_cycles() for remote_node_defrag_ratio */
+	struct slub_node *node;	/* [nr_nodes], in this allocation after cpu[] */
+	/*
+	 * Sized by the simulator's CPUs and nodes, not SIM_MAX_*: the kernel
+	 * allocates kmem_cache_cpu for possible CPUs and kmem_cache_node for
+	 * the nodes with memory, and a boot creates some sixty caches -- at
+	 * 64 CPUs and 8 nodes of room each, 3.5 KiB of host memory per cache
+	 * to zero, set up and walk at destruction, almost all of it never
+	 * read.  One allocation (slub_cache_priv_size()): this header,
+	 * cpu[nr_cpus], then node[nr_nodes].
+	 */
+	struct slub_cpu cpu[];	/* [nr_cpus] */
 };
 
 /* ---- Small helpers ---- */
@@ -1776,6 +1785,7 @@ static int slub_cache_init(struct sim *sim, struct kmem_cache *s)
 {
 	struct slub_cache *sc = slub_cache(s);
 
+	sc->node = (struct slub_node *)&sc->cpu[sim->cfg.cpus];
 	if (!calculate_sizes(sim, s))
 		goto bad;
 	if (slab_debug_disable_higher_order(sim) &&
@@ -1811,7 +1821,7 @@ static int slub_cache_init(struct sim *sim, struct kmem_cache *s)
 			sc->random_seq[r] = t;
 		}
 	}
-	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++) {
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++) {
 		struct slub_cpu *c = &sc->cpu[cpu];
 
 		c->slab = NULL;
@@ -1821,13 +1831,13 @@ static int slub_cache_init(struct sim *sim, struct kmem_cache *s)
 		c->partial_slabs = 0;
 		c->partial_head = NULL;
 		c->main = c->spare = NULL;
-		if (s->sheaf_capacity && cpu < sim->cfg.cpus) {
+		if (s->sheaf_capacity) {
 			c->main = alloc_empty_sheaf(s);
 			if (!c->main)
 				goto nomem;
 		}
 	}
-	for (unsigned nid = 0; nid < SIM_MAX_NODES; nid++) {
+	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
 		struct slub_node *n = &sc->node[nid];
 
 		n->head = n->tail = SLUB_NIL;
@@ -1839,26 +1849,33 @@ bad:
 			      "kmem_cache_create(%s): no slab order up to %u fits %u-byte objects",
 			      s->name, SIM_MAX_ORDER, s->object_size);
 nomem:
-	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++)
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++)
 		free(sc->cpu[cpu].main);
 	free(sc->random_seq);
 	sc->random_seq = NULL;
 	return sim_set_reason(sim, SIM_ENOHOSTMEM, "out of host memory");
 }
 
+/* bytes of s->priv: struct slub_cache and its per-CPU and per-node parts */
+static size_t slub_cache_priv_size(const struct sim *sim)
+{
+	return sizeof(struct slub_cache) +
+	       (size_t)sim->cfg.cpus * sizeof(struct slub_cpu) +
+	       (size_t)sim->cfg.nodes * sizeof(struct slub_node);
+}
+
 static void slub_cache_destroy(struct sim *sim, struct kmem_cache *s)
 {
 	struct slub_cache *sc = slub_cache(s);
 
-	(void)sim;
 	free(sc->random_seq);
 	sc->random_seq = NULL;
-	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++) {
+	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++) {
 		free(sc->cpu[cpu].main);
 		free(sc->cpu[cpu].spare);
 		sc->cpu[cpu].main = sc->cpu[cpu].spare = NULL;
 	}
-	for (unsigned nid = 0; nid < SIM_MAX_NODES; nid++) {
+	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
 		struct slub_barn *b = &sc->node[nid].barn;
 
 		for (unsigned i = 0; i < b->nr_full; i++)
@@ -2167,7 +2184,7 @@ static void slub_exit(struct sim *sim)
 
 const struct slab_ops sim_slub_ops = {
 	.name = "slub",
-	.cache_priv_size = sizeof(struct slub_cache),
+	.cache_priv_size = slub_cache_priv_size,
 	.slab_priv_size = sizeof(struct slub_slab),
 	.kmalloc_shift_low = 3,			/* KMALLOC_SHIFT_LOW: kmalloc-8 */
 	.kmalloc_shift_high = SIM_PAGE_SHIFT + 1,	/* kmalloc-8k */
