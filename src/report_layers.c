@@ -235,7 +235,11 @@ static void rl_flush(struct report_memmap *m, uint64_t cell, struct rl_cell *c)
 			mt = t;
 	report_memmap_set(m, cell, 1, (enum report_owner)owner,
 			  c->tally[best].detail, (enum migratetype)mt);
-	memset(c, 0, sizeof *c);
+	/* tally[] past n is never read: clearing its 1.5 KB for every cell
+	 * was most of a small machine's map */
+	c->n = 0;
+	c->any = false;
+	memset(c->mt_pages, 0, sizeof c->mt_pages);
 }
 
 /* the owner class and detail of a block, from sim_page_info()'s state */
@@ -272,10 +276,27 @@ static enum report_owner rl_owner(const struct sim *sim,
 	return REPORT_OWNER_KERNEL;	/* kernel, other */
 }
 
+/* pages [@lo, @hi) of owner class @owner are in use or not */
+static void rl_used(enum report_owner owner, pfn_t lo, pfn_t hi,
+		    pfn_t *used_lo, pfn_t *used_hi)
+{
+	if (owner == REPORT_OWNER_FREE || owner == REPORT_OWNER_NONE)
+		return;
+	if (lo < *used_lo)
+		*used_lo = lo;
+	if (hi - 1 > *used_hi || *used_hi == (pfn_t)-1)
+		*used_hi = hi - 1;
+}
+
 /*
  * Fill map @m (cells of 2^@co pages from @base) from the pages of zones
  * @z in [@from, @to); the pfns of the first and last page in use (not
  * free, not a hole) go to *@used_lo, *@used_hi (unchanged if none).
+ *
+ * A block (buddy block, slab, ...) is looked up once per cell it touches,
+ * from its first page there, except for the whole cells it covers within
+ * one pageblock: each of those holds that block alone, so it is set as
+ * such in one go -- a free order-10 block is 256 cells of a 16 MiB map.
  */
 static void rl_fill(const struct sim *sim, struct report_memmap *m,
 		    const struct sim_zone_info *z, size_t nz, pfn_t base,
@@ -284,6 +305,7 @@ static void rl_fill(const struct sim *sim, struct report_memmap *m,
 {
 	struct rl_cell *cell = calloc(1, sizeof *cell);
 	uint64_t cur = UINT64_MAX;
+	pfn_t pb_pages = (pfn_t)1 << sim_get_config(sim)->pageblock_order;
 
 	if (!cell)
 		return;
@@ -296,8 +318,8 @@ static void rl_fill(const struct sim *sim, struct report_memmap *m,
 			end = to;
 		while (pfn < end) {
 			struct sim_page_info pi;
-			uint64_t c = (pfn - base) >> co;
-			pfn_t cell_end = base + ((c + 1) << co), stop;
+			uint64_t c = (pfn - base) >> co, whole;
+			pfn_t cell_end = base + ((c + 1) << co), stop, run;
 			enum report_owner owner;
 			unsigned detail;
 
@@ -311,21 +333,33 @@ static void rl_fill(const struct sim *sim, struct report_memmap *m,
 				continue;
 			}
 			stop = pi.head + ((pfn_t)1 << pi.order);
-			if (stop > cell_end)
-				stop = cell_end;
 			if (stop > end)
 				stop = end;
+			/* the block's whole cells in this pageblock end by run */
+			run = (pfn | (pb_pages - 1)) + 1;
+			if (run > stop)
+				run = stop;
+			if (stop > cell_end)
+				stop = cell_end;
 			if (stop <= pfn)
 				stop = pfn + 1;
 			owner = rl_owner(sim, m, &pi, &detail);
-			if (owner != REPORT_OWNER_FREE && owner != REPORT_OWNER_NONE) {
-				if (pfn < *used_lo)
-					*used_lo = pfn;
-				if (stop - 1 > *used_hi || *used_hi == (pfn_t)-1)
-					*used_hi = stop - 1;
-			}
+			rl_used(owner, pfn, stop, used_lo, used_hi);
 			rl_tally(cell, owner, detail, pi.migratetype, stop - pfn);
 			pfn = stop;
+			whole = pfn == cell_end && run > pfn ? (run - pfn) >> co : 0;
+			if (whole) {
+				/* what rl_flush() decides for a cell of one tally */
+				int mt = pi.migratetype >= 0 && pi.migratetype < MIGRATE_TYPES ?
+					 pi.migratetype : MIGRATE_TYPES;
+
+				rl_flush(m, cur, cell);
+				cur = UINT64_MAX;
+				report_memmap_set(m, c + 1, whole, owner, detail,
+						  (enum migratetype)mt);
+				rl_used(owner, pfn, pfn + (whole << co), used_lo, used_hi);
+				pfn += whole << co;
+			}
 		}
 	}
 	if (cur != UINT64_MAX)
