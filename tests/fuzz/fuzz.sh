@@ -64,7 +64,8 @@ seeds() { # srcdir, dir, target
 		;;
 	replay)
 		# option bits: 0x3 policy (0: all three), 0x4 two CPUs, 0x8 series,
-		# 0x10 and 0x80 render, 0x20 6.1 rules, 0x40 JSON
+		# 0x20 6.1 rules, 0x40 JSON (0x10, 0x80 unused); a hash of the
+		# input renders the report (fuzz_replay.c)
 		for f in $traces; do
 			b=$(basename "$f" .txt)
 			for ob in 000 224 101 362 373; do prefix "$ob" "$f" "$dir/$b.$ob"; done
