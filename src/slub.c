@@ -49,9 +49,10 @@
  *     free objects are on c->freelist or the slab freelist (remote frees);
  *   node nr_partial == length of its partial list, every slab on it has
  *     on_partial set and 0 < free;
- *   per-CPU partial chains: slabs counts at the head == chain length ==
- *     c->partial_slabs, and c->partial_head (when set) is the head's
- *     descriptor (both host-side copies, for speed);
+ *   per-CPU partial chains: chain length == c->partial_slabs (the head's
+ *     slab->slabs in the kernel, kept per CPU: a push reads no old head);
+ *   list links are descriptor pointers, not slab ids: a walk at millions
+ *     of slabs misses the host cache once per slab, not twice;
  *   node nr_slabs/total_objects == slabs/objects created minus freed.
  */
 #include "config.h"
@@ -85,7 +86,6 @@
 #define slub_noinline
 #endif
 
-#define SLUB_NIL	SLAB_NONE	/* no slab */
 #define SLUB_END	SLAB_LINK_END	/* end of an object freelist */
 
 /* the statistics of CONFIG_SLUB_STATS, by their sysfs names */
@@ -151,10 +151,23 @@ struct slub_slab {
 	uint16_t objects;	/* slots in the slab */
 	uint8_t frozen;		/* a CPU's cpu slab */
 	uint8_t on_partial;	/* on its node's partial list */
-	uint32_t prev, next;	/* node partial list links (slab ids) */
-	uint32_t cpu_next;	/* slab->next on a per-CPU partial chain */
-	uint32_t slabs;		/* slab->slabs: chain length, valid at the head */
+	/*
+	 * Links as descriptors (NULL: none), not slab ids: following a slab
+	 * id reads the descriptor table first, one more host cache miss per
+	 * slab when a list walk meets cold slabs (issue 15: host time).  A
+	 * slab is on a node's partial list or on a CPU's chain (or a discard
+	 * stack), never on two, so the links share their bytes as the
+	 * kernel's slab_list and next do: the descriptor stays 24 bytes here.
+	 */
+	union {
+		struct {
+			struct slab *next;	/* node partial list (slab->slab_list) */
+			struct slab *prev;
+		};
+		struct slab *cpu_next;	/* slab->next on a per-CPU partial chain */
+	};
 };
+_Static_assert(sizeof(struct slub_slab) == 24, "a descriptor's SLUB fields stay 24 bytes");
 
 struct slub_sheaf {
 	unsigned size;		/* objects in it */
@@ -174,20 +187,17 @@ struct slub_cpu {
 	sim_addr_t base;	/* address of object 0 of c->slab */
 	uint16_t freelist;	/* c->freelist: first slot, SLUB_END */
 	uint16_t partial_slabs;	/* the head's slab->slabs (0: no chain), kept here
-				 * too so a push need not read the old head's
+				 * instead so a push need not read the old head's
 				 * descriptor (a host cache miss at scale); a
 				 * chain holds at most cpu_partial_slabs (<= 240)
 				 * plus half that from one get_partial_node() */
-	uint32_t partial;	/* c->partial: first slab id of the chain */
-	struct slab *partial_head;	/* its descriptor if known (the last one
-					 * pushed), NULL: look it up -- so a pop
-					 * right after a push reads no table */
+	struct slab *partial;	/* c->partial: first slab of the chain, NULL */
 	struct slub_sheaf *main, *spare;
 };
 
 /* struct kmem_cache_node */
 struct slub_node {
-	uint32_t head, tail;		/* partial list */
+	struct slab *head, *tail;	/* partial list (NULL: empty) */
 	unsigned long nr_partial;
 	unsigned long nr_slabs;		/* node_nr_slabs() */
 	unsigned long total_objects;	/* node_nr_objs() */
@@ -225,9 +235,10 @@ static inline struct slub_slab *ss(struct slab *slab)
 	return slab_priv(slab);
 }
 
-static inline struct slab *slub_slab(const struct sim *sim, uint32_t id)
+/* ss() of a slab only read (walks of the lists) */
+static inline const struct slub_slab *css(const struct slab *slab)
 {
-	return slab_by_id(sim, id);
+	return (const struct slub_slab *)slab->priv;
 }
 
 static inline void stat(struct slub_cache *sc, enum slub_stat_item si)
@@ -478,8 +489,7 @@ static void set_cpu_partial(struct kmem_cache *s, bool has_cpu_partial)
 
 /* ---- Node partial lists ---- */
 
-static void add_partial(const struct sim *sim, struct slub_node *n,
-			struct slab *slab, int tail)
+static void add_partial(struct slub_node *n, struct slab *slab, int tail)
 {
 	struct slub_slab *p = ss(slab);
 
@@ -487,39 +497,38 @@ static void add_partial(const struct sim *sim, struct slub_node *n,
 	n->nr_partial++;
 	if (tail) {
 		p->prev = n->tail;
-		p->next = SLUB_NIL;
-		if (n->tail != SLUB_NIL)
-			ss(slub_slab(sim, n->tail))->next = slab->id;
+		p->next = NULL;
+		if (n->tail)
+			ss(n->tail)->next = slab;
 		else
-			n->head = slab->id;
-		n->tail = slab->id;
+			n->head = slab;
+		n->tail = slab;
 	} else {
 		p->next = n->head;
-		p->prev = SLUB_NIL;
-		if (n->head != SLUB_NIL)
-			ss(slub_slab(sim, n->head))->prev = slab->id;
+		p->prev = NULL;
+		if (n->head)
+			ss(n->head)->prev = slab;
 		else
-			n->tail = slab->id;
-		n->head = slab->id;
+			n->tail = slab;
+		n->head = slab;
 	}
 	p->on_partial = 1;
 }
 
-static void remove_partial(const struct sim *sim, struct slub_node *n,
-			   struct slab *slab)
+static void remove_partial(struct slub_node *n, struct slab *slab)
 {
 	struct slub_slab *p = ss(slab);
 
 	SIM_ASSERT(p->on_partial);
-	if (p->prev != SLUB_NIL)
-		ss(slub_slab(sim, p->prev))->next = p->next;
+	if (p->prev)
+		ss(p->prev)->next = p->next;
 	else
 		n->head = p->next;
-	if (p->next != SLUB_NIL)
-		ss(slub_slab(sim, p->next))->prev = p->prev;
+	if (p->next)
+		ss(p->next)->prev = p->prev;
 	else
 		n->tail = p->prev;
-	p->prev = p->next = SLUB_NIL;
+	p->prev = p->next = NULL;
 	p->on_partial = 0;
 	n->nr_partial--;
 }
@@ -605,8 +614,7 @@ static struct slab *new_slab(struct sim *sim, struct kmem_cache *s, gfp_t flags)
 	p->objects = (uint16_t)objects;
 	p->frozen = 0;
 	p->on_partial = 0;
-	p->prev = p->next = p->cpu_next = SLUB_NIL;
-	p->slabs = 0;
+	p->prev = p->next = NULL;	/* and cpu_next */
 	if (s->ctor)
 		slab_note_ctor(sim, s, objects);	/* ctor runs at slab creation */
 	sim_charge(sim, COST_SLAB_NEW + (sim_time_t)COST_SLAB_OBJ_INIT * objects);
@@ -641,28 +649,28 @@ static void discard_slab(struct sim *sim, struct kmem_cache *s, struct slab *sla
 
 /* __put_partials(): a chain back to the node lists, empties freed */
 static void put_partials_chain(struct sim *sim, struct kmem_cache *s,
-			       uint32_t chain)
+			       struct slab *chain)
 {
 	struct slub_cache *sc = slub_cache(s);
-	uint32_t discard = SLUB_NIL;
+	struct slab *discard = NULL;
 
-	while (chain != SLUB_NIL) {
-		struct slab *slab = slub_slab(sim, chain);
+	while (chain) {
+		struct slab *slab = chain;
 		struct slub_slab *p = ss(slab);
 		struct slub_node *n = &sc->node[slab->node];
 
 		chain = p->cpu_next;
-		p->cpu_next = SLUB_NIL;
+		p->cpu_next = NULL;
 		if (!p->inuse && n->nr_partial >= s->min_partial) {
 			p->cpu_next = discard;	/* a LIFO stack, freed below */
-			discard = slab->id;
+			discard = slab;
 		} else {
-			add_partial(sim, n, slab, DEACTIVATE_TAIL);
+			add_partial(n, slab, DEACTIVATE_TAIL);
 			stat(sc, FREE_ADD_PARTIAL);
 		}
 	}
-	while (discard != SLUB_NIL) {
-		struct slab *slab = slub_slab(sim, discard);
+	while (discard) {
+		struct slab *slab = discard;
 
 		discard = ss(slab)->cpu_next;
 		stat(sc, DEACTIVATE_EMPTY);
@@ -677,24 +685,22 @@ static void put_cpu_partial(struct sim *sim, struct kmem_cache *s, unsigned cpu,
 {
 	struct slub_cache *sc = slub_cache(s);
 	struct slub_cpu *c = &sc->cpu[cpu];
-	uint32_t old = c->partial, to_put = SLUB_NIL;
+	struct slab *old = c->partial, *to_put = NULL;
 	uint32_t slabs = 0;
 
-	if (old != SLUB_NIL) {
+	if (old) {
 		if (drain && c->partial_slabs >= s->cpu_partial_slabs) {
 			to_put = old;	/* the chain is full: it goes to the node */
-			old = SLUB_NIL;
+			old = NULL;
 		} else {
 			slabs = c->partial_slabs;
 		}
 	}
 	slabs++;
-	ss(slab)->slabs = slabs;
 	ss(slab)->cpu_next = old;
-	c->partial = slab->id;
+	c->partial = slab;
 	c->partial_slabs = (uint16_t)slabs;
-	c->partial_head = slab;
-	if (to_put != SLUB_NIL) {
+	if (to_put) {
 		SIM_NOTE(sim, "slub %s: cpu%u partial list full (%u slabs), drained to the node",
 			 s->name, cpu, s->cpu_partial_slabs);
 		put_partials_chain(sim, s, to_put);
@@ -735,7 +741,7 @@ static void deactivate_slab(struct sim *sim, struct kmem_cache *s,
 		discard_slab(sim, s, slab);
 		stat(sc, FREE_SLAB);
 	} else if (p->freelist != SLUB_END) {
-		add_partial(sim, n, slab, tail);
+		add_partial(n, slab, tail);
 		stat(sc, tail ? DEACTIVATE_TO_TAIL : DEACTIVATE_TO_HEAD);
 	} else {
 		stat(sc, DEACTIVATE_FULL);
@@ -763,12 +769,11 @@ static void flush_cpu_slab(struct sim *sim, struct kmem_cache *s, unsigned cpu)
 		deactivate_slab(sim, s, slab, freelist);
 		stat(sc, CPUSLAB_FLUSH);
 	}
-	if (c->partial != SLUB_NIL) {
-		uint32_t chain = c->partial;
+	if (c->partial) {
+		struct slab *chain = c->partial;
 
-		c->partial = SLUB_NIL;
+		c->partial = NULL;
 		c->partial_slabs = 0;
-		c->partial_head = NULL;
 		put_partials_chain(sim, s, chain);
 	}
 }
@@ -808,16 +813,16 @@ static struct slab *get_partial_node(struct sim *sim, struct kmem_cache *s,
 	struct slub_cache *sc = slub_cache(s);
 	struct slab *partial = NULL;
 	unsigned partial_slabs = 0;
-	uint32_t id;
+	struct slab *next;
 
 	if (!n->nr_partial)
 		return NULL;
 	sim_charge(sim, COST_SLAB_PARTIAL);
-	for (id = n->head; id != SLUB_NIL;) {
-		struct slab *slab = slub_slab(sim, id);
+	for (next = n->head; next;) {
+		struct slab *slab = next;
 
-		id = ss(slab)->next;
-		remove_partial(sim, n, slab);
+		next = ss(slab)->next;
+		remove_partial(n, slab);
 		if (!partial) {
 			partial = slab;
 			stat(sc, ALLOC_FROM_PARTIAL);
@@ -887,12 +892,8 @@ static void slab_out_of_memory(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
 		const struct slub_node *n = &sc->node[nid];
 		unsigned long free = 0;
 
-		for (uint32_t id = n->head; id != SLUB_NIL;) {
-			struct slab *slab = slub_slab(sim, id);
-
-			free += ss(slab)->objects - ss(slab)->inuse;
-			id = ss(slab)->next;
-		}
+		for (const struct slab *slab = n->head; slab; slab = css(slab)->next)
+			free += css(slab)->objects - css(slab)->inuse;
 		sim_printk(sim, "  node %u: slabs: %lu, objs: %lu, free: %lu", nid,
 			   n->nr_slabs, n->total_objects, free);
 	}
@@ -911,13 +912,13 @@ static sim_addr_t slub_alloc_debug(struct sim *sim, struct kmem_cache *s,
 	if (n->nr_partial) {
 		/* alloc_single_from_partial() on the first partial slab */
 		sim_charge(sim, COST_SLAB_PARTIAL);
-		slab = slub_slab(sim, n->head);
+		slab = n->head;
 		p = ss(slab);
 		obj = p->freelist;
 		p->freelist = slab->link[obj];
 		p->inuse++;
 		if (p->inuse == p->objects)
-			remove_partial(sim, n, slab);	/* add_full() */
+			remove_partial(n, slab);	/* add_full() */
 		stat(sc, ALLOC_FROM_PARTIAL);
 	} else {
 		/* alloc_single_from_new_slab() */
@@ -933,7 +934,7 @@ static sim_addr_t slub_alloc_debug(struct sim *sim, struct kmem_cache *s,
 		p->inuse = 1;
 		n = &sc->node[slab->node];
 		if (p->inuse < p->objects)
-			add_partial(sim, n, slab, DEACTIVATE_HEAD);
+			add_partial(n, slab, DEACTIVATE_HEAD);
 		inc_slabs_node(sc, slab);
 	}
 	ref->slab = slab;
@@ -976,12 +977,11 @@ static slub_noinline sim_addr_t slub_alloc_slow(struct sim *sim, struct kmem_cac
 	SIM_NOTE(sim, "CPU %u has no slab of %s", cpu, s->name);
 
 new_slab:
-	if (c->partial != SLUB_NIL) {
-		slab = c->partial_head ? c->partial_head : slub_slab(sim, c->partial);
+	if (c->partial) {
+		slab = c->partial;
 		c->partial = ss(slab)->cpu_next;
 		c->partial_slabs--;	/* the next one's slab->slabs: one fewer */
-		c->partial_head = NULL;
-		ss(slab)->cpu_next = SLUB_NIL;
+		ss(slab)->cpu_next = NULL;
 		slub_set_cpu_slab(c, slab);
 		freelist = get_freelist(slab);
 		SIM_BUG_ON(freelist == SLUB_END);
@@ -1449,11 +1449,11 @@ static void free_to_partial_list(struct sim *sim, struct kmem_cache *s,
 	if (prior == SLUB_END) {
 		/* was full (remove_full) */
 		if (!slab_free) {
-			add_partial(sim, n, slab, DEACTIVATE_TAIL);
+			add_partial(n, slab, DEACTIVATE_TAIL);
 			stat(sc, FREE_ADD_PARTIAL);
 		}
 	} else if (slab_free) {
-		remove_partial(sim, n, slab);
+		remove_partial(n, slab);
 		stat(sc, FREE_REMOVE_PARTIAL);
 	}
 	if (slab_free) {
@@ -1561,7 +1561,7 @@ static slub_noinline int slab_free_slow(struct sim *sim, struct kmem_cache *s, u
 	if (!p->inuse && n->nr_partial >= s->min_partial)
 		goto slab_empty;
 	if (!sc->cpu_partial_on && prior == SLUB_END) {
-		add_partial(sim, n, slab, DEACTIVATE_TAIL);
+		add_partial(n, slab, DEACTIVATE_TAIL);
 		stat(sc, FREE_ADD_PARTIAL);
 	}
 	return SLAB_PATH_SLOW;
@@ -1570,7 +1570,7 @@ slab_empty:
 		 s->name, (unsigned long long)slab->pfn, slab->node,
 		 (unsigned long)n->nr_partial, s->min_partial);
 	if (prior != SLUB_END) {
-		remove_partial(sim, n, slab);
+		remove_partial(n, slab);
 		stat(sc, FREE_REMOVE_PARTIAL);
 	}
 	stat(sc, FREE_SLAB);
@@ -1675,39 +1675,38 @@ static sim_addr_t slub_alloc(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
 static void slub_shrink_node(struct sim *sim, struct kmem_cache *s,
 			     struct slub_node *n)
 {
-	uint32_t bucket_head[SHRINK_PROMOTE_MAX], bucket_tail[SHRINK_PROMOTE_MAX];
-	uint32_t discard = SLUB_NIL, keep_head = SLUB_NIL, keep_tail = SLUB_NIL;
-	uint32_t id;
+	struct slab *bucket_head[SHRINK_PROMOTE_MAX], *bucket_tail[SHRINK_PROMOTE_MAX];
+	struct slab *discard = NULL, *keep_head, *keep_tail, *next;
 
 	for (int i = 0; i < SHRINK_PROMOTE_MAX; i++)
-		bucket_head[i] = bucket_tail[i] = SLUB_NIL;
+		bucket_head[i] = bucket_tail[i] = NULL;
 	if (n->barn.nr_full || n->barn.nr_empty)
 		barn_shrink(sim, s, &n->barn);
 	/* walk the list; list_move() puts each slab at the head of its target */
-	id = n->head;
-	while (id != SLUB_NIL) {
-		struct slab *slab = slub_slab(sim, id);
+	next = n->head;
+	while (next) {
+		struct slab *slab = next;
 		struct slub_slab *p = ss(slab);
 		unsigned free = p->objects - p->inuse;
 
-		id = p->next;
+		next = p->next;
 		SIM_BUG_ON(free == 0);	/* no full slabs on the list */
 		if (free == p->objects) {
-			remove_partial(sim, n, slab);
+			remove_partial(n, slab);
 			p->cpu_next = discard;
-			discard = slab->id;
+			discard = slab;
 			n->nr_slabs--;
 			n->total_objects -= p->objects;
 		} else if (free <= SHRINK_PROMOTE_MAX) {
-			remove_partial(sim, n, slab);
+			remove_partial(n, slab);
 			p->on_partial = 1;	/* still on the node, re-linked below */
 			p->next = bucket_head[free - 1];
-			p->prev = SLUB_NIL;
-			if (bucket_head[free - 1] == SLUB_NIL)
-				bucket_tail[free - 1] = slab->id;
+			p->prev = NULL;
+			if (!bucket_head[free - 1])
+				bucket_tail[free - 1] = slab;
 			else
-				ss(slub_slab(sim, bucket_head[free - 1]))->prev = slab->id;
-			bucket_head[free - 1] = slab->id;
+				ss(bucket_head[free - 1])->prev = slab;
+			bucket_head[free - 1] = slab;
 			n->nr_partial++;
 		}
 	}
@@ -1716,11 +1715,11 @@ static void slub_shrink_node(struct sim *sim, struct kmem_cache *s,
 	keep_tail = n->tail;
 	/* splice buckets 31..0 at the head: fullest (fewest free) first */
 	for (int i = SHRINK_PROMOTE_MAX - 1; i >= 0; i--) {
-		if (bucket_head[i] == SLUB_NIL)
+		if (!bucket_head[i])
 			continue;
-		ss(slub_slab(sim, bucket_tail[i]))->next = keep_head;
-		if (keep_head != SLUB_NIL)
-			ss(slub_slab(sim, keep_head))->prev = bucket_tail[i];
+		ss(bucket_tail[i])->next = keep_head;
+		if (keep_head)
+			ss(keep_head)->prev = bucket_tail[i];
 		else
 			keep_tail = bucket_tail[i];
 		keep_head = bucket_head[i];
@@ -1728,11 +1727,11 @@ static void slub_shrink_node(struct sim *sim, struct kmem_cache *s,
 	n->head = keep_head;
 	n->tail = keep_tail;
 	/* release empty slabs (discard list order: last moved first) */
-	while (discard != SLUB_NIL) {
-		struct slab *slab = slub_slab(sim, discard);
+	while (discard) {
+		struct slab *slab = discard;
 
 		discard = ss(slab)->cpu_next;
-		ss(slab)->cpu_next = SLUB_NIL;
+		ss(slab)->cpu_next = NULL;
 		sim_charge(sim, COST_SLAB_DISCARD);
 		slab_free_pages(sim, slab);
 	}
@@ -1760,20 +1759,20 @@ static void slub_shutdown(struct sim *sim, struct kmem_cache *s)
 	flush_all(sim, s);
 	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
 		struct slub_node *n = &sc->node[nid];
-		uint32_t discard = SLUB_NIL, id = n->head;
+		struct slab *discard = NULL, *next = n->head;
 
-		while (id != SLUB_NIL) {
-			struct slab *slab = slub_slab(sim, id);
+		while (next) {
+			struct slab *slab = next;
 
-			id = ss(slab)->next;
+			next = ss(slab)->next;
 			if (!ss(slab)->inuse) {
-				remove_partial(sim, n, slab);
+				remove_partial(n, slab);
 				ss(slab)->cpu_next = discard;
-				discard = slab->id;
+				discard = slab;
 			}
 		}
-		while (discard != SLUB_NIL) {
-			struct slab *slab = slub_slab(sim, discard);
+		while (discard) {
+			struct slab *slab = discard;
 
 			discard = ss(slab)->cpu_next;
 			discard_slab(sim, s, slab);
@@ -1827,9 +1826,8 @@ static int slub_cache_init(struct sim *sim, struct kmem_cache *s)
 		c->slab = NULL;
 		c->base = 0;
 		c->freelist = SLUB_END;
-		c->partial = SLUB_NIL;
+		c->partial = NULL;
 		c->partial_slabs = 0;
-		c->partial_head = NULL;
 		c->main = c->spare = NULL;
 		if (s->sheaf_capacity) {
 			c->main = alloc_empty_sheaf(s);
@@ -1840,7 +1838,7 @@ static int slub_cache_init(struct sim *sim, struct kmem_cache *s)
 	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
 		struct slub_node *n = &sc->node[nid];
 
-		n->head = n->tail = SLUB_NIL;
+		n->head = n->tail = NULL;
 		n->nr_partial = n->nr_slabs = n->total_objects = 0;
 	}
 	return SIM_OK;
@@ -1898,26 +1896,26 @@ static void slub_slabinfo(const struct sim *sim, const struct kmem_cache *s,
 	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
 		const struct slub_node *n = &sc->node[nid];
 		unsigned long x = 0, scanned = 0;
-		uint32_t id;
+		const struct slab *slab;
 
 		nr_slabs += n->nr_slabs;
 		nr_objs += n->total_objects;
 		if (n->nr_partial <= MAX_PARTIAL_TO_SCAN) {
-			for (id = n->head; id != SLUB_NIL; id = ss(slub_slab(sim, id))->next) {
-				struct slub_slab *p = ss(slub_slab(sim, id));
+			for (slab = n->head; slab; slab = css(slab)->next) {
+				const struct slub_slab *p = css(slab);
 
 				x += p->objects - p->inuse;
 			}
 		} else {
-			for (id = n->head; id != SLUB_NIL; id = ss(slub_slab(sim, id))->next) {
-				struct slub_slab *p = ss(slub_slab(sim, id));
+			for (slab = n->head; slab; slab = css(slab)->next) {
+				const struct slub_slab *p = css(slab);
 
 				x += p->objects - p->inuse;
 				if (++scanned == MAX_PARTIAL_TO_SCAN / 2)
 					break;
 			}
-			for (id = n->tail; id != SLUB_NIL; id = ss(slub_slab(sim, id))->prev) {
-				struct slub_slab *p = ss(slub_slab(sim, id));
+			for (slab = n->tail; slab; slab = css(slab)->prev) {
+				const struct slub_slab *p = css(slab);
 
 				x += p->objects - p->inuse;
 				if (++scanned == MAX_PARTIAL_TO_SCAN)
@@ -1949,8 +1947,8 @@ static void slub_stats(const struct sim *sim, const struct kmem_cache *s,
 		const struct slub_node *n = &sc->node[nid];
 
 		out->partial_slabs += n->nr_partial;
-		for (uint32_t id = n->head; id != SLUB_NIL; id = ss(slub_slab(sim, id))->next) {
-			struct slub_slab *p = ss(slub_slab(sim, id));
+		for (const struct slab *slab = n->head; slab; slab = css(slab)->next) {
+			const struct slub_slab *p = css(slab);
 
 			out->free_in_partial += p->objects - p->inuse;
 		}
@@ -1966,9 +1964,8 @@ static void slub_stats(const struct sim *sim, const struct kmem_cache *s,
 			for (uint16_t i = ss(c->slab)->freelist; i != SLUB_END;
 			     i = c->slab->link[i])
 				out->cached++;
-		for (uint32_t id = c->partial; id != SLUB_NIL;
-		     id = ss(slub_slab(sim, id))->cpu_next) {
-			struct slub_slab *p = ss(slub_slab(sim, id));
+		for (const struct slab *slab = c->partial; slab; slab = css(slab)->cpu_next) {
+			const struct slub_slab *p = css(slab);
 
 			out->cached += p->objects - p->inuse;
 		}
@@ -2014,8 +2011,8 @@ static size_t slub_stat_fields(const struct sim *sim, const struct kmem_cache *s
 
 	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++) {
 		cpu_slabs += sc->cpu[cpu].slab != NULL;
-		for (uint32_t id = sc->cpu[cpu].partial; id != SLUB_NIL;
-		     id = ss(slub_slab(sim, id))->cpu_next)
+		for (const struct slab *slab = sc->cpu[cpu].partial; slab;
+		     slab = css(slab)->cpu_next)
 			cpu_partial_slabs++;
 	}
 	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++)
@@ -2063,11 +2060,11 @@ static bool slub_validate(const struct sim *sim, const struct kmem_cache *s)
 	for (unsigned nid = 0; nid < slub_nr_nodes(sim); nid++) {
 		const struct slub_node *n = &sc->node[nid];
 		unsigned long count = 0;
-		uint32_t prev = SLUB_NIL;
+		const struct slab *prev = NULL, *next;
 
-		for (uint32_t id = n->head; id != SLUB_NIL;) {
-			struct slab *slab = slub_slab(sim, id);
-			struct slub_slab *p = ss(slab);
+		for (next = n->head; next;) {
+			const struct slab *slab = next;
+			const struct slub_slab *p = css(slab);
 			unsigned len = 0;
 
 			if (!p->on_partial || p->prev != prev || p->frozen ||
@@ -2079,34 +2076,30 @@ static bool slub_validate(const struct sim *sim, const struct kmem_cache *s)
 			if (p->inuse + len != p->objects)
 				return false;
 			count++;
-			prev = id;
-			id = p->next;
+			prev = slab;
+			next = p->next;
 		}
 		if (count != n->nr_partial || n->tail != prev)
 			return false;
 	}
 	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++) {
 		const struct slub_cpu *c = &sc->cpu[cpu];
-		uint32_t len = 0, head_slabs = 0;
+		uint32_t len = 0;
 
 		if (c->slab && (!ss(c->slab)->frozen || ss(c->slab)->on_partial))
 			return false;
 		if (!c->slab && c->freelist != SLUB_END)
 			return false;
-		for (uint32_t id = c->partial; id != SLUB_NIL;) {
-			struct slub_slab *p = ss(slub_slab(sim, id));
+		for (const struct slab *slab = c->partial; slab;) {
+			const struct slub_slab *p = css(slab);
 
-			if (!len)
-				head_slabs = p->slabs;
-			if (p->on_partial || p->frozen)
+			if (p->on_partial || p->frozen || slab->pfn == SIM_PFN_NONE)
 				return false;
-			len++;
-			id = p->cpu_next;
+			if (++len > UINT16_MAX)
+				return false;	/* a cycle */
+			slab = p->cpu_next;
 		}
-		if (len != head_slabs || c->partial_slabs != len)
-			return false;
-		if (c->partial_head && (c->partial == SLUB_NIL ||
-					c->partial_head != slub_slab(sim, c->partial)))
+		if (c->partial_slabs != len)
 			return false;
 	}
 	return true;
@@ -2144,8 +2137,8 @@ static void slub_dump(const struct sim *sim, const struct kmem_cache *s,
 			slab_textf(&o, " -");
 		}
 		slab_textf(&o, "; partial");
-		for (uint32_t id = c->partial; id != SLUB_NIL; id = ss(slub_slab(sim, id))->cpu_next)
-			slub_out_slab(&o, slub_slab(sim, id));
+		for (struct slab *slab = c->partial; slab; slab = ss(slab)->cpu_next)
+			slub_out_slab(&o, slab);
 		if (c->main)
 			slab_textf(&o, "; sheaves main %u spare %s%u", c->main->size,
 				  c->spare ? "" : "-", c->spare ? c->spare->size : 0);
@@ -2156,8 +2149,8 @@ static void slub_dump(const struct sim *sim, const struct kmem_cache *s,
 
 		slab_textf(&o, "node%u: slabs %lu objects %lu partial %lu:", nid,
 			  n->nr_slabs, n->total_objects, n->nr_partial);
-		for (uint32_t id = n->head; id != SLUB_NIL; id = ss(slub_slab(sim, id))->next)
-			slub_out_slab(&o, slub_slab(sim, id));
+		for (struct slab *slab = n->head; slab; slab = ss(slab)->next)
+			slub_out_slab(&o, slab);
 		if (s->sheaf_capacity)
 			slab_textf(&o, "; barn full %u empty %u", n->barn.nr_full,
 				  n->barn.nr_empty);
