@@ -271,10 +271,15 @@ static inline struct array_cache *node_shared(struct kmem_cache_node *n)
 	return n->shared.limit ? &n->shared : NULL;
 }
 
-/* obj_to_index() */
+/* obj_to_index(): a shift for a power-of-two stride (the kernel's
+ * reciprocal_divide() spares it the division too; issue 15: host time) */
 static inline uint32_t obj_to_index(const struct slab *slab, sim_addr_t obj)
 {
-	return (uint32_t)((obj - slab_address(slab) - slab->first) / slab->stride);
+	uint64_t off = obj - slab->obj_base;	/* slab_address + first */
+
+	if (likely(slab->shift != 0xff))
+		return (uint32_t)(off >> slab->shift);
+	return (uint32_t)(off / slab->stride);
 }
 
 /* jiffies: the reap deadlines tick at HZ, not in nanoseconds */
