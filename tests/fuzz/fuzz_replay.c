@@ -13,7 +13,10 @@
  * one), one or two CPUs, the 6.1 or 6.18 rules, a time series or not, and
  * the report's format (text, or JSON).  The engine's validators run at the
  * end, and on one input in eight the report is built and rendered -- the
- * report code reads every figure the replay keeps.
+ * report code reads every figure the replay keeps.  Bit 0x10 puts the
+ * simulators on their own threads (replay_config.threads), fed in blocks
+ * of 16 calls so that even a short input turns the ring of blocks;
+ * without it they run on the parsing thread.
  *
  * Where the time goes (perf, ASan+UBSan): building and rendering the
  * report costs several times the rest -- booting the simulators,
@@ -93,6 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cfg.series_interval_ns = opt & 0x8 ? REPLAY_DEFAULT_SERIES_NS : 0;
 	cfg.block = 256;	/* not the 1.3 MB buffer of a real trace */
+	cfg.threads = opt & 0x10 ? REPLAY_THREADS_AUTO : 0;
+	cfg.op_block = 16;
 	cfg.callers = 3;
 	cfg.mismatches = 3;
 	rp = replay_new(&cfg, err, sizeof err);
