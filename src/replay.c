@@ -615,6 +615,13 @@ void replay_free(struct replay *rp)
 	trace_parser_free(rp->parser);
 	free(rp->win);
 	free(rp->ops_own);
+	for (unsigned k = 0; k < RP_RING; k++)
+		free(rp->ring.slot[k]);
+	if (rp->ring_init) {
+		pthread_cond_destroy(&rp->ring.room);
+		pthread_cond_destroy(&rp->ring.more);
+		pthread_mutex_destroy(&rp->ring.lock);
+	}
 	rp_map_destroy(&rp->objs);
 	rp_map_destroy(&rp->pages);
 	free(rp->free_handles);
