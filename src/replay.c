@@ -1086,7 +1086,7 @@ static void rp_threads_start(struct replay *rp)
 	struct rp_ring *rg = &rp->ring;
 	unsigned nr = rp->nr_threads;
 
-	if (nr < 1 || rp->nr < 2)
+	if (nr < 1)
 		return;
 	if (!rp->ring_init) {
 		if (pthread_mutex_init(&rg->lock, NULL))

@@ -208,6 +208,7 @@ threads_same "16M: panics" "$tmp/gen.txt" --ram 16M --format csv
 expect_grep "$tmp/tn.err" "slob: the simulated kernel panicked" "16M: a simulated kernel panicked"
 threads_same "64M" "$tmp/gen.txt" --ram 64M --series "$tmp/gen-s.csv"
 threads_same "two policies" "$tmp/gen.txt" --policies slob,slab --format json
+threads_same "one policy" "$tmp/gen.txt" --policies slub --format json
 if command -v xz >/dev/null 2>&1; then
 	xz -c "$tmp/gen.txt" | head -c 150000 >"$tmp/gen-cut.xz"
 	threads_same "truncated .xz" "$tmp/gen-cut.xz" --format json
