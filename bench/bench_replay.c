@@ -330,6 +330,13 @@ int main(int argc, char **argv)
 	       mb / best.run, mb / run_cpu, rounds,
 	       (double)best.applied / best.run / 1e6, best.nr_threads, mb / idle,
 	       bench_cores());
+	printf("threads    CPU seconds of the fastest round: parsing %.3f",
+	       best.caller_cpu);
+	for (size_t i = 0; i < REPLAY_MAX_POLICIES && i < best.nr; i++)
+		if (best.thread_cpu[i] > 0)
+			printf(", %s %.3f", best.nr_threads == best.nr ? best.name[i] : "policy",
+			       best.thread_cpu[i]);
+	printf(" (all: %.3f)\n", best.run_cpu);
 	printf("serial     %.1f MB/s wall, %.1f MB/s CPU (threads 0: the simulators "
 	       "one after the other on the parsing thread)\n", mb / serial,
 	       mb / serial_cpu);
