@@ -1112,7 +1112,8 @@ static void rp_threads_start(struct replay *rp)
 	rg->done = false;
 	rg->waiting = false;
 	/* nr_workers is what the workers divide the policies by: set before
-	 * any starts; lowered (under the lock) if one cannot be started */
+	 * any starts; if one cannot be started, the others are stopped
+	 * before any block and joined, and the replay goes on serial */
 	rg->nr_workers = nr;
 	for (unsigned w = 0; w < nr; w++) {
 		rg->tail[w] = 0;
