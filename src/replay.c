@@ -1331,7 +1331,9 @@ static uint32_t rp_slub_size(uint32_t size, bool hwcache, bool ctor)
 	if (hwcache) {
 		uint32_t ralign = SIM_CACHE_LINE;
 
-		while (size <= ralign / 2)
+		/* ralign > 1: a trace's 0-byte cache (kmem_cache_create()
+		 * refuses one) halved it to 0 and looped forever (fuzzing) */
+		while (ralign > 1 && size <= ralign / 2)
 			ralign /= 2;
 		align = SIM_MAX(align, ralign);
 	}
