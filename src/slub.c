@@ -679,9 +679,10 @@ static void put_partials_chain(struct sim *sim, struct kmem_cache *s,
 	}
 }
 
-/* put_cpu_partial(): push @slab on @cpu's chain, draining a full chain */
-static void put_cpu_partial(struct sim *sim, struct kmem_cache *s, unsigned cpu,
-			    struct slab *slab, bool drain)
+/* put_cpu_partial(): push @slab on @cpu's chain, draining a full chain
+ * (inline: nearly every free of a random workload pushes a slab here) */
+static inline void put_cpu_partial(struct sim *sim, struct kmem_cache *s,
+				   unsigned cpu, struct slab *slab, bool drain)
 {
 	struct slub_cache *sc = slub_cache(s);
 	struct slub_cpu *c = &sc->cpu[cpu];
