@@ -440,8 +440,9 @@ struct slab_ops {
 	/**
 	 * seed_page - a heap page laid out as given at the tail of list
 	 * @list (sim_slob_add_page()); optional: only SLOB keeps lists of
-	 * partly free pages shared by all.  Return: SIM_OK with the page's address in *@addr, or
-	 * SIM_EINVAL / SIM_ENOMEM / SIM_ENOHOSTMEM with the reason set.
+	 * partly free pages shared by all.  Return: SIM_OK with the page's
+	 * address in *@addr, or SIM_EINVAL / SIM_ENOMEM / SIM_ENOHOSTMEM with
+	 * the reason set.
 	 */
 	int (*seed_page)(struct sim *sim, unsigned list,
 			 const struct sim_slob_block *free, size_t nr, sim_addr_t *addr);

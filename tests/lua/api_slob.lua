@@ -15,16 +15,17 @@ local sim = km.new{ cpus = 2, policy = "slob", pcp = false }
 local probe = sim:cache_create("probe", 8)
 
 -- the layout of the heap page holding addr: "<free units>: <blocks>"
-local function layout(addr)
+-- (read through cache c's dump, probe's by default)
+local function layout(addr, c)
   local base = addr - addr % PAGE
-  local units, blocks = probe:dump():match(("\n  0x%x%%((%%d+)%%):([^\n]*)"):format(base))
+  local units, blocks = (c or probe):dump():match(("\n  0x%x%%((%%d+)%%):([^\n]*)"):format(base))
   if not units then return nil end
   return units .. ":" .. blocks
 end
 
 -- the page addresses of one list, in search order
-local function list_pages(name)
-  local dump = probe:dump()
+local function list_pages(name, c)
+  local dump = (c or probe):dump()
   local section = dump:match(name .. ": %d+ pages\n(.-)\n%a") or ""
   local pages = {}
   for addr in section:gmatch("  0x(%x+)%(") do pages[#pages + 1] = tonumber(addr, 16) end
@@ -138,24 +139,12 @@ expect.eq(sim:kfree(pin), true, "its object can still be freed")
 -- 8-byte header in front.  Page A: runs 0..99, 150..299, 320..2047.
 local s2 = km.new{ cpus = 1, policy = "slob", pcp = false }
 local probe2 = s2:cache_create("probe2", 8)
-local function layout2(addr)
-  local base = addr - addr % PAGE
-  local units, blocks = probe2:dump():match(("\n  0x%x%%((%%d+)%%):([^\n]*)"):format(base))
-  return units and units .. ":" .. blocks
-end
-local pa = assert(s2:slob_add_page("small", { {100, 50}, {300, 20} }))
-local pb = assert(s2:slob_add_page(0, { {0, 40} }))
-local A, B = pa, pb
-expect.eq(layout2(A), "70: 0+200 kmalloc(192) 200+100 free 300+300 kmalloc(292) "
+local A = assert(s2:slob_add_page("small", { {100, 50}, {300, 20} }))
+local B = assert(s2:slob_add_page(0, { {0, 40} }))
+expect.eq(layout(A, probe2), "70: 0+200 kmalloc(192) 200+100 free 300+300 kmalloc(292) "
   .. "600+40 free 640+3456 kmalloc(3448)", "seeded page A")
-expect.eq(layout2(B), "40: 0+80 free 80+4016 kmalloc(4008)", "seeded page B")
-expect.same((function()
-  local dump, pages = probe2:dump(), {}
-  for addr in (dump:match("small: %d+ pages\n(.-)\n%a") or ""):gmatch("  0x(%x+)%(") do
-    pages[#pages + 1] = tonumber(addr, 16)
-  end
-  return pages
-end)(), { A, B }, "added at the tail: A stays first")
+expect.eq(layout(B, probe2), "40: 0+80 free 80+4016 kmalloc(4008)", "seeded page B")
+expect.same(list_pages("small", probe2), { A, B }, "added at the tail: A stays first")
 expect.eq(s2:slab_summary().nr_slab_unreclaimable, 2, "two slab pages")
 -- kmalloc(60): 34 units, block + 8 aligned to 8: A's block at unit 100 (byte 200)
 local k60 = assert(s2:kmalloc(60))
