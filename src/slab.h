@@ -849,12 +849,45 @@ static inline struct slab *slab_by_id(const struct sim *sim, uint32_t id)
  */
 #define SLAB_MAP_HINT	((uintptr_t)63)
 
-/* virt_to_slab() without touching the lookup cache */
-static inline struct slab *slab_lookup_slow(const struct sim *sim, sim_addr_t addr)
+/*
+ * slab_host_prefetch - ask the host for the line at @p.  The empty asm
+ * keeps a function made of prefetches from being found pure (it has no
+ * visible effect) and its calls deleted as useless: GCC does just that.
+ */
+#if defined(__GNUC__)
+#define slab_host_prefetch(p) do {					\
+		const void *p_ = (p);					\
+		__builtin_prefetch(p_);					\
+		__asm__ volatile("" : : "r"(p_));			\
+	} while (0)
+#else
+#define slab_host_prefetch(p) ((void)(p))
+#endif
+
+/* the host lines a free of @addr reads besides the page map entry @v:
+ * the descriptor's first two and, with a hint, the object's req[] entry */
+static inline void slab_map_prefetch(const struct slab_state *st, uintptr_t v,
+				     sim_addr_t addr, bool first)
 {
-	const struct slab_state *st = sim->slab;
-	uintptr_t *leaf, v;
-	struct slab *slab;
+	const char *slab = (const char *)(v & ~SLAB_MAP_HINT);
+
+	if (first)
+		slab_host_prefetch(slab);
+	if (v & 15) {
+		uint64_t off = ((uint64_t)((v >> 4) & 3) << SIM_PAGE_SHIFT) +
+			       (addr & (SIM_PAGE_SIZE - 1));
+
+		slab_host_prefetch(slab + 64);
+		slab_host_prefetch(slab + st->req_off +
+				   ((off >> ((v & 15) + 2)) << 2));
+	}
+}
+
+/* the page map's leaf entry of @addr, NULL if it has none */
+static inline const uintptr_t *slab_map_entry(const struct slab_state *st,
+					      sim_addr_t addr)
+{
+	const uintptr_t *leaf;
 	size_t pb;
 	pfn_t pfn;
 
@@ -864,19 +897,50 @@ static inline struct slab *slab_lookup_slow(const struct sim *sim, sim_addr_t ad
 	pb = (size_t)(pfn >> SIM_PAGEBLOCK_ORDER);
 	if (pb >= st->nr_pb_map || !(leaf = st->pb_map[pb]))
 		return NULL;
-	v = leaf[pfn & (SIM_PAGEBLOCK_PAGES - 1)];
-	slab = (struct slab *)(v & ~SLAB_MAP_HINT);
-#if defined(__GNUC__)
-	if (v & 15) {
-		uint64_t off = ((uint64_t)((v >> 4) & 3) << SIM_PAGE_SHIFT) +
-			       (addr & (SIM_PAGE_SIZE - 1));
+	return &leaf[pfn & (SIM_PAGEBLOCK_PAGES - 1)];
+}
 
-		__builtin_prefetch((const char *)slab + 64);
-		__builtin_prefetch((const char *)slab + st->req_off +
-				   ((off >> ((v & 15) + 2)) << 2));
+/* virt_to_slab() without touching the lookup cache */
+static inline struct slab *slab_lookup_slow(const struct sim *sim, sim_addr_t addr)
+{
+	const struct slab_state *st = sim->slab;
+	const uintptr_t *e = slab_map_entry(st, addr);
+	uintptr_t v;
+
+	if (!e)
+		return NULL;
+	v = *e;
+	slab_map_prefetch(st, v, addr, false);
+	return (struct slab *)(v & ~SLAB_MAP_HINT);
+}
+
+/*
+ * slab_prefetch_free - host time only (sim_prefetch_free() in sim.h): ask
+ * the host for what a later free of @addr will read, so that a caller who
+ * knows its next frees overlaps their cache misses instead of waiting on
+ * each in turn.  @stage SIM_PREFETCH_MAP: the page map entry (a few frees
+ * ahead); SIM_PREFETCH_SLAB: reads that entry (it should be in the cache
+ * by now) and asks for the descriptor's lines and the object's req[]
+ * entry (a free or two ahead).  Reads nothing the simulation computes
+ * from and writes nothing: a stale or bogus @addr costs only host time.
+ */
+static inline void slab_prefetch_free(const struct sim *sim, sim_addr_t addr,
+				      enum sim_prefetch_stage stage)
+{
+	const struct slab_state *st = sim->slab;
+	const uintptr_t *e;
+
+	if (!st)
+		return;
+	e = slab_map_entry(st, addr);
+	if (!e)
+		return;
+	if (stage == SIM_PREFETCH_MAP) {
+		slab_host_prefetch(e);
+		return;
 	}
-#endif
-	return slab;
+	if (*e)
+		slab_map_prefetch(st, *e, addr, true);
 }
 
 /** slab_of_addr - the slab (any kind) holding @addr, NULL if none (virt_to_slab) */

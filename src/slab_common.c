@@ -3268,6 +3268,12 @@ int sim_kfree(struct sim *sim, sim_addr_t p)
 	return slab_api_kfree(sim, p, NULL);
 }
 
+void sim_prefetch_free(const struct sim *sim, sim_addr_t p,
+		       enum sim_prefetch_stage stage)
+{
+	slab_prefetch_free(sim, p, stage);
+}
+
 int sim_slob_add_page(struct sim *sim, unsigned list,
 		      const struct sim_slob_block *free, size_t nr, sim_addr_t *addr)
 {

@@ -573,8 +573,167 @@ START_TEST(test_policy_not_built)
 		ck_assert(kmalloc(sim, 10, GFP_KERNEL) == SIM_ADDR_NONE);
 		ck_assert(strstr(sim_last_reason(sim), "not available") != NULL);
 		ck_assert_ptr_null(kmem_cache_create(sim, "x", 10, NULL, 0));
+		/* a hint finds no page map and does nothing */
+		sim_prefetch_free(sim, SIM_DIRECT_MAP_BASE, SIM_PREFETCH_MAP);
+		sim_prefetch_free(sim, SIM_DIRECT_MAP_BASE, SIM_PREFETCH_SLAB);
 	}
 	sim_free(sim);
+}
+END_TEST
+
+/* a growing text buffer for whole /proc files and dumps */
+struct text_buf {
+	char *s;
+	size_t n, cap;
+};
+
+static void text_grow(void *ud, const char *s, size_t n)
+{
+	struct text_buf *t = ud;
+
+	if (t->n + n + 1 > t->cap) {
+		t->cap = (t->n + n + 1) * 2;
+		t->s = realloc(t->s, t->cap);
+		ck_assert_ptr_nonnull(t->s);
+	}
+	memcpy(t->s + t->n, s, n);
+	t->n += n;
+	t->s[t->n] = '\0';
+}
+
+/* every address a caller could pass, live or not: each stage of the hint */
+static void prefetch_all_kinds(const struct sim *sim, const sim_addr_t *live,
+			       size_t nr, sim_addr_t freed, uint64_t r)
+{
+	const sim_addr_t odd[] = {
+		0, SIM_ZERO_SIZE_PTR, SIM_ADDR_NONE, SIM_DIRECT_MAP_BASE - 1,
+		SIM_DIRECT_MAP_BASE, SIM_DIRECT_MAP_BASE + ((uint64_t)64 << 20) - 8,
+		SIM_DIRECT_MAP_BASE + ((uint64_t)1 << 40), freed, freed + 3, r,
+		SIM_DIRECT_MAP_BASE + (r & ((UINT64_C(1) << 36) - 1)),
+	};
+
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		sim_prefetch_free(sim, odd[i], SIM_PREFETCH_MAP);
+		sim_prefetch_free(sim, odd[i], SIM_PREFETCH_SLAB);
+	}
+	if (nr) {
+		sim_prefetch_free(sim, live[r % nr], SIM_PREFETCH_MAP);
+		sim_prefetch_free(sim, live[(r >> 20) % nr] + 1, SIM_PREFETCH_SLAB);
+	}
+}
+
+/* the state a hint must not change: every cache's books and lists */
+static char *sim_state_text(const struct sim *sim)
+{
+	struct text_buf t = { NULL, 0, 0 };
+	char *proc = NULL;
+
+	text_grow(&t, "", 0);
+	sim_slabinfo(sim, text_grow, &t);
+	for (size_t i = 0; i < sim_cache_count(sim); i++)
+		sim_cache_dump(sim, sim_cache_at(sim, i), text_grow, &t);
+	ck_assert_int_eq(sim_proc_read(sim, "meminfo", &proc), SIM_OK);
+	text_grow(&t, proc, strlen(proc));
+	free(proc);
+	return t.s;
+}
+
+/*
+ * sim_prefetch_free() is host time only: a simulator told about every
+ * free ahead (and about pointers that are no object, freed ones, NULL)
+ * hands out the same addresses and ends in the same state as its twin
+ * that was told nothing -- under every policy, with large kmallocs and a
+ * cache of its own among the objects.
+ */
+START_TEST(test_prefetch_free_changes_nothing)
+{
+	static const char *const policies[] = { "slub", "slab", "slob" };
+
+	for (size_t p = 0; p < sizeof policies / sizeof policies[0]; p++) {
+		struct sim *sim[2];
+		sim_cache_t c[2];
+		sim_addr_t *live[2];
+		size_t nr[2] = { 0, 0 };
+		sim_addr_t freed[2] = { 0, 0 };
+		char *text[2];
+		uint64_t x[2];
+
+		for (int k = 0; k < 2; k++) {
+			struct sim_config cfg;
+			char err[256];
+
+			sim_config_init(&cfg);
+			cfg.policy = policies[p];
+			cfg.ram_bytes = (uint64_t)64 << 20;
+			cfg.cpus = 2;
+			sim[k] = sim_new(&cfg, err, sizeof err);
+			ck_assert_msg(sim[k] != NULL, "sim_new %s: %s", policies[p], err);
+			ck_assert_int_eq(sim_cache_create(sim[k], "hinted", 200, NULL, &c[k]),
+					 SIM_OK);
+			live[k] = calloc(4096, sizeof *live[k]);
+			ck_assert_ptr_nonnull(live[k]);
+			x[k] = 0x9e3779b97f4a7c15ull;
+		}
+		for (int step = 0; step < 20000; step++) {
+			for (int k = 0; k < 2; k++) {
+				uint64_t r;
+
+				x[k] ^= x[k] << 13;
+				x[k] ^= x[k] >> 7;
+				x[k] ^= x[k] << 17;
+				r = x[k];
+				if (k == 0)
+					prefetch_all_kinds(sim[k], live[k], nr[k], freed[k], r);
+				sim_set_cpu(sim[k], (unsigned)(r >> 62) & 1);
+				if (nr[k] && (nr[k] == 4096 || r % 5 < 2)) {
+					size_t i = (r >> 8) % nr[k];
+
+					freed[k] = live[k][i];
+					if (k == 0) {
+						sim_prefetch_free(sim[k], freed[k], SIM_PREFETCH_MAP);
+						sim_prefetch_free(sim[k], freed[k], SIM_PREFETCH_SLAB);
+					}
+					if ((freed[k] & 1) == 0)
+						ck_assert_int_eq(sim_kfree(sim[k], freed[k]), SIM_OK);
+					else
+						ck_assert_int_eq(sim_cache_free(sim[k], c[k],
+										freed[k] - 1), SIM_OK);
+					live[k][i] = live[k][--nr[k]];
+				} else {
+					sim_addr_t a = SIM_ADDR_NONE;
+					/* mostly small, one in 64 a large kmalloc (pages) */
+					uint64_t size = r % 64 == 0 ? 9000 + (r >> 20) % 30000 :
+						8 + (r >> 16) % 1500;
+
+					if (r % 7 == 0) {
+						ck_assert_int_eq(sim_cache_alloc(sim[k], c[k],
+										 GFP_KERNEL, &a), SIM_OK);
+						a |= 1;	/* tagged: a cache object */
+					} else {
+						ck_assert_int_eq(sim_kmalloc(sim[k], size, GFP_KERNEL,
+									     &a), SIM_OK);
+					}
+					live[k][nr[k]++] = a;
+				}
+			}
+			ck_assert_uint_eq(nr[0], nr[1]);
+			ck_assert_msg(nr[0] == 0 || live[0][nr[0] - 1] == live[1][nr[1] - 1],
+				      "%s: step %d: 0x%llx with hints, 0x%llx without",
+				      policies[p], step,
+				      (unsigned long long)live[0][nr[0] - 1],
+				      (unsigned long long)live[1][nr[1] - 1]);
+		}
+		for (int k = 0; k < 2; k++)
+			text[k] = sim_state_text(sim[k]);
+		ck_assert_msg(strcmp(text[0], text[1]) == 0,
+			      "%s: the hinted simulator ended in another state", policies[p]);
+		ck_assert(strstr(text[0], "hinted") != NULL || strcmp(policies[p], "slob") == 0);
+		for (int k = 0; k < 2; k++) {
+			free(text[k]);
+			free(live[k]);
+			sim_free(sim[k]);
+		}
+	}
 }
 END_TEST
 
@@ -688,6 +847,7 @@ static Suite *slab_common_suite(void)
 	tcase_add_test(tc, test_policy_not_built);
 	tcase_add_test(tc, test_aliases_listed);
 	tcase_add_test(tc, test_meminfo);
+	tcase_add_test(tc, test_prefetch_free_changes_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
