@@ -184,7 +184,8 @@ struct trace_parser {
 	struct trace_stats st;
 	struct trace_problem prob[TRACE_MAX_PROBLEMS];
 	unsigned nprob;
-	char gfp_err[160];
+	uint32_t gfp_bad;	/* TRACE_STR_GFP id of the first rejected text, 0: none */
+	char gfp_err[160];	/* its message, written when first asked for */
 };
 
 /* a string of 0..7 bytes as one word that no other such string of the
@@ -443,26 +444,23 @@ uint32_t trace_string_count(const struct trace_parser *p,
 
 /*
  * Decode a newly interned gfp text once; remember the first rejection.
- * Only the first one's message is kept, so the later ones are parsed
- * without one: its did-you-mean scores the token against every flag name,
- * which on a trace of garbage (a fuzzer's) was a quarter of the parse.
+ * Its message is written only when asked for (trace_gfp_error()): the
+ * message's did-you-mean scores the token against every flag name, which
+ * on a fuzzer's trace of garbage was a quarter of the parse when done for
+ * every rejected text, and still a tenth when done for the first one of
+ * every input, most of them never reported.
  */
 static void trace_gfp_decode(struct trace_parser *p, uint32_t id)
 {
 	struct trace_strent *e = &p->tab[TRACE_STR_GFP].ent[id];
-	char err[sizeof p->gfp_err];
-	bool first = !p->gfp_err[0];
 	gfp_t g = 0;
 
-	err[0] = '\0';
-	if (gfp_parse(e->s, e->len, &g, first ? err : NULL,
-		      first ? sizeof err : 0) == 0) {
+	if (gfp_parse(e->s, e->len, &g, NULL, 0) == 0) {
 		e->aux = TRACE_GFP_PARSED | g;
 	} else {
 		e->aux = TRACE_GFP_REJECTED;
-		if (!p->gfp_err[0])
-			snprintf(p->gfp_err, sizeof p->gfp_err, "%s",
-				 err[0] ? err : "gfp_parse() failed");
+		if (!p->gfp_bad)
+			p->gfp_bad = id;
 	}
 }
 
@@ -490,8 +488,18 @@ gfp_t trace_gfp_of(const struct trace_parser *p, uint32_t id, bool *ok)
 	return (aux & TRACE_GFP_PARSED) ? (gfp_t)aux : 0;
 }
 
-const char *trace_gfp_error(const struct trace_parser *p)
+const char *trace_gfp_error(struct trace_parser *p)
 {
+	const struct trace_strent *e;
+	gfp_t g;
+
+	if (!p->gfp_bad || p->gfp_err[0])
+		return p->gfp_err;
+	/* the same text, parsed again, is rejected again: now with words */
+	e = &p->tab[TRACE_STR_GFP].ent[p->gfp_bad];
+	if (gfp_parse(e->s, e->len, &g, p->gfp_err, sizeof p->gfp_err) == 0 ||
+	    !p->gfp_err[0])
+		snprintf(p->gfp_err, sizeof p->gfp_err, "gfp_parse() failed");
 	return p->gfp_err;
 }
 

@@ -235,9 +235,12 @@ gfp_t trace_gfp_of(const struct trace_parser *p, uint32_t id, bool *ok);
 /**
  * trace_gfp_error - gfp_parse()'s message for the first rejected gfp text
  *
+ * The message (with its did-you-mean) is written on the first call after
+ * that rejection, not by the parse, hence the parser is not const.
+ *
  * Return: "" when every gfp text so far was accepted.
  */
-const char *trace_gfp_error(const struct trace_parser *p);
+const char *trace_gfp_error(struct trace_parser *p);
 
 /** trace_other_count - how many events named TRACE_STR_EVENT @id were skipped */
 uint64_t trace_other_count(const struct trace_parser *p, uint32_t id);
