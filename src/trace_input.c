@@ -754,24 +754,31 @@ static const struct tin_magic *tin_match(const unsigned char *b, size_t n)
 	return NULL;
 }
 
+/* 1 for the bytes that make text look binary: controls but \t \n \v \f \r,
+ * and DEL (NUL is told apart before) */
+static const unsigned char tin_ctrl[256] = {
+	[0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+	[0x07] = 1, [0x08] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
+	[0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+	[0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
+	[0x1e] = 1, [0x1f] = 1, [0x7f] = 1,
+};
+
 /* Look at the first chunk of text: binary hint, compressed binary formats. */
 static int tin_sniff(struct trace_input *in, const char *p, size_t n)
 {
 	size_t look = n < TRACE_INPUT_SNIFF ? n : TRACE_INPUT_SNIFF, ctrl = 0;
+	const char *nul = memchr(p, 0, look);
+	size_t upto = nul ? (size_t)(nul - p) : look;
 	const struct tin_magic *m;
 
 	in->sniffed = true;
-	for (size_t i = 0; i < look; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == 0) {
-			in->binary = true;
-			break;
-		}
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' &&
-		     c != '\v') || c == 0x7f)
-			ctrl++;
-	}
+	if (nul)
+		in->binary = true;
+	/* control bytes before any NUL, by table: one test a byte, not six
+	 * (every input of the fuzz targets passes here) */
+	for (size_t i = 0; i < upto; i++)
+		ctrl += tin_ctrl[(unsigned char)p[i]];
 	if (ctrl * TRACE_INPUT_CTRL_RATIO > look)
 		in->binary = true;
 	if (in->fmt == TRACE_INPUT_TEXT || in->fmt == TRACE_INPUT_TRACEDAT)
