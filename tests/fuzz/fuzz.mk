@@ -21,13 +21,29 @@ SANITIZE ?= address,undefined
 SAN = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 # $(O)/.sanitize names the flavour built: changing it rebuilds everything
 STAMP = $(O)/.sanitize
-$(shell mkdir -p $(O); [ "$$(cat $(STAMP) 2>/dev/null)" = "$(SANITIZE)" ] || \
-	echo "$(SANITIZE)" >$(STAMP))
+# (and the version of the instrumentation's choices below: FLAVOUR)
+FLAVOUR = $(SANITIZE) nocmp-1
+$(shell mkdir -p $(O); [ "$$(cat $(STAMP) 2>/dev/null)" = "$(FLAVOUR)" ] || \
+	echo "$(FLAVOUR)" >$(STAMP))
 CFLAGS_FUZZ = -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 $(SAN) \
 	-fsanitize=fuzzer-no-link -MMD -MP
 CPPFLAGS_FUZZ = -I$(SRCDIR)/src -I$(BUILDDIR) -I$(BUILDDIR)/src $(EXTRA_CPPFLAGS)
 
 ENGINE_OBJS = $(patsubst %.c,$(O)/obj/%.o,$(filter %.c,$(ENGINE_SRCS)))
+
+# Comparison tracing (trace-cmp: a libFuzzer hook on every integer compare,
+# which records both operands) only where the input's bytes are compared:
+# the trace parsers, the gfp and option texts, the Lua binding and the
+# targets.  Elsewhere -- the simulators, the replay engine, the report --
+# the operands are the simulator's own state, and the hooks were 40% of
+# the replay target's CPU time (perf, UBSan) for nothing the mutator uses:
+# libFuzzer (TracePC::HandleCmp) keeps 4- and 8-byte operands to splice
+# them into inputs as binary words, which trace text never holds, and
+# fills a value profile that only -use_value_profile=1 reads.  Edge
+# coverage is the same; strcmp/memcmp are still intercepted everywhere.
+CMP_SRCS = src/trace.c src/trace_input.c src/gfp.c src/simconfig.c
+NOCMP_OBJS = $(patsubst %.c,$(O)/obj/%.o,$(filter-out $(CMP_SRCS),$(filter %.c,$(ENGINE_SRCS))))
+$(NOCMP_OBJS): CFLAGS_FUZZ += -fno-sanitize-coverage=trace-cmp
 LSIM_OBJS = $(patsubst %.c,$(O)/obj/%.o,$(filter %.c,$(LSIM_SRCS))) \
 	$(O)/obj/lua_modules.o
 
