@@ -163,6 +163,16 @@ struct rp_map {
 
 #define RP_MAP_MIN_BITS	10	/* 1,024 slots (40 KiB) to start */
 #define RP_PREFETCH_AHEAD 4	/* events: a miss's latency is a few events' work */
+/*
+ * A policy's consumer loop knows its coming frees (the rest of its block):
+ * it fetches the handle's slot RP_SLOT_AHEAD ops ahead, then tells the
+ * simulator about an object free RP_FREE_MAP_AHEAD ops ahead (the page map
+ * entry) and RP_FREE_SLAB_AHEAD ops ahead (the descriptor, the object's
+ * state): sim_prefetch_free(), host time only (issue 15).
+ */
+#define RP_SLOT_AHEAD		16
+#define RP_FREE_MAP_AHEAD	8
+#define RP_FREE_SLAB_AHEAD	3
 
 static inline size_t rp_hash(const struct rp_map *m, uint64_t key)
 {
@@ -941,17 +951,28 @@ static void rp_do_page_free(struct rp_policy *p, const struct rp_op *op)
  * clock move, as the serial replay always did: work the move triggers
  * (a timer that reports a bug) names the line before.
  */
+/* what the free @op of a later op will read (its handle's slot is
+ * fetched by then; a slot written meanwhile is only a wasted hint) */
+static inline void rp_prefetch_free(const struct rp_policy *p,
+				    const struct rp_op *op,
+				    enum sim_prefetch_stage stage)
+{
+	if (op->type == RP_OP_OBJ_FREE && op->handle < p->nr_addr && p->sim)
+		slab_prefetch_free(p->sim, (sim_addr_t)p->addr[op->handle], stage);
+}
+
 static void rp_policy_apply(struct rp_policy *p, const struct rp_op *ops, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct rp_op *op = &ops[i];
 
-#if defined(__GNUC__)
 		/* the handle's slot: a miss when it is an old object's */
-		if (i + RP_PREFETCH_AHEAD < n &&
-		    ops[i + RP_PREFETCH_AHEAD].handle < p->nr_addr)
-			__builtin_prefetch(&p->addr[ops[i + RP_PREFETCH_AHEAD].handle]);
-#endif
+		if (i + RP_SLOT_AHEAD < n && ops[i + RP_SLOT_AHEAD].handle < p->nr_addr)
+			slab_host_prefetch(&p->addr[ops[i + RP_SLOT_AHEAD].handle]);
+		if (i + RP_FREE_MAP_AHEAD < n)
+			rp_prefetch_free(p, &ops[i + RP_FREE_MAP_AHEAD], SIM_PREFETCH_MAP);
+		if (i + RP_FREE_SLAB_AHEAD < n)
+			rp_prefetch_free(p, &ops[i + RP_FREE_SLAB_AHEAD], SIM_PREFETCH_SLAB);
 		if (op->sync)
 			rp_do_sync(p, op);
 		if (op->type != RP_OP_SAMPLE)
