@@ -213,10 +213,12 @@ static char gfp_upper(char c)
  * gfp_editdist - Levenshtein distance from @a to @b, ASCII case ignored
  * *@prefix receives the distance from @a to the closest prefix of @b, so
  * that a truncated name ("GFP_KERNEL" for GFP_KERNEL_ACCOUNT) scores well.
- * One row of the table at a time; @n <= GFP_NAME_MAX.
+ * One row of the table at a time; @n <= GFP_NAME_MAX.  Once a whole row
+ * exceeds @cut, both results are only known to exceed it (every later
+ * cell is at least its row's minimum): @cut + 1 is returned for both.
  */
 static unsigned gfp_editdist(const char *a, size_t m, const char *b, size_t n,
-			     unsigned *prefix)
+			     unsigned *prefix, unsigned cut)
 {
 	unsigned row[GFP_NAME_MAX + 1];
 	unsigned best;
@@ -225,8 +227,10 @@ static unsigned gfp_editdist(const char *a, size_t m, const char *b, size_t n,
 		row[j] = (unsigned)j;
 	for (size_t i = 1; i <= m; i++) {
 		unsigned diag = row[0];	/* D[i-1][j-1] */
+		unsigned low;
 
 		row[0] = (unsigned)i;
+		low = row[0];
 		for (size_t j = 1; j <= n; j++) {
 			unsigned up = row[j];	/* D[i-1][j] */
 			unsigned d = diag + (gfp_upper(a[i - 1]) != gfp_upper(b[j - 1]));
@@ -237,6 +241,12 @@ static unsigned gfp_editdist(const char *a, size_t m, const char *b, size_t n,
 				d = row[j - 1] + 1;
 			diag = up;
 			row[j] = d;
+			if (d < low)
+				low = d;
+		}
+		if (low > cut) {
+			*prefix = cut + 1;
+			return cut + 1;
 		}
 	}
 	best = row[0];
@@ -247,20 +257,26 @@ static unsigned gfp_editdist(const char *a, size_t m, const char *b, size_t n,
 	return row[n];
 }
 
-/* how far @tok is from @name; each shortcut taken costs one edit */
-static unsigned gfp_suggest_score(const char *tok, size_t m, const char *name, size_t n)
+/*
+ * how far @tok is from @name; each shortcut taken costs one edit.  Exact
+ * up to @limit; beyond it, only known to be more than @limit (a token of
+ * garbage leaves every name after a few rows, not after all of them).
+ */
+static unsigned gfp_suggest_score(const char *tok, size_t m, const char *name, size_t n,
+				  unsigned limit)
 {
 	unsigned pre, spre, full, sfull, s;
 	size_t skip = 0;
 
-	full = gfp_editdist(tok, m, name, n, &pre);
+	full = gfp_editdist(tok, m, name, n, &pre, limit);
 	s = SIM_MIN(full, pre + 1);
 	if (n > 6 && memcmp(name, "__GFP_", 6) == 0)
 		skip = 6;
 	else if (n > 4 && memcmp(name, "GFP_", 4) == 0)
 		skip = 4;
-	if (skip) {
-		sfull = gfp_editdist(tok, m, name + skip, n - skip, &spre);
+	if (skip && limit) {
+		/* a shortcut costs one edit: only a distance under @limit helps */
+		sfull = gfp_editdist(tok, m, name + skip, n - skip, &spre, limit - 1);
 		s = SIM_MIN(s, sfull + 1);
 		s = SIM_MIN(s, spre + 2);
 	}
@@ -276,7 +292,7 @@ static unsigned gfp_suggest_limit(size_t m)
 static void gfp_consider(const char *tok, size_t m, const char *name, size_t n,
 			 const char **best, unsigned *score, size_t *nbest)
 {
-	unsigned s = gfp_suggest_score(tok, m, name, n);
+	unsigned s = gfp_suggest_score(tok, m, name, n, gfp_suggest_limit(m));
 	size_t k;
 
 	if (s > gfp_suggest_limit(m))
