@@ -1684,6 +1684,8 @@ uint64_t sim_host_bytes(const struct sim *sim)
 	return sim->pg ? pgalloc_host_bytes(sim->pg) : 0;
 }
 
+#define PGALLOC_HOST_ASK	(UINT64_C(1) << 20)	/* page metadata: 256 MiB of RAM */
+
 /*
  * host memory a layout needs, and a cap: half of the host's RAM, and the
  * caller's (sim_new_within: what is left of a scenario's --max-memory)
@@ -1705,7 +1707,9 @@ static int pgalloc_check_host(const struct pgalloc_state *pg,
 	}
 
 #if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
-	{
+	/* no host this runs on has less than twice PGALLOC_HOST_ASK: below
+	 * it, no sysinfo() system call per boot (a fuzzer boots thousands) */
+	if (need > PGALLOC_HOST_ASK) {
 		long np = sysconf(_SC_PHYS_PAGES), ps = sysconf(_SC_PAGESIZE);
 
 		if (np > 0 && ps > 0)
