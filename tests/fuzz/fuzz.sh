@@ -66,7 +66,7 @@ seeds() { # srcdir, dir, target
 		;;
 	replay)
 		# option bits: 0x3 policy (0: all three), 0x4 two CPUs, 0x8 series,
-		# 0x10 threads (on one such input in four, by a hash), 0x20 6.1
+		# 0x10 threads (on one such input in eight, by a hash), 0x20 6.1
 		# rules, 0x40 JSON (0x80 unused); a hash of the
 		# input renders the report (fuzz_replay.c)
 		for f in $traces; do
