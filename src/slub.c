@@ -981,6 +981,12 @@ new_slab:
 	if (c->partial) {
 		slab = c->partial;
 		c->partial = ss(slab)->cpu_next;
+		if (c->partial) {
+			/* the next slab taken: its descriptor's two lines, a
+			 * host miss each at scale, asked for now (host time) */
+			slab_host_prefetch(c->partial);
+			slab_host_prefetch((const char *)c->partial + 64);
+		}
 		c->partial_slabs--;	/* the next one's slab->slabs: one fewer */
 		ss(slab)->cpu_next = NULL;
 		slub_set_cpu_slab(c, slab);
