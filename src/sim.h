@@ -705,11 +705,13 @@ int sim_kfree(struct sim *sim, sim_addr_t p);
  * the host cache misses of those frees overlap with the work before them
  * (at millions of live objects a free waits on three misses in a row:
  * the page map entry, the slab descriptor, the object's state).  Call it
- * for each coming free of @p with SIM_PREFETCH_MAP some frees ahead (about
- * four), then with SIM_PREFETCH_SLAB a free or two ahead; either alone
- * helps less.  It changes nothing: results are byte-identical with or
- * without it, and a pointer that is freed later or never, or is no
- * object at all, costs only the host time of the call.
+ * for each coming free of @p with SIM_PREFETCH_MAP some frees ahead (eight
+ * in bench_scale and replay), then with SIM_PREFETCH_SLAB a few frees
+ * ahead (three); either alone helps less, and with few live objects
+ * (everything in the host's caches) the calls are only a cost.  It
+ * changes nothing: results are byte-identical with or without it, and a
+ * pointer that is freed later or never, or is no object at all, costs
+ * only the host time of the call.
  */
 enum sim_prefetch_stage {
 	SIM_PREFETCH_MAP,	/* the page map entry of @p */
