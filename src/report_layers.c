@@ -51,12 +51,13 @@
 
 /* ---- Helpers ---- */
 
-static uint64_t rl_stat(const struct sim *sim, const char *name)
+/* the index of counter @name, or SIZE_MAX */
+static size_t rl_stat_index(const char *name)
 {
 	for (size_t i = 0; i < sim_stat_count(); i++)
 		if (strcmp(sim_stat_name(i), name) == 0)
-			return sim_stat_value(sim, i);
-	return 0;
+			return i;
+	return SIZE_MAX;
 }
 
 /* "Normal", or "Node 1 Normal" on a NUMA machine */
@@ -515,14 +516,13 @@ static void rl_gfp(const struct sim *sim, struct report *r)
 	report_column(t, "value", REPORT_INT, 0, NULL);
 	report_column(t, "meaning", REPORT_TEXT, 0, NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(rl_gfp_counters); i++) {
-		bool known = false;
+		/* one search per counter, not one to know it and one to read it */
+		size_t k = rl_stat_index(rl_gfp_counters[i].name);
 
-		for (size_t k = 0; k < sim_stat_count() && !known; k++)
-			known = strcmp(sim_stat_name(k), rl_gfp_counters[i].name) == 0;
-		if (!known)
+		if (k == SIZE_MAX)
 			continue;
 		REPORT_ROW(t, RV_TEXT(rl_gfp_counters[i].name),
-			   RV_INT((int64_t)rl_stat(sim, rl_gfp_counters[i].name)),
+			   RV_INT((int64_t)sim_stat_value(sim, k)),
 			   RV_TEXT(rl_gfp_counters[i].meaning));
 	}
 }
