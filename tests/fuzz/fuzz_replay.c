@@ -25,8 +25,10 @@
  * maps and unmaps each thread's stack bookkeeping).
  *
  * Where the time goes (perf, ASan+UBSan): building and rendering the
- * report costs several times the rest -- booting the simulators,
- * replaying up to 2 KB of trace, tearing down.  Which inputs render is
+ * report costs four to five times the rest of an input -- booting the
+ * simulators, replaying up to 2 KB of trace, tearing down -- so it is
+ * done on one input in eight, and is then a fifth of the target's time
+ * (docs/style.md, "Fuzzing", has the figures).  Which inputs render is
  * decided by a hash of the whole input, not by option bits: the fuzzer
  * keeps the inputs that render (the report adds thousands of features),
  * so with bits seven in ten inputs of a grown corpus rendered, and so did
