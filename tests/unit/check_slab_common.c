@@ -581,26 +581,6 @@ START_TEST(test_policy_not_built)
 }
 END_TEST
 
-/* a growing text buffer for whole /proc files and dumps */
-struct text_buf {
-	char *s;
-	size_t n, cap;
-};
-
-static void text_grow(void *ud, const char *s, size_t n)
-{
-	struct text_buf *t = ud;
-
-	if (t->n + n + 1 > t->cap) {
-		t->cap = (t->n + n + 1) * 2;
-		t->s = realloc(t->s, t->cap);
-		ck_assert_ptr_nonnull(t->s);
-	}
-	memcpy(t->s + t->n, s, n);
-	t->n += n;
-	t->s[t->n] = '\0';
-}
-
 /* every address a caller could pass, live or not: each stage of the hint */
 static void prefetch_all_kinds(const struct sim *sim, const sim_addr_t *live,
 			       size_t nr, sim_addr_t freed, uint64_t r)
@@ -625,15 +605,15 @@ static void prefetch_all_kinds(const struct sim *sim, const sim_addr_t *live,
 /* the state a hint must not change: every cache's books and lists */
 static char *sim_state_text(const struct sim *sim)
 {
-	struct text_buf t = { NULL, 0, 0 };
+	struct tu_text t = { NULL, 0, 0 };
 	char *proc = NULL;
 
-	text_grow(&t, "", 0);
-	sim_slabinfo(sim, text_grow, &t);
+	tu_text_write(&t, "", 0);
+	sim_slabinfo(sim, tu_text_write, &t);
 	for (size_t i = 0; i < sim_cache_count(sim); i++)
-		sim_cache_dump(sim, sim_cache_at(sim, i), text_grow, &t);
+		sim_cache_dump(sim, sim_cache_at(sim, i), tu_text_write, &t);
 	ck_assert_int_eq(sim_proc_read(sim, "meminfo", &proc), SIM_OK);
-	text_grow(&t, proc, strlen(proc));
+	tu_text_write(&t, proc, strlen(proc));
 	free(proc);
 	return t.s;
 }

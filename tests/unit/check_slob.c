@@ -759,25 +759,6 @@ struct walk_page {
 	unsigned off[1100], len[1100];	/* free blocks, bytes */
 };
 
-struct heap_dump {
-	char *text;
-	size_t n, cap;
-};
-
-static void heap_write(void *ud, const char *s, size_t n)
-{
-	struct heap_dump *d = ud;
-
-	if (d->n + n + 1 > d->cap) {
-		d->cap = (d->n + n + 1) * 2;
-		d->text = realloc(d->text, d->cap);
-		ck_assert_ptr_nonnull(d->text);
-	}
-	memcpy(d->text + d->n, s, n);
-	d->n += n;
-	d->text[d->n] = '\0';
-}
-
 struct walk_want {
 	uint64_t pages, misses, blocks;
 	sim_addr_t at;		/* the block (not the object), 0: a new page */
@@ -787,16 +768,16 @@ struct walk_want {
 static struct walk_want walk_by_hand(const struct sim *sim, const char *name,
 				     unsigned units, unsigned align, unsigned offset)
 {
-	static struct heap_dump d;
+	static struct tu_text d;
 	static struct walk_page pg;
 	struct walk_want w = { 0, 0, 0, 0 };
 	char key[32];
 	const char *p;
 
 	d.n = 0;
-	slab_policy(sim)->dump(sim, NULL, heap_write, &d);
+	slab_policy(sim)->dump(sim, NULL, tu_text_write, &d);
 	snprintf(key, sizeof key, "%s: ", name);
-	p = strstr(d.text, key);
+	p = strstr(d.s, key);
 	ck_assert_ptr_nonnull(p);
 	p = strchr(p, '\n') + 1;
 	while (strncmp(p, "  0x", 4) == 0) {

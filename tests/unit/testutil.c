@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gfp.h"
 #include "page_alloc.h"
@@ -133,4 +134,18 @@ void tu_fill_to(struct sim *sim, unsigned long level)
 		ck_assert_int_eq(pgalloc_alloc(sim, 0, __GFP_MEMALLOC, &pfn), SIM_OK);
 	}
 	ck_assert_uint_eq(tu_normal(sim)->nr_free_pages, level);
+}
+
+void tu_text_write(void *ud, const char *s, size_t n)
+{
+	struct tu_text *t = ud;
+
+	if (t->n + n + 1 > t->cap) {
+		t->cap = (t->n + n + 1) * 2;
+		t->s = realloc(t->s, t->cap);
+		ck_assert_ptr_nonnull(t->s);
+	}
+	memcpy(t->s + t->n, s, n);
+	t->n += n;
+	t->s[t->n] = '\0';
 }

@@ -29,6 +29,17 @@ struct sim *tu_sim_cfg(const struct sim_config *cfg);
 /* tu_read_file - a whole file as a malloc'd string (NULL if unreadable) */
 char *tu_read_file(const char *path);
 
+/*
+ * struct tu_text - a growing, always NUL-terminated text; tu_text_write()
+ * is a sim_text_fn appending to it (ud: the tu_text).  Fails the test on
+ * host OOM.  Free @s when done.
+ */
+struct tu_text {
+	char *s;
+	size_t n, cap;
+};
+void tu_text_write(void *ud, const char *s, size_t n);
+
 /* tu_run_suite - run @s with CK_ENV verbosity; the process exit status */
 int tu_run_suite(Suite *s);
 
