@@ -789,9 +789,6 @@ struct slab_state {
 					 * descriptors with a hint (SLAB_MAP_HINT) */
 	uint32_t req_off;		/* bytes from a descriptor to its req[] */
 	size_t nr_pb_map;
-	struct slab *last;		/* lookup cache */
-	sim_addr_t last_base;
-	uint64_t last_len;
 
 	/* kmalloc */
 	struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_MAX + 1];
@@ -900,8 +897,15 @@ static inline const uintptr_t *slab_map_entry(const struct slab_state *st,
 	return &leaf[pfn & (SIM_PAGEBLOCK_PAGES - 1)];
 }
 
-/* virt_to_slab() without touching the lookup cache */
-static inline struct slab *slab_lookup_slow(const struct sim *sim, sim_addr_t addr)
+/*
+ * slab_of_addr - the slab (any kind) holding @addr, NULL if none
+ * (virt_to_slab()): one page map entry, as the kernel reads one struct
+ * page.  A one-entry cache of the last slab found was tried in front of it
+ * and taken out: with frees spread over many slabs it missed nearly every
+ * time, and its check and refill cost more host instructions (~15 per
+ * free) than its hits saved on a trace's runs of frees from one slab.
+ */
+static inline struct slab *slab_of_addr(const struct sim *sim, sim_addr_t addr)
 {
 	const struct slab_state *st = sim->slab;
 	const uintptr_t *e = slab_map_entry(st, addr);
@@ -941,16 +945,6 @@ static inline void slab_prefetch_free(const struct sim *sim, sim_addr_t addr,
 	}
 	if (*e)
 		slab_map_prefetch(st, *e, addr, true);
-}
-
-/** slab_of_addr - the slab (any kind) holding @addr, NULL if none (virt_to_slab) */
-static inline struct slab *slab_of_addr(const struct sim *sim, sim_addr_t addr)
-{
-	const struct slab_state *st = sim->slab;
-
-	if (addr - st->last_base < st->last_len)
-		return st->last;
-	return slab_lookup_slow(sim, addr);
 }
 
 #endif /* SIM_SLAB_H */

@@ -577,10 +577,6 @@ static void slab_desc_put(struct sim *sim, struct slab *slab)
 	st->slab_used[slab->id] = false;
 	slab->pfn = SIM_PFN_NONE;	/* a stale page owner finds no slab here */
 	st->free_slab_ids[st->nr_free_slab_ids++] = slab->id;
-	if (st->last == slab) {
-		st->last = NULL;
-		st->last_len = 0;
-	}
 }
 
 static void slab_account_pages(struct sim *sim, struct slab *slab, long sign)
@@ -836,10 +832,6 @@ static void slab_rcu_defer_slab(struct sim *sim, struct kmem_cache *s, struct sl
 	slab->kind = SLAB_KIND_BLOCKS;
 	slab->cache_id = SLAB_NONE;
 	slab->nr_blocks = 0;
-	if (st->last == slab) {
-		st->last = NULL;
-		st->last_len = 0;
-	}
 	if (slab_rcu_call(sim, &it) != SIM_OK) {
 		/* no host memory to wait with: free the pages at once */
 		if (slab->obj_exts)
@@ -1030,23 +1022,6 @@ void slab_note_ctor(struct sim *sim, struct kmem_cache *s, unsigned n)
 {
 	(void)sim;
 	s->acct.ctor_calls += n;
-}
-
-/* the same, remembering the slab for the next lookup */
-static inline struct slab *slab_lookup(struct sim *sim, sim_addr_t addr)
-{
-	struct slab_state *st = sim->slab;
-	struct slab *slab;
-
-	if (likely(addr - st->last_base < st->last_len))
-		return st->last;
-	slab = slab_lookup_slow(sim, addr);
-	if (slab) {
-		st->last = slab;
-		st->last_base = slab_address(slab);
-		st->last_len = (uint64_t)SIM_PAGE_SIZE << slab->order;
-	}
-	return slab;
 }
 
 /* slot index of @addr in a slot slab, or -1 if it is not an object start */
@@ -1334,7 +1309,7 @@ const char *kmem_poke(struct sim *sim, sim_addr_t addr, size_t len)
 
 	if (!st || len == 0)
 		return "nothing";
-	slab = slab_lookup(sim, addr);
+	slab = slab_of_addr(sim, addr);
 	if (!slab)
 		return "not slab memory";
 	if (slab->kind != SLAB_KIND_SLOTS)
@@ -2012,21 +1987,6 @@ static slab_cold int kmem_cache_free_slow(struct sim *sim, struct kmem_cache *s,
 	return kmem_cache_free_other(sim, s, slab, obj);
 }
 
-/* the lookup of a free that missed the one-entry cache (inline: with
- * random frees nearly every free misses it) */
-static inline struct slab *slab_lookup_miss(struct sim *sim,
-						    sim_addr_t addr)
-{
-	struct slab_state *st = sim->slab;
-	struct slab *slab = slab_lookup_slow(sim, addr);
-
-	if (slab) {
-		st->last = slab;
-		st->last_base = slab_address(slab);
-		st->last_len = (uint64_t)SIM_PAGE_SIZE << slab->order;
-	}
-	return slab;
-}
 
 /*
  * The fast path: the object is a live slot of a power-of-two-stride slab of
@@ -2039,10 +1999,7 @@ int kmem_cache_free(struct sim *sim, struct kmem_cache *s, sim_addr_t obj)
 	struct slab *slab;
 	uint64_t off;
 
-	if (likely(obj - st->last_base < st->last_len))
-		slab = st->last;
-	else
-		slab = slab_lookup_miss(sim, obj);
+	slab = slab_of_addr(sim, obj);
 	if (likely(slab && slab->cache_id == s->id &&
 		   (off = obj - slab->obj_base) < slab->span && slab->shift != 0xff &&
 		   !(off & ((UINT64_C(1) << slab->shift) - 1)) &&
@@ -2490,7 +2447,7 @@ sim_addr_t kmalloc_array(struct sim *sim, size_t n, size_t size, gfp_t gfp)
 static int kmem_resolve(struct sim *sim, sim_addr_t p, struct slab **slabp,
 			struct kmem_cache **sp)
 {
-	struct slab *slab = slab_lookup(sim, p);
+	struct slab *slab = slab_of_addr(sim, p);
 
 	if (!slab)
 		return SIM_EFAULT;
@@ -2528,10 +2485,7 @@ int kfree(struct sim *sim, sim_addr_t p)
 
 	if (p <= SIM_ZERO_SIZE_PTR || !st || !st->ops)
 		return SIM_OK;		/* ZERO_OR_NULL_PTR */
-	if (likely(p - st->last_base < st->last_len))
-		slab = st->last;
-	else
-		slab = slab_lookup_miss(sim, p);
+	slab = slab_of_addr(sim, p);
 	if (likely(slab && slab->kind == SLAB_KIND_SLOTS)) {
 		SIM_EVENT(sim, KFREE, p, 0, 0, 0);
 		sim->stats.kfree++;
@@ -3347,8 +3301,8 @@ bool slab_validate(const struct sim *sim)
 		else
 			unrecl += pages;
 		if (page_owner(sim, slab->pfn) != id + 1 ||
-		    slab_lookup_slow(sim, pfn_to_addr(slab->pfn)) != slab ||
-		    slab_lookup_slow(sim, pfn_to_addr(slab->pfn) +
+		    slab_of_addr(sim, pfn_to_addr(slab->pfn)) != slab ||
+		    slab_of_addr(sim, pfn_to_addr(slab->pfn) +
 				     ((sim_addr_t)SIM_PAGE_SIZE << slab->order) - 1) != slab)
 			return false;
 		if (page_use(sim, slab->pfn) != (slab->kind == SLAB_KIND_LARGE ?
