@@ -1269,9 +1269,10 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 	struct wl_run run = { .ph = ph };
 	struct wl_mix pmix;
 	struct sim_wl_stats before = w->st;
-	sim_time_t start, sstart, end = 0, next;
-	bool has_end = false, timed_out = false, drain = ph->kind == SIM_WL_DRAIN;
+	sim_time_t start, sstart, end = WL_NEVER, next, gap;
+	bool timed_out = false, drain = ph->kind == SIM_WL_DRAIN, steady_gap;
 	uint64_t drained = 0, target = 0, ops0 = w->st.ops;
+	uint64_t ops_cap = ph->ops ? ph->ops : UINT64_MAX;
 	int rc;
 	gfp_t gfp_kernel = 0;
 
@@ -1329,14 +1330,10 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		w->sched += start - w->mark;	/* time that passed outside the workload */
 	}
 	sstart = next = w->sched;
-	if (ph->duration) {
+	if (ph->duration)
 		end = sstart + ph->duration;
-		has_end = true;
-	}
-	if (ph->until && (!has_end || ph->until < end)) {
+	if (ph->until && ph->until < end)
 		end = ph->until;
-		has_end = true;
-	}
 	if (drain) {
 		uint64_t n = wl_eligible(w, &run.spick);
 
@@ -1354,11 +1351,16 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 	wl_after_op(w, &run);	/* the footprint at the start counts for the peak */
 	/* what a progress display can expect of this phase (sim.h) */
 	sim_progress_expect(sim, wl_phase_names[ph->kind], drain ? target : ph->ops);
+	/* the gap between operations, unless a ramp or Poisson arrivals
+	 * make each one anew (what the loop checks per operation is
+	 * worked out here once: issue 15, host time) */
+	steady_gap = ph->kind != SIM_WL_RAMP && !ph->poisson;
+	gap = steady_gap ? wl_gap(sim, ph, 1.0) : 0;
 
 	for (;;) {
 		double frac;
 
-		if (ph->ops && w->st.ops - ops0 >= ph->ops)
+		if (w->st.ops - ops0 >= ops_cap)
 			break;
 		if (wl_over_budget(sim)) {	/* the caller's work budget */
 			rc = SIM_EBUDGET;
@@ -1369,7 +1371,7 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		if (w->nr_heap && w->heap[0].due <= next) {
 			uint32_t id = w->heap[0].id;
 
-			if (has_end && w->heap[0].due > end) {
+			if (w->heap[0].due > end) {
 				timed_out = true;
 				break;
 			}
@@ -1378,7 +1380,7 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 			wl_free_obj(w, &run, id);
 			continue;
 		}
-		if (has_end && next > end) {
+		if (next > end) {
 			timed_out = true;
 			break;
 		}
@@ -1406,6 +1408,10 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 			rc = SIM_EPANIC;	/* the machine stopped under the workload */
 		if (rc != SIM_OK)
 			break;
+		if (steady_gap) {
+			next += gap;
+			continue;
+		}
 		frac = 1.0;	/* how far a ramp is: by operations, else by time */
 		if (ph->kind == SIM_WL_RAMP)
 			frac = ph->ops ? (double)(w->st.ops - ops0) / (double)ph->ops
