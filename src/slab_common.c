@@ -22,9 +22,7 @@
  * the requested size of each slot, 0 for a free one (the policy keeps its
  * freelists in slab->link); a block slab (SLOB) keeps its blocks sorted
  * by offset, dead ones too until their bytes are reused, which is how a
- * second free of the same block is told from a free of garbage.  A
- * one-entry cache of the last slab looked up makes the common case (free
- * into the slab just allocated from) skip the page lookup.
+ * second free of the same block is told from a free of garbage.
  *
  * Order of a free (kmem_cache_free, kfree):
  *   1. resolve the address: not in a slab page -> "not a slab page" /
