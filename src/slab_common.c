@@ -1985,7 +1985,6 @@ static slab_cold int kmem_cache_free_slow(struct sim *sim, struct kmem_cache *s,
 	return kmem_cache_free_other(sim, s, slab, obj);
 }
 
-
 /*
  * The fast path: the object is a live slot of a power-of-two-stride slab of
  * @s, and nothing is listening or damaged.  Everything else (and every
