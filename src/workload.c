@@ -544,12 +544,15 @@ static uint32_t wl_obj_get(struct sim_wl *w)
 	return w->nr_obj++;
 }
 
-/* take @id off its stream's array and its queue; the record goes back to
- * the free chain (a phase-bound one: its phase's end empties the array) */
-static void wl_release(struct sim_wl *w, uint32_t id)
+/*
+ * take @id (record @o, of stream @s: the caller has them at hand, and
+ * would otherwise have them looked up again after its kfree call) off its
+ * stream's array and its queue; the record goes back to the free chain (a
+ * phase-bound one: its phase's end empties the array)
+ */
+static void wl_release(struct sim_wl *w, struct wl_stream *s, struct wl_obj *o,
+		       uint32_t id)
 {
-	struct wl_obj *o = &w->obj[id];
-	struct wl_stream *s = &w->streams[o->stream];
 	uint32_t last;
 
 	if (o->kind == WL_AT_HEAP)
@@ -559,6 +562,7 @@ static void wl_release(struct sim_wl *w, uint32_t id)
 	last = s->live[--s->nr_live];
 	s->live[o->pos] = last;
 	w->obj[last].pos = o->pos;
+	o->ctx = 0;		/* meaningless in a free record: one byte store */
 	o->kind = WL_AT_FREE;
 	o->where = w->free_obj;
 	w->free_obj = id;
@@ -645,7 +649,7 @@ static void wl_free_obj(struct sim_wl *w, struct wl_run *run, uint32_t id)
 	w->st.live_bytes -= o->size;
 	s->live_bytes -= o->size;
 	wl_digest(w, WL_OP_FREE, o->addr, o->size);
-	wl_release(w, id);
+	wl_release(w, s, o, id);
 	wl_after_op(w, run);
 }
 
@@ -653,22 +657,16 @@ static uint64_t wl_size_draw(struct sim *sim, const struct wl_size *z)
 {
 	size_t i;
 
-	switch (z->kind) {
-	case SIM_WL_SIZE_UNIFORM:
+	/* a fixed size is the range [lo, lo] (wl_size_init): one test for
+	 * both, before the table kinds (issue 15: a switch tested three) */
+	if (z->kind == SIM_WL_SIZE_FIXED || z->kind == SIM_WL_SIZE_UNIFORM)
 		return z->lo == z->hi ? z->lo
 				      : (uint64_t)wl_rand_range(sim, (int64_t)z->lo,
 								 (int64_t)z->hi);
-	case SIM_WL_SIZE_WEIGHTED:
-		return z->value[wl_pick(sim, &z->pick)];
-	case SIM_WL_SIZE_HISTOGRAM:
-		i = wl_pick(sim, &z->pick);
-		return z->value[i] == z->upper[i] ? z->value[i]
-			: (uint64_t)wl_rand_range(sim, (int64_t)z->value[i],
-						   (int64_t)z->upper[i]);
-	case SIM_WL_SIZE_FIXED:
-	default:
-		return z->lo;
-	}
+	i = wl_pick(sim, &z->pick);
+	if (z->kind == SIM_WL_SIZE_WEIGHTED || z->value[i] == z->upper[i])
+		return z->value[i];
+	return (uint64_t)wl_rand_range(sim, (int64_t)z->value[i], (int64_t)z->upper[i]);
 }
 
 static wl_noinline sim_time_t wl_lifetime_due(struct sim *sim, const struct sim_wl_life *l,
@@ -1276,7 +1274,9 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 	sim_time_t start, sstart, end = WL_NEVER, next, gap;
 	bool timed_out = false, drain = ph->kind == SIM_WL_DRAIN, steady_gap;
 	uint64_t drained = 0, target = 0, ops0 = w->st.ops;
-	uint64_t ops_cap = ph->ops ? ph->ops : UINT64_MAX;
+	/* the count of w->st.ops at which the phase stops (never: UINT64_MAX) */
+	uint64_t ops_end = ph->ops && ph->ops <= UINT64_MAX - ops0 ? ops0 + ph->ops
+								     : UINT64_MAX;
 	int rc;
 	gfp_t gfp_kernel = 0;
 
@@ -1364,7 +1364,7 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 	for (;;) {
 		double frac;
 
-		if (w->st.ops - ops0 >= ops_cap)
+		if (w->st.ops >= ops_end)
 			break;
 		if (wl_over_budget(sim)) {	/* the caller's work budget */
 			rc = SIM_EBUDGET;
@@ -1398,8 +1398,8 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 			wl_free_obj(w, &run, id);
 			drained++;
 		} else if (ph->kind == SIM_WL_SLOTS) {
-			uint64_t k = ph->slots == 1 ? 0
-				: (uint64_t)wl_rand_range(sim, 0, (int64_t)ph->slots - 1);
+			/* sim_rand_range(0, slots - 1), the same draw */
+			uint64_t k = ph->slots == 1 ? 0 : rng_below(&sim->rng, ph->slots);
 
 			if (w->slot[k])
 				wl_free_obj(w, &run, w->slot[k] - 1);
