@@ -679,34 +679,19 @@ static void put_partials_chain(struct sim *sim, struct kmem_cache *s,
 	}
 }
 
-/* put_cpu_partial(): push @slab on @cpu's chain, draining a full chain
- * (inline: nearly every free of a random workload pushes a slab here) */
-static inline void put_cpu_partial(struct sim *sim, struct kmem_cache *s,
-				   unsigned cpu, struct slab *slab, bool drain)
+/* put_cpu_partial() when the chain has room: push @slab on it */
+static inline void cpu_partial_push(struct slub_cpu *c, struct slab *slab)
 {
-	struct slub_cache *sc = slub_cache(s);
-	struct slub_cpu *c = &sc->cpu[cpu];
-	struct slab *old = c->partial, *to_put = NULL;
-	uint32_t slabs = 0;
-
-	if (old) {
-		if (drain && c->partial_slabs >= s->cpu_partial_slabs) {
-			to_put = old;	/* the chain is full: it goes to the node */
-			old = NULL;
-		} else {
-			slabs = c->partial_slabs;
-		}
-	}
-	slabs++;
-	ss(slab)->cpu_next = old;
+	ss(slab)->cpu_next = c->partial;
+	c->partial_slabs = c->partial ? (uint16_t)(c->partial_slabs + 1) : 1;
 	c->partial = slab;
-	c->partial_slabs = (uint16_t)slabs;
-	if (to_put) {
-		SIM_NOTE(sim, "slub %s: cpu%u partial list full (%u slabs), drained to the node",
-			 s->name, cpu, s->cpu_partial_slabs);
-		put_partials_chain(sim, s, to_put);
-		stat(sc, CPU_PARTIAL_DRAIN);
-	}
+}
+
+/* put_cpu_partial() of a free would drain the chain first */
+static inline bool cpu_partial_full(const struct kmem_cache *s,
+				    const struct slub_cpu *c)
+{
+	return c->partial && c->partial_slabs >= s->cpu_partial_slabs;
 }
 
 /* ---- Deactivation and flushing ---- */
@@ -830,7 +815,7 @@ static struct slab *get_partial_node(struct sim *sim, struct kmem_cache *s,
 			if (s->cpu_partial_slabs == 0)
 				break;
 		} else {
-			put_cpu_partial(sim, s, cpu, slab, false);
+			cpu_partial_push(&sc->cpu[cpu], slab);
 			stat(sc, CPU_PARTIAL_NODE);
 			if (++partial_slabs > s->cpu_partial_slabs / 2)
 				break;
@@ -901,7 +886,7 @@ static void slab_out_of_memory(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
 }
 
 /* the debug-cache slow path: one object under the list lock */
-static sim_addr_t slub_alloc_debug(struct sim *sim, struct kmem_cache *s,
+static slub_noinline sim_addr_t slub_alloc_debug(struct sim *sim, struct kmem_cache *s,
 				   gfp_t gfp, unsigned cpu, struct slab_objref *ref)
 {
 	struct slub_cache *sc = slub_cache(s);
@@ -944,60 +929,78 @@ static sim_addr_t slub_alloc_debug(struct sim *sim, struct kmem_cache *s,
 	return slub_obj_addr(s, slab, obj);
 }
 
-/* ___slab_alloc() */
-static slub_noinline sim_addr_t slub_alloc_slow(struct sim *sim, struct kmem_cache *s,
-				  gfp_t gfp, unsigned cpu, struct slab_objref *ref)
+/* why ___slab_alloc() had to look further than c->freelist (--explain) */
+enum slub_refill_why {
+	SLUB_REFILL_FREELIST,	/* c->freelist had objects after all */
+	SLUB_REFILL_REMOTE,	/* the objects freed to the cpu slab meanwhile */
+	SLUB_REFILL_FULL,	/* the cpu slab is full: another slab */
+	SLUB_REFILL_NOSLAB,	/* no cpu slab: another slab */
+	SLUB_REFILL_WHY = 3,	/* mask of the above */
+	SLUB_REFILL_CPU_PARTIAL = 4,	/* flag: the slab came off c->partial */
+};
+
+/* the first words of ___slab_alloc()'s narration: why it looked further */
+static void slub_note_refill_why(struct sim *sim, const struct kmem_cache *s,
+				 unsigned cpu, unsigned why)
+{
+	switch (why & SLUB_REFILL_WHY) {
+	case SLUB_REFILL_REMOTE:
+		SIM_NOTE(sim, "CPU %u's freelist is empty: takes the objects freed to its slab meanwhile", cpu);
+		break;
+	case SLUB_REFILL_FULL:
+		SIM_NOTE(sim, "CPU %u's slab is full, no object freed to it meanwhile", cpu);
+		break;
+	case SLUB_REFILL_NOSLAB:
+		SIM_NOTE(sim, "CPU %u has no slab of %s", cpu, s->name);
+		break;
+	}
+}
+
+/* load_freelist: the first object of the cpu slab's freelist @freelist */
+static inline sim_addr_t slub_load_freelist(const struct kmem_cache *s,
+					    struct slub_cpu *c, uint16_t freelist,
+					    struct slab_objref *ref)
+{
+	SIM_ASSERT(ss(c->slab)->frozen);
+	c->freelist = c->slab->link[freelist];
+	ref->slab = c->slab;
+	ref->slot = freelist;
+	ref->path = SLAB_PATH_SLOW;
+	return c->base + (sim_addr_t)freelist * s->size;
+}
+
+/*
+ * --explain and events of a refill slub_alloc_slow() did without calls:
+ * told after the fact (nothing it did prints), in the order it happened.
+ * Return: the object's address, so that the caller ends in a tail call.
+ */
+static slub_noinline sim_addr_t slub_note_refill(struct sim *sim, struct kmem_cache *s,
+						 unsigned cpu, unsigned why,
+						 const struct slab_objref *ref)
+{
+	struct slab *slab = ref->slab;
+
+	slub_note_refill_why(sim, s, cpu, why);
+	if (why & SLUB_REFILL_CPU_PARTIAL)
+		SIM_NOTE(sim, "slub %s: cpu%u takes slab at pfn 0x%llx from its partial list",
+			 s->name, cpu, (unsigned long long)slab->pfn);
+	SIM_EVENT(sim, SLAB_REFILL, s->id, ss(slab)->objects, 0, 0);
+	return slab_address(slab) + slab->first + (sim_addr_t)ref->slot * s->size;
+}
+
+/* ___slab_alloc() from new_slab: with no cpu partial slab, the node's
+ * partial list, else a new slab */
+static slub_noinline sim_addr_t slub_alloc_new_slab(struct sim *sim, struct kmem_cache *s,
+						    gfp_t gfp, unsigned cpu,
+						    struct slab_objref *ref, unsigned why)
 {
 	struct slub_cache *sc = slub_cache(s);
 	struct slub_cpu *c = &sc->cpu[cpu];
 	struct slab *slab;
 	uint16_t freelist;
+	sim_addr_t obj;
 
-	stat(sc, ALLOC_SLOWPATH);
-	sim_charge(sim, COST_SLAB_SLOWPATH);
-	if (sc->debug)
-		return slub_alloc_debug(sim, s, gfp, cpu, ref);
-
-	slab = c->slab;
-	if (slab) {
-		freelist = c->freelist;
-		if (freelist != SLUB_END)
-			goto load_freelist;
-		/* the objects other CPUs freed meanwhile */
-		freelist = get_freelist(slab);
-		if (freelist == SLUB_END) {
-			SIM_NOTE(sim, "CPU %u's slab is full, no object freed to it meanwhile", cpu);
-			slub_set_cpu_slab(c, NULL);
-			stat(sc, DEACTIVATE_BYPASS);
-			goto new_slab;
-		}
-		SIM_NOTE(sim, "CPU %u's freelist is empty: takes the objects freed to its slab meanwhile", cpu);
-		stat(sc, ALLOC_REFILL);
-		goto load_freelist;
-	}
-	SIM_NOTE(sim, "CPU %u has no slab of %s", cpu, s->name);
-
-new_slab:
-	if (c->partial) {
-		slab = c->partial;
-		c->partial = ss(slab)->cpu_next;
-		if (c->partial) {
-			/* the next slab taken: its descriptor's two lines, a
-			 * host miss each at scale, asked for now (host time) */
-			slab_host_prefetch(c->partial);
-			slab_host_prefetch((const char *)c->partial + 64);
-		}
-		c->partial_slabs--;	/* the next one's slab->slabs: one fewer */
-		ss(slab)->cpu_next = NULL;
-		slub_set_cpu_slab(c, slab);
-		freelist = get_freelist(slab);
-		SIM_BUG_ON(freelist == SLUB_END);
-		stat(sc, CPU_PARTIAL_ALLOC);
-		SIM_NOTE(sim, "slub %s: cpu%u takes slab at pfn 0x%llx from its partial list",
-			 s->name, cpu, (unsigned long long)slab->pfn);
-		goto load_freelist;
-	}
-
+	slub_note_refill_why(sim, s, cpu, why);
 	slab = get_partial(sim, s, cpu);
 	if (slab) {
 		SIM_NOTE(sim, "slub %s: cpu%u takes slab at pfn 0x%llx from the node partial list",
@@ -1032,15 +1035,75 @@ retry_load_slab:
 		stat(sc, CPUSLAB_FLUSH);
 	}
 	slub_set_cpu_slab(c, slab);
+	obj = slub_load_freelist(s, c, freelist, ref);
+	SIM_EVENT(sim, SLAB_REFILL, s->id, ss(slab)->objects, 0, 0);
+	return obj;
+}
+
+/*
+ * ___slab_alloc().  The common refills -- the cpu slab's objects freed
+ * meanwhile, or the next slab of the CPU's partial chain -- make no call:
+ * everything else, narration included, is a tail call, so this saves no
+ * registers (issue 15: host time).
+ */
+static slub_noinline sim_addr_t slub_alloc_slow(struct sim *sim, struct kmem_cache *s,
+				  gfp_t gfp, unsigned cpu, struct slab_objref *ref)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_cpu *c = &sc->cpu[cpu];
+	struct slab *slab;
+	uint16_t freelist;
+	unsigned why = SLUB_REFILL_NOSLAB;
+	sim_addr_t obj;
+
+	stat(sc, ALLOC_SLOWPATH);
+	sim_charge(sim, COST_SLAB_SLOWPATH);
+	if (sc->debug)
+		return slub_alloc_debug(sim, s, gfp, cpu, ref);
+
+	slab = c->slab;
+	if (slab) {
+		freelist = c->freelist;
+		if (freelist != SLUB_END) {
+			why = SLUB_REFILL_FREELIST;
+			goto load_freelist;
+		}
+		/* the objects other CPUs freed meanwhile */
+		freelist = get_freelist(slab);
+		if (freelist != SLUB_END) {
+			stat(sc, ALLOC_REFILL);
+			why = SLUB_REFILL_REMOTE;
+			goto load_freelist;
+		}
+		slub_set_cpu_slab(c, NULL);
+		stat(sc, DEACTIVATE_BYPASS);
+		why = SLUB_REFILL_FULL;
+	}
+
+	/* new_slab: */
+	if (!c->partial)
+		return slub_alloc_new_slab(sim, s, gfp, cpu, ref, why);
+	slab = c->partial;
+	c->partial = ss(slab)->cpu_next;
+	if (c->partial) {
+		/* the next slab taken: its descriptor's two lines, a
+		 * host miss each at scale, asked for now (host time) */
+		slab_host_prefetch(c->partial);
+		slab_host_prefetch((const char *)c->partial + 64);
+	}
+	c->partial_slabs--;	/* the next one's slab->slabs: one fewer */
+	ss(slab)->cpu_next = NULL;
+	slub_set_cpu_slab(c, slab);
+	freelist = get_freelist(slab);
+	SIM_BUG_ON(freelist == SLUB_END);
+	stat(sc, CPU_PARTIAL_ALLOC);
+	why |= SLUB_REFILL_CPU_PARTIAL;
 
 load_freelist:
-	SIM_ASSERT(ss(c->slab)->frozen);
-	c->freelist = c->slab->link[freelist];
-	SIM_EVENT(sim, SLAB_REFILL, s->id, ss(c->slab)->objects, 0, 0);
-	ref->slab = c->slab;
-	ref->slot = freelist;
-	ref->path = SLAB_PATH_SLOW;
-	return c->base + (sim_addr_t)freelist * s->size;
+	obj = slub_load_freelist(s, c, freelist, ref);
+	if (unlikely(sim_listening(sim)))
+		return slub_note_refill(sim, s, cpu, why, ref);
+	return obj;
 }
 
 /* slab_alloc_node() without sheaves: fast path, else ___slab_alloc() */
@@ -1438,8 +1501,8 @@ do_free:
 
 /* ---- Free ---- */
 
-/* free_to_partial_list(): a debug cache's free, under the list lock */
-static void free_to_partial_list(struct sim *sim, struct kmem_cache *s,
+/* free_to_partial_list(): a debug cache's free, under the list lock (SLAB_PATH_SLOW) */
+static slub_noinline int free_to_partial_list(struct sim *sim, struct kmem_cache *s,
 				 struct slab *slab, uint32_t idx)
 {
 	struct slub_cache *sc = slub_cache(s);
@@ -1467,6 +1530,7 @@ static void free_to_partial_list(struct sim *sim, struct kmem_cache *s,
 		stat(sc, FREE_SLAB);
 		discard_slab(sim, s, slab);
 	}
+	return SLAB_PATH_SLOW;
 }
 
 /* the CPU whose cpu slab @slab is, or -1 (--explain only: a walk) */
@@ -1482,10 +1546,11 @@ static int slub_frozen_owner(const struct sim *sim, const struct slub_cache *sc,
 /*
  * --explain: where a slow-path free left the object and its slab, in the
  * terms of the lists (the decision is slab_free_slow()'s, this only
- * describes the state it produced).
+ * describes the state it produced).  Return: SLAB_PATH_SLOW, so that the
+ * free paths can end in a tail call to it.
  */
-static void slub_note_free(struct sim *sim, struct kmem_cache *s,
-			   struct slab *slab, bool was_frozen, bool was_full)
+static slub_noinline int slub_note_free(struct sim *sim, struct kmem_cache *s,
+					struct slab *slab, bool was_frozen, bool was_full)
 {
 	const struct slub_cache *sc = slub_cache(s);
 	const struct slub_slab *p = ss(slab);
@@ -1518,56 +1583,55 @@ static void slub_note_free(struct sim *sim, struct kmem_cache *s,
 		SIM_NOTE(sim, "slub %s: slab at pfn 0x%llx stays on node %u's partial list (%u of %u objects in use)",
 			 s->name, pfn, slab->node, p->inuse, p->objects);
 	}
+	return SLAB_PATH_SLOW;
 }
 
-/* __slab_free(): the slow path of a free, one object (SLAB_PATH_SLOW) */
-static slub_noinline int slab_free_slow(struct sim *sim, struct kmem_cache *s, unsigned cpu,
-			   struct slab *slab, uint32_t idx)
+/*
+ * put_cpu_partial() of a free onto a full chain: the chain goes to the node
+ * first.  Out of line, as are the node list moves below, so that the
+ * common slow frees -- into a frozen slab, into a partly free one, or the
+ * first free into a full slab, pushed on the CPU's chain -- leave
+ * slab_free_slow() a leaf without saved registers (issue 15: host time).
+ */
+static slub_noinline int put_cpu_partial_drain(struct sim *sim, struct kmem_cache *s,
+					       unsigned cpu, struct slab *slab)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_cpu *c = &sc->cpu[cpu];
+	struct slab *to_put = c->partial;
+
+	if (unlikely(sim_listening(sim)))
+		slub_note_free(sim, s, slab, false, true);
+	c->partial = NULL;
+	cpu_partial_push(c, slab);
+	SIM_NOTE(sim, "slub %s: cpu%u partial list full (%u slabs), drained to the node",
+		 s->name, cpu, s->cpu_partial_slabs);
+	put_partials_chain(sim, s, to_put);
+	stat(sc, CPU_PARTIAL_DRAIN);
+	stat(sc, CPU_PARTIAL_FREE);
+	return SLAB_PATH_SLOW;
+}
+
+/* a free into unfrozen @slab that was full (@prior SLUB_END) without cpu
+ * partial lists, or that left it empty: its node's partial list */
+static slub_noinline int slab_free_to_node(struct sim *sim, struct kmem_cache *s,
+					   struct slab *slab, uint16_t prior)
 {
 	struct slub_cache *sc = slub_cache(s);
 	struct slub_slab *p = ss(slab);
-	struct slub_node *n = NULL;
-	uint16_t prior;
-	bool was_frozen, on_node_partial = false;
+	struct slub_node *n = &sc->node[slab->node];
+	bool on_node_partial = p->on_partial;
 
-	stat(sc, FREE_SLOWPATH);
-	sim_charge(sim, COST_SLAB_SLOWPATH);
-	if (sc->debug) {
-		free_to_partial_list(sim, s, slab, idx);
-		return SLAB_PATH_SLOW;
-	}
-	prior = p->freelist;
-	slab->link[idx] = prior;
-	p->freelist = (uint16_t)idx;
-	p->inuse--;
-	was_frozen = p->frozen;
-	if ((!p->inuse || prior == SLUB_END) && !was_frozen) {
-		/* needs to be taken off a list (or put on one) */
-		if (!sc->cpu_partial_on || prior != SLUB_END) {
-			n = &sc->node[slab->node];
-			on_node_partial = p->on_partial;
-		}
-	}
 	if (unlikely(sim_listening(sim)) &&
-	    !(n && (prior == SLUB_END || on_node_partial) && !p->inuse &&
+	    !((prior == SLUB_END || on_node_partial) && !p->inuse &&
 	      n->nr_partial >= s->min_partial))	/* slab_empty narrates that */
-		slub_note_free(sim, s, slab, was_frozen, prior == SLUB_END);
-	if (!n) {
-		if (was_frozen) {
-			stat(sc, FREE_FROZEN);
-		} else if (sc->cpu_partial_on && prior == SLUB_END) {
-			/* a full slab gets its first free: onto our partial list */
-			put_cpu_partial(sim, s, cpu, slab, true);
-			stat(sc, CPU_PARTIAL_FREE);
-		}
-		return SLAB_PATH_SLOW;
-	}
+		slub_note_free(sim, s, slab, false, prior == SLUB_END);
 	/* partly free but not on the node list: a per-CPU partial slab */
 	if (prior != SLUB_END && !on_node_partial)
 		return SLAB_PATH_SLOW;
 	if (!p->inuse && n->nr_partial >= s->min_partial)
 		goto slab_empty;
-	if (!sc->cpu_partial_on && prior == SLUB_END) {
+	if (prior == SLUB_END) {
 		add_partial(n, slab, DEACTIVATE_TAIL);
 		stat(sc, FREE_ADD_PARTIAL);
 	}
@@ -1582,6 +1646,44 @@ slab_empty:
 	}
 	stat(sc, FREE_SLAB);
 	discard_slab(sim, s, slab);
+	return SLAB_PATH_SLOW;
+}
+
+/*
+ * __slab_free(): the slow path of a free, one object (SLAB_PATH_SLOW).
+ * What calls out is a tail call (see put_cpu_partial_drain()).
+ */
+static slub_noinline int slab_free_slow(struct sim *sim, struct kmem_cache *s, unsigned cpu,
+			   struct slab *slab, uint32_t idx)
+{
+	struct slub_cache *sc = slub_cache(s);
+	struct slub_slab *p = ss(slab);
+	uint16_t prior;
+	bool was_frozen;
+
+	stat(sc, FREE_SLOWPATH);
+	sim_charge(sim, COST_SLAB_SLOWPATH);
+	if (sc->debug)
+		return free_to_partial_list(sim, s, slab, idx);
+	prior = p->freelist;
+	slab->link[idx] = prior;
+	p->freelist = (uint16_t)idx;
+	p->inuse--;
+	was_frozen = p->frozen;
+	if (was_frozen) {
+		stat(sc, FREE_FROZEN);
+	} else if (prior == SLUB_END && sc->cpu_partial_on) {
+		/* a full slab gets its first free: onto our partial list */
+		if (cpu_partial_full(s, &sc->cpu[cpu]))
+			return put_cpu_partial_drain(sim, s, cpu, slab);
+		cpu_partial_push(&sc->cpu[cpu], slab);
+		stat(sc, CPU_PARTIAL_FREE);
+	} else if (prior == SLUB_END || !p->inuse) {
+		return slab_free_to_node(sim, s, slab, prior);
+	}
+	/* else partly free, on a CPU's partial chain or its node's list: stays */
+	if (unlikely(sim_listening(sim)))
+		return slub_note_free(sim, s, slab, was_frozen, prior == SLUB_END);
 	return SLAB_PATH_SLOW;
 }
 
