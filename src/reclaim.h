@@ -266,7 +266,8 @@ static inline void reclaim_alloc_enter(struct sim *sim, gfp_t gfp)
 
 static inline void reclaim_alloc_exit(struct sim *sim)
 {
-	if (sim->reclaim && sim->reclaim->might_alloc_nest)
+	/* nonzero: reclaim_alloc_enter() counted this call */
+	if (sim->reclaim)
 		sim->reclaim->might_alloc_nest--;
 }
 /**

@@ -2194,7 +2194,8 @@ unsigned kmalloc_index(size_t size)
 	return sim_fls(size - 1);
 }
 
-enum kmalloc_cache_type kmalloc_type(gfp_t gfp)
+/* kmalloc_type(), inline in kmalloc() (issue 15: host time) */
+static inline enum kmalloc_cache_type kmalloc_type_of(gfp_t gfp)
 {
 	if (likely(!(gfp & (__GFP_RECLAIMABLE | __GFP_DMA | __GFP_ACCOUNT))))
 		return KMALLOC_NORMAL;
@@ -2203,6 +2204,11 @@ enum kmalloc_cache_type kmalloc_type(gfp_t gfp)
 	if (gfp & __GFP_RECLAIMABLE)
 		return KMALLOC_RECLAIM;
 	return KMALLOC_CGROUP;
+}
+
+enum kmalloc_cache_type kmalloc_type(gfp_t gfp)
+{
+	return kmalloc_type_of(gfp);
 }
 
 /* kmalloc_slab(): the class index of @size (0 < size <= max cache size) */
@@ -2219,7 +2225,7 @@ struct kmem_cache *kmalloc_slab(const struct sim *sim, size_t size, gfp_t gfp)
 
 	if (!st || !st->ops || !size || size > st->max_cache_size || st->ops->kmalloc)
 		return NULL;
-	return st->kmalloc_caches[kmalloc_type(gfp)][kmalloc_slab_index(st, size)];
+	return st->kmalloc_caches[kmalloc_type_of(gfp)][kmalloc_slab_index(st, size)];
 }
 
 /* the kmalloc caches the kernel creates at boot (create_kmalloc_caches) */
@@ -2367,13 +2373,36 @@ static void kmalloc_large_free(struct sim *sim, struct slab *slab)
 	slab_free_pages(sim, slab);
 }
 
-/* kmalloc() behind the API: no latency recording, no ZERO_SIZE handling */
-static sim_addr_t kmalloc_noprof(struct sim *sim, size_t size, gfp_t gfp)
+/* what kmalloc() does with a pointer it returns */
+static inline sim_addr_t kmalloc_done(struct sim *sim, sim_addr_t a, size_t size,
+				      gfp_t gfp)
+{
+	if (a != SIM_ADDR_NONE) {
+		sim->stats.kmalloc++;
+		SIM_EVENT(sim, KMALLOC, a, size, ksize(sim, a), gfp);
+		SIM_NOTE(sim, "object 0x%llx", (unsigned long long)a);
+	}
+	return a;
+}
+
+/* kmalloc() of anything but a kmalloc cache's object: no policy, size 0,
+ * a policy's own kmalloc (SLOB), a large kmalloc */
+static slab_noinline sim_addr_t kmalloc_other(struct sim *sim, size_t size, gfp_t gfp)
 {
 	struct slab_state *st = sim->slab;
 	struct slab_objref ref;
 	sim_addr_t a;
 
+	if (!st || !st->ops) {
+		sim_set_reason(sim, SIM_ENOMEM, "slab policy '%s' is not available",
+			       sim->cfg.policy);
+		return SIM_ADDR_NONE;
+	}
+	if (!size) {
+		sim->stats.kmalloc++;
+		SIM_NOTE(sim, "size 0: ZERO_SIZE_PTR (16), no memory at all (any access faults)");
+		return SIM_ZERO_SIZE_PTR;
+	}
 	if (st->ops->kmalloc) {
 		reclaim_alloc_enter(sim, gfp);	/* slab_pre_alloc_hook() */
 		a = st->ops->kmalloc(sim, size, gfp, &ref);
@@ -2384,46 +2413,31 @@ static sim_addr_t kmalloc_noprof(struct sim *sim, size_t size, gfp_t gfp)
 		}
 		if (ref.slab->kind != SLAB_KIND_LARGE)
 			slab_record_alloc(sim, NULL, a, &ref, size);
-		return a;
-	}
-	if (likely(size <= st->max_cache_size)) {
-		struct kmem_cache *s =
-			st->kmalloc_caches[kmalloc_type(gfp)][kmalloc_slab_index(st, size)];
-
-		SIM_NOTE(sim, "%s (%zu bytes of padding)", s->name,
-			 (size_t)s->size - size);
-		return slab_alloc(sim, s, gfp, size);
+		return kmalloc_done(sim, a, size, gfp);
 	}
 	SIM_NOTE(sim, "above %zu bytes: a large kmalloc, pages straight from the page allocator",
 		 st->max_cache_size);
 	a = kmalloc_large_alloc(sim, size, gfp, &ref);
 	if (a == SIM_ADDR_NONE)
 		sim->stats.slab_alloc_fail++;
-	return a;
+	return kmalloc_done(sim, a, size, gfp);
 }
 
 sim_addr_t kmalloc(struct sim *sim, size_t size, gfp_t gfp)
 {
-	struct slab_state *st = sim->slab;
-	sim_addr_t a;
+	const struct slab_state *st = sim->slab;
+	struct kmem_cache *s;
 
-	if (!st || !st->ops) {
-		sim_set_reason(sim, SIM_ENOMEM, "slab policy '%s' is not available",
-			       sim->cfg.policy);
-		return SIM_ADDR_NONE;
-	}
-	if (unlikely(!size)) {
-		sim->stats.kmalloc++;
-		SIM_NOTE(sim, "size 0: ZERO_SIZE_PTR (16), no memory at all (any access faults)");
-		return SIM_ZERO_SIZE_PTR;
-	}
-	a = kmalloc_noprof(sim, size, gfp);
-	if (a != SIM_ADDR_NONE) {
-		sim->stats.kmalloc++;
-		SIM_EVENT(sim, KMALLOC, a, size, ksize(sim, a), gfp);
-		SIM_NOTE(sim, "object 0x%llx", (unsigned long long)a);
-	}
-	return a;
+	/*
+	 * One compare sends everything but a kmalloc cache's object to
+	 * kmalloc_other(): max_cache_size is 0 without kmalloc caches (no
+	 * policy, or one with its own kmalloc), and size 0 wraps around.
+	 */
+	if (unlikely(!st || size - 1 >= st->max_cache_size))
+		return kmalloc_other(sim, size, gfp);
+	s = st->kmalloc_caches[kmalloc_type_of(gfp)][kmalloc_slab_index(st, size)];
+	SIM_NOTE(sim, "%s (%zu bytes of padding)", s->name, (size_t)s->size - size);
+	return kmalloc_done(sim, slab_alloc(sim, s, gfp, size), size, gfp);
 }
 
 sim_addr_t kmalloc_array(struct sim *sim, size_t n, size_t size, gfp_t gfp)
