@@ -115,6 +115,13 @@
 #define ARRAY_CACHE_HDR		16u	/* sizeof(struct array_cache) before the entries */
 #define PCPU_MIN_UNIT_SIZE	32768u	/* pcpu_alloc() refuses bigger per-CPU objects */
 
+/* out of line: keeps the array hits free of calls and saved registers */
+#if defined(__GNUC__)
+#define slab_noinline	__attribute__((noinline))
+#else
+#define slab_noinline
+#endif
+
 /* mm/internal.h: what cache_grow_begin() passes on to the page allocator */
 #define SLAB_GFP_RECLAIM_MASK	(__GFP_RECLAIM | __GFP_HIGH | __GFP_IO | __GFP_FS | \
 				 __GFP_NOWARN | __GFP_RETRY_MAYFAIL | __GFP_NOFAIL | \
@@ -1381,34 +1388,10 @@ static void slab_cache_destroy(struct sim *sim, struct kmem_cache *s)
 
 /* ---- The ops ---- */
 
-/* slab_alloc_node() -> __do_cache_alloc() of a NUMA kernel */
-static sim_addr_t slab_op_alloc(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
-				struct slab_objref *ref)
+/* where object @obj (of slab @slab) lives, for the common layer */
+static inline sim_addr_t slab_objref_fill(struct slab *slab, sim_addr_t obj,
+					  uint8_t path, struct slab_objref *ref)
 {
-	struct slab_cache *sc = slab_cache(s);
-	unsigned cpu = slab_cpu(sim);
-	struct array_cache *ac = &sc->cpu[cpu];
-	uint8_t path = SLAB_PATH_FAST;
-	struct slab *slab;
-	sim_addr_t obj;
-
-	if (likely(ac->avail)) {
-		/* ____cache_alloc(): LIFO, cache-warm */
-		ac->touched = true;
-		obj = ac->entry[--ac->avail];
-		slab_stat_inc(sc, SLAB_STAT_ALLOCHIT);
-		sim_charge(sim, COST_SLAB_FASTPATH);
-	} else {
-		slab_stat_inc(sc, SLAB_STAT_ALLOCMISS);
-		path = SLAB_PATH_SLOW;
-		obj = cache_alloc_refill(sim, s, gfp, cpu);
-		/* the local node ran dry: its lists, then other nodes */
-		if (obj == SIM_ADDR_NONE)
-			obj = cache_alloc_node(sim, s, gfp, slab_cpu_node(sim, cpu));
-		if (obj == SIM_ADDR_NONE)
-			return SIM_ADDR_NONE;
-	}
-	slab = slab_of_addr(sim, obj);
 	ref->slab = slab;
 	ref->slot = obj_to_index(slab, obj);
 	ref->bytes = 0;
@@ -1416,31 +1399,88 @@ static sim_addr_t slab_op_alloc(struct sim *sim, struct kmem_cache *s, gfp_t gfp
 	return obj;
 }
 
-/* ___cache_free() */
+/* the CPU array is empty: refill it (SLAB_PATH_SLOW) */
+static slab_noinline sim_addr_t slab_op_alloc_refill(struct sim *sim,
+						     struct kmem_cache *s, gfp_t gfp,
+						     struct slab_objref *ref)
+{
+	unsigned cpu = slab_cpu(sim);
+	sim_addr_t obj;
+
+	slab_stat_inc(slab_cache(s), SLAB_STAT_ALLOCMISS);
+	obj = cache_alloc_refill(sim, s, gfp, cpu);
+	/* the local node ran dry: its lists, then other nodes */
+	if (obj == SIM_ADDR_NONE)
+		obj = cache_alloc_node(sim, s, gfp, slab_cpu_node(sim, cpu));
+	if (obj == SIM_ADDR_NONE)
+		return SIM_ADDR_NONE;
+	/* from a slab's list: its lines may be cold, prefetched */
+	return slab_objref_fill(slab_of_addr(sim, obj), obj, SLAB_PATH_SLOW, ref);
+}
+
+/*
+ * slab_alloc_node() -> __do_cache_alloc() of a NUMA kernel.  The array
+ * hit makes no call (the refill is a tail call), so it saves no
+ * registers (issue 15: host time).
+ */
+static sim_addr_t slab_op_alloc(struct sim *sim, struct kmem_cache *s, gfp_t gfp,
+				struct slab_objref *ref)
+{
+	struct slab_cache *sc = slab_cache(s);
+	struct array_cache *ac = &sc->cpu[slab_cpu(sim)];
+	sim_addr_t obj;
+
+	if (unlikely(!ac->avail))
+		return slab_op_alloc_refill(sim, s, gfp, ref);
+	/* ____cache_alloc(): LIFO, cache-warm */
+	ac->touched = true;
+	obj = ac->entry[--ac->avail];
+	slab_stat_inc(sc, SLAB_STAT_ALLOCHIT);
+	sim_charge(sim, COST_SLAB_FASTPATH);
+	return slab_objref_fill(slab_of_live_addr(sim, obj), obj, SLAB_PATH_FAST, ref);
+}
+
+/* ___cache_free() of an object of another node (SLAB_PATH_SLOW) */
+static slab_noinline int slab_op_free_alien(struct sim *sim, struct kmem_cache *s,
+					    sim_addr_t obj, const struct slab_objref *ref)
+{
+	unsigned cpu = slab_cpu(sim);
+
+	cache_free_alien(sim, s, obj, slab_cpu_node(sim, cpu), ref->slab->node);
+	return SLAB_PATH_SLOW;
+}
+
+/* ___cache_free() into a full CPU array: flush a batch first (SLAB_PATH_SLOW) */
+static slab_noinline int slab_op_free_flush(struct sim *sim, struct kmem_cache *s,
+					    sim_addr_t obj)
+{
+	unsigned cpu = slab_cpu(sim);
+	struct array_cache *ac = &slab_cache(s)->cpu[cpu];
+
+	slab_stat_inc(slab_cache(s), SLAB_STAT_FREEMISS);
+	sim_charge(sim, COST_SLAB_SLOWPATH);
+	cache_flusharray(sim, s, cpu);
+	ac->entry[ac->avail++] = obj;
+	return SLAB_PATH_SLOW;
+}
+
+/* ___cache_free(); what calls out is a tail call, as in slab_op_alloc() */
 static int slab_op_free(struct sim *sim, struct kmem_cache *s, sim_addr_t obj,
 			const struct slab_objref *ref)
 {
 	struct slab_cache *sc = slab_cache(s);
 	const struct slab_global *g = slab_global(sim);
 	unsigned cpu = slab_cpu(sim);
-	unsigned node = slab_cpu_node(sim, cpu);
 	struct array_cache *ac = &sc->cpu[cpu];
 
-	if (g->nr_nodes > 1 && ref->slab->node != node) {
-		cache_free_alien(sim, s, obj, node, ref->slab->node);
-		return SLAB_PATH_SLOW;
-	}
-	if (likely(ac->avail < ac->limit)) {
-		slab_stat_inc(sc, SLAB_STAT_FREEHIT);
-		sim_charge(sim, COST_SLAB_FASTPATH);
-		ac->entry[ac->avail++] = obj;
-		return SLAB_PATH_FAST;
-	}
-	slab_stat_inc(sc, SLAB_STAT_FREEMISS);
-	sim_charge(sim, COST_SLAB_SLOWPATH);
-	cache_flusharray(sim, s, cpu);
+	if (g->nr_nodes > 1 && ref->slab->node != slab_cpu_node(sim, cpu))
+		return slab_op_free_alien(sim, s, obj, ref);
+	if (unlikely(ac->avail >= ac->limit))
+		return slab_op_free_flush(sim, s, obj);
+	slab_stat_inc(sc, SLAB_STAT_FREEHIT);
+	sim_charge(sim, COST_SLAB_FASTPATH);
 	ac->entry[ac->avail++] = obj;
-	return SLAB_PATH_SLOW;
+	return SLAB_PATH_FAST;
 }
 
 /* __kmem_cache_shrink(): drain every array, destroy every free slab */

@@ -481,8 +481,7 @@ static inline unsigned slab_cpu_node(const struct sim *sim, unsigned cpu)
 
 /* ---- Services for the policies ("slab_common.c") ---- */
 
-/* the policy's per-simulator state */
-void *slab_policy_state(const struct sim *sim);
+/* the policy's per-simulator state (slab_policy_state(): inline, below) */
 void slab_set_policy_state(struct sim *sim, void *state);
 
 /**
@@ -825,6 +824,12 @@ struct slab_state {
 	uint64_t rcu_freed, rcu_slabs_freed;	/* callbacks done */
 };
 
+/* the policy's per-simulator state (inline: SLAB reads it on every free) */
+static inline void *slab_policy_state(const struct sim *sim)
+{
+	return sim->slab->policy;
+}
+
 /** slab_by_id - the descriptor with @id (must exist) */
 static inline struct slab *slab_by_id(const struct sim *sim, uint32_t id)
 {
@@ -916,6 +921,17 @@ static inline struct slab *slab_of_addr(const struct sim *sim, sim_addr_t addr)
 	v = *e;
 	slab_map_prefetch(st, v, addr, false);
 	return (struct slab *)(v & ~SLAB_MAP_HINT);
+}
+
+/*
+ * slab_of_live_addr - slab_of_addr() without its prefetches, for an object
+ * whose slab is known to exist and is read at once (an object SLAB's
+ * array cache hands out again, freed a moment ago: its lines are warm,
+ * and the prefetches' dozen host instructions would buy nothing)
+ */
+static inline struct slab *slab_of_live_addr(const struct sim *sim, sim_addr_t addr)
+{
+	return (struct slab *)(*slab_map_entry(sim->slab, addr) & ~SLAB_MAP_HINT);
 }
 
 /*

@@ -169,11 +169,6 @@ const struct slab_ops *slab_policy(const struct sim *sim)
 	return sim->slab ? sim->slab->ops : NULL;
 }
 
-void *slab_policy_state(const struct sim *sim)
-{
-	return sim->slab->policy;
-}
-
 void slab_set_policy_state(struct sim *sim, void *state)
 {
 	sim->slab->policy = state;
