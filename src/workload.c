@@ -592,24 +592,39 @@ static inline void wl_after_op(struct sim_wl *w, struct wl_run *run)
 		run->peak = r;
 }
 
-/* run on @cpu in @ctx: switch, then undo (returns what to restore) */
-static inline unsigned wl_enter(struct sim *sim, unsigned cpu, enum sim_context ctx,
-				bool *pushed)
-{
-	unsigned old = wl_cur_cpu(sim);
+/* where an operation ran before wl_enter(): what wl_leave() undoes */
+struct wl_env {
+	unsigned old;			/* the CPU to go back to */
+	bool moved;			/* anything to undo: another CPU or context */
+	bool pushed;			/* a context was pushed */
+};
 
-	if (cpu != old)
+/*
+ * run on @cpu in @ctx.  The usual operation runs where the last one did,
+ * in process context: then wl_leave() is one test (issue 15); the
+ * allocator itself only ever puts back the CPU it borrows.
+ */
+static inline void wl_enter(struct sim *sim, unsigned cpu, enum sim_context ctx,
+			    struct wl_env *e)
+{
+	e->old = wl_cur_cpu(sim);
+	e->moved = cpu != e->old || ctx != SIM_CTX_PROCESS;
+	e->pushed = false;
+	if (likely(!e->moved))
+		return;
+	if (cpu != e->old)
 		sim_set_cpu(sim, cpu);
-	*pushed = ctx != SIM_CTX_PROCESS && sim_context_push(sim, ctx) == SIM_OK;
-	return old;
+	e->pushed = ctx != SIM_CTX_PROCESS && sim_context_push(sim, ctx) == SIM_OK;
 }
 
-static inline void wl_leave(struct sim *sim, unsigned old, bool pushed)
+static inline void wl_leave(struct sim *sim, const struct wl_env *e)
 {
-	if (pushed)
+	if (likely(!e->moved))
+		return;
+	if (e->pushed)
 		sim_context_pop(sim);
-	if (wl_cur_cpu(sim) != old)
-		sim_set_cpu(sim, old);
+	if (wl_cur_cpu(sim) != e->old)
+		sim_set_cpu(sim, e->old);
 }
 
 static void wl_free_obj(struct sim_wl *w, struct wl_run *run, uint32_t id)
@@ -618,14 +633,14 @@ static void wl_free_obj(struct sim_wl *w, struct wl_run *run, uint32_t id)
 	struct wl_obj *o = &w->obj[id];
 	struct wl_stream *s = &w->streams[o->stream];
 	sim_cache_t cache = s->targets[o->target].cache;
-	unsigned cpu = o->cpu, old;
+	unsigned cpu = o->cpu;
+	struct wl_env env;
 	sim_time_t t0;
-	bool pushed;
 	int rc;
 
 	if (w->free_any_cpu && run->mix->nr_cpus)
 		cpu = run->mix->cpu[wl_pick(sim, &run->mix->cpick)];
-	old = wl_enter(sim, cpu, (enum sim_context)o->ctx, &pushed);
+	wl_enter(sim, cpu, (enum sim_context)o->ctx, &env);
 	if (cache) {
 		t0 = wl_now(sim);
 		rc = sim_cache_free(sim, cache, o->addr);
@@ -634,7 +649,7 @@ static void wl_free_obj(struct sim_wl *w, struct wl_run *run, uint32_t id)
 		/* sim_kfree(), then its latency into w->lat[1] */
 		rc = slab_api_kfree(sim, o->addr, &w->lat[1]);
 	}
-	wl_leave(sim, old, pushed);
+	wl_leave(sim, &env);
 
 	/* live and live_bytes on either side of a branch: as a pair, GCC
 	 * makes them one vector update of 11 instructions (issue 15) */
@@ -704,11 +719,11 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 	const struct wl_target *t;
 	const struct sim_wl_context *c;
 	size_t si, ti;
-	unsigned cpu, old;
+	unsigned cpu;
+	struct wl_env env;
 	uint64_t size;
 	sim_addr_t a = SIM_ADDR_NONE;
 	sim_time_t t0;
-	bool pushed;
 	int rc;
 
 	si = wl_pick(sim, &run->spick);
@@ -721,7 +736,7 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 	c = &m->ctx[wl_pick(sim, &m->xpick)];
 	size = t->cache ? t->size : wl_size_draw(sim, &s->size);
 
-	old = wl_enter(sim, cpu, c->ctx, &pushed);
+	wl_enter(sim, cpu, c->ctx, &env);
 	if (t->cache) {
 		t0 = wl_now(sim);
 		rc = sim_cache_alloc(sim, t->cache, c->gfp | s->flags, &a);
@@ -732,7 +747,7 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 	}
 	if (rc != SIM_OK)
 		wl_count_reason(w, sim_last_reason(sim));
-	wl_leave(sim, old, pushed);
+	wl_leave(sim, &env);
 
 	w->st.ops++;
 	if (rc != SIM_OK) {
