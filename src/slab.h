@@ -226,17 +226,25 @@ enum slab_path {
  * Invariants: objects == sum of nr_slots of its slabs; live <= objects for
  * slot policies; req_bytes <= live * object_size (kmalloc: <= class size).
  */
+/*
+ * The counters every allocation or free changes alternate with the others:
+ * side by side, GCC's SLP vectorizer fused them into some dozen SSE loads,
+ * shuffles and stores where four scalar adds do (issue 15: host time).
+ */
 struct slab_acct {
-	uint64_t slabs;		/* slabs of this cache (slot policies) */
-	uint64_t pages;		/* pages in them */
-	uint64_t objects;	/* object slots in them */
 	uint64_t live;		/* live objects */
+	uint64_t slabs;		/* slabs of this cache (slot policies) */
 	uint64_t req_bytes;	/* requested bytes of live objects */
+	uint64_t pages;		/* pages in the slabs */
 	uint64_t slot_bytes;	/* slot bytes of live objects */
-	uint64_t allocs, frees;	/* successful operations */
+	uint64_t objects;	/* object slots in the slabs */
+	uint64_t allocs;	/* successful operations */
 	uint64_t alloc_fails;
-	uint64_t fastpath_allocs, fastpath_frees;
-	uint64_t slabs_created, slabs_freed;
+	uint64_t frees;
+	uint64_t slabs_created;
+	uint64_t fastpath_allocs;
+	uint64_t slabs_freed;
+	uint64_t fastpath_frees;
 	uint64_t ctor_calls;	/* objects constructed */
 };
 
