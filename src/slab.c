@@ -190,6 +190,7 @@ struct slab_desc {
 	struct kmem_cache *fl_cache;	/* ... and its cache (kept alive by the object) */
 	struct kmem_cache *cache;	/* slab->slab_cache */
 };
+_Static_assert(sizeof(struct slab_desc) <= SLAB_PRIV_BYTES, "it fits struct slab's area");
 
 /* struct array_cache: a LIFO of free objects, entry[avail - 1] the newest */
 struct array_cache {

@@ -168,13 +168,23 @@ struct slab_block {
  *
  * Invariants: nr_live == the number of slots with req[i] != 0 (slots) or of
  * live blocks.  Objects are never 0 bytes (kmalloc(0) is ZERO_SIZE_PTR), so
- * req[i] != 0 exactly when slot i is live.  The descriptor, the policy's
- * private state (slab_priv()), req[] and link[] are one host allocation,
- * in that order, so a free touches neighbouring host memory only.
+ * req[i] != 0 exactly when slot i is live.  The descriptor (with the
+ * policy's private state, slab_priv()), req[] and link[] are one host
+ * allocation, in that order, so a free touches neighbouring host memory
+ * only.
+ *
+ * The descriptor is 64-byte aligned.  Its first host cache line holds what
+ * every kmalloc and kfree reads, then the first 16 bytes of the policy's
+ * state: a policy puts there what its own paths read on every operation
+ * (SLUB: the slab's freelist, inuse, frozen, its per-CPU chain link; the
+ * slab's address is obj_base - first), so that a free which misses
+ * in the host's cache misses one line, not two (issue 15: host time).
+ * Hence a fixed area, not a flexible array after the rest.
  */
+#define SLAB_PRIV_BYTES	40	/* the largest policy's state (SLAB's struct slab_desc) */
+
 struct slab {
-	/* first host cache line: what every free looks at */
-	pfn_t pfn;		/* first page; slab_address() = pfn_to_addr(pfn) */
+	/* first host cache line: what every operation looks at */
 	sim_addr_t obj_base;	/* slots: address of object 0 (set by the common layer) */
 	uint32_t *req;		/* slots: requested bytes of a live object, 0 if free */
 	uint16_t *link;		/* slots: the policy's per-slot links (freelists) */
@@ -187,7 +197,11 @@ struct slab {
 	uint8_t kind;		/* enum slab_kind */
 	uint8_t node;		/* NUMA node of the pages */
 	uint8_t shift;		/* slots: log2(stride) if a power of two, else 0xff */
+	/* the policy's per-slab state (ops->slab_priv_size bytes of it used);
+	 * its first 16 bytes end the first line */
+	uint64_t priv[SLAB_PRIV_BYTES / 8];
 	/* the rest */
+	pfn_t pfn;		/* first page; slab_address() = pfn_to_addr(pfn) */
 	uint32_t nr_slots;	/* slots: objects in this slab */
 	uint32_t first;		/* slots: offset of object 0 (SLAB colour, red_left_pad) */
 	uint32_t cap_slots;	/* capacity of req/link, in slots */
@@ -196,8 +210,9 @@ struct slab {
 	struct slab_block *blocks;	/* blocks: sorted by offset */
 	uint32_t nr_blocks, cap_blocks;
 	uint64_t large_req;	/* large: bytes requested */
-	uint64_t priv[];	/* the policy's per-slab state (ops->slab_priv_size) */
 };
+_Static_assert(offsetof(struct slab, priv) == 48,
+	       "the policy's first 16 bytes share the descriptor's first host line");
 
 /*
  * struct slab_objref - where an object lives, filled by ops->alloc

@@ -480,19 +480,16 @@ unsigned calculate_alignment(slab_flags_t flags, unsigned align, unsigned size)
 /* ---- Slab descriptors ---- */
 
 /* bytes of a descriptor with room for @nslots slots */
-static size_t slab_desc_bytes(const struct slab_state *st, uint32_t nslots)
+static size_t slab_desc_bytes(uint32_t nslots)
 {
-	size_t priv = st->ops ? SIM_ALIGN(st->ops->slab_priv_size, (size_t)8) : 0;
-
-	return sizeof(struct slab) + priv + (size_t)nslots * (sizeof(uint32_t) +
-							      sizeof(uint16_t));
+	return sizeof(struct slab) + (size_t)nslots * (sizeof(uint32_t) +
+						       sizeof(uint16_t));
 }
 
 /* point req[] and link[] into the descriptor's own block */
 static void slab_desc_arrays(const struct slab_state *st, struct slab *slab)
 {
-	size_t priv = st->ops ? SIM_ALIGN(st->ops->slab_priv_size, (size_t)8) : 0;
-	char *base = (char *)slab + sizeof(struct slab) + priv;
+	char *base = (char *)slab + st->req_off;
 
 	slab->req = (uint32_t *)base;
 	slab->link = (uint16_t *)(base + (size_t)slab->cap_slots * sizeof(uint32_t));
@@ -500,9 +497,9 @@ static void slab_desc_arrays(const struct slab_state *st, struct slab *slab)
 
 /* host memory for a descriptor, aligned to a host cache line so that its
  * first 64 bytes (what a free reads) are one line */
-static struct slab *slab_desc_alloc(const struct slab_state *st, uint32_t nslots)
+static struct slab *slab_desc_alloc(uint32_t nslots)
 {
-	size_t n = SIM_ALIGN(slab_desc_bytes(st, nslots), (size_t)64);
+	size_t n = SIM_ALIGN(slab_desc_bytes(nslots), (size_t)64);
 
 	return aligned_alloc(64, n);
 }
@@ -518,7 +515,7 @@ static struct slab *slab_desc_get(struct sim *sim, uint32_t nslots)
 		id = st->free_slab_ids[st->nr_free_slab_ids - 1];
 		slab = st->slabs[id];
 		if (slab->cap_slots < nslots) {
-			struct slab *n = slab_desc_alloc(st, nslots);
+			struct slab *n = slab_desc_alloc(nslots);
 
 			if (!n)
 				return NULL;
@@ -547,7 +544,7 @@ static struct slab *slab_desc_get(struct sim *sim, uint32_t nslots)
 			      st->nr_slab_ids + 1, sizeof *st->free_slab_ids) != SIM_OK)
 			return NULL;
 		st->cap_slab_ids = cap;
-		slab = slab_desc_alloc(st, nslots);
+		slab = slab_desc_alloc(nslots);
 		if (!slab)
 			return NULL;
 		memset(slab, 0, sizeof *slab);
@@ -3340,8 +3337,7 @@ int slab_layer_init(struct sim *sim, char *err, size_t errlen)
 	st->ops = slab_ops_lookup(sim->cfg.policy);
 	if (!st->ops)
 		return SIM_OK;	/* not built yet: every slab call says so */
-	st->req_off = (uint32_t)(sizeof(struct slab) +
-				 SIM_ALIGN(st->ops->slab_priv_size, (size_t)8));
+	st->req_off = (uint32_t)sizeof(struct slab);
 	if (strcmp(st->ops->name, "slub") == 0) {
 		rc = slab_debug_setup(sim);
 		if (rc != SIM_OK)

@@ -215,6 +215,7 @@ struct slob_page {
 	uint16_t nr_free, cap_free;	/* free blocks, capacity of @free */
 	struct slob_free *free;		/* sp->freelist, as a sorted array */
 };
+_Static_assert(sizeof(struct slob_page) <= SLAB_PRIV_BYTES, "it fits struct slab's area");
 
 /*
  * struct slob_node - a listed heap page in the index of its size list

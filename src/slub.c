@@ -144,7 +144,12 @@ enum { DEACTIVATE_HEAD, DEACTIVATE_TAIL };
 
 /* ---- Types ---- */
 
-/* struct slab's SLUB fields (the private area of the descriptor) */
+/*
+ * struct slab's SLUB fields (the private area of the descriptor).  The
+ * first 16 bytes, what every slow free and refill reads and writes, share
+ * the descriptor's first host cache line (slab.h); the node list's links
+ * are on the next (issue 15: host time).
+ */
 struct slub_slab {
 	uint16_t freelist;	/* slab->freelist: first free slot, SLUB_END if none */
 	uint16_t inuse;		/* objects not on slab->freelist */
@@ -154,20 +159,18 @@ struct slub_slab {
 	/*
 	 * Links as descriptors (NULL: none), not slab ids: following a slab
 	 * id reads the descriptor table first, one more host cache miss per
-	 * slab when a list walk meets cold slabs (issue 15: host time).  A
-	 * slab is on a node's partial list or on a CPU's chain (or a discard
-	 * stack), never on two, so the links share their bytes as the
-	 * kernel's slab_list and next do: the descriptor stays 24 bytes here.
+	 * slab when a list walk meets cold slabs.  A slab is on a node's
+	 * partial list or on a CPU's chain (or a discard stack), never on two
+	 * (the kernel's slab_list and next share their bytes), but the chain's
+	 * link is the one a free's push and a refill's pop write: it has its
+	 * own bytes in the first line.
 	 */
-	union {
-		struct {
-			struct slab *next;	/* node partial list (slab->slab_list) */
-			struct slab *prev;
-		};
-		struct slab *cpu_next;	/* slab->next on a per-CPU partial chain */
-	};
+	struct slab *cpu_next;	/* slab->next on a per-CPU partial chain, a discard stack */
+	struct slab *next;	/* node partial list (slab->slab_list) */
+	struct slab *prev;
 };
-_Static_assert(sizeof(struct slub_slab) == 24, "a descriptor's SLUB fields stay 24 bytes");
+_Static_assert(sizeof(struct slub_slab) <= SLAB_PRIV_BYTES, "it fits struct slab's area");
+_Static_assert(offsetof(struct slub_slab, next) == 16, "the hot fields are the first 16 bytes");
 
 struct slub_sheaf {
 	unsigned size;		/* objects in it */
@@ -614,7 +617,7 @@ static struct slab *new_slab(struct sim *sim, struct kmem_cache *s, gfp_t flags)
 	p->objects = (uint16_t)objects;
 	p->frozen = 0;
 	p->on_partial = 0;
-	p->prev = p->next = NULL;	/* and cpu_next */
+	p->cpu_next = p->prev = p->next = NULL;
 	if (s->ctor)
 		slab_note_ctor(sim, s, objects);	/* ctor runs at slab creation */
 	sim_charge(sim, COST_SLAB_NEW + (sim_time_t)COST_SLAB_OBJ_INIT * objects);
@@ -737,7 +740,7 @@ static void deactivate_slab(struct sim *sim, struct kmem_cache *s,
 static inline void slub_set_cpu_slab(struct slub_cpu *c, struct slab *slab)
 {
 	c->slab = slab;
-	c->base = slab ? slab_address(slab) + slab->first : 0;
+	c->base = slab ? slab->obj_base : 0;	/* slab_address + first */
 }
 
 /* flush_slab() + put_partials_cpu() for one CPU */
@@ -985,7 +988,7 @@ static slub_noinline sim_addr_t slub_note_refill(struct sim *sim, struct kmem_ca
 		SIM_NOTE(sim, "slub %s: cpu%u takes slab at pfn 0x%llx from its partial list",
 			 s->name, cpu, (unsigned long long)slab->pfn);
 	SIM_EVENT(sim, SLAB_REFILL, s->id, ss(slab)->objects, 0, 0);
-	return slab_address(slab) + slab->first + (sim_addr_t)ref->slot * s->size;
+	return slab->obj_base + (sim_addr_t)ref->slot * s->size;
 }
 
 /* ___slab_alloc() from new_slab: with no cpu partial slab, the node's
