@@ -790,13 +790,14 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 		}
 		w->st.allocs++;
 		s->allocs++;
-		s->live_bytes += size;
-		/* each count next to its peak's test: a new peak is rare */
+		/* each count next to its peak's test: a new peak is rare, and
+		 * GCC pairs no neighbours into a vector update (issue 15) */
 		if (unlikely(++w->st.live > w->st.peak_live))
 			w->st.peak_live = w->st.live;
 		w->st.live_bytes += size;
 		if (unlikely(w->st.live_bytes > w->st.peak_live_bytes))
 			w->st.peak_live_bytes = w->st.live_bytes;
+		s->live_bytes += size;
 		if (unlikely(s->nr_live > s->peak_live))
 			s->peak_live = s->nr_live;
 		wl_digest(w, WL_OP_ALLOC, a, size);
