@@ -506,7 +506,7 @@ static void wl_heap_remove(struct sim_wl *w, uint32_t id)
 /* ---- Objects ---- */
 
 /* wl_reserve() when an array is full */
-static wl_cold bool wl_reserve_grow(struct sim_wl *w, struct wl_stream *s)
+static wl_cold bool wl_reserve_grow(struct sim_wl *w, struct wl_stream *s, bool queued)
 {
 	if (w->free_obj == WL_NIL &&
 	    wl_grow((void **)&w->obj, &w->cap_obj, (uint64_t)w->nr_obj + 1,
@@ -515,6 +515,8 @@ static wl_cold bool wl_reserve_grow(struct sim_wl *w, struct wl_stream *s)
 	if (wl_grow((void **)&s->live, &s->cap_live, (uint64_t)s->nr_live + 1,
 		    sizeof *s->live))
 		return false;
+	if (!queued)
+		return true;
 	if (wl_grow((void **)&w->phase, &w->cap_phase, (uint64_t)w->nr_phase + 1,
 		    sizeof *w->phase))
 		return false;
@@ -522,15 +524,19 @@ static wl_cold bool wl_reserve_grow(struct sim_wl *w, struct wl_stream *s)
 		       sizeof *w->heap) == 0;
 }
 
-/* room for one more live object of @s; false on host OOM (nothing changed) */
-static inline bool wl_reserve(struct sim_wl *w, struct wl_stream *s)
+/*
+ * room for one more live object of @s, on the phase array or the heap too
+ * if @queued (an arrival: which one its lifetime says; a SLOTS object is
+ * on neither, its slot exists); false on host OOM (nothing changed)
+ */
+static inline bool wl_reserve(struct sim_wl *w, struct wl_stream *s, bool queued)
 {
 	/* the common case: room everywhere, no call */
 	if ((w->free_obj != WL_NIL || w->nr_obj < w->cap_obj) &&
-	    s->nr_live < s->cap_live && w->nr_phase < w->cap_phase &&
-	    w->nr_heap < w->cap_heap)
+	    s->nr_live < s->cap_live &&
+	    (!queued || (w->nr_phase < w->cap_phase && w->nr_heap < w->cap_heap)))
 		return true;
-	return wl_reserve_grow(w, s);
+	return wl_reserve_grow(w, s, queued);
 }
 
 static uint32_t wl_obj_get(struct sim_wl *w)
@@ -728,7 +734,7 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 
 	si = wl_pick(sim, &run->spick);
 	s = &w->streams[si];
-	if (!wl_reserve(w, s))
+	if (!wl_reserve(w, s, !slot))
 		return false;	/* the run stops; nothing was allocated */
 	ti = wl_pick(sim, &s->tpick);
 	t = &s->targets[ti];
