@@ -1978,6 +1978,17 @@ static slab_cold int kmem_cache_free_other(struct sim *sim, struct kmem_cache *s
 	return SIM_EBUG;
 }
 
+/*
+ * A free of an object of @s needs none of the extras: no sink listens, no
+ * damage is recorded, @s does not TRACE.  Tested once before the free, so
+ * that the common one makes no call before the policy's and keeps little
+ * in saved registers (issue 15: host time).
+ */
+static inline bool slab_free_plain(const struct sim *sim, const struct kmem_cache *s)
+{
+	return !sim->sinks && !sim->slab->nr_damage && !(s->flags & SLAB_TRACE);
+}
+
 static slab_cold int kmem_cache_free_slow(struct sim *sim, struct kmem_cache *s,
 					  struct slab *slab, sim_addr_t obj)
 {
@@ -1987,40 +1998,17 @@ static slab_cold int kmem_cache_free_slow(struct sim *sim, struct kmem_cache *s,
 }
 
 /*
- * The fast path: the object is a live slot of a power-of-two-stride slab of
- * @s, and nothing is listening or damaged.  Everything else (and every
- * check that fails) takes the full path, kmem_cache_free_slow().
+ * A slot object of @s with none of the extras about (slab_free_plain())
+ * takes the plain path, as in kfree(); anything else, and every check that
+ * fails, the full one: kmem_cache_free_slow().
  */
 int kmem_cache_free(struct sim *sim, struct kmem_cache *s, sim_addr_t obj)
 {
-	const struct slab_state *st = sim->slab;
-	struct slab *slab;
-	uint64_t off;
+	struct slab *slab = slab_of_addr(sim, obj);
 
-	slab = slab_of_addr(sim, obj);
-	if (likely(slab && slab->cache_id == s->id &&
-		   (off = obj - slab->obj_base) < slab->span && slab->shift != 0xff &&
-		   !(off & ((UINT64_C(1) << slab->shift) - 1)) &&
-		   !st->nr_damage && !sim->sinks && !(s->flags & SLAB_TRACE))) {
-		uint32_t i = (uint32_t)(off >> slab->shift);
-		uint32_t req = slab->req[i];
-
-		if (likely(req)) {
-			struct slab_objref ref = { slab, i, 0, 0 };
-			int path;
-
-			slab->req[i] = 0;
-			slab->nr_live--;
-			s->acct.live--;
-			s->acct.req_bytes -= req;
-			s->acct.slot_bytes -= slab->stride;
-			s->acct.frees++;
-			sim->stats.slab_free++;
-			path = st->ops->free(sim, s, obj, &ref);
-			s->acct.fastpath_frees += path == SLAB_PATH_FAST;
-			return SIM_OK;
-		}
-	}
+	if (likely(slab && slab->kind == SLAB_KIND_SLOTS && slab->cache_id == s->id &&
+		   slab_free_plain(sim, s)))
+		return slab_free_slot(sim, s, slab, obj, false);
 	return kmem_cache_free_slow(sim, s, slab, obj);
 }
 
@@ -2497,17 +2485,6 @@ static slab_noinline int kfree_slot_extras(struct sim *sim, struct kmem_cache *s
 	SIM_EVENT(sim, KFREE, p, 0, 0, 0);
 	sim->stats.kfree++;
 	return slab_free_slot(sim, s, slab, p, true);
-}
-
-/*
- * A free of an object of @s needs none of the extras: no sink listens, no
- * damage is recorded, @s does not TRACE.  Tested once before the free, so
- * that the common one makes no call before the policy's and keeps little
- * in saved registers (issue 15: host time).
- */
-static inline bool slab_free_plain(const struct sim *sim, const struct kmem_cache *s)
-{
-	return !sim->sinks && !sim->slab->nr_damage && !(s->flags & SLAB_TRACE);
 }
 
 int kfree(struct sim *sim, sim_addr_t p)
