@@ -342,7 +342,8 @@ static inline size_t wl_pick(struct sim *sim, const struct wl_pick *p)
 	uint64_t r;
 	size_t lo = 0, hi;
 
-	if (p->nz <= 1)
+	/* most choices have one candidate: one target, one context, ... */
+	if (likely(p->nz <= 1))
 		return p->only;
 	r = (uint64_t)wl_rand_range(sim, 1, (int64_t)p->total);
 	hi = p->n - 1;
