@@ -645,7 +645,8 @@ static void wl_free_obj(struct sim_wl *w, struct wl_run *run, uint32_t id)
 	sim_time_t t0;
 	int rc;
 
-	if (w->free_any_cpu && run->mix->nr_cpus)
+	/* free_any_cpu is an option, off by default */
+	if (unlikely(w->free_any_cpu) && run->mix->nr_cpus)
 		cpu = run->mix->cpu[wl_pick(sim, &run->mix->cpick)];
 	wl_enter(sim, cpu, (enum sim_context)o->ctx, &env);
 	if (cache) {
