@@ -188,7 +188,6 @@ struct slab_desc {
 	uint16_t fl_slot;	/* OBJFREELIST: the object holding the index, SLAB_IDX_NONE */
 	sim_addr_t fl_addr;	/* OFF_SLAB: the kmalloc'd index array */
 	struct kmem_cache *fl_cache;	/* ... and its cache (kept alive by the object) */
-	struct kmem_cache *cache;	/* slab->slab_cache */
 };
 _Static_assert(sizeof(struct slab_desc) <= SLAB_PRIV_BYTES, "it fits struct slab's area");
 
@@ -478,7 +477,6 @@ static struct slab *cache_grow_begin(struct sim *sim, struct kmem_cache *s,
 	d->fl_slot = SLAB_IDX_NONE;
 	d->fl_addr = 0;
 	d->fl_cache = NULL;
-	d->cache = s;
 	if (sc->mgmt == MGMT_OFF_SLAB) {
 		/* alloc_slabmgmt(): the index array from kmalloc, on any node */
 		struct kmem_cache *fc = kmalloc_slab(sim, sc->freelist_size, 0);
@@ -1520,9 +1518,8 @@ static int slab_op_tune(struct sim *sim, struct kmem_cache *s, int limit,
 static size_t slab_op_ksize(const struct sim *sim, sim_addr_t obj,
 			    const struct slab_objref *ref)
 {
-	(void)sim;
 	(void)obj;
-	return sd(ref->slab)->cache->object_size;
+	return sim->slab->caches[ref->slab->cache_id]->object_size;
 }
 
 /* get_slabinfo() */

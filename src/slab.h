@@ -181,7 +181,7 @@ struct slab_block {
  * in the host's cache misses one line, not two (issue 15: host time).
  * Hence a fixed area, not a flexible array after the rest.
  */
-#define SLAB_PRIV_BYTES	40	/* the largest policy's state (SLAB's struct slab_desc) */
+#define SLAB_PRIV_BYTES	32	/* the largest policy's state (SLAB's struct slab_desc) */
 
 struct slab {
 	/* first host cache line: what every operation looks at */
@@ -206,13 +206,19 @@ struct slab {
 	uint32_t first;		/* slots: offset of object 0 (SLAB colour, red_left_pad) */
 	uint32_t cap_slots;	/* capacity of req/link, in slots */
 	uint8_t reclaimable;	/* pages counted in NR_SLAB_RECLAIMABLE */
-	sim_addr_t obj_exts;	/* memcg: the slabobj_ext vector (a kmalloc object), 0 if none */
+	union {			/* by kind (kmalloc_large_free() clears large_req) */
+		sim_addr_t obj_exts;	/* slots, memcg: the slabobj_ext vector
+					 * (a kmalloc object), 0 if none */
+		uint64_t large_req;	/* large: bytes requested */
+	};
 	struct slab_block *blocks;	/* blocks: sorted by offset */
 	uint32_t nr_blocks, cap_blocks;
-	uint64_t large_req;	/* large: bytes requested */
 };
 _Static_assert(offsetof(struct slab, priv) == 48,
 	       "the policy's first 16 bytes share the descriptor's first host line");
+/* two host lines, req[] right after them: at 10M live objects a slab's
+ * descriptor is part of the <= 16 host bytes per live object (issue 15) */
+_Static_assert(sizeof(struct slab) == 128, "a descriptor is two host lines");
 
 /*
  * struct slab_objref - where an object lives, filled by ops->alloc

@@ -2357,6 +2357,7 @@ static void kmalloc_large_free(struct sim *sim, struct slab *slab)
 	st->large_objects--;
 	st->large_pages -= UINT64_C(1) << slab->order;
 	st->large_req_bytes -= slab->large_req;
+	slab->large_req = 0;	/* it shares its bytes with obj_exts */
 	slab->nr_live = 0;
 	sim_charge(sim, COST_KMALLOC_LARGE);
 	slab_free_pages(sim, slab);
