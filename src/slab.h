@@ -246,8 +246,6 @@ enum slab_path {
  * struct slab_acct - one cache's books
  * Invariants: objects == sum of nr_slots of its slabs; live <= objects for
  * slot policies; req_bytes <= live * object_size (kmalloc: <= class size).
- */
-/*
  * The counters every allocation or free changes alternate with the others:
  * side by side, GCC's SLP vectorizer fused them into some dozen SSE loads,
  * shuffles and stores where four scalar adds do (issue 15: host time).
