@@ -1055,11 +1055,19 @@ static int64_t slab_block_find(const struct slab *slab, uint32_t off)
 static int slab_block_insert(struct slab *slab, uint32_t off, uint32_t bytes,
 			     uint32_t req, uint32_t cache_id)
 {
-	uint32_t i = 0, j;
+	uint32_t i = 0, j, hi = slab->nr_blocks;
 
-	while (i < slab->nr_blocks &&
-	       slab->blocks[i].offset + SIM_MAX(slab->blocks[i].bytes, 1u) <= off)
-		i++;
+	/* i: the first block that ends after @off.  The blocks are sorted
+	 * and do not overlap, so their ends ascend too: a binary search, not
+	 * a walk over a SLOB page's hundreds of blocks (issue 15: host time) */
+	while (i < hi) {
+		uint32_t mid = i + (hi - i) / 2;
+
+		if (slab->blocks[mid].offset + SIM_MAX(slab->blocks[mid].bytes, 1u) <= off)
+			i = mid + 1;
+		else
+			hi = mid;
+	}
 	j = i;
 	while (j < slab->nr_blocks && slab->blocks[j].offset < off + SIM_MAX(bytes, 1u)) {
 		SIM_BUG_ON(slab->blocks[j].live);	/* the policy gave out live bytes */
