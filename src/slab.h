@@ -815,6 +815,13 @@ struct slab_state {
 					 * descriptors with a hint (SLAB_MAP_HINT) */
 	uint32_t req_off;		/* bytes from a descriptor to its req[] */
 	size_t nr_pb_map;
+	/* descriptors without slots (SLOB pages, large kmalloc) are carved
+	 * from chunks, never freed one by one: a SLOB burst makes one per
+	 * page, and malloc's aligned path and headers cost more than the
+	 * descriptor (issue 15: host time) */
+	char **desc_chunks;
+	size_t nr_desc_chunks, cap_desc_chunks;
+	size_t desc_chunk_left;		/* descriptors left in the newest chunk */
 
 	/* kmalloc */
 	struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_MAX + 1];

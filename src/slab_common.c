@@ -176,14 +176,16 @@ void slab_set_policy_state(struct sim *sim, void *state)
 
 /* ---- Small helpers ---- */
 
-static int slab_grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
+/* room for @need elements in *@arr, first @first of them, then doubling */
+static int slab_grow_from(void **arr, uint32_t *cap, uint32_t need, size_t elem,
+			  uint32_t first)
 {
 	uint32_t ncap;
 	void *n;
 
 	if (need <= *cap)
 		return SIM_OK;
-	ncap = *cap ? *cap : 16;
+	ncap = *cap ? *cap : first;
 	while (ncap < need)
 		ncap *= 2;
 	n = sim_xrealloc(*arr, (size_t)ncap * elem);
@@ -192,6 +194,11 @@ static int slab_grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
 	*arr = n;
 	*cap = ncap;
 	return SIM_OK;
+}
+
+static int slab_grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
+{
+	return slab_grow_from(arr, cap, need, elem, 16);
 }
 
 static int slab_grow_size(void **arr, size_t *cap, size_t need, size_t elem)
@@ -495,13 +502,42 @@ static void slab_desc_arrays(const struct slab_state *st, struct slab *slab)
 	slab->link = (uint16_t *)(base + (size_t)slab->cap_slots * sizeof(uint32_t));
 }
 
-/* host memory for a descriptor, aligned to a host cache line so that its
- * first 64 bytes (what a free reads) are one line */
-static struct slab *slab_desc_alloc(uint32_t nslots)
-{
-	size_t n = SIM_ALIGN(slab_desc_bytes(nslots), (size_t)64);
+#define SLAB_DESC_CHUNK	512	/* slot-less descriptors per chunk (64 KiB) */
 
-	return aligned_alloc(64, n);
+/* host memory for a descriptor, aligned to a host cache line so that its
+ * first 64 bytes (what a free reads) are one line.  One without slots comes
+ * from the chunks and has cap_slots 0 for as long as it lives (see struct
+ * slab_state); one with slots is its own allocation. */
+static struct slab *slab_desc_alloc(struct slab_state *st, uint32_t nslots)
+{
+	if (nslots) {
+		size_t n = SIM_ALIGN(slab_desc_bytes(nslots), (size_t)64);
+
+		return aligned_alloc(64, n);
+	}
+	if (!st->desc_chunk_left) {
+		size_t cap = st->cap_desc_chunks;
+		char *c;
+
+		if (slab_grow_size((void **)&st->desc_chunks, &cap,
+				   st->nr_desc_chunks + 1, sizeof *st->desc_chunks) != SIM_OK)
+			return NULL;
+		st->cap_desc_chunks = cap;
+		c = aligned_alloc(64, SLAB_DESC_CHUNK * sizeof(struct slab));
+		if (!c)
+			return NULL;
+		st->desc_chunks[st->nr_desc_chunks++] = c;
+		st->desc_chunk_left = SLAB_DESC_CHUNK;
+	}
+	return (struct slab *)st->desc_chunks[st->nr_desc_chunks - 1] +
+	       (SLAB_DESC_CHUNK - st->desc_chunk_left--);
+}
+
+/* a descriptor's own allocation, if it has one */
+static void slab_desc_release(struct slab *slab)
+{
+	if (slab->cap_slots)
+		free(slab);
 }
 
 /* a descriptor with room for @nslots slots (reused or new), NULL on host OOM */
@@ -515,12 +551,12 @@ static struct slab *slab_desc_get(struct sim *sim, uint32_t nslots)
 		id = st->free_slab_ids[st->nr_free_slab_ids - 1];
 		slab = st->slabs[id];
 		if (slab->cap_slots < nslots) {
-			struct slab *n = slab_desc_alloc(nslots);
+			struct slab *n = slab_desc_alloc(st, nslots);
 
 			if (!n)
 				return NULL;
 			memcpy(n, slab, sizeof *n);
-			free(slab);
+			slab_desc_release(slab);	/* a chunk's stays unused */
 			slab = n;
 			slab->cap_slots = nslots;
 			slab_desc_arrays(st, slab);
@@ -544,7 +580,7 @@ static struct slab *slab_desc_get(struct sim *sim, uint32_t nslots)
 			      st->nr_slab_ids + 1, sizeof *st->free_slab_ids) != SIM_OK)
 			return NULL;
 		st->cap_slab_ids = cap;
-		slab = slab_desc_alloc(nslots);
+		slab = slab_desc_alloc(st, nslots);
 		if (!slab)
 			return NULL;
 		memset(slab, 0, sizeof *slab);
@@ -1073,8 +1109,11 @@ static int slab_block_insert(struct slab *slab, uint32_t off, uint32_t bytes,
 		SIM_BUG_ON(slab->blocks[j].live);	/* the policy gave out live bytes */
 		j++;
 	}
-	if (j == i && slab_grow((void **)&slab->blocks, &slab->cap_blocks,
-				slab->nr_blocks + 1, sizeof *slab->blocks) != SIM_OK)
+	/* room for 4 blocks first: many SLOB pages hold one or two objects
+	 * (a burst of 2 KiB buffers makes a page each), and 16 made the
+	 * registry half of a SLOB page's host memory (issue 15: host time) */
+	if (j == i && slab_grow_from((void **)&slab->blocks, &slab->cap_blocks,
+				     slab->nr_blocks + 1, sizeof *slab->blocks, 4) != SIM_OK)
 		return SIM_ENOHOSTMEM;
 	/* replace blocks [i, j) by the new one */
 	memmove(&slab->blocks[i + 1], &slab->blocks[j],
@@ -3397,8 +3436,11 @@ void slab_layer_destroy(struct sim *sim)
 		struct slab *slab = st->slabs[id];
 
 		free(slab->blocks);
-		free(slab);
+		slab_desc_release(slab);
 	}
+	for (size_t i = 0; i < st->nr_desc_chunks; i++)
+		free(st->desc_chunks[i]);
+	free(st->desc_chunks);
 	for (unsigned cpu = 0; cpu < SIM_MAX_CPUS; cpu++)
 		free(st->rcu_cpu[cpu].q);
 	free(st->rcu_wait);
