@@ -245,8 +245,10 @@ _Static_assert(sizeof(struct slob_node) == 32, "two nodes per host cache line");
 
 /* struct slob_hist - a subtree's pages by class of free units (by slab id) */
 struct slob_hist {
-	uint32_t cnt[SLOB_NR_CLASSES];	/* pages */
-	uint32_t blk[SLOB_NR_CLASSES];	/* their free blocks */
+	struct {
+		uint32_t cnt;		/* pages */
+		uint32_t blk;		/* their free blocks */
+	} c[SLOB_NR_CLASSES];		/* side by side: an update touches one line */
 };
 
 /* the per-simulator state: the three lists (as indexes) and the books */
@@ -255,6 +257,7 @@ struct slob_state {
 	uint32_t head[SLOB_NR_LISTS];	/* each list's head page; SLOB_NIL: empty */
 	struct slob_node *node;		/* by slab id */
 	struct slob_hist *hist;		/* by slab id */
+	struct slob_hist no_hist;	/* all zero: an empty subtree's */
 	uint32_t cap_node;		/* entries in both */
 	uint8_t cls[SLOB_NR_LISTS][SLOB_PAGE_UNITS + 1];	/* class of a number of units */
 	uint16_t bound[SLOB_NR_LISTS][SLOB_NR_CLASSES - 1];	/* class boundaries, ascending */
@@ -391,17 +394,19 @@ static inline void slob_sums_set(struct slob_node *n, const struct slob_sums *r)
 static void slob_hist_pull(struct slob_state *st, unsigned l, uint32_t x)
 {
 	const struct slob_node *n = nd(st, x);
-	struct slob_hist *h = &st->hist[x];
-	const struct slob_hist *a = n->left != SLOB_NIL ? &st->hist[n->left] : NULL;
-	const struct slob_hist *b = n->right != SLOB_NIL ? &st->hist[n->right] : NULL;
+	struct slob_hist *restrict h = &st->hist[x];
+	/* a missing child counts as the empty histogram, so the loop has no
+	 * test in it and the compiler adds whole vectors (issue 15: host time) */
+	const struct slob_hist *restrict a = n->left != SLOB_NIL ? &st->hist[n->left] : &st->no_hist;
+	const struct slob_hist *restrict b = n->right != SLOB_NIL ? &st->hist[n->right] : &st->no_hist;
 	unsigned c = st->cls[l][n->units];
 
 	for (unsigned k = 0; k < SLOB_NR_CLASSES; k++) {
-		h->cnt[k] = (a ? a->cnt[k] : 0) + (b ? b->cnt[k] : 0);
-		h->blk[k] = (a ? a->blk[k] : 0) + (b ? b->blk[k] : 0);
+		h->c[k].cnt = a->c[k].cnt + b->c[k].cnt;
+		h->c[k].blk = a->c[k].blk + b->c[k].blk;
 	}
-	h->cnt[c]++;
-	h->blk[c] += n->nr_free;
+	h->c[c].cnt++;
+	h->c[c].blk += n->nr_free;
 }
 
 /* @x and its histogram from its page and its children (list @l) */
@@ -421,8 +426,8 @@ static void slob_hist_add(struct slob_state *st, unsigned l, uint32_t x,
 	unsigned c = st->cls[l][units];
 
 	for (; x != SLOB_NIL; x = nd(st, x)->parent) {
-		st->hist[x].cnt[c] += (uint32_t)sign;
-		st->hist[x].blk[c] += (uint32_t)(sign * (int)nr_free);
+		st->hist[x].c[c].cnt += (uint32_t)sign;
+		st->hist[x].c[c].blk += (uint32_t)(sign * (int)nr_free);
 	}
 }
 
@@ -586,10 +591,10 @@ static void slob_idx_sync(struct slob_state *st, const struct slab *slab)
 		struct slob_hist *h = &st->hist[x];
 
 		n = nd(st, x);
-		h->cnt[a]--;
-		h->blk[a] -= fa;
-		h->cnt[b]++;
-		h->blk[b] += fb;
+		h->c[a].cnt--;
+		h->c[a].blk -= fa;
+		h->c[b].cnt++;
+		h->c[b].blk += fb;
 		n->sum_free += fb - fa;
 		if (extremes) {
 			struct slob_sums r = slob_idx_sums(st, n);
@@ -918,14 +923,14 @@ static bool slob_walk_page(struct sim *sim, struct slob_state *st, uint32_t x,
 static void slob_walk_class(struct slob_state *st, unsigned l, uint32_t x,
 			    unsigned c, struct slob_walk *w)
 {
-	while (x != SLOB_NIL && st->hist[x].cnt[c]) {
+	while (x != SLOB_NIL && st->hist[x].c[c].cnt) {
 		const struct slob_node *n = nd(st, x);
 
 		if (n->max_units < w->units)
 			return;
 		if (n->min_units >= w->units) {
-			w->misses += st->hist[x].cnt[c];
-			w->blocks += st->hist[x].blk[c];
+			w->misses += st->hist[x].c[c].cnt;
+			w->blocks += st->hist[x].c[c].blk;
 			return;
 		}
 		slob_walk_class(st, l, n->left, c, w);
@@ -965,8 +970,8 @@ static void slob_walk_none(struct slob_state *st, unsigned l, uint32_t x,
 	 * the classes above it do and its own class needs a look */
 	exact = st->cls[l][w->units - 1] != c;
 	for (unsigned k = exact ? c : c + 1; k < SLOB_NR_CLASSES; k++) {
-		w->misses += h->cnt[k];
-		w->blocks += h->blk[k];
+		w->misses += h->c[k].cnt;
+		w->blocks += h->c[k].blk;
 	}
 	if (!exact)
 		slob_walk_class(st, l, x, c, w);
@@ -1839,11 +1844,11 @@ static bool slob_idx_check(const struct sim *sim, const struct slob_state *st,
 			uint32_t ch = c ? v->right : v->left;
 
 			if (ch != SLOB_NIL) {
-				cnt += st->hist[ch].cnt[k];
-				blk += st->hist[ch].blk[k];
+				cnt += st->hist[ch].c[k].cnt;
+				blk += st->hist[ch].c[k].blk;
 			}
 		}
-		if (cnt != st->hist[x].cnt[k] || blk != st->hist[x].blk[k])
+		if (cnt != st->hist[x].c[k].cnt || blk != st->hist[x].c[k].blk)
 			return false;
 	}
 	/* the sums, recomputed from the children (checked already) */
