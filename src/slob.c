@@ -797,8 +797,8 @@ static int32_t slob_page_alloc(struct sim *sim, struct slob_state *st,
 	return -1;
 }
 
-/* a new heap page of one free block, at the head (@first) or the tail of
- * list @l; NULL on failure */
+/* a new heap page of one free block, for the head (@first) or the tail of
+ * list @l, where the caller puts it (slob_list_insert); NULL on failure */
 static struct slab *slob_new_page(struct sim *sim, struct slob_state *st,
 				  gfp_t gfp, unsigned l, bool first)
 {
@@ -829,7 +829,7 @@ static struct slab *slob_new_page(struct sim *sim, struct slob_state *st,
 	p->nr_free = 1;
 	p->free[0] = (struct slob_free){ 0, (uint16_t)SLOB_PAGE_UNITS };
 	p->units = (uint16_t)SLOB_PAGE_UNITS;
-	slob_list_insert(st, slab, l, first);
+	p->list = SLOB_FULL;	/* on no list until the caller's insert */
 	slob_all_add(sim, st, slab);
 	st->nr_pages++;
 	st->stat[SLOB_PAGE_NEW]++;
@@ -1114,12 +1114,17 @@ static int32_t slob_alloc(struct sim *sim, size_t size, gfp_t gfp,
 			return -1;
 		b = slob_page_alloc(sim, st, slab, units, align, align_offset);
 		SIM_BUG_ON(b < 0);	/* cache_init rejected what no page can hold */
-		if (sp(slab)->units == 0) {
-			slob_list_del(st, slab);
+		/*
+		 * The kernel adds the page at the head, allocates, and takes
+		 * it off again if that filled it.  Listed after the allocation
+		 * instead, the list ends the same (the head goes back to the
+		 * old one), and the index is updated once, not twice (issue
+		 * 15: host time; a burst makes a page per allocation).
+		 */
+		if (sp(slab)->units == 0)
 			st->nr_full++;
-		} else {
-			slob_idx_sync(st, slab);
-		}
+		else
+			slob_list_insert(st, slab, l, true);
 	}
 	SIM_NOTE(sim, "slob: %zu bytes (%u units) at offset %d of pfn 0x%llx, %u units left there",
 		 size, units, b * (int)SLOB_UNIT, (unsigned long long)slab->pfn,
@@ -1286,6 +1291,7 @@ static int slob_seed_page(struct sim *sim, unsigned l,
 	slab = slob_new_page(sim, st, GFP_KERNEL, l, false);
 	if (!slab)
 		return SIM_ENOMEM;
+	slob_list_insert(st, slab, l, false);
 	p = sp(slab);
 	if (slob_reserve(p, (unsigned)nr + 1u) != SIM_OK) {
 		slob_free_page(sim, st, slab);
