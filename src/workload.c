@@ -1452,7 +1452,11 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		w->sched = end;		/* the phase ran out of time: its end is on the schedule */
 		wl_advance_to(sim, end);
 	}
-	/* phase-bound objects die with their phase, oldest first */
+	/* phase-bound objects die with their phase, oldest first: operations
+	 * of the phase too, so a progress display learns of them (else its
+	 * count runs past the phase's expected total) */
+	if (w->nr_phase)
+		sim_progress_expect(sim, wl_phase_names[ph->kind], w->nr_phase);
 	for (uint32_t i = 0; i < w->nr_phase && !sim_panicked(sim); i++)
 		wl_free_obj(w, &run, w->phase[i]);
 	w->nr_phase = 0;

@@ -195,6 +195,52 @@ START_TEST(test_every_phase_kind)
 }
 END_TEST
 
+/* what a progress display is told: never more operations done than expected */
+struct progress_seen {
+	uint64_t calls, over, last_done, last_total;
+};
+
+static void on_progress(void *ud, const struct sim_progress *p)
+{
+	struct progress_seen *g = ud;
+
+	g->calls++;
+	if (p->total && p->done > p->total)
+		g->over++;
+	g->last_done = p->done;
+	g->last_total = p->total;
+}
+
+START_TEST(test_progress_totals)
+{
+	struct sim *sim = tu_sim_new(256ull << 20, 2);
+	struct sim_wl_stream s[2] = { stream("exp", SIM_WL_LIFE_EXPONENTIAL),
+				      stream("phase", SIM_WL_LIFE_PHASE) };
+	struct sim_wl *w = new_wl(sim, s, 2);
+	struct progress_seen g = { 0, 0, 0, 0 };
+	struct sim_wl_stats st;
+
+	sim_set_progress(sim, on_progress, &g, "test", 1);
+	ck_assert_int_eq(run(w, (struct sim_wl_phase){ .kind = SIM_WL_RAMP, .ops = 3000,
+						      .rate = 1e6, .rate_from = 1e5 }, &st), SIM_OK);
+	/* half the allocations are phase-bound: their frees at the phase's
+	 * end are operations past the phase's 3000 */
+	ck_assert_uint_gt(st.ops, 3000);
+	ck_assert_uint_eq(g.last_done, g.last_total);
+	ck_assert_int_eq(run(w, (struct sim_wl_phase){ .kind = SIM_WL_BURST, .ops = 500 }, &st),
+			 SIM_OK);
+	ck_assert_uint_gt(st.ops, 500);
+	ck_assert_uint_eq(g.last_done, g.last_total);
+	ck_assert_int_eq(run(w, (struct sim_wl_phase){ .kind = SIM_WL_DRAIN, .fraction = 1 }, &st),
+			 SIM_OK);
+	ck_assert_uint_eq(g.last_done, g.last_total);
+	ck_assert_uint_gt(g.calls, 3500);
+	ck_assert_uint_eq(g.over, 0);
+	sim_wl_free(w);
+	sim_free(sim);
+}
+END_TEST
+
 START_TEST(test_failures_are_data)
 {
 	struct sim *sim = tu_sim_new(8ull << 20, 1);
@@ -272,6 +318,7 @@ static Suite *workload_suite(void)
 	tcase_add_test(tc, test_bad_descriptions);
 	tcase_add_test(tc, test_bad_phases);
 	tcase_add_test(tc, test_every_phase_kind);
+	tcase_add_test(tc, test_progress_totals);
 	tcase_add_test(tc, test_failures_are_data);
 	tcase_add_test(tc, test_same_seed_same_run);
 	tcase_add_test(tc, test_reason_keys);
