@@ -492,6 +492,27 @@ static inline void *slab_priv(struct slab *slab)
 	return slab->priv;
 }
 
+/**
+ * slab_block_find - the block at byte offset @off of a block slab (live or
+ * dead): its index in slab->blocks, or -1 if no block starts there
+ */
+static inline int64_t slab_block_find(const struct slab *slab, uint32_t off)
+{
+	uint32_t lo = 0, hi = slab->nr_blocks;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (slab->blocks[mid].offset < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < slab->nr_blocks && slab->blocks[lo].offset == off)
+		return lo;
+	return -1;
+}
+
 /* the CPU an operation runs on (the current one) */
 static inline unsigned slab_cpu(const struct sim *sim)
 {

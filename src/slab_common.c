@@ -1069,24 +1069,6 @@ static inline int64_t slab_slot_of(const struct slab *slab, sim_addr_t addr)
 	return (int64_t)idx;
 }
 
-/* the block of a block slab at @off (live or dead), or -1 */
-static int64_t slab_block_find(const struct slab *slab, uint32_t off)
-{
-	uint32_t lo = 0, hi = slab->nr_blocks;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (slab->blocks[mid].offset < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < slab->nr_blocks && slab->blocks[lo].offset == off)
-		return lo;
-	return -1;
-}
-
 /* record a new live block: drop dead blocks its bytes overlap */
 static int slab_block_insert(struct slab *slab, uint32_t off, uint32_t bytes,
 			     uint32_t req, uint32_t cache_id)

@@ -1478,23 +1478,6 @@ static sim_addr_t slob_kmalloc(struct sim *sim, size_t size, gfp_t gfp,
 	return slab_address(slab) + ref->slot;
 }
 
-/* the registry entry at byte offset @off of @slab (live or dead) */
-static const struct slab_block *slob_block_at(const struct slab *slab, uint32_t off)
-{
-	uint32_t lo = 0, hi = slab->nr_blocks;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (slab->blocks[mid].offset < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < slab->nr_blocks && slab->blocks[lo].offset == off ?
-	       &slab->blocks[lo] : NULL;
-}
-
 static void slob_kfree(struct sim *sim, sim_addr_t obj, const struct slab_objref *ref)
 {
 	struct slab *slab = ref->slab;
@@ -1503,9 +1486,9 @@ static void slob_kfree(struct sim *sim, sim_addr_t obj, const struct slab_objref
 	(void)obj;
 	if (sp(slab)->list == SLOB_FULL) {
 		/* the header: the requested size, + minalign (the list choice) */
-		const struct slab_block *blk = slob_block_at(slab, ref->slot);
+		int64_t b = slab_block_find(slab, ref->slot);
 
-		size = (blk ? blk->req : ref->bytes) + (size_t)SLOB_MINALIGN;
+		size = (b >= 0 ? slab->blocks[b].req : ref->bytes) + (size_t)SLOB_MINALIGN;
 	}
 	slob_free(sim, slab, (ref->slot - SLOB_MINALIGN) / SLOB_UNIT,
 		  (ref->bytes + SLOB_MINALIGN) / SLOB_UNIT, size);
