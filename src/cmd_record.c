@@ -36,19 +36,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifdef HAVE_ZLIB
-#include <zlib.h>
-#endif
-#ifdef HAVE_LIBLZMA
-#include <lzma.h>
-#endif
-#ifdef HAVE_LIBZSTD
-#include <zstd.h>
-#endif
-#ifdef HAVE_LIBBZ2
-#include <bzlib.h>
-#endif
-
+#include "codecs.h"
 #include "sim.h"
 #include "cmd.h"
 #include "record.h"

@@ -98,22 +98,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifdef HAVE_ZLIB
-#include <zlib.h>
-#endif
-#ifdef HAVE_LIBLZMA
-#include <lzma.h>
-#endif
-#ifdef HAVE_LIBZSTD
-#include <zstd.h>
-#endif
-#ifdef HAVE_LIBBZ2
-#include <bzlib.h>
-#endif
 #ifdef HAVE_LIBTRACECMD
 #include <trace-cmd.h>
 #endif
 
+#include "codecs.h"
 #include "trace.h"
 #include "trace_input.h"
 

@@ -30,19 +30,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#ifdef HAVE_ZLIB
-#include <zlib.h>
-#endif
-#ifdef HAVE_LIBLZMA
-#include <lzma.h>
-#endif
-#ifdef HAVE_LIBZSTD
-#include <zstd.h>
-#endif
-#ifdef HAVE_LIBBZ2
-#include <bzlib.h>
-#endif
-
+#include "codecs.h"
 #include "trace.h"
 #include "trace_input.h"
 
