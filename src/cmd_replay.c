@@ -127,24 +127,6 @@ struct replay_opts {
 
 /* ---- Option values ---- */
 
-/* digits, then an optional unit from @units (name, shift or multiplier) */
-static int rpc_parse_uint(const char **pp, uint64_t *out)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	*pp = p;
-	*out = v;
-	return 0;
-}
-
 /* "slab,slub": fills cfg->policies (pointing into @list, which is argv) */
 static int rpc_parse_policies(const struct cmd *cmd, char *list,
 			      struct replay_config *cfg)
@@ -217,7 +199,7 @@ static int rpc_parse_one(struct cmd_getopt *g, int key, struct replay_opts *o)
 		o->output = v;
 		break;
 	case RPC_K_CALLERS:
-		if (rpc_parse_uint(&v, &n) || *v || n > CMD_MAX_CALLERS)
+		if (cmd_parse_u64(v, &n) || n > CMD_MAX_CALLERS)
 			return cmd_error(cmd, "--callers needs a number from 0 to 100000");
 		o->cfg.callers = (unsigned)n;
 		break;
@@ -227,7 +209,7 @@ static int rpc_parse_one(struct cmd_getopt *g, int key, struct replay_opts *o)
 		o->cfg.series_interval_ns = n;
 		break;
 	case RPC_K_THREADS:
-		if (rpc_parse_uint(&v, &n) || *v || n > REPLAY_MAX_POLICIES)
+		if (cmd_parse_u64(v, &n) || n > REPLAY_MAX_POLICIES)
 			return cmd_error(cmd, "--threads needs a number from 0 to %d "
 					 "(one per policy at most)", REPLAY_MAX_POLICIES);
 		o->cfg.threads = (unsigned)n;
