@@ -437,20 +437,21 @@ static int sr_sims(struct sweep_result *r, json_t *root)
 	return 0;
 }
 
-int sweep_result_load(const char *path, struct sweep_result *r, char *err,
-		      size_t errlen)
+/*
+ * the JSON document in @path into *@rootp: SWEEP_ENOENT if there is no such
+ * file, SWEEP_EBAD if it is not JSON (Jansson's line, column and reason in
+ * @err), else 0
+ */
+static int sr_load_json(const char *path, json_t **rootp, char *err, size_t errlen)
 {
 	json_error_t je;
-	json_t *root;
-	const char *schema, *kind;
 
-	memset(r, 0, sizeof *r);
 	if (access(path, F_OK) != 0 && errno == ENOENT) {
 		snprintf(err, errlen, "%s: no such file", path);
 		return SWEEP_ENOENT;
 	}
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
+	*rootp = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!*rootp) {
 		if (je.line > 0)
 			snprintf(err, errlen, "%s:%d:%d: not valid JSON: %s", path,
 				 je.line, je.column, je.text);
@@ -458,6 +459,20 @@ int sweep_result_load(const char *path, struct sweep_result *r, char *err,
 			snprintf(err, errlen, "%s: %s", path, je.text);
 		return SWEEP_EBAD;
 	}
+	return 0;
+}
+
+int sweep_result_load(const char *path, struct sweep_result *r, char *err,
+		      size_t errlen)
+{
+	json_t *root;
+	const char *schema, *kind;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	rc = sr_load_json(path, &root, err, errlen);
+	if (rc)
+		return rc;
 	schema = json_string_value(json_object_get(root, "schema"));
 	kind = json_string_value(json_object_get(root, "kind"));
 	if (!schema || strcmp(schema, "kmemsim-report") != 0) {
@@ -627,7 +642,6 @@ int sweep_manifest_load(const char *dir, struct sweep_manifest *m, char *err,
 			size_t errlen)
 {
 	char *path = sweep_path(dir, SWEEP_MANIFEST, "");
-	json_error_t je;
 	json_t *root, *jobs, *o;
 	const char *schema;
 	size_t i;
@@ -638,19 +652,10 @@ int sweep_manifest_load(const char *dir, struct sweep_manifest *m, char *err,
 		snprintf(err, errlen, "out of host memory");
 		return SWEEP_EBAD;
 	}
-	if (access(path, F_OK) != 0 && errno == ENOENT) {
+	rc = sr_load_json(path, &root, err, errlen);
+	if (rc) {
 		free(path);
-		return SWEEP_ENOENT;
-	}
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		if (je.line > 0)
-			snprintf(err, errlen, "%s:%d:%d: not valid JSON: %s", path,
-				 je.line, je.column, je.text);
-		else
-			snprintf(err, errlen, "%s: %s", path, je.text);
-		free(path);
-		return SWEEP_EBAD;
+		return rc;
 	}
 	schema = json_string_value(json_object_get(root, "schema"));
 	jobs = json_object_get(root, "jobs");
