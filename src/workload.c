@@ -122,6 +122,12 @@ struct wl_obj {
 	uint8_t ctx : 4, kind : 4;	/* enum sim_context, enum wl_where */
 };
 _Static_assert(sizeof(struct wl_obj) == 32, "a record is half a host cache line");
+/*
+ * the record array starts on a host cache line, so that no record straddles
+ * two (malloc's 16-byte alignment put every other record across a line
+ * boundary: two misses for one record; issue 15, host time)
+ */
+#define WL_OBJ_ALIGN	64
 _Static_assert(WL_MAX_STREAMS <= 256 && WL_MAX_TARGETS <= 256 && SIM_MAX_CPUS <= 256 &&
 	       SIM_NR_CONTEXTS <= 16 && WL_MAX_SIZE <= UINT32_MAX,
 	       "the record's fields hold every value");
@@ -242,10 +248,14 @@ static int wl_err(char *err, size_t errlen, int status, const char *fmt, ...)
 	return status;
 }
 
-/* grow *@arr of @elem-byte entries to hold @need; 0 or -1 (host OOM) */
-static int wl_grow(void **arr, uint32_t *cap, uint64_t need, size_t elem)
+/*
+ * grow *@arr of @elem-byte entries to hold @need, at an address that is a
+ * multiple of @align (0: malloc's own); 0 or -1 (host OOM, *@arr as it was)
+ */
+static int wl_grow(void **arr, uint32_t *cap, uint64_t need, size_t elem, size_t align)
 {
 	uint64_t n = *cap ? *cap : 256;
+	size_t bytes;
 	void *p;
 
 	if (need <= *cap)
@@ -256,7 +266,17 @@ static int wl_grow(void **arr, uint32_t *cap, uint64_t need, size_t elem)
 		n = WL_MAX_OBJS;
 	if (n < need)
 		return -1;
-	p = realloc(*arr, (size_t)n * elem);
+	bytes = (size_t)n * elem;
+	if (!align) {
+		p = realloc(*arr, bytes);
+	} else {
+		/* realloc keeps no alignment: a new block, then a copy */
+		p = aligned_alloc(align, (bytes + align - 1) / align * align);
+		if (p && *cap)
+			memcpy(p, *arr, (size_t)*cap * elem);
+		if (p)
+			free(*arr);
+	}
 	if (!p)
 		return -1;
 	*arr = p;
@@ -511,18 +531,18 @@ static wl_cold bool wl_reserve_grow(struct sim_wl *w, struct wl_stream *s, bool 
 {
 	if (w->free_obj == WL_NIL &&
 	    wl_grow((void **)&w->obj, &w->cap_obj, (uint64_t)w->nr_obj + 1,
-		    sizeof *w->obj))
+		    sizeof *w->obj, WL_OBJ_ALIGN))
 		return false;
 	if (wl_grow((void **)&s->live, &s->cap_live, (uint64_t)s->nr_live + 1,
-		    sizeof *s->live))
+		    sizeof *s->live, 0))
 		return false;
 	if (!queued)
 		return true;
 	if (wl_grow((void **)&w->phase, &w->cap_phase, (uint64_t)w->nr_phase + 1,
-		    sizeof *w->phase))
+		    sizeof *w->phase, 0))
 		return false;
 	return wl_grow((void **)&w->heap, &w->cap_heap, (uint64_t)w->nr_heap + 1,
-		       sizeof *w->heap) == 0;
+		       sizeof *w->heap, 0) == 0;
 }
 
 /*
