@@ -61,12 +61,28 @@
  * allocation order, so their array is append-only; a drain allocates
  * nothing, so a record freed during it is never reused before it ends.
  *
+ * Slots.  A slot's object has its record at a fixed place: the slots are
+ * a block of records of their own, slot k's at obj[slot0 + k], off the
+ * free chain (an empty slot's record has kind EMPTY), and taken[k] says
+ * whether slot k holds an object.  A SLOTS event tests taken[k] -- a byte
+ * per slot, an array that stays in the host's L1 cache, so the branch on
+ * it seldom waits for a miss -- and a free then reads the record, which
+ * holds the address kfree needs: one cache miss before kfree starts, where
+ * an array of record numbers cost two dependent ones (the number, then
+ * the record; issue 15: host time).  The price is a record and a byte per
+ * slot, taken or not.  Slots outlive their phase; a later SLOTS phase with
+ * more of them moves the block to the array's end (record numbers are
+ * never shown: outputs stay the same).
+ *
  * Invariants (sim_wl_validate()):
  *   st.live == sum over streams of nr_live;
  *   heap[i].id's record has kind HEAP and where == i + 1, its seq equals
  *   heap[i].seq, and heap[(i - 1) / 2] is before heap[i];
- *   obj[s->live[i]].pos == i; slot[k] == id + 1 iff the record has kind
- *   SLOT and where == k + 1; phase[] holds the live PHASE records.
+ *   obj[s->live[i]].pos == i; obj[slot0 + k] has kind SLOT (live) or
+ *   EMPTY for every k < nr_slots, SLOT iff taken[k], and no other record
+ *   has either kind;
+ *   phase[] holds the live PHASE records; nr_obj == live records + the free
+ *   chain's + the empty slots'.
  *
  * Ownership: the engine drives the simulator only through sim.h, the way a
  * scenario does; it never touches allocator state and keeps no globals.
@@ -106,9 +122,10 @@
 enum wl_where {
 	WL_AT_NONE,			/* lives forever */
 	WL_AT_HEAP,			/* finite lifetime: heap[where - 1] */
-	WL_AT_SLOT,			/* a SLOTS object: slot[where - 1] */
+	WL_AT_SLOT,			/* a SLOTS object: its record is its slot's */
 	WL_AT_PHASE,			/* phase-bound: on the phase array */
 	WL_AT_FREE,			/* a free record: where = next free one */
+	WL_AT_EMPTY,			/* an empty slot's record (not on the free chain) */
 };
 
 /* one live object */
@@ -211,8 +228,9 @@ struct sim_wl {
 	uint32_t nr_obj, cap_obj, free_obj;
 	struct wl_hent *heap;
 	uint32_t nr_heap, cap_heap;
-	uint32_t *slot;			/* object + 1; 0: empty */
+	uint32_t slot0;			/* slot k's record: obj[slot0 + k] */
 	uint64_t nr_slots;
+	bool *taken;			/* [k]: slot k holds an object (its record: SLOT) */
 	uint32_t *phase;		/* phase-bound objects, in allocation order */
 	uint32_t nr_phase, cap_phase;
 	uint64_t seq;
@@ -527,17 +545,17 @@ static void wl_heap_remove(struct sim_wl *w, uint32_t id)
 /* ---- Objects ---- */
 
 /* wl_reserve() when an array is full */
-static wl_cold bool wl_reserve_grow(struct sim_wl *w, struct wl_stream *s, bool queued)
+static wl_cold bool wl_reserve_grow(struct sim_wl *w, struct wl_stream *s, bool arrival)
 {
+	if (wl_grow((void **)&s->live, &s->cap_live, (uint64_t)s->nr_live + 1,
+		    sizeof *s->live, 0))
+		return false;
+	if (!arrival)
+		return true;
 	if (w->free_obj == WL_NIL &&
 	    wl_grow((void **)&w->obj, &w->cap_obj, (uint64_t)w->nr_obj + 1,
 		    sizeof *w->obj, WL_OBJ_ALIGN))
 		return false;
-	if (wl_grow((void **)&s->live, &s->cap_live, (uint64_t)s->nr_live + 1,
-		    sizeof *s->live, 0))
-		return false;
-	if (!queued)
-		return true;
 	if (wl_grow((void **)&w->phase, &w->cap_phase, (uint64_t)w->nr_phase + 1,
 		    sizeof *w->phase, 0))
 		return false;
@@ -546,18 +564,19 @@ static wl_cold bool wl_reserve_grow(struct sim_wl *w, struct wl_stream *s, bool 
 }
 
 /*
- * room for one more live object of @s, on the phase array or the heap too
- * if @queued (an arrival: which one its lifetime says; a SLOTS object is
- * on neither, its slot exists); false on host OOM (nothing changed)
+ * room for one more live object of @s on its stream's array; for an
+ * @arrival also a record, and room on the phase array and the heap (which
+ * one its lifetime says).  A SLOTS object needs neither: its record is its
+ * slot's, reserved with the slot.  False on host OOM (nothing changed).
  */
-static inline bool wl_reserve(struct sim_wl *w, struct wl_stream *s, bool queued)
+static inline bool wl_reserve(struct sim_wl *w, struct wl_stream *s, bool arrival)
 {
 	/* the common case: room everywhere, no call */
-	if ((w->free_obj != WL_NIL || w->nr_obj < w->cap_obj) &&
-	    s->nr_live < s->cap_live &&
-	    (!queued || (w->nr_phase < w->cap_phase && w->nr_heap < w->cap_heap)))
+	if (s->nr_live < s->cap_live &&
+	    (!arrival || ((w->free_obj != WL_NIL || w->nr_obj < w->cap_obj) &&
+			  w->nr_phase < w->cap_phase && w->nr_heap < w->cap_heap)))
 		return true;
-	return wl_reserve_grow(w, s, queued);
+	return wl_reserve_grow(w, s, arrival);
 }
 
 static uint32_t wl_obj_get(struct sim_wl *w)
@@ -571,11 +590,58 @@ static uint32_t wl_obj_get(struct sim_wl *w)
 	return w->nr_obj++;
 }
 
+/* a record of a live object (not a free one, not an empty slot's) */
+static inline bool wl_obj_live(const struct wl_obj *o)
+{
+	return o->kind != WL_AT_FREE && o->kind != WL_AT_EMPTY;
+}
+
+/*
+ * @n slots (more than now): a new block of records at the end of the
+ * array, the live slot objects moved into it (their stream's live array
+ * names the new record; nothing else names a slot's record), the old
+ * block's records onto the free chain.  Records are numbers that no output
+ * shows, so the move changes nothing but the host layout.  False on host
+ * OOM (nothing changed).
+ */
+static bool wl_slots_grow(struct sim_wl *w, uint64_t n)
+{
+	uint32_t base = w->nr_obj;
+	bool *taken = realloc(w->taken, (size_t)n * sizeof *taken);
+
+	if (!taken)
+		return false;
+	memset(taken + w->nr_slots, 0, (size_t)(n - w->nr_slots) * sizeof *taken);
+	w->taken = taken;
+	if (wl_grow((void **)&w->obj, &w->cap_obj, (uint64_t)w->nr_obj + n, sizeof *w->obj,
+		    WL_OBJ_ALIGN))
+		return false;
+	memset(&w->obj[base], 0, (size_t)n * sizeof *w->obj);
+	for (uint64_t k = 0; k < n; k++) {
+		struct wl_obj *o = &w->obj[base + k];
+
+		o->kind = WL_AT_EMPTY;
+		if (k >= w->nr_slots)
+			continue;
+		*o = w->obj[w->slot0 + k];
+		if (o->kind == WL_AT_SLOT)
+			w->streams[o->stream].live[o->pos] = base + (uint32_t)k;
+		w->obj[w->slot0 + k].kind = WL_AT_FREE;
+		w->obj[w->slot0 + k].where = w->free_obj;
+		w->free_obj = w->slot0 + (uint32_t)k;
+	}
+	w->nr_obj = base + (uint32_t)n;
+	w->slot0 = base;
+	w->nr_slots = n;
+	return true;
+}
+
 /*
  * take @id (record @o, of stream @s: the caller has them at hand, and
  * would otherwise have them looked up again after its kfree call) off its
  * stream's array and its queue; the record goes back to the free chain (a
- * phase-bound one: its phase's end empties the array)
+ * phase-bound one: its phase's end empties the array), a slot's record
+ * stays its slot's, now empty
  */
 static void wl_release(struct sim_wl *w, struct wl_stream *s, struct wl_obj *o,
 		       uint32_t id)
@@ -584,12 +650,15 @@ static void wl_release(struct sim_wl *w, struct wl_stream *s, struct wl_obj *o,
 
 	if (o->kind == WL_AT_HEAP)
 		wl_heap_remove(w, id);
-	else if (o->kind == WL_AT_SLOT)
-		w->slot[o->where - 1] = 0;
 	last = s->live[--s->nr_live];
 	s->live[o->pos] = last;
 	w->obj[last].pos = o->pos;
-	o->ctx = 0;		/* meaningless in a free record: one byte store */
+	o->ctx = 0;		/* meaningless in a dead record: one byte store */
+	if (o->kind == WL_AT_SLOT) {
+		w->taken[id - w->slot0] = false;
+		o->kind = WL_AT_EMPTY;
+		return;
+	}
 	o->kind = WL_AT_FREE;
 	o->where = w->free_obj;
 	w->free_obj = id;
@@ -783,7 +852,8 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 		s->failures++;
 		wl_digest(w, WL_OP_FAIL, 0, size);
 	} else {
-		uint32_t id = wl_obj_get(w);
+		/* a SLOTS object's record is its slot's */
+		uint32_t id = slot ? w->slot0 + (uint32_t)(slot - 1) : wl_obj_get(w);
 		struct wl_obj *o = &w->obj[id];
 
 		o->addr = a;
@@ -797,8 +867,8 @@ static bool wl_alloc(struct sim_wl *w, struct wl_run *run, uint64_t slot)
 		if (slot) {
 			o->ctx = (uint8_t)c->ctx & 0xf;
 			o->kind = WL_AT_SLOT;
-			o->where = (uint32_t)slot;
-			w->slot[slot - 1] = id + 1;
+			o->where = 0;
+			w->taken[slot - 1] = true;
 		} else if (s->life.kind == SIM_WL_LIFE_PHASE) {
 			o->ctx = (uint8_t)c->ctx & 0xf;
 			o->kind = WL_AT_PHASE;
@@ -1064,7 +1134,7 @@ void sim_wl_free(struct sim_wl *w)
 	wl_mix_fini(&w->mix);
 	free(w->obj);
 	free(w->heap);
-	free(w->slot);
+	free(w->taken);
 	free(w->phase);
 	free(w);
 }
@@ -1302,7 +1372,7 @@ static uint32_t wl_victim(struct sim_wl *w, struct wl_run *run)
 			run->first++;
 		else
 			run->nr_order--;
-		if (w->obj[id].kind != WL_AT_FREE)
+		if (wl_obj_live(&w->obj[id]))
 			return id;
 	}
 	return WL_NIL;
@@ -1351,18 +1421,9 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 		rc = wl_mix_init(w, &pmix, ph->mix, "phase", err, errlen, gfp_kernel);
 		run.mix = &pmix;
 	}
-	if (rc == SIM_OK && ph->kind == SIM_WL_SLOTS && ph->slots > w->nr_slots) {
-		uint32_t *p = realloc(w->slot, (size_t)ph->slots * sizeof *p);
-
-		if (!p) {
-			rc = wl_err(err, errlen, SIM_ENOHOSTMEM, "out of host memory");
-		} else {
-			memset(p + w->nr_slots, 0,
-			       (size_t)(ph->slots - w->nr_slots) * sizeof *p);
-			w->slot = p;
-			w->nr_slots = ph->slots;
-		}
-	}
+	if (rc == SIM_OK && ph->kind == SIM_WL_SLOTS && ph->slots > w->nr_slots &&
+	    !wl_slots_grow(w, ph->slots))
+		rc = wl_err(err, errlen, SIM_ENOHOSTMEM, "out of host memory");
 	if (rc != SIM_OK) {
 		wl_pick_fini(&run.spick);
 		wl_mix_fini(&pmix);
@@ -1445,8 +1506,8 @@ int sim_wl_run_phase(struct sim_wl *w, const struct sim_wl_phase *ph,
 			/* sim_rand_range(0, slots - 1), the same draw */
 			uint64_t k = ph->slots == 1 ? 0 : rng_below(&sim->rng, ph->slots);
 
-			if (w->slot[k])
-				wl_free_obj(w, &run, w->slot[k] - 1);
+			if (w->taken[k])
+				wl_free_obj(w, &run, w->slot0 + (uint32_t)k);
 			else if (!wl_alloc(w, &run, k + 1))
 				rc = SIM_ENOHOSTMEM;
 		} else if (!wl_alloc(w, &run, 0)) {
@@ -1547,7 +1608,7 @@ int sim_wl_check(const struct sim_wl *w, char *err, size_t errlen)
 
 bool sim_wl_validate(const struct sim_wl *w)
 {
-	uint64_t live = 0, queued = 0;
+	uint64_t live = 0, queued = 0, in_slots = 0, nr_free = 0;
 
 	for (size_t i = 0; i < w->nr_streams; i++) {
 		const struct wl_stream *s = &w->streams[i];
@@ -1556,13 +1617,23 @@ bool sim_wl_validate(const struct sim_wl *w)
 		for (uint32_t k = 0; k < s->nr_live; k++) {
 			const struct wl_obj *o = &w->obj[s->live[k]];
 
-			if (o->pos != k || o->stream != i || o->kind == WL_AT_FREE)
+			if (s->live[k] >= w->nr_obj || o->pos != k || o->stream != i ||
+			    !wl_obj_live(o))
 				return false;
 			queued += o->kind == WL_AT_HEAP || o->kind == WL_AT_SLOT ||
 				  o->kind == WL_AT_PHASE;
+			in_slots += o->kind == WL_AT_SLOT;
 		}
 	}
 	if (live != w->st.live)
+		return false;
+	/* every record is a live object's, on the free chain or an empty slot's */
+	for (uint32_t id = w->free_obj; id != WL_NIL; id = w->obj[id].where) {
+		if (id >= w->nr_obj || w->obj[id].kind != WL_AT_FREE || ++nr_free > w->nr_obj)
+			return false;
+	}
+	if ((uint64_t)w->slot0 + w->nr_slots > w->nr_obj ||
+	    live - in_slots + nr_free + w->nr_slots != w->nr_obj)
 		return false;
 	for (uint32_t i = 0; i < w->nr_heap; i++) {
 		const struct wl_obj *o = &w->obj[w->heap[i].id];
@@ -1573,12 +1644,13 @@ bool sim_wl_validate(const struct sim_wl *w)
 			return false;
 	}
 	for (uint64_t k = 0; k < w->nr_slots; k++) {
-		if (!w->slot[k])
-			continue;
-		if (w->obj[w->slot[k] - 1].kind != WL_AT_SLOT ||
-		    w->obj[w->slot[k] - 1].where != k + 1)
+		const struct wl_obj *o = &w->obj[w->slot0 + k];
+
+		if (o->kind != WL_AT_SLOT && o->kind != WL_AT_EMPTY)
 			return false;
-		queued--;
+		if (w->taken[k] != (o->kind == WL_AT_SLOT))
+			return false;
+		queued -= o->kind == WL_AT_SLOT;
 	}
 	for (uint32_t i = 0; i < w->nr_phase; i++) {
 		if (w->obj[w->phase[i]].kind != WL_AT_PHASE)

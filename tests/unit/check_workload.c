@@ -170,6 +170,9 @@ START_TEST(test_every_phase_kind)
 			 SIM_OK);
 	ck_assert_int_eq(run(w, (struct sim_wl_phase){ .kind = SIM_WL_SLOTS, .ops = 2000,
 						      .slots = 64 }, &st), SIM_OK);
+	/* more slots: the first phase's slot objects live on, moved to the new block */
+	ck_assert_int_eq(run(w, (struct sim_wl_phase){ .kind = SIM_WL_SLOTS, .ops = 2000,
+						      .slots = 256 }, &st), SIM_OK);
 	ck_assert_int_eq(run(w, (struct sim_wl_phase){ .kind = SIM_WL_DRAIN, .count = 10,
 						      .fraction = -1, .order = SIM_WL_FIFO,
 						      .weights = forever_only }, &st), SIM_OK);
@@ -182,7 +185,7 @@ START_TEST(test_every_phase_kind)
 	ck_assert_uint_eq(total.live, 0);
 	ck_assert_uint_eq(total.allocs, total.frees);
 	ck_assert_uint_eq(total.ops, total.allocs + total.frees + total.failures);
-	ck_assert_uint_eq(total.phases, 7);
+	ck_assert_uint_eq(total.phases, 8);
 	ck_assert_uint_ge(total.slab_pages_peak, 1);
 	ck_assert_uint_le(sim_wl_lat_percentile(w, SIM_LAT_ALLOC, 50),
 			  sim_wl_lat_percentile(w, SIM_LAT_ALLOC, 99));
