@@ -53,14 +53,15 @@
  * Ordering and ownership.  Everything here is private to SLAB: s->priv
  * (tunables, per-CPU arrays, per-node lists and arrays, statistics), the
  * private area of each slab (list links, active, where its index array is)
- * and slab->link, which *is* the index array.  Pages come and go only
- * through slab_new_pages() and slab_free_pages(); the common layer keeps
- * every count, check and the live bitmap.  Objects in any array are free as
- * far as the common layer knows, but "active" for their slab and for
- * /proc/slabinfo, as in the kernel.  As in the kernel, slabs to be
- * destroyed are first taken off every list and only then destroyed
- * (slabs_destroy()), because destroying an off-slab slab calls back into
- * kmem_cache_free() for its index array - another cache, never this one.
+ * and its slots' links (slab_slot()->link), which *are* the index array.
+ * Pages come and go only through slab_new_pages() and slab_free_pages();
+ * the common layer keeps every count, check and the live map.  Objects in
+ * any array are free as far as the common layer knows, but "active" for
+ * their slab and for /proc/slabinfo, as in the kernel.  As in the kernel,
+ * slabs to be destroyed are first taken off every list and only then
+ * destroyed (slabs_destroy()), because destroying an off-slab slab calls
+ * back into kmem_cache_free() for its index array - another cache, never
+ * this one.
  * Work the kernel runs on a given CPU (cache_reap, the drain IPIs of
  * kmem_cache_shrink) runs with that CPU made current, so pages and
  * index arrays freed there go to that CPU's lists.
@@ -374,7 +375,7 @@ static void slab_list_del(const struct sim *sim, struct kmem_cache_node *n,
 static sim_addr_t slab_get_obj(struct slab *slab)
 {
 	struct slab_desc *d = sd(slab);
-	uint16_t idx = slab->link[d->active++];
+	uint16_t idx = slab_slot(slab, d->active++)->link;
 
 	return slab_obj_addr(slab_address(slab), slab, idx);
 }
@@ -391,7 +392,7 @@ static void slab_put_obj(const struct slab_cache *sc, struct slab *slab,
 	/* a full OBJFREELIST slab keeps its index in the first object freed */
 	if (sc->mgmt == MGMT_OBJFREELIST && d->fl_slot == SLAB_IDX_NONE)
 		d->fl_slot = (uint16_t)objnr;
-	slab->link[d->active] = (uint16_t)objnr;
+	slab_slot(slab, d->active)->link = (uint16_t)objnr;
 }
 
 /* fixup_slab_list(): to the head of slabs_full or slabs_partial */
@@ -509,16 +510,17 @@ static struct slab *cache_grow_begin(struct sim *sim, struct kmem_cache *s,
 			count--;
 		}
 		for (uint32_t i = 0; i < count; i++) {
-			slab->link[i] = sc->random_seq[pos];	/* next_random_slot() */
+			/* next_random_slot() */
+			slab_slot(slab, i)->link = sc->random_seq[pos];
 			pos = pos + 1 < sc->num ? pos + 1 : 0;
 		}
 		if (sc->mgmt == MGMT_OBJFREELIST) {
-			slab->link[sc->num - 1] = (uint16_t)objfreelist;
+			slab_slot(slab, sc->num - 1)->link = (uint16_t)objfreelist;
 			d->fl_slot = (uint16_t)objfreelist;
 		}
 	} else {
 		for (uint32_t i = 0; i < sc->num; i++)
-			slab->link[i] = (uint16_t)i;
+			slab_slot(slab, i)->link = (uint16_t)i;
 		if (sc->mgmt == MGMT_OBJFREELIST)
 			d->fl_slot = (uint16_t)(sc->num - 1);
 	}
@@ -1670,15 +1672,16 @@ static bool slab_validate_list(const struct sim *sim, const struct kmem_cache *s
 		/* the free part of the index: distinct, none live */
 		memset(mark, 0, sizeof mark);
 		for (uint32_t k = d->active; k < sc->num; k++) {
-			uint16_t idx = slab->link[k];
+			uint16_t idx = slab_slot(slab, k)->link;
 
 			if (idx >= sc->num || mark[idx] || slab_slot_live(slab, idx))
 				return false;
 			mark[idx] = 1;
 		}
 		if (sc->mgmt == MGMT_OBJFREELIST &&
-		    (d->active < sc->num ? d->fl_slot != slab->link[sc->num - 1]
-					 : d->fl_slot != SLAB_IDX_NONE))
+		    (d->active < sc->num
+		     ? d->fl_slot != slab_slot(slab, sc->num - 1)->link
+		     : d->fl_slot != SLAB_IDX_NONE))
 			return false;
 		if ((sc->mgmt == MGMT_OFF_SLAB) != (d->fl_cache != NULL))
 			return false;
@@ -1711,7 +1714,7 @@ static bool slab_validate_array(const struct sim *sim, const struct kmem_cache *
 		    slab_slot_live(slab, idx))
 			return false;
 		for (uint32_t k = sd(slab)->active; k < slab->nr_slots; k++)
-			if (slab->link[k] == idx)
+			if (slab_slot(slab, k)->link == idx)
 				return false;	/* both cached and free in its slab */
 		if (all)
 			all[(*nall)++] = obj;

@@ -39,9 +39,10 @@
  * Ownership and ordering rules:
  *   - A policy changes only its own private state (s->priv, the slab's
  *     private area, its per-sim state) and the per-slot links
- *     (slab->link).  It never writes the requested sizes (the live map),
- *     the blocks or any counter: it returns facts (struct slab_objref,
- *     the pages it freed) and the common layer records them.
+ *     (slab_slot()->link).  It never writes the requested sizes
+ *     (slab_slot()->req, the live map), the blocks or any counter: it
+ *     returns facts (struct slab_objref, the pages it freed) and the
+ *     common layer records them.
  *   - The common layer checks an object before the policy sees a free
  *     (live, of this cache, not damaged), so ops->free never fails.
  *   - A policy may call back into the public kmem_cache_*, kmalloc and
@@ -51,7 +52,7 @@
  *     the reason in sim_last_reason() (usually set by the page allocator).
  *
  * Invariants (checked by slab_validate()):
- *   for every slot slab:  nr_live == number of slots with req[i] != 0
+ *   for every slot slab:  nr_live == number of slots with a req != 0
  *   for every cache:      acct.live == sum of live objects of the cache
  *                         acct.slabs, acct.pages, acct.objects == sums over
  *                         the cache's slabs
@@ -166,12 +167,21 @@ struct slab_block {
 /*
  * struct slab - a run of slab pages, owned by the common layer
  *
- * Invariants: nr_live == the number of slots with req[i] != 0 (slots) or of
- * live blocks.  Objects are never 0 bytes (kmalloc(0) is ZERO_SIZE_PTR), so
- * req[i] != 0 exactly when slot i is live.  The descriptor (with the
- * policy's private state, slab_priv()), req[] and link[] are one host
- * allocation, in that order, so a free touches neighbouring host memory
- * only.
+ * Invariants: nr_live == the number of slots with slab_slot()->req != 0
+ * (slots) or of live blocks.  Objects are never 0 bytes (kmalloc(0) is
+ * ZERO_SIZE_PTR), so slot i's req != 0 exactly when it is live.  The
+ * descriptor (with the policy's private state, slab_priv()) and its slots'
+ * records are one host allocation, in that order, so a free touches
+ * neighbouring host memory only.
+ *
+ * A slot's requested size and the policy's link are one 6-byte record
+ * (struct slab_slot), not two arrays: a free reads req and the policy
+ * then writes link (SLUB's freelist push), and at millions of live
+ * objects two arrays made that two host cache misses, the second waiting
+ * on the descriptor for its address and not covered by the page map
+ * hint's prefetch.  Side by side they are one line (two only for a record
+ * across a 64-byte boundary, 2 in 32) that the hint prefetches, at the
+ * same 6 host bytes per slot (issue 15: host time).
  *
  * The descriptor is 64-byte aligned.  Its first host cache line holds what
  * every kmalloc and kfree reads, then the first 16 bytes of the policy's
@@ -183,15 +193,34 @@ struct slab_block {
  */
 #define SLAB_PRIV_BYTES	32	/* the largest policy's state (SLAB's struct slab_desc) */
 
+/*
+ * struct slab_slot - one slot's state, right after its slab's descriptor
+ * @req:  requested bytes of a live object, 0 if the slot is free (the
+ *        common layer's live map; a policy never writes it)
+ * @link: the policy's per-slot link (SLUB: the next free slot of a
+ *        freelist; SLAB: this position of the index array, bufctl)
+ * Packed to 6 bytes, the two arrays' cost per slot (see struct slab):
+ * read and write the members through the struct, never through a pointer
+ * to one (req is not 4-byte aligned in every record).
+ */
+struct slab_slot {
+	uint32_t req;
+	uint16_t link;
+} __attribute__((packed));
+_Static_assert(sizeof(struct slab_slot) == 6, "a slot is 6 host bytes");
+
 struct slab {
-	/* first host cache line: what every operation looks at */
-	sim_addr_t obj_base;	/* slots: address of object 0 (set by the common layer) */
-	uint32_t *req;		/* slots: requested bytes of a live object, 0 if free */
-	uint16_t *link;		/* slots: the policy's per-slot links (freelists) */
+	/* first host cache line: what every operation looks at, and pfn,
+	 * nr_slots and first (the slots' records need no pointer here, see
+	 * slab_slot()) */
+	_Alignas(64) sim_addr_t obj_base; /* slots: address of object 0 */
+	pfn_t pfn;		/* first page; slab_address() = pfn_to_addr(pfn) */
 	uint32_t id;		/* index in the descriptor table; page owner = id + 1 */
 	uint32_t cache_id;	/* owning cache (slots), SLAB_NONE otherwise */
 	uint32_t stride;	/* slots: bytes from one object to the next */
 	uint32_t span;		/* slots: nr_slots * stride */
+	uint32_t nr_slots;	/* slots: objects in this slab */
+	uint32_t first;		/* slots: offset of object 0 (SLAB colour, red_left_pad) */
 	uint32_t nr_live;	/* live objects, all kinds */
 	uint8_t order;		/* 2^order pages */
 	uint8_t kind;		/* enum slab_kind */
@@ -201,10 +230,7 @@ struct slab {
 	 * its first 16 bytes end the first line */
 	uint64_t priv[SLAB_PRIV_BYTES / 8];
 	/* the rest */
-	pfn_t pfn;		/* first page; slab_address() = pfn_to_addr(pfn) */
-	uint32_t nr_slots;	/* slots: objects in this slab */
-	uint32_t first;		/* slots: offset of object 0 (SLAB colour, red_left_pad) */
-	uint32_t cap_slots;	/* capacity of req/link, in slots */
+	uint32_t cap_slots;	/* slot records after the descriptor */
 	uint8_t reclaimable;	/* pages counted in NR_SLAB_RECLAIMABLE */
 	union {			/* by kind (kmalloc_large_free() clears large_req) */
 		sim_addr_t obj_exts;	/* slots, memcg: the slabobj_ext vector
@@ -216,9 +242,25 @@ struct slab {
 };
 _Static_assert(offsetof(struct slab, priv) == 48,
 	       "the policy's first 16 bytes share the descriptor's first host line");
-/* two host lines, req[] right after them: at 10M live objects a slab's
- * descriptor is part of the <= 16 host bytes per live object (issue 15) */
+/* two host lines (64-byte aligned: the page map's hint lives in the low
+ * bits of its address), slab_slot()'s records right after them: at 10M
+ * live objects a slab's descriptor is part of the <= 16 host bytes per
+ * live object (issue 15) */
 _Static_assert(sizeof(struct slab) == 128, "a descriptor is two host lines");
+
+/*
+ * slab_slot - slot @i's state (slot slabs only).  The records follow the
+ * descriptor in its own host allocation (cap_slots of them), so their
+ * address is the descriptor's plus a constant: no pointer to load first
+ * (a free computes it while the descriptor's line is still on its way,
+ * and the page map hint's prefetch needs nothing but the descriptor's
+ * address).  Writable records of a const descriptor: they are not its
+ * state (a policy writes links of a slab it otherwise only reads).
+ */
+static inline struct slab_slot *slab_slot(const struct slab *slab, uint32_t i)
+{
+	return (struct slab_slot *)(uintptr_t)(slab + 1) + i;
+}
 
 /*
  * struct slab_objref - where an object lives, filled by ops->alloc
@@ -543,8 +585,8 @@ void slab_set_policy_state(struct sim *sim, void *state);
  *        SLAB_KIND_BLOCKS
  *
  * Sets PAGE_USE_SLAB, counts NR_SLAB_(UN)RECLAIMABLE, slab_new, the
- * cache's books and emits SLAB_NEW.  All slots start free; slab->link is
- * allocated (uninitialised) and the policy's private area zeroed.
+ * cache's books and emits SLAB_NEW.  All slots start free (every
+ * slot's record zeroed, link too) and the policy's private area zeroed.
  * Return: the descriptor, or NULL with nothing changed and the page
  * allocator's reason (or "out of host memory") in sim_last_reason().
  */
@@ -572,7 +614,7 @@ static inline sim_addr_t slab_obj_addr(sim_addr_t base, const struct slab *slab,
 /** slab_slot_live - is slot @i live (handed out)? */
 static inline bool slab_slot_live(const struct slab *slab, uint32_t i)
 {
-	return slab->req[i] != 0;
+	return slab_slot(slab, i)->req != 0;
 }
 /**
  * slab_record_kmalloc - a live kmalloc object no ->kmalloc call made (a
@@ -834,7 +876,6 @@ struct slab_state {
 	uint32_t nr_free_slab_ids;
 	uintptr_t **pb_map;		/* [pfn >> pageblock order]: NULL or [512]
 					 * descriptors with a hint (SLAB_MAP_HINT) */
-	uint32_t req_off;		/* bytes from a descriptor to its req[] */
 	size_t nr_pb_map;
 	/* descriptors without slots (SLOB pages, large kmalloc) are carved
 	 * from chunks, never freed one by one: a SLOB burst makes one per
@@ -898,11 +939,11 @@ static inline struct slab *slab_by_id(const struct sim *sim, uint32_t id)
  * hint in its six low bits.  For a slot slab of up to four pages whose
  * objects start at its first byte with a power-of-two stride, bits 0-3
  * hold log2(stride) - 2 and bits 4-5 the page's index in the slab: that
- * is enough to find an object's req[] entry, so a lookup can ask the host
- * for that line (and the descriptor's second one) while the descriptor's
- * first line is still on its way -- at millions of live objects each is
- * a cache miss, and the free needs all three.  Host time only: nothing
- * the simulator computes reads the hint.
+ * is enough to find an object's slot record, so a lookup can ask the
+ * host for that line (and the descriptor's second one) while the
+ * descriptor's first line is still on its way -- at millions of live
+ * objects each is a cache miss, and the free needs all three.  Host time
+ * only: nothing the simulator computes reads the hint.
  */
 #define SLAB_MAP_HINT	((uintptr_t)63)
 
@@ -922,9 +963,11 @@ static inline struct slab *slab_by_id(const struct sim *sim, uint32_t id)
 #endif
 
 /* the host lines a free of @addr reads besides the page map entry @v:
- * the descriptor's first two and, with a hint, the object's req[] entry */
-static inline void slab_map_prefetch(const struct slab_state *st, uintptr_t v,
-				     sim_addr_t addr, bool first)
+ * the descriptor's first two and, with a hint, the object's slot record
+ * (its req, which the common layer reads, and its link, which the policy
+ * writes; the record's first byte: in 2 records of 32 the link is on the
+ * next line, not worth a second prefetch on every free) */
+static inline void slab_map_prefetch(uintptr_t v, sim_addr_t addr, bool first)
 {
 	const char *slab = (const char *)(v & ~SLAB_MAP_HINT);
 
@@ -935,8 +978,8 @@ static inline void slab_map_prefetch(const struct slab_state *st, uintptr_t v,
 			       (addr & (SIM_PAGE_SIZE - 1));
 
 		slab_host_prefetch(slab + 64);
-		slab_host_prefetch(slab + st->req_off +
-				   ((off >> ((v & 15) + 2)) << 2));
+		slab_host_prefetch(slab_slot((const struct slab *)slab,
+					     (uint32_t)(off >> ((v & 15) + 2))));
 	}
 }
 
@@ -974,7 +1017,7 @@ static inline struct slab *slab_of_addr(const struct sim *sim, sim_addr_t addr)
 	if (!e)
 		return NULL;
 	v = *e;
-	slab_map_prefetch(st, v, addr, false);
+	slab_map_prefetch(v, addr, false);
 	return (struct slab *)(v & ~SLAB_MAP_HINT);
 }
 
@@ -995,8 +1038,8 @@ static inline struct slab *slab_of_live_addr(const struct sim *sim, sim_addr_t a
  * knows its next frees overlaps their cache misses instead of waiting on
  * each in turn.  @stage SIM_PREFETCH_MAP: the page map entry (a few frees
  * ahead); SIM_PREFETCH_SLAB: reads that entry (it should be in the cache
- * by now) and asks for the descriptor's lines and the object's req[]
- * entry (a free or two ahead).  Reads nothing the simulation computes
+ * by now) and asks for the descriptor's lines and the object's slot
+ * record (a free or two ahead).  Reads nothing the simulation computes
  * from and writes nothing: a stale or bogus @addr costs only host time.
  */
 static inline void slab_prefetch_free(const struct sim *sim, sim_addr_t addr,
@@ -1015,7 +1058,7 @@ static inline void slab_prefetch_free(const struct sim *sim, sim_addr_t addr,
 		return;
 	}
 	if (*e)
-		slab_map_prefetch(st, *e, addr, true);
+		slab_map_prefetch(*e, addr, true);
 }
 
 #endif /* SIM_SLAB_H */

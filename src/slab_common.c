@@ -19,10 +19,11 @@
  * finding the slab of a freed object costs one dependent host cache miss
  * beyond the small top level; slab_validate() checks that it names the
  * slabs the page owners name).  A slot slab keeps
- * the requested size of each slot, 0 for a free one (the policy keeps its
- * freelists in slab->link); a block slab (SLOB) keeps its blocks sorted
- * by offset, dead ones too until their bytes are reused, which is how a
- * second free of the same block is told from a free of garbage.
+ * the requested size of each slot, 0 for a free one, next to the policy's
+ * link of that slot (its freelists: struct slab_slot); a block slab (SLOB)
+ * keeps its blocks sorted by offset, dead ones too until their bytes are
+ * reused, which is how a second free of the same block is told from a
+ * free of garbage.
  *
  * Order of a free (kmem_cache_free, kfree):
  *   1. resolve the address: not in a slab page -> "not a slab page" /
@@ -489,17 +490,7 @@ unsigned calculate_alignment(slab_flags_t flags, unsigned align, unsigned size)
 /* bytes of a descriptor with room for @nslots slots */
 static size_t slab_desc_bytes(uint32_t nslots)
 {
-	return sizeof(struct slab) + (size_t)nslots * (sizeof(uint32_t) +
-						       sizeof(uint16_t));
-}
-
-/* point req[] and link[] into the descriptor's own block */
-static void slab_desc_arrays(const struct slab_state *st, struct slab *slab)
-{
-	char *base = (char *)slab + st->req_off;
-
-	slab->req = (uint32_t *)base;
-	slab->link = (uint16_t *)(base + (size_t)slab->cap_slots * sizeof(uint32_t));
+	return sizeof(struct slab) + (size_t)nslots * sizeof(struct slab_slot);
 }
 
 #define SLAB_DESC_CHUNK	512	/* slot-less descriptors per chunk (64 KiB) */
@@ -559,7 +550,6 @@ static struct slab *slab_desc_get(struct sim *sim, uint32_t nslots)
 			slab_desc_release(slab);	/* a chunk's stays unused */
 			slab = n;
 			slab->cap_slots = nslots;
-			slab_desc_arrays(st, slab);
 			st->slabs[id] = slab;
 		}
 		st->nr_free_slab_ids--;
@@ -589,10 +579,9 @@ static struct slab *slab_desc_get(struct sim *sim, uint32_t nslots)
 		st->slabs[id] = slab;
 		slab->id = id;
 		slab->cap_slots = nslots;
-		slab_desc_arrays(st, slab);
 	}
 	st->slab_used[id] = false;
-	memset(slab->req, 0, (size_t)nslots * sizeof *slab->req);
+	memset(slab_slot(slab, 0), 0, (size_t)nslots * sizeof(struct slab_slot));
 	return slab;
 }
 
@@ -1378,7 +1367,7 @@ const char *kmem_poke(struct sim *sim, sim_addr_t addr, size_t len)
 		return "before the object (unchecked)";
 	}
 	if (addr + len <= obj + s->object_size) {
-		uint32_t req = slab->req[idx];
+		uint32_t req = slab_slot(slab, idx)->req;
 
 		if ((s->flags & (SLAB_KMALLOC | SLAB_RED_ZONE | SLAB_STORE_USER)) ==
 		    (SLAB_KMALLOC | SLAB_RED_ZONE | SLAB_STORE_USER) &&
@@ -1778,7 +1767,7 @@ static slab_hot void slab_record_alloc(struct sim *sim, struct kmem_cache *s,
 		uint32_t i = ref->slot;
 
 		SIM_ASSERT(i < slab->nr_slots && !slab_slot_live(slab, i) && req);
-		slab->req[i] = (uint32_t)req;
+		slab_slot(slab, i)->req = (uint32_t)req;
 		slot_bytes = slab->stride;
 	} else {
 		slab_record_block(slab, s, ref, req);
@@ -1916,13 +1905,13 @@ static slab_hot int slab_free_slot(struct sim *sim, struct kmem_cache *s,
 
 	if (unlikely(i < 0))
 		return slab_bad_free(sim, s->name, obj, false);
-	req = slab->req[i];
+	req = slab_slot(slab, i)->req;
 	if (unlikely(!req))
 		return slab_bad_free(sim, s->name, obj, true);
 	if (extras && unlikely(sim->slab->nr_damage) &&
 	    slab_free_damaged(sim, s, slab, obj))
 		return SIM_EBUG;
-	slab->req[i] = 0;
+	slab_slot(slab, i)->req = 0;
 	ref.slab = slab;
 	ref.slot = (uint32_t)i;
 	ref.bytes = 0;
@@ -2600,8 +2589,8 @@ static void kmem_set_req(struct sim *sim, struct slab *slab, sim_addr_t p,
 	if (slab->kind == SLAB_KIND_SLOTS) {
 		uint32_t i = (uint32_t)slab_slot_of(slab, p);
 
-		old = slab->req[i];
-		slab->req[i] = (uint32_t)req;
+		old = slab_slot(slab, i)->req;
+		slab_slot(slab, i)->req = (uint32_t)req;
 	} else {
 		int64_t b = slab_block_find(slab, (uint32_t)(p - slab_address(slab)));
 
@@ -3354,7 +3343,7 @@ bool slab_validate(const struct sim *sim)
 			uint32_t n = 0;
 
 			for (uint32_t k = 0; k < slab->nr_slots; k++)
-				n += slab->req[k] != 0;
+				n += slab_slot(slab, k)->req != 0;
 			if (n != slab->nr_live)
 				return false;
 		}
@@ -3376,7 +3365,6 @@ int slab_layer_init(struct sim *sim, char *err, size_t errlen)
 	st->ops = slab_ops_lookup(sim->cfg.policy);
 	if (!st->ops)
 		return SIM_OK;	/* not built yet: every slab call says so */
-	st->req_off = (uint32_t)sizeof(struct slab);
 	if (strcmp(st->ops->name, "slub") == 0) {
 		rc = slab_debug_setup(sim);
 		if (rc != SIM_OK)

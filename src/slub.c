@@ -4,8 +4,9 @@
  * How SLUB works.  A cache's objects live in slabs of 2^order pages, packed
  * back to back from offset 0 at a stride of s->size (the object plus its
  * metadata, aligned).  A free object holds the free pointer to the next one;
- * here the pointers are slot indices in slab->link, so a freelist is a chain
- * of u16 indices and no host memory stands for simulated bytes.
+ * here the pointers are slot indices in the slots' links (slab_slot()), so
+ * a freelist is a chain of u16 indices and no host memory stands for
+ * simulated bytes.
  *
  * Each CPU owns at most one cpu slab, "frozen": the CPU allocates from
  * c->freelist without locks (the fast path) and frees of its objects by
@@ -37,8 +38,8 @@
  * sheaves) in front of all of the above (§6.9).
  *
  * Ordering and ownership.  Everything here is private to SLUB: s->priv (per
- * CPU and per node state, stats), the private area of each slab and its
- * link[] array.  Pages come and go only through slab_new_pages() and
+ * CPU and per node state, stats), the private area of each slab and the
+ * links of its slots.  Pages come and go only through slab_new_pages() and
  * slab_free_pages(); the common layer does every count and check.  All
  * "per CPU" operations take the CPU explicitly: flushing runs each CPU's
  * work in turn, as flush_all() queues work on every CPU.
@@ -561,11 +562,11 @@ static bool shuffle_freelist(struct sim *sim, const struct kmem_cache *s,
 		if (prev == SLUB_END)
 			ss(slab)->freelist = (uint16_t)idx;
 		else
-			slab->link[prev] = (uint16_t)idx;
+			slab_slot(slab, prev)->link = (uint16_t)idx;
 		prev = idx;
 		n++;
 	}
-	slab->link[prev] = SLUB_END;
+	slab_slot(slab, prev)->link = SLUB_END;
 	return true;
 }
 
@@ -609,8 +610,8 @@ static struct slab *new_slab(struct sim *sim, struct kmem_cache *s, gfp_t flags)
 	if (!shuffle_freelist(sim, s, slab, objects)) {
 		/* link every object in address order */
 		for (uint32_t i = 0; i + 1 < objects; i++)
-			slab->link[i] = (uint16_t)(i + 1);
-		slab->link[objects - 1] = SLUB_END;
+			slab_slot(slab, i)->link = (uint16_t)(i + 1);
+		slab_slot(slab, objects - 1)->link = SLUB_END;
 		p->freelist = 0;
 	}
 	p->inuse = 0;
@@ -714,7 +715,7 @@ static void deactivate_slab(struct sim *sim, struct kmem_cache *s,
 		stat(sc, DEACTIVATE_REMOTE_FREES);
 		tail = DEACTIVATE_TAIL;
 	}
-	for (it = freelist; it != SLUB_END; it = slab->link[it]) {
+	for (it = freelist; it != SLUB_END; it = slab_slot(slab, it)->link) {
 		last = it;
 		free_delta++;
 	}
@@ -722,7 +723,7 @@ static void deactivate_slab(struct sim *sim, struct kmem_cache *s,
 	p->frozen = 0;
 	if (last != SLUB_END) {
 		p->inuse -= (uint16_t)free_delta;
-		slab->link[last] = p->freelist;
+		slab_slot(slab, last)->link = p->freelist;
 		p->freelist = freelist;
 	}
 	if (!p->inuse && n->nr_partial >= s->min_partial) {
@@ -904,7 +905,7 @@ static slub_noinline sim_addr_t slub_alloc_debug(struct sim *sim, struct kmem_ca
 		slab = n->head;
 		p = ss(slab);
 		obj = p->freelist;
-		p->freelist = slab->link[obj];
+		p->freelist = slab_slot(slab, obj)->link;
 		p->inuse++;
 		if (p->inuse == p->objects)
 			remove_partial(n, slab);	/* add_full() */
@@ -919,7 +920,7 @@ static slub_noinline sim_addr_t slub_alloc_debug(struct sim *sim, struct kmem_ca
 		stat(sc, ALLOC_SLAB);
 		p = ss(slab);
 		obj = p->freelist;
-		p->freelist = slab->link[obj];
+		p->freelist = slab_slot(slab, obj)->link;
 		p->inuse = 1;
 		n = &sc->node[slab->node];
 		if (p->inuse < p->objects)
@@ -965,7 +966,7 @@ static inline sim_addr_t slub_load_freelist(const struct kmem_cache *s,
 					    struct slab_objref *ref)
 {
 	SIM_ASSERT(ss(c->slab)->frozen);
-	c->freelist = c->slab->link[freelist];
+	c->freelist = slab_slot(c->slab, freelist)->link;
 	ref->slab = c->slab;
 	ref->slot = freelist;
 	ref->path = SLAB_PATH_SLOW;
@@ -1121,7 +1122,7 @@ static inline sim_addr_t slub_alloc_slab(struct sim *sim, struct kmem_cache *s,
 	if (likely(obj != SLUB_END)) {
 		struct slab *slab = c->slab;
 
-		c->freelist = slab->link[obj];
+		c->freelist = slab_slot(slab, obj)->link;
 		ref->slab = slab;
 		ref->slot = obj;
 		ref->path = SLAB_PATH_FAST;
@@ -1515,7 +1516,7 @@ static slub_noinline int free_to_partial_list(struct sim *sim, struct kmem_cache
 	bool slab_free = false;
 
 	p->inuse--;
-	slab->link[idx] = prior;
+	slab_slot(slab, idx)->link = prior;
 	p->freelist = (uint16_t)idx;
 	if (p->inuse == 0 && n->nr_partial >= s->min_partial)
 		slab_free = true;
@@ -1669,7 +1670,7 @@ static slub_noinline int slab_free_slow(struct sim *sim, struct kmem_cache *s, u
 	if (sc->debug)
 		return free_to_partial_list(sim, s, slab, idx);
 	prior = p->freelist;
-	slab->link[idx] = prior;
+	slab_slot(slab, idx)->link = prior;
 	p->freelist = (uint16_t)idx;
 	p->inuse--;
 	was_frozen = p->frozen;
@@ -1698,7 +1699,7 @@ static inline void slab_free_to_slab(struct sim *sim, struct kmem_cache *s,
 	struct slub_cpu *c = &sc->cpu[cpu];
 
 	if (likely(slab == c->slab)) {
-		slab->link[idx] = c->freelist;
+		slab_slot(slab, idx)->link = c->freelist;
 		c->freelist = (uint16_t)idx;
 		stat(sc, FREE_FASTPATH);
 		sim_charge(sim, COST_SLAB_FASTPATH);
@@ -1740,7 +1741,7 @@ static int slub_free(struct sim *sim, struct kmem_cache *s, sim_addr_t obj,
 
 	if (likely(!s->sheaf_capacity)) {
 		if (likely(slab == c->slab)) {
-			slab->link[ref->slot] = c->freelist;
+			slab_slot(slab, ref->slot)->link = c->freelist;
 			c->freelist = (uint16_t)ref->slot;
 			stat(sc, FREE_FASTPATH);
 			sim_charge(sim, COST_SLAB_FASTPATH);
@@ -2070,11 +2071,12 @@ static void slub_stats(const struct sim *sim, const struct kmem_cache *s,
 	for (unsigned cpu = 0; cpu < sim->cfg.cpus; cpu++) {
 		const struct slub_cpu *c = &sc->cpu[cpu];
 
-		for (uint16_t i = c->freelist; i != SLUB_END; i = c->slab->link[i])
+		for (uint16_t i = c->freelist; i != SLUB_END;
+		     i = slab_slot(c->slab, i)->link)
 			out->cached++;
 		if (c->slab)
 			for (uint16_t i = ss(c->slab)->freelist; i != SLUB_END;
-			     i = c->slab->link[i])
+			     i = slab_slot(c->slab, i)->link)
 				out->cached++;
 		for (const struct slab *slab = c->partial; slab; slab = css(slab)->cpu_next) {
 			const struct slub_slab *p = css(slab);
@@ -2148,7 +2150,8 @@ static unsigned slub_freelist_after(const struct sim *sim, const struct kmem_cac
 	unsigned n = 0;
 	bool seen = false;
 
-	for (uint16_t i = ss(slab)->freelist; i != SLUB_END; i = slab->link[i]) {
+	for (uint16_t i = ss(slab)->freelist; i != SLUB_END;
+	     i = slab_slot(slab, i)->link) {
 		n += seen;
 		seen |= i == slot;
 	}
@@ -2156,7 +2159,8 @@ static unsigned slub_freelist_after(const struct sim *sim, const struct kmem_cac
 		if (sc->cpu[cpu].slab != slab)
 			continue;
 		n = 0;
-		for (uint16_t i = sc->cpu[cpu].freelist; i != SLUB_END; i = slab->link[i]) {
+		for (uint16_t i = sc->cpu[cpu].freelist; i != SLUB_END;
+		     i = slab_slot(slab, i)->link) {
 			n += seen;
 			seen |= i == slot;
 		}
@@ -2182,7 +2186,8 @@ static bool slub_validate(const struct sim *sim, const struct kmem_cache *s)
 			if (!p->on_partial || p->prev != prev || p->frozen ||
 			    p->inuse >= p->objects || slab->node != nid)
 				return false;
-			for (uint16_t i = p->freelist; i != SLUB_END; i = slab->link[i])
+			for (uint16_t i = p->freelist; i != SLUB_END;
+			     i = slab_slot(slab, i)->link)
 				if (++len > p->objects)
 					return false;
 			if (p->inuse + len != p->objects)
@@ -2238,10 +2243,11 @@ static void slub_dump(const struct sim *sim, const struct kmem_cache *s,
 
 		slab_textf(&o, "cpu%u: slab", cpu);
 		if (c->slab) {
-			for (uint16_t i = c->freelist; i != SLUB_END; i = c->slab->link[i])
+			for (uint16_t i = c->freelist; i != SLUB_END;
+			     i = slab_slot(c->slab, i)->link)
 				nfree++;
 			for (uint16_t i = ss(c->slab)->freelist; i != SLUB_END;
-			     i = c->slab->link[i])
+			     i = slab_slot(c->slab, i)->link)
 				remote++;
 			slab_textf(&o, " 0x%llx(%u+%u)", (unsigned long long)slab_address(c->slab),
 				  nfree, remote);
