@@ -144,7 +144,7 @@ _Static_assert(sizeof(struct wl_obj) == 32, "a record is half a host cache line"
  * two (malloc's 16-byte alignment put every other record across a line
  * boundary: two misses for one record; issue 15, host time)
  */
-#define WL_OBJ_ALIGN	64
+#define WL_LINE		64
 _Static_assert(WL_MAX_STREAMS <= 256 && WL_MAX_TARGETS <= 256 && SIM_MAX_CPUS <= 256 &&
 	       SIM_NR_CONTEXTS <= 16 && WL_MAX_SIZE <= UINT32_MAX,
 	       "the record's fields hold every value");
@@ -224,7 +224,8 @@ struct sim_wl {
 	struct wl_mix mix;
 	bool free_any_cpu;
 
-	struct wl_obj *obj;
+	struct wl_obj *obj;		/* at a WL_LINE boundary inside obj_mem */
+	void *obj_mem;
 	uint32_t nr_obj, cap_obj, free_obj;
 	struct wl_hent *heap;
 	uint32_t nr_heap, cap_heap;
@@ -267,14 +268,20 @@ static int wl_err(char *err, size_t errlen, int status, const char *fmt, ...)
 }
 
 /*
- * grow *@arr of @elem-byte entries to hold @need, at an address that is a
- * multiple of @align (0: malloc's own); 0 or -1 (host OOM, *@arr as it was)
+ * grow *@arr of @elem-byte entries to hold @need; 0 or -1 (host OOM, *@arr
+ * as it was).  With @mem, *@arr starts at a host cache line inside the
+ * block *@mem, which has a line to spare: realloc keeps no alignment, so
+ * the entries move to the boundary when realloc put them off it.  A big
+ * block never needs that (realloc moves it with mremap, which keeps its
+ * offset in the page), and so the pages it had are not touched anew; a
+ * fresh aligned block and a copy at each doubling faulted them all in
+ * again (issue 15: host time).
  */
-static int wl_grow(void **arr, uint32_t *cap, uint64_t need, size_t elem, size_t align)
+static int wl_grow(void **arr, uint32_t *cap, uint64_t need, size_t elem, void **mem)
 {
 	uint64_t n = *cap ? *cap : 256;
-	size_t bytes;
-	void *p;
+	size_t shift;
+	char *p, *at;
 
 	if (need <= *cap)
 		return 0;
@@ -284,20 +291,23 @@ static int wl_grow(void **arr, uint32_t *cap, uint64_t need, size_t elem, size_t
 		n = WL_MAX_OBJS;
 	if (n < need)
 		return -1;
-	bytes = (size_t)n * elem;
-	if (!align) {
-		p = realloc(*arr, bytes);
-	} else {
-		/* realloc keeps no alignment: a new block, then a copy */
-		p = aligned_alloc(align, (bytes + align - 1) / align * align);
-		if (p && *cap)
-			memcpy(p, *arr, (size_t)*cap * elem);
-		if (p)
-			free(*arr);
+	if (!mem) {
+		p = realloc(*arr, (size_t)n * elem);
+		if (!p)
+			return -1;
+		*arr = p;
+		*cap = (uint32_t)n;
+		return 0;
 	}
+	shift = *mem ? (size_t)((char *)*arr - (char *)*mem) : 0;
+	p = realloc(*mem, (size_t)n * elem + WL_LINE - 1);
 	if (!p)
 		return -1;
-	*arr = p;
+	at = p + (WL_LINE - (uintptr_t)p % WL_LINE) % WL_LINE;
+	if (at != p + shift)
+		memmove(at, p + shift, (size_t)*cap * elem);
+	*mem = p;
+	*arr = at;
 	*cap = (uint32_t)n;
 	return 0;
 }
@@ -548,19 +558,19 @@ static void wl_heap_remove(struct sim_wl *w, uint32_t id)
 static wl_cold bool wl_reserve_grow(struct sim_wl *w, struct wl_stream *s, bool arrival)
 {
 	if (wl_grow((void **)&s->live, &s->cap_live, (uint64_t)s->nr_live + 1,
-		    sizeof *s->live, 0))
+		    sizeof *s->live, NULL))
 		return false;
 	if (!arrival)
 		return true;
 	if (w->free_obj == WL_NIL &&
 	    wl_grow((void **)&w->obj, &w->cap_obj, (uint64_t)w->nr_obj + 1,
-		    sizeof *w->obj, WL_OBJ_ALIGN))
+		    sizeof *w->obj, &w->obj_mem))
 		return false;
 	if (wl_grow((void **)&w->phase, &w->cap_phase, (uint64_t)w->nr_phase + 1,
-		    sizeof *w->phase, 0))
+		    sizeof *w->phase, NULL))
 		return false;
 	return wl_grow((void **)&w->heap, &w->cap_heap, (uint64_t)w->nr_heap + 1,
-		       sizeof *w->heap, 0) == 0;
+		       sizeof *w->heap, NULL) == 0;
 }
 
 /*
@@ -614,7 +624,7 @@ static bool wl_slots_grow(struct sim_wl *w, uint64_t n)
 	memset(taken + w->nr_slots, 0, (size_t)(n - w->nr_slots) * sizeof *taken);
 	w->taken = taken;
 	if (wl_grow((void **)&w->obj, &w->cap_obj, (uint64_t)w->nr_obj + n, sizeof *w->obj,
-		    WL_OBJ_ALIGN))
+		    &w->obj_mem))
 		return false;
 	memset(&w->obj[base], 0, (size_t)n * sizeof *w->obj);
 	for (uint64_t k = 0; k < n; k++) {
@@ -1132,7 +1142,7 @@ void sim_wl_free(struct sim_wl *w)
 	free(w->weights);
 	free(w->ones);
 	wl_mix_fini(&w->mix);
-	free(w->obj);
+	free(w->obj_mem);
 	free(w->heap);
 	free(w->taken);
 	free(w->phase);
@@ -1610,6 +1620,8 @@ bool sim_wl_validate(const struct sim_wl *w)
 {
 	uint64_t live = 0, queued = 0, in_slots = 0, nr_free = 0;
 
+	if ((uintptr_t)w->obj % WL_LINE)
+		return false;	/* host layout: records off their lines (wl_grow) */
 	for (size_t i = 0; i < w->nr_streams; i++) {
 		const struct wl_stream *s = &w->streams[i];
 
