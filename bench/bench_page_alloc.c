@@ -17,7 +17,7 @@
  * The best of three rounds is reported.  This is a benchmark, not a test:
  * it uses the wall clock and prints.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE	/* sched_setaffinity(), CPU_SET(): bench.h */
 
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +27,7 @@
 
 #include "gfp.h"
 #include "page.h"
+#include "bench.h"
 #include "sim.h"
 
 #define LIVE	1024	/* order-0 blocks kept allocated while churning */
@@ -35,10 +36,7 @@
 
 static double bench_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return bench_clock(CLOCK_MONOTONIC);
 }
 
 /* xorshift64*: the benchmark's own randomness, independent of the sim */
@@ -159,6 +157,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s [PAIRS]\n", argv[0]);
 		return 2;
 	}
+	bench_pin_cpu();
 	for (int r = 0; r < ROUNDS; r++) {
 		char err[256];
 		double t0 = bench_now(), t1, t2;

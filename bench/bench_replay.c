@@ -55,7 +55,7 @@
  *
  * This is a benchmark, not a test: it reads clocks and prints.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE	/* sched_setaffinity(), CPU_SET(): bench.h */
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -66,18 +66,11 @@
 #include <unistd.h>
 
 #include "replay.h"
+#include "bench.h"
 #include "sim.h"
 #include "trace.h"
 
 /* ---- Helpers ---- */
-
-static double bench_clock(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static double bench_now(void)
 {

@@ -15,6 +15,7 @@
  * Target (issue 5): a simulated pair costs at most 2x a glibc pair.  This is
  * a benchmark, not a test: `make bench` prints the figures and the ratio.
  */
+#define _GNU_SOURCE	/* sched_setaffinity(), CPU_SET(): bench.h */
 #include "config.h"
 
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 
 #include "gfp.h"
+#include "bench.h"
 #include "sim.h"
 #include "slab.h"
 
@@ -35,10 +37,7 @@ static const unsigned sizes[NR_SIZES] = { 32, 64, 96, 128, 192, 256, 512, 1024 }
 
 static double now_sec(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return bench_clock(CLOCK_MONOTONIC);
 }
 
 /* keep the compiler from eliding a malloc/free pair */
@@ -87,6 +86,7 @@ int main(void)
 
 	if (!sslot || !sidx || !gslot)
 		abort();
+	bench_pin_cpu();
 	sim_config_init(&cfg);
 	cfg.ram_bytes = UINT64_C(1) << 30;
 	cfg.cpus = 2;

@@ -26,7 +26,7 @@
  *
  * This is a benchmark, not a test: it uses the clocks and prints.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE	/* sched_setaffinity(), CPU_SET(): bench.h */
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,18 +35,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "trace.h"
 #include "trace_input.h"
 
 /* ---- Helpers ---- */
-
-static double bench_clock(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static double bench_now(void)
 {

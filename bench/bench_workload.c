@@ -38,6 +38,7 @@
  * ROUNDS runs, simulator and glibc alternating, since noise only ever adds
  * time.  This is a benchmark, not a test: `make bench` prints the figures.
  */
+#define _GNU_SOURCE	/* sched_setaffinity(), CPU_SET(): bench.h */
 #include "config.h"
 
 #include <stdio.h>
@@ -46,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "sim.h"
 
 #define OPS		1000000u
@@ -58,10 +60,7 @@
 
 static double now_sec(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return bench_clock(CLOCK_THREAD_CPUTIME_ID);
 }
 
 /* keep the compiler from eliding a malloc */
@@ -358,7 +357,8 @@ int main(int argc, char **argv)
 	struct counts gc;
 
 	if (argc == 3 && strcmp(argv[1], "--malloc-child") == 0)
-		return malloc_child(argv[2]);
+		return malloc_child(argv[2]);	/* on the parent's CPU already */
+	bench_pin_cpu();
 	slot = calloc(SLOTS, sizeof *slot);
 	ops = make_ops(slot);
 	if (!slot)
