@@ -136,6 +136,14 @@ expect_grep "$tmp/out" "^events without CPU  *1$" "perf without CPU column"
 expect_exit 0 "one policy" "$km" replay --policies slub --callers 3 "$ex"
 expect_grep "$tmp/out" "^policies  slub$" "only SLUB replayed"
 if grep -q "^Run slab" "$tmp/out"; then fail "SLAB ran"; else pass "no SLAB run"; fi
+# counts: 0..100000 callers, 0..3 threads (one per policy); anything else is a usage error
+for bad in x -1 100001 ""; do
+	expect_exit 2 "--callers '$bad' refused" "$km" replay --callers "$bad" "$ex"
+	expect_grep "$tmp/err" "--callers needs a number from 0 to 100000" "--callers '$bad': why"
+done
+expect_exit 0 "--callers 0x10 (hexadecimal, like every count)" "$km" replay --callers 0x10 "$ex"
+expect_exit 2 "--threads 4 refused (3 policies)" "$km" replay --threads 4 "$ex"
+expect_grep "$tmp/err" "--threads needs a number from 0 to 3" "--threads 4: why"
 expect_exit 0 "--series" "$km" replay --series "$tmp/s.csv" --series-interval 1ms "$ex"
 expect_grep "$tmp/s.csv" "^time_ns,slab,slub,slob$" "series header"
 expect_grep "$tmp/s.csv" "^1000000," "series sampled every 1 ms"
