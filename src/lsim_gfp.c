@@ -687,7 +687,10 @@ static int lgfp_shrinker_info(lua_State *L)
 	struct sim *sim = lgfp_parent(L, 1);
 	struct sim_shrinker_info si;
 
-	sim_shrinker_get_info(sim, s->h, &si);
+	/* a handle outlives nothing it names today, but an unchecked miss
+	 * would read @si uninitialised (GCC says so under -flto) */
+	if (sim_shrinker_get_info(sim, s->h, &si) != SIM_OK)
+		return lsimL_pushfail(L, "no such shrinker");
 	lua_createtable(L, 0, 6);
 	lgfp_setstr(L, "name", si.name);
 	lgfp_setint(L, "objects", (lua_Integer)si.objects);
