@@ -834,7 +834,14 @@ static uint64_t heap_stat(const struct sim *sim, const char *name)
 	return heap(sim, name);
 }
 
-START_TEST(test_index_matches_walk)
+/*
+ * @many_sizes: kmalloc sizes drawn from 8..2040 instead of the table, so
+ * that each list sees far more distinct request sizes than it has class
+ * boundaries (31): most requests then fall inside a class, and the walk
+ * counts that class's pages one by one (slob_walk_class) -- with the
+ * table's 20 sizes every request is a boundary and that path never runs.
+ */
+static void index_matches_walk(bool many_sizes)
 {
 	/* kmalloc sizes: every list, odd and power-of-two (aligned) sizes */
 	static const unsigned sizes[] = {
@@ -851,7 +858,7 @@ START_TEST(test_index_matches_walk)
 	maple = kmem_cache_create(sim, "maple", 256, &args, 0);
 	dentry = kmem_cache_create(sim, "dentry", 192, NULL, SLAB_HWCACHE_ALIGN);
 	ck_assert(maple && dentry);
-	for (int op = 0; op < 3000; op++) {
+	for (int op = 0; op < (many_sizes ? 20000 : 3000); op++) {
 		unsigned k;
 
 		x ^= x << 13;
@@ -884,7 +891,9 @@ START_TEST(test_index_matches_walk)
 			} else {
 				/* kmalloc: size + 8 (the header), aligned to 8 or the
 				 * size itself for a power of two, block + 8 aligned */
-				unsigned sz = sizes[pick], need = sz + 8;
+				unsigned sz = many_sizes ? 8 + (unsigned)((x >> 24) % 2033)
+							  : sizes[pick];
+				unsigned need = sz + 8;
 				unsigned align = (sz & (sz - 1)) == 0 && sz > 8 ? sz : 8;
 
 				if (need >= SIM_PAGE_SIZE)
@@ -912,6 +921,17 @@ START_TEST(test_index_matches_walk)
 	valid(sim);
 	sim_free(sim);
 }
+
+START_TEST(test_index_matches_walk)
+{
+	index_matches_walk(false);
+}
+END_TEST
+
+START_TEST(test_index_matches_walk_many_sizes)
+{
+	index_matches_walk(true);
+}
 END_TEST
 
 /* ---- Suite ---- */
@@ -932,6 +952,7 @@ static Suite *slob_suite(void)
 	tcase_add_test(tc, test_krealloc_header);
 	tcase_add_test(tc, test_search_cost);
 	tcase_add_test(tc, test_index_matches_walk);
+	tcase_add_test(tc, test_index_matches_walk_many_sizes);
 	suite_add_tcase(s, tc);
 	return s;
 }
