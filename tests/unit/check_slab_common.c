@@ -228,8 +228,29 @@ START_TEST(test_invalid_free)
 		 (unsigned long long)(a + 8));
 	one_bug(sim, n, SIM_BUG_INVALID_FREE, want);
 	ck_assert_uint_eq(s->acct.live, 1);
+	/* every byte past the start, whatever its low bits: the check of a
+	 * power-of-two stride is a mask (64: 1 << 6), of another a division */
+	for (unsigned off = 1; off < 64; off++) {
+		n = sim_nr_bugs(sim);
+		ck_assert_int_eq(kmem_cache_free(sim, s, a + off), SIM_EBUG);
+		ck_assert_uint_eq(sim_nr_bugs(sim), n + 1);
+	}
+	ck_assert_uint_eq(s->acct.live, 1);
 	ck_assert_int_eq(kmem_cache_free(sim, s, a), SIM_OK);
 	still_usable(sim, s);
+	{
+		struct kmem_cache *odd = mkcache(sim, "inv96", 96, 0);
+		sim_addr_t b = xalloc(sim, odd);
+
+		ck_assert_uint_eq(odd->size, 96);	/* not a power of two */
+		for (unsigned off = 1; off < 96; off++) {
+			n = sim_nr_bugs(sim);
+			ck_assert_int_eq(kmem_cache_free(sim, odd, b + off), SIM_EBUG);
+			ck_assert_uint_eq(sim_nr_bugs(sim), n + 1);
+		}
+		ck_assert_int_eq(kmem_cache_free(sim, odd, b), SIM_OK);
+	}
+	n = sim_nr_bugs(sim);
 
 	/* memory that is no slab: kmem_cache_free and kfree say so */
 	ck_assert_int_eq(pgalloc_alloc(sim, 0, GFP_KERNEL, &pfn), SIM_OK);

@@ -575,11 +575,16 @@ START_TEST(test_cpu_slab_paths)
 	/* free on the owning CPU: LIFO on c->freelist */
 	kmem_cache_free(sim, s, b2);
 	ck_assert_uint_eq(slub_stat(sim, s, "free_fastpath"), 1);
+	/* the common books count what the policy says each path was */
+	ck_assert_uint_eq(s->acct.fastpath_allocs, 1);
+	ck_assert_uint_eq(s->acct.fastpath_frees, 1);
 	ck_assert(xalloc(sim, s) == b2);
+	ck_assert_uint_eq(s->acct.fastpath_allocs, 2);	/* c->freelist again */
 	/* free from CPU 1 into CPU 0's cpu slab: the slab freelist (remote) */
 	on_cpu(sim, 1);
 	kmem_cache_free(sim, s, a);
 	ck_assert_uint_eq(slub_stat(sim, s, "free_frozen"), 1);
+	ck_assert_uint_eq(s->acct.fastpath_frees, 1);	/* a slow path */
 	/* CPU 0 empties c->freelist (14 more) and then refills from the
 	 * slab's own freelist: a comes back (ALLOC_REFILL) */
 	on_cpu(sim, 0);
