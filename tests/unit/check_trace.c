@@ -661,6 +661,60 @@ START_TEST(timestamps_exact)
 }
 END_TEST
 
+/* ---- Decimal fields ---- */
+
+/*
+ * trace_dec: up to 19 digits cannot overflow and are read without a test
+ * per digit, the 20th is checked digit by digit.  pfn= in decimal (before
+ * 4.x) takes all 64 bits, bytes_req= 32; any byte that is no digit makes
+ * the field bad -- ':' and '/' first, one past each end of '0'..'9'.
+ */
+START_TEST(decimals_exact)
+{
+	static const struct { const char *field; const char *v; uint64_t want; } cases[] = {
+		{ "pfn",       "18446744073709551615", UINT64_MAX },		/* 20 digits */
+		{ "pfn",       "09999999999999999999", UINT64_C(9999999999999999999) },
+		{ "pfn",       "9999999999999999999",  UINT64_C(9999999999999999999) },	/* 19 */
+		{ "pfn",       "18446744073709551616", 0 },	/* 2^64 */
+		{ "pfn",       "99999999999999999999", 0 },
+		{ "pfn",       "100000000000000000000", 0 },	/* 21 digits */
+		{ "pfn",       "12:4",                 0 },
+		{ "pfn",       "12/4",                 0 },
+		{ "pfn",       "1234567890123456789:", 0 },	/* 20 bytes, the last no digit */
+		{ "bytes_req", "4294967295",           UINT32_MAX },
+		{ "bytes_req", "4294967296",           0 },
+		{ "bytes_req", "2:",                   0 },
+		{ "bytes_req", "/2",                   0 },
+	};
+
+	for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		bool pfn = strcmp(cases[i].field, "pfn") == 0;
+		struct trace_parser *p;
+		struct trace_event e;
+		char line[256], reason[32];
+		int rc;
+
+		if (pfn)
+			snprintf(line, sizeof line, " a-1 [000] ..... 1.0: mm_page_alloc: "
+				 "pfn=%s order=0 migratetype=0 gfp_flags=GFP_KERNEL", cases[i].v);
+		else
+			snprintf(line, sizeof line, " a-1 [000] ..... 1.0: kmalloc: "
+				 "call_site=f+0x1 ptr=1 bytes_req=%s bytes_alloc=8 "
+				 "gfp_flags=GFP_KERNEL", cases[i].v);
+		rc = parse_one(&p, line, &e);
+		if (cases[i].want) {
+			ck_assert_msg(rc == TRACE_LINE_EVENT, "%s", line);
+			ck_assert_uint_eq(pfn ? e.pfn : e.bytes_req, cases[i].want);
+		} else {
+			ck_assert_msg(rc == TRACE_LINE_MALFORMED, "%s", line);
+			snprintf(reason, sizeof reason, "bad %s=", cases[i].field);
+			ck_assert_str_eq(trace_parser_problem(p, 0)->reason, reason);
+		}
+		trace_parser_free(p);
+	}
+}
+END_TEST
+
 /* ---- Bad input ---- */
 
 /* trace-garbage.txt: one '#' line, 3 good events (lines 5, 9, 14; line 9
@@ -1463,6 +1517,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, shape_perf_period);
 	tcase_add_test(tc, shape_old_kernel);
 	tcase_add_test(tc, timestamps_exact);
+	tcase_add_test(tc, decimals_exact);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad_input");
