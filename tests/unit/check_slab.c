@@ -666,6 +666,51 @@ START_TEST(test_shared_array)
 }
 END_TEST
 
+/*
+ * cache_flusharray() moves at most the room left in the shared array,
+ * min(batchcount, limit - avail), and takes only that many off the CPU
+ * array.  Two CPUs, 192 bytes tuned to limit 4, batchcount 3, shared 1:
+ * the node's shared array holds 1 * 3 = 3 objects.
+ */
+START_TEST(test_shared_array_room)
+{
+	struct sim *sim = mk(2);
+	struct kmem_cache *s = mkcache(sim, "room", 192, 8, false, 0);
+	sim_addr_t o[13];
+
+	ck_assert_int_eq(slab_policy(sim)->tune(sim, s, 4, 3, 1), SIM_OK);
+	on_cpu(sim, 1);
+	o[12] = xalloc(sim, s);		/* for the last free, on CPU 0 */
+	on_cpu(sim, 0);
+	/* refills of 3 at the 1st, 4th, 7th and 10th: the array ends empty */
+	for (int i = 0; i < 12; i++)
+		o[i] = xalloc(sim, s);
+	/* the 5th free finds the array full (4): 3 go to the empty shared
+	 * array; the 8th finds it full again, the shared array too: 3 go
+	 * back to their slabs */
+	for (int i = 0; i < 8; i++)
+		xfree(sim, s, o[i]);
+	ck_assert_uint_eq(stat(sim, s, "shared_avail"), 3);
+	/* cpu_avail sums the CPUs: 2 here, and CPU 1's refill of 3 less one */
+	ck_assert_uint_eq(stat(sim, s, "cpu_avail"), 2 + 2);
+	/* cache_reap: at 1 s each CPU array is only untouched, at 3 s and 5 s
+	 * (4 + 4) / 5 = 1 goes from each; at 5 s the node part drains the
+	 * untouched shared array by (3 + 4) / 5 = 1 */
+	sim_advance(sim, 5 * SIM_NSEC_PER_SEC);
+	ck_assert_uint_eq(stat(sim, s, "cpu_avail"), 0);
+	ck_assert_uint_eq(stat(sim, s, "shared_avail"), 2);
+	for (int i = 8; i < 12; i++)
+		xfree(sim, s, o[i]);
+	ck_assert_uint_eq(stat(sim, s, "cpu_avail"), 4);
+	/* full again: room for 1 in the shared array, so 1 moves, not 3 */
+	xfree(sim, s, o[12]);
+	ck_assert_uint_eq(stat(sim, s, "shared_avail"), 3);
+	ck_assert_uint_eq(stat(sim, s, "cpu_avail"), 4);
+	ck_assert(slab_validate(sim));
+	sim_free(sim);
+}
+END_TEST
+
 /* ---- Reaping ---- */
 
 START_TEST(test_cache_reap)
@@ -1101,6 +1146,7 @@ static Suite *slab_suite(void)
 	tcase_add_test(tc, test_free_to_partial_tail);
 	tcase_add_test(tc, test_free_limit_destroys_last_free_slab);
 	tcase_add_test(tc, test_shared_array);
+	tcase_add_test(tc, test_shared_array_room);
 	tcase_add_test(tc, test_cache_reap);
 	tcase_add_test(tc, test_reap_free_slabs);
 	tcase_add_test(tc, test_shrink);
