@@ -453,6 +453,36 @@ START_TEST(order_outcome)
 }
 END_TEST
 
+/* A kmem_cache_free naming the cache its object came from is no finding;
+ * one naming another cache is counted, once per such free. */
+START_TEST(cache_free_names)
+{
+	static const char text[] =
+		"  t-1 [000] ..... 1.000001: kmem_cache_alloc: call_site=a+0x1/0x2 "
+		"ptr=0000000000000100 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL name=vmap_area\n"
+		"  t-1 [000] ..... 1.000002: kmem_cache_alloc: call_site=a+0x1/0x2 "
+		"ptr=0000000000000200 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL name=vmap_area\n"
+		"  t-1 [000] ..... 1.000003: kmem_cache_alloc: call_site=c+0x1/0x2 "
+		"ptr=0000000000000300 bytes_req=256 bytes_alloc=256 gfp_flags=GFP_KERNEL name=filp\n"
+		"  t-1 [000] ..... 1.000004: kmem_cache_free: call_site=b+0x1/0x2 "
+		"ptr=0000000000000100 name=vmap_area\n"
+		"  t-1 [000] ..... 1.000005: kmem_cache_free: call_site=b+0x1/0x2 "
+		"ptr=0000000000000200 name=vmap_area\n"
+		"  t-1 [000] ..... 1.000006: kmem_cache_free: call_site=b+0x1/0x2 "
+		"ptr=0000000000000300 name=vmap_area\n";
+	struct replay *rp = replay_text(text, "slub", NULL);
+	const struct replay_trace_stats *ts = replay_trace_stats(rp);
+
+	ck_assert_uint_eq(ts->applied, 6);
+	ck_assert_uint_eq(ts->cache_free_other, 1);
+	ck_assert_uint_eq(ts->unmatched_cache_free, 0);
+	ck_assert_uint_eq(ts->cache_free_of_kmalloc, 0);
+	ck_assert_uint_eq(replay_live_objects(rp), 0);
+	check_clean(rp);
+	replay_free(rp);
+}
+END_TEST
+
 /* Older kernels print kmem_cache_alloc without name=: caches are told
  * apart by their sizes. */
 START_TEST(nameless_caches)
@@ -771,6 +801,7 @@ int main(void)
 	tcase_add_test(tc, order_outcome);
 	tcase_add_test(tc, late_event);
 	tcase_add_test(tc, nameless_caches);
+	tcase_add_test(tc, cache_free_names);
 	tcase_add_test(tc, cpu_column);
 	suite_add_tcase(s, tc);
 
