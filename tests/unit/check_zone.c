@@ -393,8 +393,22 @@ START_TEST(test_watermark_ok_flags)
 	ck_assert(zone_watermark_ok_free(normal, 3, 5811, ZONE_NORMAL, 0, 5819));
 	ck_assert(!zone_watermark_ok_free(normal, 3, 5811, ZONE_NORMAL, 0, 5818));
 	/* ... and a free block of order >= 3 on a list it may use */
-	normal->free_area[SIM_MAX_ORDER].list[MIGRATE_MOVABLE].head = PAGE_NIL;
-	ck_assert(!zone_watermark_ok_free(normal, 3, 5811, ZONE_NORMAL, 0, 100000));
+	{
+		struct free_area *top = &normal->free_area[SIM_MAX_ORDER];
+		pfn_t block = top->list[MIGRATE_MOVABLE].head;
+
+		top->list[MIGRATE_MOVABLE].head = PAGE_NIL;
+		ck_assert(!zone_watermark_ok_free(normal, 3, 5811, ZONE_NORMAL, 0, 100000));
+		/* a HIGHATOMIC block serves only a request that may take the
+		 * reserve: ALLOC_HIGHATOMIC, and an OOM victim (ALLOC_OOM) */
+		top->list[MIGRATE_HIGHATOMIC].head = block;
+		ck_assert(!zone_watermark_ok_free(normal, 3, 5811, ZONE_NORMAL, 0, 100000));
+		ck_assert(!zone_watermark_ok_free(normal, 3, 5811, ZONE_NORMAL,
+						  ALLOC_MIN_RESERVE, 100000));
+		ck_assert(zone_watermark_ok_free(normal, 3, 5811, ZONE_NORMAL,
+						 ALLOC_HIGHATOMIC, 100000));
+		ck_assert(zone_watermark_ok_free(normal, 3, 5811, ZONE_NORMAL, ALLOC_OOM, 100000));
+	}
 	sim_free(sim);	/* (the zone was vandalised: no validation) */
 }
 END_TEST
