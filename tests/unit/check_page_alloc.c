@@ -753,6 +753,11 @@ START_TEST(test_frag_index_failing_orders)
 	ck_assert_int_eq(zone_fragmentation_index(&z, 3), 855);
 	ck_assert_int_eq(zone_unusable_free_index(&z, 1), 833);	/* 100*1000/120 */
 	ck_assert_int_eq(zone_unusable_free_index(&z, 2), 1000);
+	/* 2 free order-0 pages, order 2: 1000 - (1000 + 2*1000/4) / 2 = 250
+	 * (the division is exact: the kernel's 1000 + ..., not 999 + ...) */
+	memset(&z, 0, sizeof z);
+	z.free_area[0].nr_free = 2;
+	ck_assert_int_eq(zone_fragmentation_index(&z, 2), 250);
 	memset(&z, 0, sizeof z);
 	ck_assert_int_eq(zone_fragmentation_index(&z, 4), 0);
 	ck_assert_int_eq(zone_unusable_free_index(&z, 4), 1000);
