@@ -98,6 +98,17 @@ for _, c in ipairs{ { "6.1", 1, 4 }, { "6.18", 2, 8 } } do
   expect.eq(i.pages_per_slab, c[3], c[1] .. " pages of 10928")
 end
 
+-- 4688-byte objects, 2 CPUs: min_objects 4 * (fls(2) + 1) = 12, capped at
+-- the 6 an order-3 slab holds; 6 * 4688 = 28128 leaves 4640 of 32768:
+-- more than 1/16 and 1/8, within 1/4.  6.1 accepts it at fraction 4 for
+-- min_objects 6 (without that fraction it would end at one object, order
+-- 1); 6.18 the same in its one pass
+for _, k in ipairs{ "6.1", "6.18" } do
+  local i = km.new{ kernel = k, cpus = 2, policy = "slub" }:cache_create("mid", 4688):info()
+  expect.eq(i.objects_per_slab, 6, k .. " objects of 4688")
+  expect.eq(i.pages_per_slab, 8, k .. " pages of 4688")
+end
+
 -- ---- smp = false: no SLUB per-CPU partial slabs (SLUB_CPU_PARTIAL needs SMP)
 local up = km.new{ kernel = "6.1", smp = false, cpus = 1, policy = "slub" }
 expect.eq(up:cache_create("c", 200):info().cpu_partial, 0, "UP cpu_partial")
