@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compaction.h"
 #include "page_alloc.h"
 #include "state.h"
 #include "testutil.h"
@@ -758,6 +759,24 @@ START_TEST(test_frag_index_failing_orders)
 	memset(&z, 0, sizeof z);
 	z.free_area[0].nr_free = 2;
 	ck_assert_int_eq(zone_fragmentation_index(&z, 2), 250);
+	/*
+	 * compaction_suitable() for a costly order: the watermark (here 0) plus
+	 * compact_gap 2 << 4 = 32 pages, then an index at or below the extfrag
+	 * threshold (500) blames lack of memory, not fragmentation.  4 order-2
+	 * and 3 order-3 blocks, 40 pages: 1000 - (1000 + 2500) / 7 = 500, not
+	 * suitable; one order-0 page more, 41 pages in 8 blocks:
+	 * 1000 - (1000 + 2562) / 8 = 555, suitable.
+	 */
+	memset(&z, 0, sizeof z);
+	z.free_area[2].nr_free = 4;
+	z.free_area[3].nr_free = 3;
+	z.nr_free_pages = 40;
+	ck_assert_int_eq(zone_fragmentation_index(&z, 4), 500);
+	ck_assert(!compaction_suitable(&z, 4, 0, 0));
+	z.free_area[0].nr_free = 1;
+	z.nr_free_pages = 41;
+	ck_assert_int_eq(zone_fragmentation_index(&z, 4), 555);
+	ck_assert(compaction_suitable(&z, 4, 0, 0));
 	memset(&z, 0, sizeof z);
 	ck_assert_int_eq(zone_fragmentation_index(&z, 4), 0);
 	ck_assert_int_eq(zone_unusable_free_index(&z, 4), 1000);

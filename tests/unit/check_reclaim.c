@@ -590,6 +590,9 @@ START_TEST(test_compaction_deferral)
 	 * below 3 as not failed: order 2 is not deferred, order 4 is, once */
 	compaction_defer_reset(sim, tu_normal(sim), 2, true);
 	ck_assert_int_eq(sim->reclaim->compact[tu_normal(sim)->id].order_failed, 3);
+	/* at the order that failed itself (>=): the next order up */
+	compaction_defer_reset(sim, tu_normal(sim), 3, false);
+	ck_assert_int_eq(sim->reclaim->compact[tu_normal(sim)->id].order_failed, 4);
 	ck_assert_int_ne(compaction_try_to_compact_pages(sim, GFP_KERNEL, 2, ALLOC_WMARK_MIN,
 							 &ac, COMPACT_PRIO_SYNC_LIGHT),
 			 COMPACT_DEFERRED);

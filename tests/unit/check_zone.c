@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compaction.h"
 #include "page_alloc.h"
 #include "state.h"
 #include "testutil.h"
@@ -409,6 +410,15 @@ START_TEST(test_watermark_ok_flags)
 						 ALLOC_HIGHATOMIC, 100000));
 		ck_assert(zone_watermark_ok_free(normal, 3, 5811, ZONE_NORMAL, ALLOC_OOM, 100000));
 	}
+	/*
+	 * compaction_suitable(): at min 4649 an order-3 request needs
+	 * compact_gap 2 << 3 = 16 pages more, 4665; a costly order also the
+	 * step from min to low, 5811 - 4649 = 1162: order 4 needs
+	 * 4649 + 32 + 1162 = 5843.  With 5000 free only order 3 may compact.
+	 */
+	normal->nr_free_pages = 5000;
+	ck_assert(compaction_suitable(normal, 3, 4649, ZONE_NORMAL));
+	ck_assert(!compaction_suitable(normal, 4, 4649, ZONE_NORMAL));
 	sim_free(sim);	/* (the zone was vandalised: no validation) */
 }
 END_TEST
